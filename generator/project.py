@@ -1,0 +1,367 @@
+"""The project being assembled: resources, functions, diagram nodes and README notes.
+
+Pattern modules add to a Project; nothing here knows about a particular pattern except
+the shared "hubs" (queue, workflow, bus, topic, table) that one pattern owns and other
+patterns' functions may send their results to.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.cfn import get_att, ref, sub
+from generator.selection import GenerationError, Selection
+
+ALARM_TOPIC = "AlarmTopic"
+IDEMPOTENCY_TABLE = "IdempotencyTable"
+HTTP_API = "HttpApi"
+DATA_TABLE = "DataTable"
+
+DLQ_RETENTION_S = 14 * 24 * 3600
+QUEUE_RETENTION_S = 4 * 24 * 3600
+MAX_RECEIVE_COUNT = 5
+LOG_RETENTION_DAYS = 30
+LAMBDA_MAX_TIMEOUT_S = 900
+# HTTP APIs stop waiting after 30 s; stay under it with room for the response.
+API_MAX_TIMEOUT_S = 29
+
+POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where a function sends the result of its work."""
+
+    kind: str  # queue | workflow | bus | topic | table
+    target: str  # logical id of the hub
+    env: str  # environment variable carrying its name/url/arn
+    label: str  # what flows, for the diagram
+
+
+@dataclass
+class Function:
+    logical_id: str
+    folder: str
+    pattern: str
+    template: str
+    test_template: str
+    description: str
+    timeout: int
+    events: dict = field(default_factory=dict)
+    policies: list = field(default_factory=list)
+    environment: dict = field(default_factory=dict)
+    properties: dict = field(default_factory=dict)
+    context: dict = field(default_factory=dict)
+    sample_event: Any = None
+    requirements: tuple[str, ...] = (POWERTOOLS_REQUIREMENT,)
+    idempotent: bool = False
+    output: Output | None = None
+    handler_name: str = "lambda_handler"
+    # Alarm on the age of the oldest stream record as well as errors and throttles.
+    stream_consumer: bool = False
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    service: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    src: str
+    dst: str
+    label: str
+    failure: bool = False
+
+
+# Each hub: the pattern that owns it, its logical id, the env var handlers read, the
+# label on the diagram edge, and the SAM policy template that allows sending to it.
+HUBS: dict[str, tuple[str, str, str, str]] = {
+    "queue": ("sqs-worker", "WorkQueue", "WORK_QUEUE_URL", "messages"),
+    "workflow": ("step-functions", "WorkflowStateMachine", "STATE_MACHINE_ARN", "start execution"),
+    "bus": ("eventbridge", "EventBus", "EVENT_BUS_NAME", "events"),
+    "topic": ("sns-fanout", "FanoutTopic", "TOPIC_ARN", "notifications"),
+    "table": ("dynamodb-streams", DATA_TABLE, "DATA_TABLE", "writes items"),
+}
+
+
+def clamp(value: float, low: int, high: int) -> int:
+    return int(max(low, min(high, value)))
+
+
+class Project:
+    def __init__(self, selection: Selection):
+        self.selection = selection
+        self.name = selection.name
+        self.answers = selection.answers
+        self.parameters: dict[str, dict] = {}
+        self.resources: dict[str, dict] = {}
+        self.outputs: dict[str, dict] = {}
+        self.functions: list[Function] = []
+        self.nodes: dict[str, Node] = {}
+        self.edges: list[Edge] = []
+        self.notes: dict[str, list[str]] = {}
+        # env var -> (template value, test resource spec for moto)
+        self.env: dict[str, tuple[Any, dict]] = {}
+        self.extra_files: dict[str, str] = {}
+
+    # --- answers -------------------------------------------------------------------
+
+    def answer(self, key: str) -> Any:
+        try:
+            return self.answers[key]
+        except KeyError:
+            raise GenerationError(f"answers are missing the key {key!r}") from None
+
+    def has(self, slug: str) -> bool:
+        return slug in self.selection.patterns
+
+    def worker_timeout(self) -> int:
+        """Timeout for asynchronous work: headroom over the worst case, within Lambda's limit."""
+        worst = float(self.answer("max_duration_s"))
+        return clamp(math.ceil(worst * 1.5) + 2, 10, LAMBDA_MAX_TIMEOUT_S)
+
+    def api_timeout(self) -> int:
+        latency_s = math.ceil(int(self.answer("latency_ms")) / 1000)
+        return clamp(latency_s, 6, API_MAX_TIMEOUT_S)
+
+    def note(self, slug: str, text: str) -> None:
+        self.notes.setdefault(slug, []).append(text)
+
+    # --- resources -----------------------------------------------------------------
+
+    def add_resource(self, logical_id: str, type_: str, properties: dict, *, group: str,
+                     node: tuple[str, str] | None = None, **extra: Any) -> str:
+        if logical_id in self.resources:
+            raise GenerationError(f"internal error: duplicate resource {logical_id}")
+        resource = {"Type": type_, **extra, "Properties": properties}
+        self.resources[logical_id] = resource
+        if node:
+            self.nodes[logical_id] = Node(logical_id, node[0], node[1], group)
+        return logical_id
+
+    def add_parameter(self, name: str, spec: dict) -> None:
+        self.parameters.setdefault(name, spec)
+
+    def add_output(self, name: str, description: str, value: Any) -> None:
+        self.outputs[name] = {"Description": description, "Value": value}
+
+    def edge(self, src: str, dst: str, label: str, *, failure: bool = False) -> None:
+        self.edges.append(Edge(src, dst, label, failure))
+
+    def expose(self, env: str, value: Any, test_resource: dict) -> None:
+        """Make a resource available to handlers as an environment variable."""
+        self.env.setdefault(env, (value, test_resource))
+
+    def alarm_topic(self) -> str:
+        if ALARM_TOPIC not in self.resources:
+            self.add_resource(ALARM_TOPIC, "AWS::SNS::Topic", {
+                "DisplayName": sub("${AWS::StackName} alarms"),
+            }, group="shared")
+            self.add_output("AlarmTopicArn", "Subscribe on-call email or chat here", ref(ALARM_TOPIC))
+        return ALARM_TOPIC
+
+    def add_alarm(self, logical_id: str, *, description: str, namespace: str, metric: str,
+                  dimensions: dict[str, Any], statistic: str = "Sum", threshold: float = 0,
+                  period: int = 60) -> None:
+        topic = self.alarm_topic()
+        self.add_resource(logical_id, "AWS::CloudWatch::Alarm", {
+            "AlarmDescription": description,
+            "Namespace": namespace,
+            "MetricName": metric,
+            "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+            "Statistic": statistic,
+            "Period": period,
+            "EvaluationPeriods": 1,
+            "Threshold": threshold,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": [ref(topic)],
+            "OKActions": [ref(topic)],
+        }, group="shared")
+
+    def add_dlq(self, logical_id: str, *, group: str, label: str, fifo: bool = False) -> str:
+        props: dict[str, Any] = {"MessageRetentionPeriod": DLQ_RETENTION_S, "SqsManagedSseEnabled": True}
+        if fifo:
+            props["FifoQueue"] = True
+        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, node=(label, "dlq"))
+        self.add_alarm(f"{logical_id}Alarm",
+                       description=f"Messages are waiting in {label}: inspect them, fix the cause, redrive.",
+                       namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible",
+                       dimensions={"QueueName": get_att(logical_id, "QueueName")},
+                       statistic="Maximum")
+        return logical_id
+
+    def add_queue(self, logical_id: str, *, group: str, label: str, consumer_timeout: int,
+                  fifo: bool = False) -> str:
+        dlq = self.add_dlq(f"{logical_id}Dlq", group=group, label=f"{label} DLQ", fifo=fifo)
+        props: dict[str, Any] = {
+            # A message stays hidden while a batch is processed and retried by Lambda.
+            "VisibilityTimeout": min(6 * consumer_timeout, 43200),
+            "MessageRetentionPeriod": QUEUE_RETENTION_S,
+            "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": get_att(dlq, "Arn"), "maxReceiveCount": MAX_RECEIVE_COUNT},
+        }
+        if fifo:
+            props["FifoQueue"] = True
+        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, node=(label, "sqs"))
+        self.edge(logical_id, dlq, f"after {MAX_RECEIVE_COUNT} receives", failure=True)
+        return logical_id
+
+    def idempotency_table(self) -> str:
+        if IDEMPOTENCY_TABLE not in self.resources:
+            self.add_resource(IDEMPOTENCY_TABLE, "AWS::DynamoDB::Table", {
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
+                "SSESpecification": {"SSEEnabled": True},
+            }, group="shared", node=("Idempotency records", "dynamodb"),
+                DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
+            self.expose("IDEMPOTENCY_TABLE", ref(IDEMPOTENCY_TABLE),
+                        {"kind": "table", "name": "idempotency", "keys": ["id"]})
+        return IDEMPOTENCY_TABLE
+
+    def http_api(self) -> str:
+        if HTTP_API not in self.resources:
+            self.add_resource("HttpApiAccessLogs", "AWS::Logs::LogGroup",
+                              {"RetentionInDays": LOG_RETENTION_DAYS}, group="shared")
+            peak = float(self.answer("peak_rps"))
+            self.add_resource(HTTP_API, "AWS::Serverless::HttpApi", {
+                "AccessLogSettings": {
+                    "DestinationArn": get_att("HttpApiAccessLogs", "Arn"),
+                    "Format": '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+                              '"route":"$context.routeKey","status":"$context.status",'
+                              '"latencyMs":"$context.integrationLatency",'
+                              '"error":"$context.integrationErrorMessage"}',
+                },
+                # Throttle at the edge so a burst cannot exhaust account concurrency.
+                "DefaultRouteSettings": {
+                    "ThrottlingRateLimit": clamp(math.ceil(peak * 2), 10, 10000),
+                    "ThrottlingBurstLimit": clamp(math.ceil(peak * 4), 20, 5000),
+                },
+            }, group="shared", node=("HTTP API", "apigw"))
+            self.nodes["Clients"] = Node("Clients", "Clients", "external", "external")
+            self.edge("Clients", HTTP_API, "HTTPS requests")
+            self.add_output("ApiUrl", "Base URL of the HTTP API",
+                            sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"))
+        return HTTP_API
+
+    def data_table(self) -> str | None:
+        """The application's DynamoDB table, when the answers or patterns call for one."""
+        if DATA_TABLE in self.resources:
+            return DATA_TABLE
+        streams = self.has("dynamodb-streams")
+        if not streams and self.answer("data_store") != "dynamodb":
+            return None
+        props: dict[str, Any] = {
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                     {"AttributeName": "sk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                          {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": {"SSEEnabled": True},
+        }
+        if streams:
+            props["StreamSpecification"] = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+        self.add_resource(DATA_TABLE, "AWS::DynamoDB::Table", props,
+                          group="dynamodb-streams" if streams else "shared", node=("Data table", "dynamodb"),
+                          DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+        self.expose("DATA_TABLE", ref(DATA_TABLE), {"kind": "table", "name": "data", "keys": ["pk", "sk"],
+                                                    "stream": streams})
+        self.add_output("DataTableName", "Application table", ref(DATA_TABLE))
+        return DATA_TABLE
+
+    # --- wiring between patterns ---------------------------------------------------
+
+    def choose_output(self, *preferences: str) -> Output | None:
+        """The first hub in `preferences` that this project has."""
+        for kind in preferences:
+            owner, logical_id, env, label = HUBS[kind]
+            if kind == "table":
+                if self.data_table():
+                    return Output(kind, logical_id, env, label)
+            elif self.has(owner):
+                return Output(kind, logical_id, env, label)
+        return None
+
+    def output_policy(self, output: Output) -> dict:
+        target = output.target
+        return {
+            "queue": {"SQSSendMessagePolicy": {"QueueName": get_att(target, "QueueName")}},
+            "workflow": {"StepFunctionsExecutionPolicy": {"StateMachineName": get_att(target, "Name")}},
+            "bus": {"EventBridgePutEventsPolicy": {"EventBusName": ref(target)}},
+            "topic": {"SNSPublishMessagePolicy": {"TopicName": get_att(target, "TopicName")}},
+            "table": {"DynamoDBWritePolicy": {"TableName": ref(target)}},
+        }[output.kind]
+
+    def producers_of(self, kind: str) -> list[Function]:
+        return [f for f in self.functions if f.output and f.output.kind == kind]
+
+    # --- functions -----------------------------------------------------------------
+
+    def add_function(self, fn: Function) -> Function:
+        if any(f.folder == fn.folder for f in self.functions):
+            raise GenerationError(f"internal error: duplicate function folder {fn.folder}")
+        fn.timeout = clamp(fn.timeout, 3, LAMBDA_MAX_TIMEOUT_S)
+        self.functions.append(fn)
+        self.nodes[fn.logical_id] = Node(fn.logical_id, fn.logical_id.removesuffix("Function"),
+                                         "lambda", fn.pattern)
+        if fn.idempotent:
+            table = self.idempotency_table()
+            fn.policies.append({"DynamoDBCrudPolicy": {"TableName": ref(table)}})
+            fn.environment["IDEMPOTENCY_TABLE"] = ref(table)
+        if fn.output:
+            fn.policies.append(self.output_policy(fn.output))
+            value, _ = self.env[fn.output.env]
+            fn.environment[fn.output.env] = value
+            self.edge(fn.logical_id, fn.output.target, fn.output.label)
+
+        log_group = f"{fn.logical_id}LogGroup"
+        self.add_resource(log_group, "AWS::Logs::LogGroup", {"RetentionInDays": LOG_RETENTION_DAYS},
+                          group="shared")
+        properties: dict[str, Any] = {
+            "Description": fn.description,
+            "CodeUri": f"src/{fn.folder}/",
+            "Handler": f"app.{fn.handler_name}",
+            "Timeout": fn.timeout,
+            "LoggingConfig": {"LogGroup": ref(log_group)},
+            # Lambda's default; stated so nobody flips it to Allow without noticing.
+            "RecursiveLoop": "Terminate",
+        }
+        if fn.environment:
+            properties["Environment"] = {"Variables": dict(sorted(fn.environment.items()))}
+        if fn.policies:
+            properties["Policies"] = fn.policies
+        properties.update(fn.properties)
+        if fn.events:
+            properties["Events"] = fn.events
+        self.add_resource(fn.logical_id, "AWS::Serverless::Function", properties, group=fn.pattern)
+
+        dims = {"FunctionName": ref(fn.logical_id)}
+        self.add_alarm(f"{fn.logical_id}ErrorsAlarm", description=f"{fn.logical_id} is failing invocations.",
+                       namespace="AWS/Lambda", metric="Errors", dimensions=dims)
+        self.add_alarm(f"{fn.logical_id}ThrottlesAlarm",
+                       description=f"{fn.logical_id} is throttled: concurrency limit reached.",
+                       namespace="AWS/Lambda", metric="Throttles", dimensions=dims)
+        if fn.stream_consumer:
+            self.add_alarm(f"{fn.logical_id}IteratorAgeAlarm",
+                           description=f"{fn.logical_id} is falling behind its stream (records older than 5 minutes).",
+                           namespace="AWS/Lambda", metric="IteratorAge", dimensions=dims,
+                           statistic="Maximum", threshold=300000)
+        return fn
+
+    def function_event_invoke_config(self, on_failure_queue: str, *, retries: int = 2,
+                                     max_age_s: int = 3600, on_success: dict | None = None) -> dict:
+        """Asynchronous invocation settings: bounded retries, then the failure queue."""
+        destinations: dict[str, Any] = {"OnFailure": {"Type": "SQS", "Destination": get_att(on_failure_queue, "Arn")}}
+        if on_success:
+            destinations["OnSuccess"] = on_success
+        return {"MaximumRetryAttempts": retries, "MaximumEventAgeInSeconds": max_age_s,
+                "DestinationConfig": destinations}

@@ -1,0 +1,143 @@
+"""Validation of an answer set against the questionnaire's questions.
+
+The schema is built from the question rows (so questions staff add in the admin are
+validated too) as a pydantic model in strict mode: ``"5"`` is not a number and ``1`` is
+not ``true``. Every problem names the key at fault.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Literal, Mapping, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model
+
+from .catalogue import Question
+
+MAX_TEXT_LENGTH = 500
+
+
+class AnswerError(ValueError):
+    """Bad answers. ``errors`` maps each key at fault to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{key}: {message}" if key else message for key, message in errors.items()))
+
+
+def validate_answers(raw: Any, questions: tuple[Question, ...]) -> dict[str, Any]:
+    """Return a complete answer set (defaults filled in) or raise AnswerError."""
+    if not isinstance(raw, Mapping):
+        kind = {list: "a list", str: "a string", type(None): "null", bool: "a boolean"}.get(type(raw), type(raw).__name__)
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            kind = "a number"
+        raise AnswerError({"": f"answers must be a JSON object of key: value pairs, not {kind}"})
+    by_key = {q.key: q for q in questions}
+    unknown = [key for key in raw if key not in by_key]
+    if unknown:
+        raise AnswerError({str(key): "unknown answer key" for key in unknown})
+    model = _model_for(questions)
+    try:
+        validated = model.model_validate(dict(raw)).model_dump()
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            key = ".".join(str(part) for part in error["loc"]) or ""
+            errors.setdefault(key, _message(error, by_key.get(key)))
+        raise AnswerError(errors) from None
+
+    problems: dict[str, str] = {}
+    for question in questions:
+        if question.default_from and question.key not in raw:
+            validated[question.key] = validated.get(question.default_from)
+    for question in questions:
+        value = validated.get(question.key)
+        if question.at_least and value is not None:
+            other = validated.get(question.at_least)
+            if other is not None and value < other:
+                problems[question.key] = f"must be at least {question.at_least} ({_fmt(other)}), got {_fmt(value)}"
+    if problems:
+        raise AnswerError(problems)
+    return validated
+
+
+def defaults(questions: tuple[Question, ...]) -> dict[str, Any]:
+    return validate_answers({}, questions)
+
+
+@lru_cache(maxsize=16)
+def _model_for(questions: tuple[Question, ...]) -> type[BaseModel]:
+    definitions = {}
+    for question in questions:
+        annotation, constraints = _field_type(question)
+        if question.nullable:
+            annotation = Optional[annotation]
+        default = question.default
+        if question.default_from and default is None:
+            # Filled from the other answer after validation.
+            annotation = Optional[annotation]
+        definitions[question.key] = (annotation, Field(default=default, **constraints))
+    return create_model(
+        "Answers",
+        __config__=ConfigDict(extra="forbid", strict=True),
+        **definitions,
+    )
+
+
+def _field_type(question: Question) -> tuple[Any, dict[str, Any]]:
+    bounds = {}
+    if question.min is not None:
+        bounds["ge"] = question.min
+    if question.max is not None:
+        bounds["le"] = question.max
+    if question.type == "bool":
+        return StrictBool, {}
+    if question.type == "int":
+        return StrictInt, bounds
+    if question.type == "number":
+        # Strict floats still accept JSON integers; booleans and strings are refused.
+        return float, {**bounds, "allow_inf_nan": False}
+    if question.type == "choice":
+        return Literal[tuple(choice.value for choice in question.choices)], {}
+    if question.type == "text":
+        return StrictStr, {"max_length": MAX_TEXT_LENGTH}
+    raise ValueError(f"question {question.key} has unknown type {question.type}")
+
+
+def _message(error: dict[str, Any], question: Question | None) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    if question is None:
+        return error["msg"]
+    if kind == "literal_error":
+        allowed = ", ".join(c.value for c in question.choices)
+        return f"must be one of {allowed}; got {value!r}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"must be between {_bound(question.min)} and {_bound(question.max)}{_unit(question)}; got {_fmt(value)}"
+    if kind in ("bool_type",):
+        return f"must be true or false; got {value!r}"
+    if kind in ("int_type", "int_from_float"):
+        return f"must be a whole number; got {value!r}"
+    if kind in ("float_type",):
+        return f"must be a number; got {value!r}"
+    if question.type == "number" and kind.endswith("_type"):
+        return f"must be a number; got {value!r}"
+    if kind in ("string_type",):
+        return f"must be text; got {value!r}"
+    return error["msg"]
+
+
+def _bound(value: float | None) -> str:
+    return "no limit" if value is None else _fmt(value)
+
+
+def _unit(question: Question) -> str:
+    return f" {question.unit}" if question.unit else ""
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return repr(value) if isinstance(value, str) else str(value)

@@ -1,0 +1,277 @@
+"""The catalogue as plain, immutable data.
+
+A ``Catalogue`` holds everything the rules engine needs: patterns, warnings, limits,
+prices, questions, rules and the checklist. It comes either from the version-controlled
+YAML files (``load_files``) or from the database rows staff edit (``patterns.store``);
+the engine does not know or care which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+PATTERN_SLUGS = (
+    "api-gateway-lambda", "sqs-worker", "sns-fanout", "eventbridge", "s3-processing",
+    "dynamodb-streams", "step-functions", "orchestrator", "chaining", "rds",
+)
+SEVERITIES = ("low", "medium", "high", "critical")
+QUESTION_TYPES = ("choice", "bool", "int", "number", "text")
+RULE_EFFECTS = ("score", "warning", "limit")
+
+
+class CatalogueError(ValueError):
+    """The catalogue data is inconsistent; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    label: str
+    type: str
+    default: Any = None
+    help: str = ""
+    choices: tuple[Choice, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    nullable: bool = False
+    unit: str = ""
+    section: str = "General"
+    when: str = ""
+    default_from: str = ""  # take the default from another answer (max_duration_s = duration_s)
+    at_least: str = ""  # must be >= another answer
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Tradeoff:
+    benefit: str
+    cost: str
+
+
+@dataclass(frozen=True)
+class Alternative:
+    instead_of: str
+    use: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    slug: str
+    name: str
+    summary: str
+    when_to_use: tuple[str, ...] = ()
+    tradeoffs: tuple[Tradeoff, ...] = ()
+    rule_of_thumb: str = ""
+    services: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    best_for: str = ""
+    main_risk: str = ""
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class WarningKind:
+    id: str
+    title: str
+    severity: str
+    summary: str = ""
+    bad: tuple[str, ...] = ()
+    better: tuple[str, ...] = ()
+    advice: str = ""
+
+
+@dataclass(frozen=True)
+class Limit:
+    id: str
+    name: str
+    value: float
+    unit: str
+    source: str = ""
+    as_of: str = ""
+    verified: bool = True
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Price:
+    id: str
+    service: str
+    name: str
+    usd: float
+    per: float
+    unit: str
+    source: str = ""
+    as_of: str = ""
+    verified: bool = True
+    notes: str = ""
+
+    @property
+    def unit_usd(self) -> float:
+        return self.usd / self.per
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    effect: str
+    when: str
+    explanation: str = ""
+    pattern: str = ""
+    weight: float = 0.0
+    warning: str = ""
+    severity: str = ""
+    limit: str = ""
+    value: str = ""
+    enabled: bool = True
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    text: str
+    when: str = ""
+    patterns: tuple[str, ...] = ()
+    order: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """Immutable; compared and cached by identity, versioned by content."""
+
+    patterns: tuple[Pattern, ...]
+    warnings: tuple[WarningKind, ...]
+    limits: tuple[Limit, ...]
+    prices: tuple[Price, ...]
+    questions: tuple[Question, ...]
+    rules: tuple[Rule, ...]
+    checklist: tuple[ChecklistItem, ...] = field(default=())
+
+    @cached_property
+    def version(self) -> str:
+        """A digest of the whole content: it changes whenever any row changes."""
+        payload = json.dumps(self.to_dict(), sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
+        return {f.name: [asdict(item) for item in getattr(self, f.name)] for f in fields(self)}
+
+    @cached_property
+    def pattern_map(self) -> dict[str, Pattern]:
+        return {p.slug: p for p in self.patterns}
+
+    @cached_property
+    def warning_map(self) -> dict[str, WarningKind]:
+        return {w.id: w for w in self.warnings}
+
+    @cached_property
+    def limit_map(self) -> dict[str, Limit]:
+        return {lim.id: lim for lim in self.limits}
+
+    @cached_property
+    def price_map(self) -> dict[str, Price]:
+        return {p.id: p for p in self.prices}
+
+    @cached_property
+    def question_map(self) -> dict[str, Question]:
+        return {q.key: q for q in self.questions}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Iterable[dict[str, Any]]]) -> "Catalogue":
+        """Build from plain rows (as in the YAML files); raise CatalogueError on bad shape."""
+        problems: list[str] = []
+
+        def build(kind: str, maker) -> tuple:
+            items = []
+            for index, row in enumerate(data.get(kind) or ()):
+                try:
+                    items.append(maker(index, row))
+                except (TypeError, ValueError, KeyError) as exc:
+                    label = row.get("id") or row.get("slug") or row.get("key") or row.get("name") if isinstance(row, dict) else None
+                    problems.append(f"{kind}[{label or index}]: {exc}")
+            return tuple(items)
+
+        catalogue = cls(
+            patterns=build("patterns", _pattern),
+            warnings=build("warnings", lambda i, r: _simple(WarningKind, r, bad=tuple(r.get("bad") or ()),
+                                                            better=tuple(r.get("better") or ()))),
+            limits=build("limits", lambda i, r: _simple(Limit, r, value=float(r["value"]), as_of=str(r.get("as_of", "")))),
+            prices=build("prices", lambda i, r: _simple(Price, r, usd=float(r["usd"]), per=float(r["per"]),
+                                                        as_of=str(r.get("as_of", "")))),
+            questions=build("questions", _question),
+            rules=build("rules", lambda i, r: _simple(Rule, r, order=r.get("order", i),
+                                                      weight=float(r.get("weight") or 0))),
+            checklist=build("checklist", lambda i, r: _simple(ChecklistItem, r, order=r.get("order", i),
+                                                              patterns=tuple(r.get("patterns") or ()))),
+        )
+        if problems:
+            raise CatalogueError(problems)
+        return catalogue
+
+
+def _simple(cls, row: dict[str, Any], **overrides):
+    if not isinstance(row, dict):
+        raise ValueError("each entry must be a mapping")
+    names = {f.name for f in fields(cls)}
+    unknown = set(row) - names
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}")
+    values = {k: v for k, v in row.items() if v is not None}
+    values.update(overrides)
+    return cls(**values)
+
+
+def _pattern(index: int, row: dict[str, Any]) -> Pattern:
+    return _simple(
+        Pattern, row,
+        order=row.get("order", index),
+        when_to_use=tuple(row.get("when_to_use") or ()),
+        tradeoffs=tuple(Tradeoff(**t) for t in row.get("tradeoffs") or ()),
+        services=tuple(row.get("services") or ()),
+        warnings=tuple(row.get("warnings") or ()),
+        alternatives=tuple(Alternative(**a) for a in row.get("alternatives") or ()),
+    )
+
+
+def _question(index: int, row: dict[str, Any]) -> Question:
+    choices = tuple(
+        Choice(value=str(c["value"]), label=str(c.get("label", c["value"]))) if isinstance(c, dict)
+        else Choice(value=str(c), label=str(c))
+        for c in row.get("choices") or ()
+    )
+    return _simple(Question, row, order=row.get("order", index), choices=choices)
+
+
+def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:
+    data = {}
+    for kind in ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist"):
+        path = directory / f"{kind}.yaml"
+        data[kind] = yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
+    return data
+
+
+@lru_cache(maxsize=4)
+def load_files(directory: Path = DATA_DIR) -> Catalogue:
+    """The shipped catalogue, straight from the YAML files (no database)."""
+    return Catalogue.from_dict(read_data_files(Path(directory)))

@@ -1,0 +1,439 @@
+"""The rules engine: answers -> Recommendation.
+
+``recommend(answers, catalogue)`` is a pure function. The catalogue is compiled once
+(every expression parsed, type-checked and turned into closures) and cached by identity;
+a new catalogue, such as one loaded after staff edited a rule, compiles anew and carries
+a new ``rules_version``.
+
+How a recommendation is made:
+1. the answers are validated and completed with defaults;
+2. every ``score`` rule whose condition holds adds its weight to its pattern; each firing
+   rule is a reason, naming the answers it read;
+3. patterns with a positive total are ranked, best first (``chaining`` never first while
+   another pattern fits); the strong ones form the proposed architecture (``selected``);
+4. ``warning`` and ``limit`` rules apply when their condition holds and, if they name a
+   pattern, when that pattern is listed (or chosen, when the caller names the patterns);
+5. the checklist items that apply and the monthly cost of the architecture are added.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Mapping
+
+from .answers import validate_answers
+from .catalogue import (
+    PATTERN_SLUGS, QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Question, Rule,
+)
+from .cost import Cost, estimate_cost
+from .expressions import BOOL, NUMBER, TEXT, Compiled, ExpressionError, VarType, compile_expression
+
+logger = logging.getLogger(__name__)
+
+# Points are turned into a 0..1 score with 1 - exp(-points / SCORE_SCALE): five points give
+# 0.63, ten give 0.86. A pattern is part of the proposed architecture from SELECT_SCORE on.
+SCORE_SCALE = 5.0
+SELECT_SCORE = 0.4
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+LIMIT_PLACEHOLDERS = ("value", "limit", "unit", "limit_name")
+
+
+# Output value objects ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class RankedPattern:
+    pattern: str
+    score: float
+    reasons: tuple[str, ...]
+    points: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pattern": self.pattern, "score": self.score, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class WarningHit:
+    id: str
+    severity: str
+    pattern: str | None
+    message: str
+    title: str = ""
+    answers: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "severity": self.severity, "pattern": self.pattern, "message": self.message,
+                "title": self.title, "answers": list(self.answers)}
+
+
+@dataclass(frozen=True)
+class LimitCheck:
+    id: str
+    ok: bool
+    value: float
+    limit: float
+    unit: str
+    message: str
+    pattern: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "ok": self.ok, "value": _number(self.value), "limit": _number(self.limit),
+                "unit": self.unit, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    recommendations: tuple[RankedPattern, ...]
+    warnings: tuple[WarningHit, ...]
+    limits: tuple[LimitCheck, ...]
+    checklist: tuple[str, ...]
+    cost: Cost
+    rules_version: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    selected: tuple[str, ...] = ()
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        return tuple(r.pattern for r in self.recommendations)
+
+    @property
+    def broken_limits(self) -> tuple[LimitCheck, ...]:
+        return tuple(check for check in self.limits if not check.ok)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recommendations": [r.to_dict() for r in self.recommendations],
+            "selected": list(self.selected),
+            "warnings": [w.to_dict() for w in self.warnings],
+            "limits": [lim.to_dict() for lim in self.limits],
+            "checklist": list(self.checklist),
+            "cost": self.cost.to_dict(),
+            "rules_version": self.rules_version,
+        }
+
+
+# Compilation --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _CompiledRule:
+    rule: Rule
+    condition: Compiled
+    value: Compiled | None
+
+
+@dataclass(frozen=True)
+class _CompiledChecklist:
+    text: str
+    condition: Compiled | None
+    patterns: frozenset[str]
+
+
+def question_types(questions: tuple[Question, ...] | list[Question]) -> dict[str, VarType]:
+    """The expression language's view of the answer keys."""
+    types = {}
+    for question in questions:
+        if question.type == "bool":
+            base = BOOL
+        elif question.type in ("int", "number"):
+            base = NUMBER
+        elif question.type == "choice":
+            base = VarType("str", choices=frozenset(c.value for c in question.choices))
+        else:
+            base = TEXT
+        nullable = question.nullable
+        types[question.key] = VarType(base.kind, nullable=nullable, choices=base.choices)
+    return types
+
+
+def check_rule(rule: Rule, catalogue: Catalogue) -> list[str]:
+    """Every reason this rule cannot be used with this catalogue (empty when it is fine)."""
+    problems = []
+    variables = question_types(catalogue.questions)
+    limits = {lim.id: lim.value for lim in catalogue.limits}
+    if rule.effect not in RULE_EFFECTS:
+        problems.append(f"effect must be one of {', '.join(RULE_EFFECTS)}")
+    try:
+        condition = compile_expression(rule.when, variables, limits, expect="bool")
+    except ExpressionError as exc:
+        problems.append(f"condition: {exc}")
+        condition = None
+    if rule.pattern and rule.pattern not in catalogue.pattern_map:
+        problems.append(f"unknown pattern '{rule.pattern}'")
+    if rule.effect == "score":
+        if not rule.pattern:
+            problems.append("a score rule needs a pattern")
+        if not rule.weight:
+            problems.append("a score rule needs a non-zero weight")
+    if rule.effect == "warning":
+        if rule.warning not in catalogue.warning_map:
+            problems.append(f"unknown warning '{rule.warning}'")
+        if rule.severity and rule.severity not in SEVERITIES:
+            problems.append(f"severity must be one of {', '.join(SEVERITIES)}")
+    allowed_placeholders = set(variables)
+    if rule.effect == "limit":
+        allowed_placeholders |= set(LIMIT_PLACEHOLDERS)
+        if rule.limit not in catalogue.limit_map:
+            problems.append(f"unknown limit '{rule.limit}'")
+        try:
+            compile_expression(rule.value, variables, limits, expect="number")
+        except ExpressionError as exc:
+            problems.append(f"value: {exc}")
+    for name in _PLACEHOLDER.findall(rule.explanation):
+        if name not in allowed_placeholders:
+            problems.append(f"explanation: unknown placeholder {{{name}}}")
+    if not rule.explanation.strip():
+        problems.append("explanation is empty")
+    del condition
+    return problems
+
+
+def check_catalogue(catalogue: Catalogue) -> list[str]:
+    """Every inconsistency in the catalogue, for the loader, the admin and the tests."""
+    problems: list[str] = []
+    slugs = [p.slug for p in catalogue.patterns]
+    for slug in slugs:
+        if slug not in PATTERN_SLUGS:
+            problems.append(f"pattern '{slug}' is not one of the known slugs")
+    for pattern in catalogue.patterns:
+        for warning_id in pattern.warnings:
+            if warning_id not in catalogue.warning_map:
+                problems.append(f"pattern '{pattern.slug}' names unknown warning '{warning_id}'")
+        for alternative in pattern.alternatives:
+            if alternative.use not in catalogue.pattern_map:
+                problems.append(f"pattern '{pattern.slug}' suggests unknown pattern '{alternative.use}'")
+    for warning in catalogue.warnings:
+        if warning.severity not in SEVERITIES:
+            problems.append(f"warning '{warning.id}' has severity '{warning.severity}'")
+    problems += check_questions(catalogue.questions, {lim.id: lim.value for lim in catalogue.limits})
+    names = set()
+    for rule in catalogue.rules:
+        if rule.name in names:
+            problems.append(f"rule '{rule.name}' is defined twice")
+        names.add(rule.name)
+        problems += [f"rule '{rule.name}': {problem}" for problem in check_rule(rule, catalogue)]
+    variables = question_types(catalogue.questions)
+    for item in catalogue.checklist:
+        if item.when:
+            try:
+                compile_expression(item.when, variables, {lim.id: lim.value for lim in catalogue.limits})
+            except ExpressionError as exc:
+                problems.append(f"checklist '{item.id}': {exc}")
+        for slug in item.patterns:
+            if slug not in catalogue.pattern_map:
+                problems.append(f"checklist '{item.id}' names unknown pattern '{slug}'")
+    return problems
+
+
+def check_questions(questions, limits: Mapping[str, float]) -> list[str]:
+    problems = []
+    seen: list[Question] = []
+    for question in sorted(questions, key=lambda q: q.order):
+        where = f"question '{question.key}'"
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", question.key):
+            problems.append(f"{where}: a key is lower-case letters, digits and _ (starting with a letter)")
+        if question.type not in QUESTION_TYPES:
+            problems.append(f"{where}: type must be one of {', '.join(QUESTION_TYPES)}")
+        if question.type == "choice" and not question.choices:
+            problems.append(f"{where}: a choice question needs choices")
+        if question.min is not None and question.max is not None and question.min > question.max:
+            problems.append(f"{where}: min is above max")
+        for other in (question.default_from, question.at_least):
+            if other and other not in {q.key for q in seen}:
+                problems.append(f"{where}: '{other}' must be an earlier question")
+        if question.when:
+            try:
+                compile_expression(question.when, question_types(seen), limits)
+            except ExpressionError as exc:
+                problems.append(f"{where}: when: {exc} (a question can only depend on earlier ones)")
+        seen.append(question)
+    if not problems:
+        try:
+            validate_answers({}, tuple(questions))
+        except ValueError as exc:
+            problems.append(f"the defaults are not valid answers: {exc}")
+    return problems
+
+
+class Engine:
+    """A catalogue compiled for evaluation. Build with ``compile_catalogue``."""
+
+    def __init__(self, catalogue: Catalogue):
+        problems = check_catalogue(catalogue)
+        if problems:
+            raise CatalogueError(problems)
+        self.catalogue = catalogue
+        self.version = catalogue.version
+        self.questions = tuple(sorted(catalogue.questions, key=lambda q: q.order))
+        variables = question_types(self.questions)
+        limits = {lim.id: lim.value for lim in catalogue.limits}
+        self.score_rules: list[_CompiledRule] = []
+        self.gated_rules: list[_CompiledRule] = []
+        for rule in sorted(catalogue.rules, key=lambda r: r.order):
+            if not rule.enabled:
+                continue
+            compiled = _CompiledRule(
+                rule,
+                compile_expression(rule.when, variables, limits, expect="bool"),
+                compile_expression(rule.value, variables, limits, expect="number") if rule.effect == "limit" else None,
+            )
+            (self.score_rules if rule.effect == "score" else self.gated_rules).append(compiled)
+        self.checklist = [
+            _CompiledChecklist(item.text, compile_expression(item.when, variables, limits) if item.when else None,
+                               frozenset(item.patterns))
+            for item in sorted(catalogue.checklist, key=lambda c: c.order)
+        ]
+        self.pattern_order = {p.slug: index for index, p in enumerate(sorted(catalogue.patterns, key=lambda p: p.order))}
+        self.when_conditions = {
+            q.key: compile_expression(q.when, variables, limits) for q in self.questions if q.when
+        }
+
+    def validate(self, raw: Any) -> dict[str, Any]:
+        return validate_answers(raw, self.questions)
+
+    def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
+        """Questions whose ``when`` holds for these answers, in order."""
+        return [q for q in self.questions if q.key not in self.when_conditions or _holds(self.when_conditions[q.key], answers)]
+
+    def recommend(self, raw: Any, patterns: tuple[str, ...] | None = None) -> Recommendation:
+        """Evaluate; raise AnswerError for bad answers, never for a rule.
+
+        ``patterns`` replaces the proposed architecture with a chosen set: warnings, limits,
+        checklist and cost then describe that set.
+        """
+        answers = self.validate(raw)
+        points: dict[str, float] = {}
+        reasons: dict[str, list[str]] = {}
+        for compiled in self.score_rules:
+            if _holds(compiled.condition, answers):
+                slug = compiled.rule.pattern
+                points[slug] = points.get(slug, 0.0) + compiled.rule.weight
+                if compiled.rule.weight > 0:
+                    reasons.setdefault(slug, []).append(_explain(compiled, answers))
+        ranked = self._rank(points, reasons)
+        if patterns is None:
+            selected = tuple(r.pattern for r in ranked if r.score >= SELECT_SCORE) or tuple(r.pattern for r in ranked[:1])
+            # Risks, limits and checklist cover every pattern we list, so a user weighing a
+            # weaker option sees what it would cost them.
+            scope = frozenset(r.pattern for r in ranked)
+        else:
+            selected = tuple(patterns)
+            scope = frozenset(selected)
+        warnings, limits = self._gated(answers, scope)
+        checklist = tuple(
+            item.text for item in self.checklist
+            if (item.condition is None or _holds(item.condition, answers))
+            and (not item.patterns or item.patterns & scope)
+        )
+        cost = estimate_cost(answers, selected, self.catalogue.price_map)
+        return Recommendation(tuple(ranked), warnings, limits, checklist, cost, self.version, answers, selected)
+
+    def _rank(self, points: dict[str, float], reasons: dict[str, list[str]]) -> list[RankedPattern]:
+        fitting = [(slug, total) for slug, total in points.items() if total > 0]
+        fitting.sort(key=lambda item: (-item[1], self.pattern_order.get(item[0], 99)))
+        ranked = [RankedPattern(slug, _score(total), tuple(reasons.get(slug, ())), total) for slug, total in fitting]
+        if len(ranked) > 1 and ranked[0].pattern == "chaining":
+            # Direct chaining is a last resort: any alternative that fits goes first.
+            best = ranked[1]
+            demoted = RankedPattern("chaining", min(ranked[0].score, round(best.score - 0.01, 2)),
+                                    ranked[0].reasons, ranked[0].points)
+            ranked = [best, demoted, *ranked[2:]]
+        return ranked
+
+    def _gated(self, answers: Mapping[str, Any], selected: frozenset[str]):
+        warnings: dict[tuple[str, str | None], WarningHit] = {}
+        limits: dict[str, LimitCheck] = {}
+        for compiled in self.gated_rules:
+            rule = compiled.rule
+            if rule.pattern and rule.pattern not in selected:
+                continue
+            if not _holds(compiled.condition, answers):
+                continue
+            if rule.effect == "warning":
+                kind = self.catalogue.warning_map[rule.warning]
+                severity = rule.severity or kind.severity
+                key = (rule.warning, rule.pattern or None)
+                hit = WarningHit(rule.warning, severity, rule.pattern or None,
+                                 _join(_explain(compiled, answers), kind.advice), kind.title, compiled.condition.keys)
+                existing = warnings.get(key)
+                if existing is None or SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]:
+                    warnings[key] = hit
+            else:
+                check = self._limit_check(compiled, answers)
+                if check is not None:
+                    existing = limits.get(check.id)
+                    # One line per limit: the most broken reading wins.
+                    if existing is None or (check.value / (check.limit or 1)) > (existing.value / (existing.limit or 1)):
+                        limits[check.id] = check
+        ordered_warnings = sorted(warnings.values(), key=lambda w: (-SEVERITY_RANK[w.severity], w.id))
+        ordered_limits = sorted(limits.values(), key=lambda c: (c.ok, c.id))
+        return tuple(ordered_warnings), tuple(ordered_limits)
+
+    def _limit_check(self, compiled: _CompiledRule, answers: Mapping[str, Any]) -> LimitCheck | None:
+        limit = self.catalogue.limit_map[compiled.rule.limit]
+        try:
+            value = compiled.value.evaluate(answers)
+        except Exception:  # evaluation never raises: a rule that cannot be read does not fire
+            logger.warning("limit rule %s could not be evaluated", compiled.rule.name, exc_info=True)
+            return None
+        if value is None or isinstance(value, bool) or not math.isfinite(value):
+            return None
+        extra = {"value": _fmt(value), "limit": _fmt(limit.value), "unit": limit.unit, "limit_name": limit.name}
+        message = _explain(compiled, answers, extra)
+        return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit, message, compiled.rule.pattern or None)
+
+
+@lru_cache(maxsize=8)
+def compile_catalogue(catalogue: Catalogue) -> Engine:
+    return Engine(catalogue)
+
+
+def recommend(answers: Any, catalogue: Catalogue, patterns: tuple[str, ...] | None = None) -> Recommendation:
+    """answers -> Recommendation, for a catalogue. Raises AnswerError on bad answers."""
+    return compile_catalogue(catalogue).recommend(answers, patterns)
+
+
+# Helpers ------------------------------------------------------------------------------------
+def _holds(compiled: Compiled, answers: Mapping[str, Any]) -> bool:
+    try:
+        return compiled.evaluate(answers) is True
+    except Exception:  # a rule that cannot be evaluated simply does not fire
+        logger.warning("rule condition %r could not be evaluated", compiled.source, exc_info=True)
+        return False
+
+
+def _score(points: float) -> float:
+    return round(1 - math.exp(-points / SCORE_SCALE), 2)
+
+
+def _explain(compiled: _CompiledRule, answers: Mapping[str, Any], extra: Mapping[str, str] | None = None) -> str:
+    values = {key: _fmt(value) for key, value in answers.items()}
+    if extra:
+        values.update(extra)
+    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), compiled.rule.explanation.strip())
+    keys = compiled.condition.keys + (compiled.value.keys if compiled.value else ())
+    named = ", ".join(f"{key}={_fmt(answers.get(key))}" for key in dict.fromkeys(keys))
+    return f"{text} ({named})" if named else text
+
+
+def _join(why: str, advice: str) -> str:
+    return f"{why} {advice.strip()}" if advice else why
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer():
+            return f"{int(value):,}"
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _number(value: float) -> float | int:
+    return int(value) if isinstance(value, float) and value.is_integer() else round(value, 3)
