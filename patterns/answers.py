@@ -33,18 +33,16 @@ def validate_answers(raw: Any, questions: tuple[Question, ...]) -> dict[str, Any
             kind = "a number"
         raise AnswerError({"": f"answers must be a JSON object of key: value pairs, not {kind}"})
     by_key = {q.key: q for q in questions}
-    unknown = [key for key in raw if key not in by_key]
-    if unknown:
-        raise AnswerError({str(key): "unknown answer key" for key in unknown})
+    errors: dict[str, str] = {str(key): "unknown answer key" for key in raw if key not in by_key}
     model = _model_for(questions)
     try:
-        validated = model.model_validate(dict(raw)).model_dump()
+        validated = model.model_validate({k: v for k, v in raw.items() if k in by_key}).model_dump()
     except ValidationError as exc:
-        errors: dict[str, str] = {}
         for error in exc.errors():
             key = ".".join(str(part) for part in error["loc"]) or ""
             errors.setdefault(key, _message(error, by_key.get(key)))
-        raise AnswerError(errors) from None
+    if errors:
+        raise AnswerError(errors)
 
     problems: dict[str, str] = {}
     for question in questions:

@@ -171,7 +171,13 @@ class Catalogue:
     @cached_property
     def version(self) -> str:
         """A digest of the whole content: it changes whenever any row changes."""
-        payload = json.dumps(self.to_dict(), sort_keys=True, default=str, separators=(",", ":"))
+        # Rows are hashed in a canonical order, so the same content read from the files or
+        # from the database gives the same version.
+        canonical = {
+            kind: sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
+            for kind, rows in self.to_dict().items()
+        }
+        payload = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
     def to_dict(self) -> dict[str, list[dict[str, Any]]]:
@@ -249,7 +255,7 @@ def _pattern(index: int, row: dict[str, Any]) -> Pattern:
         when_to_use=tuple(row.get("when_to_use") or ()),
         tradeoffs=tuple(Tradeoff(**t) for t in row.get("tradeoffs") or ()),
         services=tuple(row.get("services") or ()),
-        warnings=tuple(row.get("warnings") or ()),
+        warnings=tuple(sorted(row.get("warnings") or ())),
         alternatives=tuple(Alternative(**a) for a in row.get("alternatives") or ()),
     )
 
@@ -260,7 +266,8 @@ def _question(index: int, row: dict[str, Any]) -> Question:
         else Choice(value=str(c), label=str(c))
         for c in row.get("choices") or ()
     )
-    return _simple(Question, row, order=row.get("order", index), choices=choices)
+    bounds = {name: float(row[name]) for name in ("min", "max") if row.get(name) is not None}
+    return _simple(Question, row, order=row.get("order", index), choices=choices, **bounds)
 
 
 def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:

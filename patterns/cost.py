@@ -74,7 +74,7 @@ def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: M
         if price is None:
             return
         usd = quantity * price.unit_usd
-        lines.append(CostLine(service, round(usd, 2), f"{basis} at ${price.usd:g} per {_per(price)}"))
+        lines.append(CostLine(service, round(usd, 2), f"{basis} at ${_usd(price.usd)} per {_per(price)}"))
 
     hops = lambda_hops(patterns, answers)
     invocations = units * hops
@@ -131,6 +131,10 @@ def _per(price: Price) -> str:
     if price.per == 1_000_000:
         return f"million {price.unit}"
     return f"{price.per:,.0f} {price.unit}"
+
+
+def _usd(value: float) -> str:
+    return f"{value:,.2f}" if value >= 0.01 else f"{value:.10f}".rstrip("0")
 
 
 def _count(value: float) -> str:

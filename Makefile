@@ -1,0 +1,39 @@
+# Two commands for a fresh machine:
+#   make run   - set up (virtualenv, packages, database, catalogue) and serve on 127.0.0.1:8000
+#   make test  - set up and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-packages migrate bench clean
+
+run: setup migrate
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup system-packages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+system-packages:
+	sh scripts/system-packages.sh
+
+migrate: setup
+	-sh scripts/system-packages.sh graphviz
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_catalogue
+
+bench: setup
+	$(BIN)/python -m patterns.bench
+	-test -f generator/bench.py && $(BIN)/python -m generator.bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QuestionnaireConfig(AppConfig):
+    name = "advisor.questionnaire"
+    label = "questionnaire"

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("advisor.questionnaire.urls")),
+    path("", include("advisor.teams.urls")),
+    path("api/", include("advisor.api.urls")),
+]

@@ -1,0 +1,148 @@
+"""Selection -> Project -> files."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from generator import diagram
+from generator.cfn import dump_yaml
+from generator.patterns import MODULES
+from generator.project import LOG_RETENTION_DAYS, Function, Project
+from generator.render import render
+from generator.selection import Selection
+
+TEST_REQUIREMENTS = """\
+pytest>=8.3
+moto[dynamodb,events,s3,secretsmanager,sns,sqs,stepfunctions]>=5.0
+boto3>=1.35
+aws-lambda-powertools[tracer]>=3.4,<4
+"""
+
+
+def compose(selection: Selection) -> Project:
+    """Run every selected pattern: all resources first, so functions can wire to any hub."""
+    project = Project(selection)
+    modules = [MODULES[slug] for slug in selection.patterns]
+    for module in modules:
+        module.resources(project)
+    for module in sorted(modules, key=lambda m: m.BUILD_ORDER):
+        module.functions(project)
+    return project
+
+
+def template(project: Project) -> dict[str, Any]:
+    sel = project.selection
+    titles = ", ".join(MODULES[s].TITLE for s in sel.patterns)
+    variables = {
+        "POWERTOOLS_SERVICE_NAME": project.name,
+        "POWERTOOLS_METRICS_NAMESPACE": project.name,
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+    doc: dict[str, Any] = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Description": f"{project.name}: {titles}",
+        "Globals": {"Function": {
+            "Runtime": sel.runtime,
+            "Architectures": [sel.architecture],
+            "MemorySize": int(project.answer("memory_mb")),
+            "Tracing": "Active",
+            "Environment": {"Variables": variables},
+        }},
+    }
+    if project.parameters:
+        doc["Parameters"] = project.parameters
+    doc["Resources"] = project.resources
+    if project.outputs:
+        doc["Outputs"] = project.outputs
+    return doc
+
+
+def _settings(project: Project) -> dict[str, str]:
+    """Plain (non-resource) environment values, for the generated tests."""
+    settings: dict[str, str] = {}
+    for fn in project.functions:
+        for key, value in fn.environment.items():
+            if isinstance(value, str):
+                settings[key] = value
+    return dict(sorted(settings.items()))
+
+
+def _function_context(project: Project, fn: Function) -> dict[str, Any]:
+    output = None
+    if fn.output:
+        _, spec = project.env[fn.output.env]
+        output = {"kind": fn.output.kind, "env": fn.output.env, "fifo": bool(spec.get("fifo"))}
+    return {**fn.context, "logical_id": fn.logical_id, "folder": fn.folder, "output": output,
+            "name": project.name, "timeout": fn.timeout}
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _clean(text: Any, limit: int = 600) -> str:
+    """Recommendation text goes into Markdown: one line, no control characters."""
+    text = _CONTROL.sub(" ", str(text)).strip()
+    return text[:limit]
+
+
+def _readme(project: Project, diagrams_rendered: bool) -> str:
+    sel = project.selection
+    warnings = [{k: _clean(w.get(k, "")) for k in ("id", "severity", "pattern", "message")}
+                for w in sel.warnings]
+    patterns = [{"slug": s, "title": MODULES[s].TITLE, "summary": MODULES[s].SUMMARY,
+                 "notes": project.notes.get(s, [])} for s in sel.patterns]
+    functions = [{"id": f.logical_id, "folder": f.folder, "description": f.description,
+                  "timeout": f.timeout} for f in project.functions]
+    parameters = [{"name": k, "description": v.get("Description", "")} for k, v in project.parameters.items()
+                  if "Default" not in v]
+    return render("project/README.md.j2", {
+        "name": project.name, "patterns": patterns, "functions": functions, "warnings": warnings,
+        "shared_notes": project.notes.get("shared", []), "parameters": parameters,
+        "diagrams_rendered": diagrams_rendered, "runtime": sel.runtime,
+        "architecture": sel.architecture, "log_retention": LOG_RETENTION_DAYS,
+        "outputs": sorted(project.outputs),
+    })
+
+
+def generate_files(selection: Selection) -> dict[str, bytes]:
+    sel = selection.validated()
+    project = compose(sel)
+    files: dict[str, str | bytes] = {
+        "template.yaml": dump_yaml(template(project)),
+    }
+    needs_pg8000 = False
+    for fn in project.functions:
+        context = _function_context(project, fn)
+        files[f"src/{fn.folder}/app.py"] = render(fn.template, context)
+        files[f"src/{fn.folder}/requirements.txt"] = "\n".join(fn.requirements) + "\n"
+        files[f"events/{fn.folder}.json"] = json.dumps(fn.sample_event, indent=2, sort_keys=True) + "\n"
+        files[f"tests/unit/test_{fn.folder}.py"] = render(fn.test_template, context)
+        needs_pg8000 = needs_pg8000 or any(r.startswith("pg8000") for r in fn.requirements)
+    resources = {env: spec for env, (_, spec) in sorted(project.env.items())}
+    files["tests/conftest.py"] = render("project/conftest.py.j2", {
+        "name": project.name, "resources": resources, "settings": _settings(project),
+        "needs_pg8000_stub": needs_pg8000,
+    })
+    files["tests/requirements.txt"] = TEST_REQUIREMENTS + ("pg8000>=1.31\n" if needs_pg8000 else "")
+    files["pytest.ini"] = "[pytest]\ntestpaths = tests\naddopts = -p no:cacheprovider\n"
+    files["samconfig.toml"] = render("project/samconfig.toml.j2", {"name": project.name})
+    files[".gitignore"] = ".aws-sam/\n__pycache__/\n*.pyc\n.pytest_cache/\n"
+    files.update(project.extra_files)
+
+    drawing = diagram.draw(project)
+    files["architecture.dot"] = drawing.dot
+    files["architecture.mmd"] = drawing.mermaid
+    rendered = False
+    if sel.render_diagrams:
+        images = diagram.render_images(drawing.dot)
+        if images:
+            files.update(images)
+            rendered = True
+    files["README.md"] = _readme(project, rendered)
+
+    root = sel.name
+    return {f"{root}/{path}": (content if isinstance(content, bytes) else content.encode("utf-8"))
+            for path, content in sorted(files.items())}

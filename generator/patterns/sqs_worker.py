@@ -1,0 +1,73 @@
+"""SQS worker: a queue buffers work, a Lambda consumer processes it in batches."""
+
+from __future__ import annotations
+
+import math
+
+from generator import events
+from generator.cfn import get_att, ref
+from generator.project import MAX_RECEIVE_COUNT, Function, Project, clamp
+
+SLUG = "sqs-worker"
+TITLE = "SQS worker"
+SUMMARY = ("Producers put jobs on an SQS queue; a Lambda worker takes them in batches, reports "
+           "failures per message, and a dead-letter queue keeps what cannot be processed.")
+BUILD_ORDER = 20
+
+QUEUE = "WorkQueue"
+
+
+def concurrency(p: Project) -> int:
+    """Enough pollers for the peak (Little's law), never more than the downstream takes."""
+    duration = float(p.answer("duration_s"))
+    wanted = math.ceil(float(p.answer("peak_rps")) * duration * 1.2)
+    downstream = p.answer("downstream_max_rps")
+    if downstream is not None:
+        wanted = min(wanted, math.floor(float(downstream) * max(duration, 0.001)))
+    return clamp(wanted, 2, 1000)
+
+
+def resources(p: Project) -> None:
+    fifo = bool(p.answer("ordering"))
+    p.add_queue(QUEUE, group=SLUG, label="Work queue", consumer_timeout=p.worker_timeout(), fifo=fifo)
+    p.expose("WORK_QUEUE_URL", ref(QUEUE), {"kind": "queue", "name": "work-queue", "fifo": fifo})
+    p.expose("WORK_QUEUE_DLQ_URL", ref(f"{QUEUE}Dlq"), {"kind": "queue", "name": "work-queue-dlq", "fifo": fifo})
+    p.add_output("WorkQueueUrl", "Send jobs here", ref(QUEUE))
+
+
+def functions(p: Project) -> None:
+    fifo = bool(p.answer("ordering"))
+    timeout = p.worker_timeout()
+    output = p.choose_output("table", "bus", "topic")
+    max_concurrency = concurrency(p)
+    event = {"Queue": get_att(QUEUE, "Arn"), "BatchSize": 10,
+             "FunctionResponseTypes": ["ReportBatchItemFailures"],
+             "ScalingConfig": {"MaximumConcurrency": max_concurrency}}
+    if not fifo:
+        event["MaximumBatchingWindowInSeconds"] = 1
+    sample = events.sqs_event([
+        {"id": "job-1001", "category": "standard", "payload": {"customerId": "cus-42", "amount": 120.5}},
+        {"id": "job-1002", "category": "standard", "payload": {"customerId": "cus-7", "amount": 18}},
+    ], "work-queue", fifo=fifo)
+    p.add_function(Function(
+        logical_id="WorkerFunction", folder="worker", pattern=SLUG,
+        template="handlers/sqs_worker.py.j2", test_template="tests/sqs_worker.py.j2",
+        description="Processes jobs from the work queue with partial batch failures",
+        timeout=timeout,
+        events={"WorkQueue": {"Type": "SQS", "Properties": event}},
+        policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{QUEUE}Dlq", "QueueName")}}],
+        environment={"WORK_QUEUE_DLQ_URL": ref(f"{QUEUE}Dlq")},
+        context={"fifo": fifo, "dlq_env": "WORK_QUEUE_DLQ_URL", "max_receive": MAX_RECEIVE_COUNT},
+        sample_event=sample, idempotent=True, output=output,
+    ))
+    p.edge(QUEUE, "WorkerFunction", "batches of up to 10")
+    p.edge("WorkerFunction", f"{QUEUE}Dlq", "permanent failures", failure=True)
+    p.note(SLUG, f"The worker runs at most {max_concurrency} batches at once (event source "
+                 "`MaximumConcurrency`), which protects whatever it calls"
+                 + (f" (downstream limit: {p.answer('downstream_max_rps')} requests/s)."
+                    if p.answer("downstream_max_rps") is not None else "."))
+    p.note(SLUG, f"Queue visibility timeout is 6 x the worker timeout ({timeout} s), so a message is not "
+                 "handed to a second worker while the first still processes it.")
+    if fifo:
+        p.note(SLUG, "Ordering was required, so the queue is FIFO: messages with the same key "
+                     "(`MessageGroupId`) are processed one at a time, in order.")

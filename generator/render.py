@@ -1,0 +1,55 @@
+"""Sandboxed Jinja for handler code, tests and project files.
+
+StrictUndefined turns a missing variable into an error instead of silently empty code.
+Values that end up inside Python source go through the `py` filter (repr of plain data),
+so nothing placed in a template can escape its string literal.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _py(value: Any) -> str:
+    def check(v: Any) -> None:
+        if isinstance(v, dict):
+            for k, item in v.items():
+                check(k)
+                check(item)
+        elif isinstance(v, (list, tuple)):
+            for item in v:
+                check(item)
+        elif not isinstance(v, _PLAIN):
+            raise TypeError(f"refusing to render {type(v).__name__} into Python source")
+    check(value)
+    return repr(value)
+
+
+def _json(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, sort_keys=True, indent=indent)
+
+
+_env = SandboxedEnvironment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    undefined=StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    auto_reload=False,
+)
+_env.filters["py"] = _py
+_env.filters["json"] = _json
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    return _env.get_template(template).render(**context)

@@ -1,0 +1,135 @@
+"""Admin for the catalogue. Every save and delete is checked against the whole catalogue:
+an edit that would leave a rule, question, pattern or checklist item unusable is refused
+with the reason, and nothing is written."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from . import store
+from .engine import check_catalogue
+from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, WarningKind
+
+KINDS = {
+    Pattern: ("patterns", "slug"), WarningKind: ("warnings", "id"), Limit: ("limits", "id"), Price: ("prices", "id"),
+    Question: ("questions", "key"), Rule: ("rules", "name"), ChecklistItem: ("checklist", "id"),
+}
+
+
+def new_problems(model, original_key: str | None, candidate) -> list[str]:
+    """Problems the change would introduce (problems already present are not blamed on it)."""
+    kind, _ = KINDS[model]
+    before = set(check_catalogue(store.catalogue_from_db()))
+    return [p for p in store.problems_after_change(kind, original_key, candidate) if p not in before]
+
+
+class CatalogueForm(forms.ModelForm):
+    """Runs the catalogue check after the model's own validation."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        model = type(self.instance)
+        _, key_field = KINDS[model]
+        original_key = None
+        if self.instance.pk is not None:
+            original_key = model.objects.filter(pk=self.instance.pk).values_list(key_field, flat=True).first()
+        try:
+            candidate = self.candidate()
+        except (TypeError, ValueError, KeyError) as exc:
+            self.add_error(None, f"This row cannot be read: {exc}")
+            return
+        problems = new_problems(model, original_key, candidate)
+        if problems:
+            self.add_error(None, ValidationError(["Not saved, because the catalogue would break:", *problems]))
+
+    def candidate(self):
+        return self.instance.to_value()
+
+
+class PatternForm(CatalogueForm):
+    def candidate(self):
+        warnings = tuple(sorted(w.pk for w in self.cleaned_data.get("warnings") or ()))
+        return self.instance.to_value(warnings)
+
+
+class CatalogueAdmin(admin.ModelAdmin):
+    form = CatalogueForm
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            _, key_field = KINDS[type(obj)]
+            for problem in new_problems(type(obj), getattr(obj, key_field), None):
+                protected.append(f"{obj}: deleting it would break the catalogue ({problem})")
+        return deleted, counts, perms_needed, protected
+
+
+@admin.register(Pattern)
+class PatternAdmin(CatalogueAdmin):
+    form = PatternForm
+    list_display = ("name", "slug", "best_for", "main_risk", "order")
+    filter_horizontal = ("warnings",)
+    search_fields = ("name", "slug", "summary")
+
+
+@admin.register(WarningKind)
+class WarningKindAdmin(CatalogueAdmin):
+    list_display = ("id", "title", "severity")
+    list_filter = ("severity",)
+    search_fields = ("id", "title", "summary")
+
+
+@admin.register(Limit)
+class LimitAdmin(CatalogueAdmin):
+    list_display = ("id", "name", "value", "unit", "verified", "as_of")
+    list_filter = ("verified", "unit")
+    search_fields = ("id", "name")
+
+
+@admin.register(Price)
+class PriceAdmin(CatalogueAdmin):
+    list_display = ("id", "service", "usd", "per", "unit", "verified", "as_of")
+    list_filter = ("verified", "service")
+    search_fields = ("id", "name", "service")
+
+
+@admin.register(Question)
+class QuestionAdmin(CatalogueAdmin):
+    list_display = ("key", "label", "type", "section", "order", "when")
+    list_filter = ("section", "type")
+    search_fields = ("key", "label")
+
+
+@admin.register(Rule)
+class RuleAdmin(CatalogueAdmin):
+    list_display = ("name", "effect", "pattern", "weight", "warning", "limit", "when", "enabled")
+    list_filter = ("effect", "pattern", "enabled")
+    search_fields = ("name", "when", "explanation")
+    list_editable = ("enabled",)
+    fieldsets = (
+        (None, {"fields": ("name", "effect", "when", "explanation", "enabled", "order")}),
+        ("Score", {"fields": ("pattern", "weight")}),
+        ("Warning", {"fields": ("warning", "severity")}),
+        ("Limit check", {"fields": ("limit", "value")}),
+    )
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(CatalogueAdmin):
+    list_display = ("id", "text", "when", "order")
+    search_fields = ("id", "text")
+
+
+@admin.register(CatalogueState)
+class CatalogueStateAdmin(admin.ModelAdmin):
+    list_display = ("version", "changed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,80 @@
+"""Shared plumbing of the management commands: reading input, exit codes, text output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+MAX_INPUT_BYTES = 1024 * 1024
+
+
+class BadInput(Exception):
+    """Input the user must fix; the command prints the message and exits 2."""
+
+
+def read_text(path: str, stdin: TextIO | None = None, limit: int = MAX_INPUT_BYTES, what: str = "input") -> str:
+    if path == "-":
+        text = (stdin or sys.stdin).read(limit + 1)
+    else:
+        file = Path(path)
+        if not file.exists():
+            raise BadInput(f"{path}: no such file")
+        if file.is_dir():
+            raise BadInput(f"{path}: is a directory, not a {what} file")
+        try:
+            with file.open("rb") as handle:
+                raw = handle.read(limit + 1)
+        except OSError as exc:
+            raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadInput(f"{path}: is not UTF-8 text") from None
+    if len(text) > limit:
+        raise BadInput(f"{path}: {what} is larger than {limit // 1024} KB")
+    return text
+
+
+def read_json(path: str, stdin: TextIO | None = None, what: str = "answers") -> Any:
+    text = read_text(path, stdin, what=what)
+    if not text.strip():
+        raise BadInput(f"{path}: is empty; expected a JSON object of {what}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{path}: is not valid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise BadInput(f"{path}: is nested too deeply") from None
+
+
+def render_recommendation_text(data: dict[str, Any], names: dict[str, str]) -> str:
+    lines = [f"Recommended patterns (rules version {data['rules_version']})"]
+    if not data["recommendations"]:
+        lines.append("  none of the patterns fits these answers")
+    for rank, item in enumerate(data["recommendations"], 1):
+        chosen = " *" if item["pattern"] in data.get("selected", ()) else ""
+        lines.append(f"  {rank}. {names.get(item['pattern'], item['pattern'])} ({item['pattern']})  score {item['score']:.2f}{chosen}")
+        lines += [f"       - {reason}" for reason in item["reasons"]]
+    if data.get("selected"):
+        lines.append("  * proposed architecture")
+    lines.append("")
+    lines.append("Warnings" if data["warnings"] else "Warnings: none")
+    for warning in data["warnings"]:
+        where = f" ({warning['pattern']})" if warning["pattern"] else ""
+        lines.append(f"  [{warning['severity'].upper()}] {warning['id']}{where}: {warning['message']}")
+    lines.append("")
+    lines.append("Limits")
+    for check in data["limits"]:
+        status = "ok    " if check["ok"] else "BROKEN"
+        sign = "<=" if check["ok"] else ">"
+        lines.append(f"  {status} {check['id']}: {check['value']} {sign} {check['limit']} {check['unit']}  {check['message']}")
+    lines.append("")
+    lines.append("Checklist")
+    lines += [f"  - {item}" for item in data["checklist"]]
+    lines.append("")
+    lines.append(f"Estimated monthly cost: ${data['cost']['monthly_usd']:,.2f}")
+    for line in data["cost"]["lines"]:
+        lines.append(f"  {line['service']:<16} ${line['usd']:>12,.2f}  {line['basis']}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,239 @@
+"""Catalogue rows that platform staff edit in the admin.
+
+Each model turns itself into the plain value object the engine reads (``to_value``), and
+``patterns.store`` assembles them into a ``Catalogue``. Saving or deleting any row bumps
+``CatalogueState.version``, which tells every process to rebuild its compiled catalogue.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from . import catalogue as values
+
+SLUG_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9-]{0,62}$", "Use lower-case letters, digits and hyphens.")
+KEY_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9_]{0,49}$", "Use lower-case letters, digits and underscores.")
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+class CatalogueState(models.Model):
+    """A single row whose version changes whenever any catalogue row changes."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "catalogue state"
+
+    def __str__(self) -> str:
+        return f"catalogue edit #{self.version}"
+
+
+class Pattern(models.Model):
+    slug = models.CharField(max_length=63, unique=True, validators=[SLUG_VALIDATOR])
+    name = models.CharField(max_length=120)
+    summary = models.TextField()
+    when_to_use = models.TextField(blank=True, help_text="One item per line.")
+    tradeoffs = models.JSONField(default=list, blank=True, help_text='List of {"benefit": ..., "cost": ...}.')
+    rule_of_thumb = models.TextField(blank=True)
+    services = models.TextField(blank=True, help_text="One AWS service per line.")
+    warnings = models.ManyToManyField("WarningKind", blank=True, related_name="patterns")
+    alternatives = models.JSONField(
+        default=list, blank=True, help_text='List of {"instead_of": ..., "use": <pattern slug>, "why": ...}.'
+    )
+    best_for = models.CharField(max_length=200, blank=True)
+    main_risk = models.CharField(max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.slug and self.slug not in values.PATTERN_SLUGS:
+            raise ValidationError({"slug": f"Must be one of the known pattern slugs: {', '.join(values.PATTERN_SLUGS)}."})
+        problems = []
+        if not isinstance(self.tradeoffs, list) or not all(
+            isinstance(t, dict) and set(t) == {"benefit", "cost"} for t in self.tradeoffs
+        ):
+            problems.append("tradeoffs must be a list of objects with exactly 'benefit' and 'cost'")
+        if not isinstance(self.alternatives, list) or not all(
+            isinstance(a, dict) and {"instead_of", "use"} <= set(a) <= {"instead_of", "use", "why"} for a in self.alternatives
+        ):
+            problems.append("alternatives must be a list of objects with 'instead_of', 'use' and optional 'why'")
+        else:
+            for alternative in self.alternatives:
+                if alternative["use"] not in values.PATTERN_SLUGS:
+                    problems.append(f"alternative '{alternative['use']}' is not a pattern slug")
+        if problems:
+            raise ValidationError("; ".join(problems))
+
+    def to_value(self, warning_ids: tuple[str, ...] | None = None) -> values.Pattern:
+        return values.Pattern(
+            slug=self.slug, name=self.name, summary=self.summary, when_to_use=_lines(self.when_to_use),
+            tradeoffs=tuple(values.Tradeoff(**t) for t in self.tradeoffs), rule_of_thumb=self.rule_of_thumb,
+            services=_lines(self.services),
+            warnings=warning_ids if warning_ids is not None else tuple(self.warnings.values_list("id", flat=True)),
+            alternatives=tuple(values.Alternative(**a) for a in self.alternatives),
+            best_for=self.best_for, main_risk=self.main_risk, order=self.order,
+        )
+
+
+class WarningKind(models.Model):
+    id = models.CharField(max_length=63, primary_key=True, validators=[SLUG_VALIDATOR])
+    title = models.CharField(max_length=200)
+    severity = models.CharField(max_length=10, choices=[(s, s) for s in values.SEVERITIES])
+    summary = models.TextField(blank=True)
+    bad = models.TextField(blank=True, help_text="The failing flow, one step per line.")
+    better = models.TextField(blank=True, help_text="The flow that avoids it, one step per line.")
+    advice = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "warning"
+
+    def __str__(self) -> str:
+        return self.id
+
+    def to_value(self) -> values.WarningKind:
+        return values.WarningKind(self.id, self.title, self.severity, self.summary, _lines(self.bad),
+                                  _lines(self.better), self.advice)
+
+
+class Limit(models.Model):
+    id = models.CharField(max_length=63, primary_key=True, validators=[SLUG_VALIDATOR])
+    name = models.CharField(max_length=200)
+    value = models.FloatField()
+    unit = models.CharField(max_length=20)
+    source = models.URLField(max_length=500, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    verified = models.BooleanField(default=True, help_text="Untick when only a third-party figure was found.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.id} = {self.value:g} {self.unit}"
+
+    def to_value(self) -> values.Limit:
+        return values.Limit(self.id, self.name, self.value, self.unit, self.source,
+                            self.as_of.isoformat() if self.as_of else "", self.verified, self.notes)
+
+
+class Price(models.Model):
+    id = models.CharField(max_length=63, primary_key=True, validators=[SLUG_VALIDATOR])
+    service = models.CharField(max_length=60)
+    name = models.CharField(max_length=200)
+    usd = models.DecimalField(max_digits=16, decimal_places=10, help_text="US dollars per 'per' units.")
+    per = models.PositiveBigIntegerField(default=1)
+    unit = models.CharField(max_length=60)
+    source = models.URLField(max_length=500, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    verified = models.BooleanField(default=True, help_text="Untick when only a third-party figure was found.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["service", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.id}: ${self.usd} per {self.per} {self.unit}"
+
+    def to_value(self) -> values.Price:
+        return values.Price(self.id, self.service, self.name, float(self.usd), float(self.per), self.unit,
+                            self.source, self.as_of.isoformat() if self.as_of else "", self.verified, self.notes)
+
+
+class Question(models.Model):
+    key = models.CharField(max_length=50, unique=True, validators=[KEY_VALIDATOR])
+    label = models.CharField(max_length=200)
+    help = models.TextField(blank=True)
+    type = models.CharField(max_length=10, choices=[(t, t) for t in values.QUESTION_TYPES])
+    choices = models.JSONField(default=list, blank=True, help_text='For choice questions: [{"value": ..., "label": ...}].')
+    default = models.JSONField(null=True, blank=True)
+    min = models.FloatField(null=True, blank=True)
+    max = models.FloatField(null=True, blank=True)
+    nullable = models.BooleanField(default=False, help_text="The answer may be left empty (null).")
+    unit = models.CharField(max_length=30, blank=True)
+    section = models.CharField(max_length=60, default="General")
+    when = models.CharField(max_length=500, blank=True, help_text="Show only when this expression holds.")
+    default_from = models.CharField(max_length=50, blank=True, help_text="Default to the answer of this earlier key.")
+    at_least = models.CharField(max_length=50, blank=True, help_text="Must be at least the answer of this earlier key.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def to_value(self) -> values.Question:
+        choices = tuple(values.Choice(str(c["value"]), str(c.get("label", c["value"])))
+                        for c in self.choices if isinstance(c, dict) and "value" in c)
+        return values.Question(
+            key=self.key, label=self.label, type=self.type, default=self.default, help=self.help, choices=choices,
+            min=self.min, max=self.max, nullable=self.nullable, unit=self.unit, section=self.section, when=self.when,
+            default_from=self.default_from, at_least=self.at_least, order=self.order,
+        )
+
+
+class Rule(models.Model):
+    EFFECTS = [("score", "score a pattern"), ("warning", "raise a warning"), ("limit", "check a limit")]
+
+    name = models.CharField(max_length=80, unique=True, validators=[SLUG_VALIDATOR])
+    effect = models.CharField(max_length=10, choices=EFFECTS)
+    when = models.CharField("condition", max_length=1000,
+                            help_text="For example: duration_s > 900 and not client_waits")
+    pattern = models.CharField(max_length=63, blank=True, choices=[(s, s) for s in values.PATTERN_SLUGS],
+                               help_text="Score rules: the pattern scored. Others: apply only when it is listed.")
+    weight = models.FloatField(default=0, help_text="Score rules: points added (negative counts against).")
+    warning = models.ForeignKey(WarningKind, null=True, blank=True, on_delete=models.PROTECT)
+    severity = models.CharField(max_length=10, blank=True, choices=[(s, s) for s in values.SEVERITIES],
+                                help_text="Warning rules: overrides the warning's default severity.")
+    limit = models.ForeignKey(Limit, null=True, blank=True, on_delete=models.PROTECT)
+    value = models.CharField(max_length=500, blank=True, help_text="Limit rules: the compared value, in the limit's unit.")
+    explanation = models.TextField(help_text="Why it applies. May use {answer_key}; limit rules also {value} {limit} {unit}.")
+    enabled = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def to_value(self) -> values.Rule:
+        return values.Rule(
+            name=self.name, effect=self.effect, when=self.when, explanation=self.explanation, pattern=self.pattern,
+            weight=self.weight, warning=self.warning_id or "", severity=self.severity, limit=self.limit_id or "",
+            value=self.value, enabled=self.enabled, order=self.order,
+        )
+
+
+class ChecklistItem(models.Model):
+    id = models.CharField(max_length=63, primary_key=True, validators=[SLUG_VALIDATOR])
+    text = models.TextField()
+    when = models.CharField(max_length=500, blank=True, help_text="Applies only when this expression holds.")
+    patterns = models.JSONField(default=list, blank=True, help_text="Applies when any of these pattern slugs is listed.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "checklist item"
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def to_value(self) -> values.ChecklistItem:
+        return values.ChecklistItem(self.id, self.text, self.when, tuple(self.patterns or ()), self.order)
+
+
+CATALOGUE_MODELS = (Pattern, WarningKind, Limit, Price, Question, Rule, ChecklistItem)

@@ -1,0 +1,168 @@
+"""The database side of the catalogue: rows <-> Catalogue, loading, and the live engine.
+
+Everything outside this module reads the catalogue through ``current_engine()``. The
+compiled engine is kept per process and rebuilt when ``CatalogueState.version`` moves,
+which every save or delete of a catalogue row does (see ``patterns.signals``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any, Iterable
+
+from django.db import transaction
+from django.db.models import F
+
+from . import catalogue as values
+from .engine import Engine, check_catalogue, compile_catalogue
+from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, WarningKind
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_live: dict[str, Any] = {"version": None, "engine": None}
+
+
+class CatalogueNotLoaded(RuntimeError):
+    pass
+
+
+def catalogue_parts() -> dict[str, list]:
+    """The database rows as value objects, by kind (7 queries)."""
+    pattern_warnings: dict[int, list[str]] = {}
+    for pattern_id, warning_id in Pattern.warnings.through.objects.values_list("pattern_id", "warningkind_id"):
+        pattern_warnings.setdefault(pattern_id, []).append(warning_id)
+    return {
+        "patterns": [p.to_value(tuple(sorted(pattern_warnings.get(p.pk, ())))) for p in Pattern.objects.all()],
+        "warnings": [w.to_value() for w in WarningKind.objects.all()],
+        "limits": [lim.to_value() for lim in Limit.objects.all()],
+        "prices": [p.to_value() for p in Price.objects.all()],
+        "questions": [q.to_value() for q in Question.objects.all()],
+        "rules": [r.to_value() for r in Rule.objects.all()],
+        "checklist": [c.to_value() for c in ChecklistItem.objects.all()],
+    }
+
+
+def build(parts: dict[str, Iterable]) -> values.Catalogue:
+    return values.Catalogue(**{kind: tuple(items) for kind, items in parts.items()})
+
+
+def catalogue_from_db() -> values.Catalogue:
+    return build(catalogue_parts())
+
+
+def problems_after_change(kind: str, key: str | None, new_value: Any | None) -> list[str]:
+    """What would be wrong with the catalogue if the row ``key`` of ``kind`` became
+    ``new_value`` (None deletes it, a None key adds it). Used by the admin to refuse
+    edits that would break rules, questions or patterns."""
+    parts = catalogue_parts()
+    items = parts[kind]
+    id_field = {"patterns": "slug", "questions": "key", "rules": "name"}.get(kind, "id")
+    kept = [item for item in items if key is None or getattr(item, id_field) != key]
+    if new_value is not None:
+        kept.append(new_value)
+    parts[kind] = kept
+    return check_catalogue(build(parts))
+
+
+def current_version() -> int:
+    return CatalogueState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def current_engine() -> Engine:
+    """The compiled catalogue this process should answer with."""
+    version = current_version()
+    if _live["engine"] is not None and _live["version"] == version:
+        return _live["engine"]
+    with _lock:
+        if _live["engine"] is not None and _live["version"] == version:
+            return _live["engine"]
+        catalogue = catalogue_from_db()
+        if not catalogue.patterns or not catalogue.questions:
+            raise CatalogueNotLoaded("The catalogue is empty: run `python manage.py load_catalogue`.")
+        try:
+            engine = compile_catalogue(catalogue)
+        except values.CatalogueError:
+            if _live["engine"] is None:
+                raise
+            # The admin refuses bad edits; if one slipped past it, keep answering with the last good set.
+            logger.exception("catalogue edit #%s does not compile; keeping the previous one", version)
+            return _live["engine"]
+        _live.update(version=version, engine=engine)
+        return engine
+
+
+def bump_version() -> None:
+    updated = CatalogueState.objects.filter(pk=1).update(version=F("version") + 1)
+    if not updated:
+        CatalogueState.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -> dict[str, int]:
+    """Copy the YAML catalogue into the database.
+
+    Without ``reset`` only missing rows are added, so staff edits survive. With ``reset``
+    every row is replaced by the file's version and rows not in the files are removed.
+    The result is checked as a whole before the transaction commits.
+    """
+    data = values.read_data_files(Path(directory))
+    shipped = values.Catalogue.from_dict(data)
+    problems = check_catalogue(shipped)
+    if problems:
+        raise values.CatalogueError(problems)
+    created: dict[str, int] = {}
+    with transaction.atomic():
+        if reset:
+            for model in (Rule, ChecklistItem, Pattern, Question, Price, Limit, WarningKind):
+                model.objects.all().delete()
+
+        def upsert(model, lookup: dict, fields: dict, kind: str):
+            obj, was_created = model.objects.get_or_create(**lookup, defaults=fields)
+            created[kind] = created.get(kind, 0) + int(was_created)
+            return obj, was_created
+
+        for w in shipped.warnings:
+            upsert(WarningKind, {"id": w.id}, {"title": w.title, "severity": w.severity, "summary": w.summary,
+                                               "bad": "\n".join(w.bad), "better": "\n".join(w.better),
+                                               "advice": w.advice}, "warnings")
+        for lim in shipped.limits:
+            upsert(Limit, {"id": lim.id}, {"name": lim.name, "value": lim.value, "unit": lim.unit,
+                                            "source": lim.source, "as_of": lim.as_of or None,
+                                            "verified": lim.verified, "notes": lim.notes}, "limits")
+        for p in shipped.prices:
+            upsert(Price, {"id": p.id}, {"service": p.service, "name": p.name, "usd": str(p.usd), "per": int(p.per),
+                                          "unit": p.unit, "source": p.source, "as_of": p.as_of or None,
+                                          "verified": p.verified, "notes": p.notes}, "prices")
+        for q in shipped.questions:
+            upsert(Question, {"key": q.key}, {
+                "label": q.label, "help": q.help, "type": q.type,
+                "choices": [{"value": c.value, "label": c.label} for c in q.choices], "default": q.default,
+                "min": q.min, "max": q.max, "nullable": q.nullable, "unit": q.unit, "section": q.section,
+                "when": q.when, "default_from": q.default_from, "at_least": q.at_least, "order": q.order,
+            }, "questions")
+        for p in shipped.patterns:
+            obj, was_created = upsert(Pattern, {"slug": p.slug}, {
+                "name": p.name, "summary": p.summary, "when_to_use": "\n".join(p.when_to_use),
+                "tradeoffs": [{"benefit": t.benefit, "cost": t.cost} for t in p.tradeoffs],
+                "rule_of_thumb": p.rule_of_thumb, "services": "\n".join(p.services),
+                "alternatives": [{"instead_of": a.instead_of, "use": a.use, "why": a.why} for a in p.alternatives],
+                "best_for": p.best_for, "main_risk": p.main_risk, "order": p.order,
+            }, "patterns")
+            if was_created:
+                obj.warnings.set(p.warnings)
+        for r in shipped.rules:
+            upsert(Rule, {"name": r.name}, {
+                "effect": r.effect, "when": r.when, "pattern": r.pattern, "weight": r.weight,
+                "warning_id": r.warning or None, "severity": r.severity, "limit_id": r.limit or None,
+                "value": r.value, "explanation": r.explanation, "enabled": r.enabled, "order": r.order,
+            }, "rules")
+        for c in shipped.checklist:
+            upsert(ChecklistItem, {"id": c.id}, {"text": c.text, "when": c.when, "patterns": list(c.patterns),
+                                                 "order": c.order}, "checklist")
+        problems = check_catalogue(catalogue_from_db())
+        if problems:
+            raise values.CatalogueError(problems)
+        bump_version()
+    return created

@@ -1,0 +1,285 @@
+"""Helpers shared by the generator tests: default answers, generation, and the contract checks."""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import generator
+
+MAIN = Path(__file__).resolve().parents[2]
+VENV_PYTHON = MAIN / ".venv" / "bin" / "python"
+CFN_LINT = MAIN / ".venv" / "bin" / "cfn-lint"
+
+# SPEC 3.1 defaults.
+DEFAULT_ANSWERS: dict[str, Any] = {
+    "trigger": "http",
+    "client_waits": True,
+    "latency_ms": 1000,
+    "duration_s": 1,
+    "max_duration_s": 1,
+    "consumers": 1,
+    "content_routing": False,
+    "steps": 1,
+    "compensation": False,
+    "long_waits": False,
+    "aggregate_sources": 0,
+    "data_store": "none",
+    "react_to_changes": False,
+    "writes_back_to_source": False,
+    "peak_rps": 10,
+    "monthly_invocations": 1_000_000,
+    "payload_kb": 4,
+    "downstream_max_rps": None,
+    "unreliable_downstream": False,
+    "ordering": False,
+    "memory_mb": 512,
+    "db_max_connections": 100,
+}
+
+
+def answers(**overrides: Any) -> dict[str, Any]:
+    unknown = set(overrides) - set(DEFAULT_ANSWERS)
+    assert not unknown, f"unknown answer keys {unknown}"
+    merged = {**DEFAULT_ANSWERS, **overrides}
+    if "max_duration_s" not in overrides:
+        merged["max_duration_s"] = merged["duration_s"]
+    return merged
+
+
+def generate(patterns, name="serverless-app", render_diagrams=False, warnings=(), **answer_overrides):
+    selection = generator.Selection(patterns=tuple(patterns), answers=answers(**answer_overrides),
+                                    name=name, render_diagrams=render_diagrams, warnings=tuple(warnings))
+    return generator.generate_files(selection)
+
+
+def unpack(files: dict[str, bytes], dest: Path) -> Path:
+    for path, content in files.items():
+        target = dest / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    roots = {p.split("/", 1)[0] for p in files}
+    assert len(roots) == 1
+    return dest / roots.pop()
+
+
+def load_template(text: str | bytes) -> dict:
+    return yaml.safe_load(text)
+
+
+def cfn_lint(template_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CFN_LINT), "--non-zero-exit-code", "warning", str(template_path)],
+                          capture_output=True, text=True, timeout=300)
+
+
+class _NoManagedPolicies:
+    def load(self) -> dict:
+        return {}
+
+
+def sam_transform(template: dict) -> dict:
+    from samtranslator.translator.transform import transform
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    document = json.loads(json.dumps(template))
+    # As `sam validate` does: local code folders become placeholder S3 locations.
+    for res in document["Resources"].values():
+        if res["Type"] == "AWS::Serverless::Function":
+            res["Properties"]["CodeUri"] = "s3://bucket/code.zip"
+    return transform(document, {}, _NoManagedPolicies())
+
+
+def run_project_tests(project_dir: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_", "POWERTOOLS_"))}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return subprocess.run([str(VENV_PYTHON), "-m", "pytest", "-q", "-p", "no:django", "-p", "no:randomly",
+                           "-x", "-W", "ignore::DeprecationWarning"],
+                          cwd=project_dir, capture_output=True, text=True, timeout=600, env=env)
+
+
+# --- static contract checks ----------------------------------------------------------
+
+ASYNC_EVENT_TYPES = {"S3", "SNS", "EventBridgeRule", "Schedule", "ScheduleV2", "CloudWatchEvent"}
+STREAM_EVENT_TYPES = {"DynamoDB", "Kinesis"}
+
+
+def _ref_id(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return value["Ref"]
+        if "Fn::GetAtt" in value:
+            att = value["Fn::GetAtt"]
+            return att[0] if isinstance(att, list) else att.split(".")[0]
+    return None
+
+
+def _alarmed_queues(resources: dict) -> set[str]:
+    alarmed = set()
+    for res in resources.values():
+        if res["Type"] == "AWS::CloudWatch::Alarm" and res["Properties"].get("Namespace") == "AWS/SQS":
+            for dim in res["Properties"]["Dimensions"]:
+                if dim["Name"] == "QueueName":
+                    alarmed.add(_ref_id(dim["Value"]))
+    return alarmed
+
+
+def contract_problems(files: dict[str, bytes]) -> list[str]:
+    """Every SPEC 5 rule that can be checked on the files; an empty list means all hold."""
+    root = next(iter(files)).split("/", 1)[0]
+    template = load_template(files[f"{root}/template.yaml"])
+    resources = template["Resources"]
+    problems: list[str] = []
+    alarmed = _alarmed_queues(resources)
+    globals_fn = template.get("Globals", {}).get("Function", {})
+
+    def need_alarm(queue_id: str | None, what: str) -> None:
+        if queue_id not in alarmed:
+            problems.append(f"{what}: failure queue {queue_id} has no alarm")
+
+    for lid, res in resources.items():
+        props = res.get("Properties", {})
+        if res["Type"] == "AWS::Serverless::Function":
+            timeout = props.get("Timeout", globals_fn.get("Timeout", 3))
+            tracing = props.get("Tracing", globals_fn.get("Tracing"))
+            if tracing != "Active":
+                problems.append(f"{lid}: Tracing is not Active")
+            if props.get("RecursiveLoop") == "Allow":
+                problems.append(f"{lid}: RecursiveLoop Allow")
+            code_uri = props["CodeUri"].rstrip("/")
+            module, func = props["Handler"].rsplit(".", 1)
+            source = files.get(f"{root}/{code_uri}/{module}.py")
+            if source is None:
+                problems.append(f"{lid}: {code_uri}/{module}.py missing")
+            else:
+                tree = ast.parse(source)
+                names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+                if func not in names:
+                    problems.append(f"{lid}: handler {func} not defined in {code_uri}")
+                problems.extend(f"{lid}: {p}" for p in clients_created_in_functions(tree))
+            if f"{root}/{code_uri}/requirements.txt" not in files:
+                problems.append(f"{lid}: no requirements.txt")
+            invoke_config = props.get("EventInvokeConfig", {})
+            on_failure = invoke_config.get("DestinationConfig", {}).get("OnFailure")
+            for ename, event in props.get("Events", {}).items():
+                etype, eprops = event["Type"], event.get("Properties", {})
+                where = f"{lid}.{ename}"
+                if etype == "SQS":
+                    if eprops.get("FunctionResponseTypes") != ["ReportBatchItemFailures"]:
+                        problems.append(f"{where}: no ReportBatchItemFailures")
+                    queue = resources[_ref_id(eprops["Queue"])]
+                    qprops = queue["Properties"]
+                    if qprops.get("VisibilityTimeout", 30) < 6 * timeout:
+                        problems.append(f"{where}: visibility {qprops.get('VisibilityTimeout')} < 6 x {timeout}")
+                    redrive = qprops.get("RedrivePolicy")
+                    if not redrive:
+                        problems.append(f"{where}: queue has no DLQ")
+                    else:
+                        need_alarm(_ref_id(redrive["deadLetterTargetArn"]), where)
+                    if not 2 <= eprops.get("ScalingConfig", {}).get("MaximumConcurrency", 0) <= 1000:
+                        problems.append(f"{where}: no MaximumConcurrency")
+                elif etype in STREAM_EVENT_TYPES:
+                    if eprops.get("FunctionResponseTypes") != ["ReportBatchItemFailures"]:
+                        problems.append(f"{where}: no ReportBatchItemFailures")
+                    for key in ("MaximumRetryAttempts", "MaximumRecordAgeInSeconds"):
+                        if key not in eprops:
+                            problems.append(f"{where}: no {key}")
+                    if not eprops.get("BisectBatchOnFunctionError"):
+                        problems.append(f"{where}: no BisectBatchOnFunctionError")
+                    dest = eprops.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+                    if not dest:
+                        problems.append(f"{where}: no on-failure destination")
+                    else:
+                        need_alarm(_ref_id(dest), where)
+                elif etype in ASYNC_EVENT_TYPES:
+                    if on_failure:
+                        need_alarm(_ref_id(on_failure["Destination"]), where)
+                    elif props.get("DeadLetterQueue"):
+                        need_alarm(_ref_id(props["DeadLetterQueue"]["TargetArn"]), where)
+                    else:
+                        problems.append(f"{where}: async source without DLQ or on-failure destination")
+                    if etype in {"EventBridgeRule", "Schedule", "ScheduleV2"}:
+                        dlc = eprops.get("DeadLetterConfig")
+                        if not dlc or not eprops.get("RetryPolicy"):
+                            problems.append(f"{where}: rule target without DeadLetterConfig/RetryPolicy")
+                        elif "Arn" in dlc:
+                            need_alarm(_ref_id(dlc["Arn"]), where)
+        if res["Type"] == "AWS::Serverless::StateMachine":
+            if not props.get("Tracing", {}).get("Enabled"):
+                problems.append(f"{lid}: state machine tracing off")
+            problems.extend(f"{lid}: {p}" for p in state_machine_problems(props["Definition"]))
+        problems.extend(f"{lid}: {p}" for p in iam_problems(props))
+    return problems
+
+
+def iam_problems(props: Any) -> list[str]:
+    found = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("Action", "NotAction"):
+                    actions = value if isinstance(value, list) else [value]
+                    for action in actions:
+                        if not isinstance(action, str) or action == "*" or action.endswith(":*"):
+                            found.append(f"wildcard IAM action {action!r}")
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(props)
+    return found
+
+
+def state_machine_problems(definition: dict) -> list[str]:
+    problems = []
+
+    def walk(states: dict) -> None:
+        for name, state in states.items():
+            if state["Type"] == "Task":
+                if not state.get("Retry"):
+                    problems.append(f"task {name} without Retry")
+                if not state.get("Catch"):
+                    problems.append(f"task {name} without Catch")
+            for branch in state.get("Branches", []):
+                walk(branch["States"])
+            if "Iterator" in state:
+                walk(state["Iterator"]["States"])
+
+    walk(definition["States"])
+    return problems
+
+
+def clients_created_in_functions(tree: ast.AST) -> list[str]:
+    """boto3.client()/resource()/Session() calls inside any function body."""
+    problems = []
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "boto3"):
+                    problems.append(f"boto3.{node.func.attr}() inside function {fn.name}")
+    return problems
+
+
+SAFE_PATH = re.compile(r"[A-Za-z0-9_./-]+")
+
+
+def unsafe_paths(names) -> list[str]:
+    return [n for n in names if not SAFE_PATH.fullmatch(n) or ".." in n.split("/") or n.startswith("/")
+            or ".." in n]
+
+
+def zip_names(blob: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        return archive.namelist()
