@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "advisor",
     "advisor.questionnaire",
     "advisor.teams",
+    "advisor.architectures",
     "advisor.api",
 ]
 

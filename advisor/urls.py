@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("advisor.questionnaire.urls")),
     path("", include("advisor.teams.urls")),
+    path("", include("advisor.architectures.urls")),
     path("api/", include("advisor.api.urls")),
 ]
