@@ -21,6 +21,15 @@ aws-lambda-powertools[tracer]>=3.4,<4
 """
 
 
+PYTEST_INI = """\
+[pytest]
+testpaths = tests
+addopts = -p no:cacheprovider
+filterwarnings =
+    ignore:No application metrics to publish:UserWarning
+"""
+
+
 def compose(selection: Selection) -> Project:
     """Run every selected pattern: all resources first, so functions can wire to any hub."""
     project = Project(selection)
@@ -127,7 +136,7 @@ def generate_files(selection: Selection) -> dict[str, bytes]:
         "needs_pg8000_stub": needs_pg8000,
     })
     files["tests/requirements.txt"] = TEST_REQUIREMENTS + ("pg8000>=1.31\n" if needs_pg8000 else "")
-    files["pytest.ini"] = "[pytest]\ntestpaths = tests\naddopts = -p no:cacheprovider\n"
+    files["pytest.ini"] = PYTEST_INI
     files["samconfig.toml"] = render("project/samconfig.toml.j2", {"name": project.name})
     files[".gitignore"] = ".aws-sam/\n__pycache__/\n*.pyc\n.pytest_cache/\n"
     files.update(project.extra_files)

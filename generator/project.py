@@ -110,6 +110,11 @@ class Project:
         self.env: dict[str, tuple[Any, dict]] = {}
         self.extra_files: dict[str, str] = {}
 
+    @property
+    def event_source(self) -> str:
+        """EventBridge `source` of this project's events (names never start with "aws.")."""
+        return self.name
+
     # --- answers -------------------------------------------------------------------
 
     def answer(self, key: str) -> Any:
@@ -321,6 +326,8 @@ class Project:
             fn.policies.append(self.output_policy(fn.output))
             value, _ = self.env[fn.output.env]
             fn.environment[fn.output.env] = value
+            if fn.output.kind == "bus":
+                fn.environment["EVENT_SOURCE"] = self.event_source
             self.edge(fn.logical_id, fn.output.target, fn.output.label)
 
         log_group = f"{fn.logical_id}LogGroup"

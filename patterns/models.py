@@ -7,6 +7,8 @@ Each model turns itself into the plain value object the engine reads (``to_value
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -25,6 +27,9 @@ class CatalogueState(models.Model):
     """A single row whose version changes whenever any catalogue row changes."""
 
     version = models.PositiveBigIntegerField(default=0)
+    # A fresh random token per edit: a process caches its engine under the token, and a
+    # rolled-back edit can never reuse a token that other content was cached under.
+    token = models.UUIDField(default=uuid.uuid4)
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -67,13 +68,13 @@ def problems_after_change(kind: str, key: str | None, new_value: Any | None) -> 
     return check_catalogue(build(parts))
 
 
-def current_version() -> int:
-    return CatalogueState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+def current_token() -> str:
+    return str(CatalogueState.objects.filter(pk=1).values_list("token", flat=True).first() or "")
 
 
 def current_engine() -> Engine:
     """The compiled catalogue this process should answer with."""
-    version = current_version()
+    version = current_token()
     if _live["engine"] is not None and _live["version"] == version:
         return _live["engine"]
     with _lock:
@@ -88,14 +89,14 @@ def current_engine() -> Engine:
             if _live["engine"] is None:
                 raise
             # The admin refuses bad edits; if one slipped past it, keep answering with the last good set.
-            logger.exception("catalogue edit #%s does not compile; keeping the previous one", version)
+            logger.exception("catalogue edit %s does not compile; keeping the previous one", version)
             return _live["engine"]
         _live.update(version=version, engine=engine)
         return engine
 
 
 def bump_version() -> None:
-    updated = CatalogueState.objects.filter(pk=1).update(version=F("version") + 1)
+    updated = CatalogueState.objects.filter(pk=1).update(version=F("version") + 1, token=uuid.uuid4())
     if not updated:
         CatalogueState.objects.get_or_create(pk=1, defaults={"version": 1})
 

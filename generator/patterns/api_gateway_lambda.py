@@ -1,0 +1,57 @@
+"""API Gateway + Lambda: an HTTP API in front of a request/response function."""
+
+from __future__ import annotations
+
+import math
+
+from generator import events
+from generator.cfn import ref
+from generator.project import Function, Project
+
+SLUG = "api-gateway-lambda"
+TITLE = "API Gateway + Lambda"
+SUMMARY = ("An HTTP API receives requests and invokes a Lambda function that validates them and "
+           "answers within the gateway's timeout; slow work is handed to an asynchronous service.")
+BUILD_ORDER = 10
+
+STATUS = {"queue": 202, "workflow": 202, "bus": 202, "topic": 202, "table": 201, None: 200}
+
+
+def resources(p: Project) -> None:
+    p.http_api()
+
+
+def http_event(path: str, method: str, timeout: int) -> dict:
+    return {"Type": "HttpApi", "Properties": {
+        "ApiId": ref("HttpApi"), "Path": path, "Method": method,
+        "TimeoutInMillis": min(30000, (timeout + 1) * 1000),
+    }}
+
+
+def functions(p: Project) -> None:
+    output = p.choose_output("queue", "workflow", "bus", "topic", "table")
+    timeout = p.api_timeout()
+    routes = {"CreateItem": http_event("/items", "POST", timeout), "Health": http_event("/health", "GET", timeout)}
+    policies = []
+    if output and output.kind == "table":
+        routes["GetItem"] = http_event("/items/{item_id}", "GET", timeout)
+        policies.append({"DynamoDBReadPolicy": {"TableName": ref(output.target)}})
+    body = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42", "amount": 120.5}}
+    max_body = max(1024, math.ceil(float(p.answer("payload_kb")) * 1024 * 2))
+    status = STATUS[output.kind if output else None]
+    p.add_function(Function(
+        logical_id="ApiFunction", folder="api", pattern=SLUG,
+        template="handlers/api_gateway_lambda.py.j2", test_template="tests/api_gateway_lambda.py.j2",
+        description="HTTP API handler: validates requests" + (f" and sends them to the {output.kind}" if output else ""),
+        timeout=timeout, events=routes, policies=policies,
+        context={"max_body_bytes": min(max_body, 6 * 1024 * 1024), "success_status": status},
+        sample_event=events.http_api_event("POST", "/items", body=body),
+        idempotent=output is not None, output=output,
+    ))
+    p.edge("HttpApi", "ApiFunction", "invokes (sync)")
+    p.note(SLUG, f"HTTP API (cheaper and faster than a REST API) with throttling at the edge; the function "
+                 f"times out after {timeout} s, under the 30 s integration limit. Choose a REST API instead "
+                 "if you need usage plans, API keys or request validation at the gateway.")
+    if output:
+        p.note(SLUG, f"Accepted requests are answered with {status} and handed to the {output.kind}; the "
+                     "request id is the idempotency key, so a client retry does not create a second job.")

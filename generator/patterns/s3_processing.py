@@ -1,0 +1,95 @@
+"""S3 processing: uploads under one prefix trigger a function that writes results elsewhere."""
+
+from __future__ import annotations
+
+import hashlib
+
+from generator import events
+from generator.cfn import ref, sub
+from generator.project import Function, Project
+
+SLUG = "s3-processing"
+TITLE = "S3 file processing"
+SUMMARY = ("An upload under the input prefix triggers a Lambda function through an S3 event "
+           "notification; the function writes its result under a different prefix or bucket, so "
+           "its own output never triggers it again.")
+BUILD_ORDER = 30
+
+INPUT_PREFIX = "incoming/"
+OUTPUT_PREFIX = "processed/"
+FUNCTION = "FileProcessorFunction"
+DLQ = "FileProcessorDlq"
+
+
+def bucket_name(p: Project, role: str) -> dict:
+    """A fixed name: the function's policy cannot Ref a bucket whose notification points at
+    the function (circular dependency). The hash of the project name keeps it unique per project."""
+    digest = hashlib.sha256(p.name.encode()).hexdigest()[:10]
+    return sub(f"{role}-{digest}-${{AWS::AccountId}}-${{AWS::Region}}")
+
+
+def bucket_properties(name: dict | None = None) -> dict:
+    props = {
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+        "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                           "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+    }
+    if name:
+        props = {"BucketName": name, **props}
+    return props
+
+
+def resources(p: Project) -> None:
+    upload_name = bucket_name(p, "uploads")
+    p.add_resource("UploadBucket", "AWS::S3::Bucket", bucket_properties(upload_name), group=SLUG,
+                   node=(f"Uploads ({INPUT_PREFIX}*)", "s3"))
+    p.expose("UPLOAD_BUCKET", upload_name, {"kind": "bucket", "name": "uploads"})
+    p.add_output("UploadBucketName", f"Upload files under {INPUT_PREFIX}", ref("UploadBucket"))
+    if p.answer("writes_back_to_source"):
+        p.expose("OUTPUT_BUCKET", upload_name, {"kind": "bucket", "name": "uploads"})
+    else:
+        p.add_resource("OutputBucket", "AWS::S3::Bucket", bucket_properties(), group=SLUG,
+                       node=(f"Results ({OUTPUT_PREFIX}*)", "s3"))
+        p.expose("OUTPUT_BUCKET", ref("OutputBucket"), {"kind": "bucket", "name": "results"})
+        p.add_output("OutputBucketName", "Processing results", ref("OutputBucket"))
+
+
+def functions(p: Project) -> None:
+    same_bucket = bool(p.answer("writes_back_to_source"))
+    upload_name = bucket_name(p, "uploads")
+    output_bucket = upload_name if same_bucket else ref("OutputBucket")
+    p.add_dlq(DLQ, group=SLUG, label="Failed uploads")
+    output = p.choose_output("bus", "topic", "queue")
+    max_object = 256 * 1024 * 1024
+    p.add_function(Function(
+        logical_id=FUNCTION, folder="file_processor", pattern=SLUG,
+        template="handlers/s3_processing.py.j2", test_template="tests/s3_processing.py.j2",
+        description=f"Processes uploads under {INPUT_PREFIX} and writes results under {OUTPUT_PREFIX}",
+        timeout=p.worker_timeout(),
+        events={"Upload": {"Type": "S3", "Properties": {
+            "Bucket": ref("UploadBucket"), "Events": "s3:ObjectCreated:*",
+            "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": INPUT_PREFIX}]}},
+        }}},
+        policies=[{"S3ReadPolicy": {"BucketName": upload_name}},
+                  {"S3WritePolicy": {"BucketName": output_bucket}}],
+        environment={"INPUT_PREFIX": INPUT_PREFIX, "OUTPUT_PREFIX": OUTPUT_PREFIX, "OUTPUT_BUCKET": output_bucket},
+        properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
+        context={"input_prefix": INPUT_PREFIX, "output_prefix": OUTPUT_PREFIX, "max_object_bytes": max_object},
+        sample_event=events.s3_event("uploads", [f"{INPUT_PREFIX}report-2026-01.csv"]),
+        idempotent=True, output=output,
+    ))
+    p.edge("UploadBucket", FUNCTION, f"ObjectCreated {INPUT_PREFIX}*")
+    p.edge(FUNCTION, "UploadBucket" if same_bucket else "OutputBucket", f"writes {OUTPUT_PREFIX}*")
+    p.edge(FUNCTION, DLQ, "after 2 retries", failure=True)
+    if same_bucket:
+        p.note(SLUG, f"Results go back to the upload bucket, but under `{OUTPUT_PREFIX}` while the "
+                     f"notification only fires for `{INPUT_PREFIX}`; the handler also ignores any other "
+                     "key, so the function cannot trigger itself.")
+    else:
+        p.note(SLUG, "Results go to a separate bucket, so the function's writes can never trigger it.")
+    p.note(SLUG, "S3 invokes the function asynchronously: two retries, then the event goes to the "
+                 "`FileProcessorDlq` queue (alarmed). Buckets are encrypted and block public access. "
+                 "The upload bucket has a fixed name (derived from the project name, account and region) "
+                 "to avoid a circular dependency between the bucket and the function's policy.")
