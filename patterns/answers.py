@@ -25,38 +25,56 @@ class AnswerError(ValueError):
         super().__init__("; ".join(f"{key}: {message}" if key else message for key, message in errors.items()))
 
 
+class AnswerValidator:
+    """Validates answer sets against one set of questions (build once, use many times)."""
+
+    def __init__(self, questions: tuple[Question, ...]):
+        self.questions = tuple(questions)
+        self.by_key = {q.key: q for q in self.questions}
+        self.model = _model_for(self.questions)
+        self.derived = [q for q in self.questions if q.default_from]
+        self.bounded_below = [q for q in self.questions if q.at_least]
+
+    def __call__(self, raw: Any) -> dict[str, Any]:
+        """Return a complete answer set (defaults filled in) or raise AnswerError."""
+        if not isinstance(raw, Mapping):
+            kind = {list: "a list", str: "a string", type(None): "null", bool: "a boolean"}.get(type(raw), type(raw).__name__)
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                kind = "a number"
+            raise AnswerError({"": f"answers must be a JSON object of key: value pairs, not {kind}"})
+        by_key = self.by_key
+        errors: dict[str, str] = {str(key): "unknown answer key" for key in raw if key not in by_key}
+        try:
+            validated = self.model.model_validate({k: v for k, v in raw.items() if k in by_key}).model_dump()
+        except ValidationError as exc:
+            for error in exc.errors():
+                key = ".".join(str(part) for part in error["loc"]) or ""
+                errors.setdefault(key, _message(error, by_key.get(key)))
+        if errors:
+            raise AnswerError(errors)
+
+        for question in self.derived:
+            if question.key not in raw:
+                validated[question.key] = validated.get(question.default_from)
+        problems: dict[str, str] = {}
+        for question in self.bounded_below:
+            value = validated.get(question.key)
+            other = validated.get(question.at_least)
+            if value is not None and other is not None and value < other:
+                problems[question.key] = f"must be at least {question.at_least} ({_fmt(other)}), got {_fmt(value)}"
+        if problems:
+            raise AnswerError(problems)
+        return validated
+
+
 def validate_answers(raw: Any, questions: tuple[Question, ...]) -> dict[str, Any]:
     """Return a complete answer set (defaults filled in) or raise AnswerError."""
-    if not isinstance(raw, Mapping):
-        kind = {list: "a list", str: "a string", type(None): "null", bool: "a boolean"}.get(type(raw), type(raw).__name__)
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            kind = "a number"
-        raise AnswerError({"": f"answers must be a JSON object of key: value pairs, not {kind}"})
-    by_key = {q.key: q for q in questions}
-    errors: dict[str, str] = {str(key): "unknown answer key" for key in raw if key not in by_key}
-    model = _model_for(questions)
-    try:
-        validated = model.model_validate({k: v for k, v in raw.items() if k in by_key}).model_dump()
-    except ValidationError as exc:
-        for error in exc.errors():
-            key = ".".join(str(part) for part in error["loc"]) or ""
-            errors.setdefault(key, _message(error, by_key.get(key)))
-    if errors:
-        raise AnswerError(errors)
+    return _validator_for(tuple(questions))(raw)
 
-    problems: dict[str, str] = {}
-    for question in questions:
-        if question.default_from and question.key not in raw:
-            validated[question.key] = validated.get(question.default_from)
-    for question in questions:
-        value = validated.get(question.key)
-        if question.at_least and value is not None:
-            other = validated.get(question.at_least)
-            if other is not None and value < other:
-                problems[question.key] = f"must be at least {question.at_least} ({_fmt(other)}), got {_fmt(value)}"
-    if problems:
-        raise AnswerError(problems)
-    return validated
+
+@lru_cache(maxsize=16)
+def _validator_for(questions: tuple[Question, ...]) -> AnswerValidator:
+    return AnswerValidator(questions)
 
 
 def defaults(questions: tuple[Question, ...]) -> dict[str, Any]:

@@ -73,8 +73,8 @@ def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: M
         price = prices.get(price_id)
         if price is None:
             return
-        usd = quantity * price.unit_usd
-        lines.append(CostLine(service, round(usd, 2), f"{basis} at ${_usd(price.usd)} per {_per(price)}"))
+        usd = quantity * price.usd / price.per
+        lines.append(CostLine(service, round(usd, 2), f"{basis} at {_price_label(price)}"))
 
     hops = lambda_hops(patterns, answers)
     invocations = units * hops
@@ -123,6 +123,17 @@ def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: M
 
     total = round(sum(line.usd for line in lines), 2)
     return Cost(total, tuple(lines))
+
+
+_LABELS: dict[tuple, str] = {}
+
+
+def _price_label(price: Price) -> str:
+    key = (price.usd, price.per, price.unit)
+    label = _LABELS.get(key)
+    if label is None:
+        label = _LABELS[key] = f"${_usd(price.usd)} per {_per(price)}"
+    return label
 
 
 def _per(price: Price) -> str:

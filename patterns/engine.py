@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
 
-from .answers import validate_answers
+from .answers import AnswerValidator, validate_answers
 from .catalogue import (
-    PATTERN_SLUGS, QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Question, Rule,
+    PATTERN_SLUGS, QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Limit, Question, Rule,
+    WarningKind,
 )
 from .cost import Cost, estimate_cost
 from .expressions import BOOL, NUMBER, TEXT, Compiled, ExpressionError, VarType, compile_expression
@@ -121,6 +122,37 @@ class _CompiledRule:
     rule: Rule
     condition: Compiled
     value: Compiled | None
+    # The explanation as a format template (see _format_string).
+    template: str = ""
+    # The answers this rule read, named after its explanation.
+    keys: tuple[str, ...] = ()
+    # Resolved once: the warning raised, or the limit checked, and its fixed placeholders.
+    warning: WarningKind | None = None
+    severity: str = ""
+    limit: Limit | None = None
+    limit_text: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rule: Rule, condition: Compiled, value: Compiled | None, catalogue: Catalogue) -> "_CompiledRule":
+        keys = tuple(dict.fromkeys(condition.keys + (value.keys if value else ())))
+        warning = catalogue.warning_map.get(rule.warning) if rule.effect == "warning" else None
+        limit = catalogue.limit_map.get(rule.limit) if rule.effect == "limit" else None
+        limit_text = {"limit": _fmt(limit.value), "unit": limit.unit, "limit_name": limit.name} if limit else {}
+        return cls(rule, condition, value, _format_string(rule.explanation, keys), keys,
+                   warning, rule.severity or (warning.severity if warning else ""), limit, limit_text)
+
+
+def _format_string(explanation: str, keys: tuple[str, ...]) -> str:
+    """The explanation as a str.format_map template whose only fields are our placeholders
+    (checked when the rule was saved), followed by the answers the rule read."""
+    pieces = _PLACEHOLDER.split(explanation.strip())
+    text = "".join(
+        piece.replace("{", "{{").replace("}", "}}") if index % 2 == 0 else "{" + piece + "}"
+        for index, piece in enumerate(pieces)
+    )
+    if keys:
+        text += " (" + ", ".join(f"{key}={{{_PLAIN}{key}}}" for key in keys) + ")"
+    return text
 
 
 @dataclass(frozen=True)
@@ -266,6 +298,7 @@ class Engine:
         self.catalogue = catalogue
         self.version = catalogue.version
         self.questions = tuple(sorted(catalogue.questions, key=lambda q: q.order))
+        self.validate = AnswerValidator(self.questions)
         variables = question_types(self.questions)
         limits = {lim.id: lim.value for lim in catalogue.limits}
         self.score_rules: list[_CompiledRule] = []
@@ -273,10 +306,11 @@ class Engine:
         for rule in sorted(catalogue.rules, key=lambda r: r.order):
             if not rule.enabled:
                 continue
-            compiled = _CompiledRule(
+            compiled = _CompiledRule.build(
                 rule,
                 compile_expression(rule.when, variables, limits, expect="bool"),
                 compile_expression(rule.value, variables, limits, expect="number") if rule.effect == "limit" else None,
+                catalogue,
             )
             (self.score_rules if rule.effect == "score" else self.gated_rules).append(compiled)
         self.checklist = [
@@ -289,12 +323,10 @@ class Engine:
             q.key: compile_expression(q.when, variables, limits) for q in self.questions if q.when
         }
 
-    def validate(self, raw: Any) -> dict[str, Any]:
-        return validate_answers(raw, self.questions)
-
     def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
         """Questions whose ``when`` holds for these answers, in order."""
-        return [q for q in self.questions if q.key not in self.when_conditions or _holds(self.when_conditions[q.key], answers)]
+        return [q for q in self.questions
+                if q.key not in self.when_conditions or _holds(self.when_conditions[q.key].evaluate, answers)]
 
     def recommend(self, raw: Any, patterns: tuple[str, ...] | None = None) -> Recommendation:
         """Evaluate; raise AnswerError for bad answers, never for a rule.
@@ -303,14 +335,15 @@ class Engine:
         checklist and cost then describe that set.
         """
         answers = self.validate(raw)
+        shown = _Formatted(answers)
         points: dict[str, float] = {}
         reasons: dict[str, list[str]] = {}
         for compiled in self.score_rules:
-            if _holds(compiled.condition, answers):
+            if _holds(compiled.condition.evaluate, answers):
                 slug = compiled.rule.pattern
                 points[slug] = points.get(slug, 0.0) + compiled.rule.weight
                 if compiled.rule.weight > 0:
-                    reasons.setdefault(slug, []).append(_explain(compiled, answers))
+                    reasons.setdefault(slug, []).append(_explain(compiled, shown))
         ranked = self._rank(points, reasons)
         if patterns is None:
             selected = tuple(r.pattern for r in ranked if r.score >= SELECT_SCORE) or tuple(r.pattern for r in ranked[:1])
@@ -320,10 +353,10 @@ class Engine:
         else:
             selected = tuple(patterns)
             scope = frozenset(selected)
-        warnings, limits = self._gated(answers, scope)
+        warnings, limits = self._gated(answers, shown, scope)
         checklist = tuple(
             item.text for item in self.checklist
-            if (item.condition is None or _holds(item.condition, answers))
+            if (item.condition is None or _holds(item.condition.evaluate, answers))
             and (not item.patterns or item.patterns & scope)
         )
         cost = estimate_cost(answers, selected, self.catalogue.price_map)
@@ -341,26 +374,25 @@ class Engine:
             ranked = [best, demoted, *ranked[2:]]
         return ranked
 
-    def _gated(self, answers: Mapping[str, Any], selected: frozenset[str]):
+    def _gated(self, answers: Mapping[str, Any], shown: "_Formatted", selected: frozenset[str]):
         warnings: dict[tuple[str, str | None], WarningHit] = {}
         limits: dict[str, LimitCheck] = {}
         for compiled in self.gated_rules:
             rule = compiled.rule
             if rule.pattern and rule.pattern not in selected:
                 continue
-            if not _holds(compiled.condition, answers):
+            if not _holds(compiled.condition.evaluate, answers):
                 continue
-            if rule.effect == "warning":
-                kind = self.catalogue.warning_map[rule.warning]
-                severity = rule.severity or kind.severity
-                key = (rule.warning, rule.pattern or None)
-                hit = WarningHit(rule.warning, severity, rule.pattern or None,
-                                 _join(_explain(compiled, answers), kind.advice), kind.title, compiled.condition.keys)
+            if compiled.warning is not None:
+                kind, severity = compiled.warning, compiled.severity
+                key = (kind.id, rule.pattern or None)
                 existing = warnings.get(key)
+                # One entry per warning and pattern: the most severe reading wins.
                 if existing is None or SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]:
-                    warnings[key] = hit
+                    warnings[key] = WarningHit(kind.id, severity, rule.pattern or None,
+                                               _join(_explain(compiled, shown), kind.advice), kind.title, compiled.keys)
             else:
-                check = self._limit_check(compiled, answers)
+                check = self._limit_check(compiled, answers, shown)
                 if check is not None:
                     existing = limits.get(check.id)
                     # One line per limit: the most broken reading wins.
@@ -370,8 +402,8 @@ class Engine:
         ordered_limits = sorted(limits.values(), key=lambda c: (c.ok, c.id))
         return tuple(ordered_warnings), tuple(ordered_limits)
 
-    def _limit_check(self, compiled: _CompiledRule, answers: Mapping[str, Any]) -> LimitCheck | None:
-        limit = self.catalogue.limit_map[compiled.rule.limit]
+    def _limit_check(self, compiled: _CompiledRule, answers: Mapping[str, Any], shown: "_Formatted") -> LimitCheck | None:
+        limit = compiled.limit
         try:
             value = compiled.value.evaluate(answers)
         except Exception:  # evaluation never raises: a rule that cannot be read does not fire
@@ -379,8 +411,8 @@ class Engine:
             return None
         if value is None or isinstance(value, bool) or not math.isfinite(value):
             return None
-        extra = {"value": _fmt(value), "limit": _fmt(limit.value), "unit": limit.unit, "limit_name": limit.name}
-        message = _explain(compiled, answers, extra)
+        extra = {**compiled.limit_text, "value": _fmt(value)}
+        message = _explain(compiled, shown, extra)
         return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit, message, compiled.rule.pattern or None)
 
 
@@ -395,11 +427,11 @@ def recommend(answers: Any, catalogue: Catalogue, patterns: tuple[str, ...] | No
 
 
 # Helpers ------------------------------------------------------------------------------------
-def _holds(compiled: Compiled, answers: Mapping[str, Any]) -> bool:
+def _holds(evaluate, answers: Mapping[str, Any]) -> bool:
     try:
-        return compiled.evaluate(answers) is True
+        return evaluate(answers) is True
     except Exception:  # a rule that cannot be evaluated simply does not fire
-        logger.warning("rule condition %r could not be evaluated", compiled.source, exc_info=True)
+        logger.warning("a rule condition could not be evaluated", exc_info=True)
         return False
 
 
@@ -407,31 +439,54 @@ def _score(points: float) -> float:
     return round(1 - math.exp(-points / SCORE_SCALE), 2)
 
 
-def _explain(compiled: _CompiledRule, answers: Mapping[str, Any], extra: Mapping[str, str] | None = None) -> str:
-    values = {key: _fmt(value) for key, value in answers.items()}
-    if extra:
-        values.update(extra)
-    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), compiled.rule.explanation.strip())
-    keys = compiled.condition.keys + (compiled.value.keys if compiled.value else ())
-    named = ", ".join(f"{key}={_fmt(answers.get(key))}" for key in dict.fromkeys(keys))
-    return f"{text} ({named})" if named else text
+_PLAIN = "plain-"  # a field name prefix no placeholder can have: answers shown without digit grouping
+
+
+class _Formatted(dict):
+    """Answers formatted for people, each key formatted on first use."""
+
+    def __init__(self, answers: Mapping[str, Any]):
+        super().__init__()
+        self.answers = answers
+
+    def __missing__(self, key: str) -> str:
+        if key.startswith(_PLAIN):
+            value = _fmt(self.answers.get(key[len(_PLAIN):]), grouping=False)
+        else:
+            value = _fmt(self.answers[key]) if key in self.answers else "{" + key + "}"
+        self[key] = value
+        return value
+
+
+class _WithExtra(dict):
+    def __init__(self, extra: Mapping[str, str], shown: _Formatted):
+        super().__init__(extra)
+        self.shown = shown
+
+    def __missing__(self, key: str) -> str:
+        return self.shown[key]
+
+
+def _explain(compiled: _CompiledRule, shown: _Formatted, extra: Mapping[str, str] | None = None) -> str:
+    return compiled.template.format_map(_WithExtra(extra, shown) if extra else shown)
 
 
 def _join(why: str, advice: str) -> str:
     return f"{why} {advice.strip()}" if advice else why
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, grouping: bool = True) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         if value.is_integer():
-            return f"{int(value):,}"
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
+            value = int(value)
+        else:
+            return (f"{value:,.3f}" if grouping else f"{value:.3f}").rstrip("0").rstrip(".")
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:,}" if grouping else str(value)
     return str(value)
 
 

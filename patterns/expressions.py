@@ -123,8 +123,9 @@ class _Compiler:
         if node.id not in self.variables:
             raise ExpressionError(f"unknown answer key '{node.id}'")
         self.keys.append(node.id)
-        key = node.id
-        return (lambda answers: answers.get(key)), self.variables[key]
+        # The engine always passes a complete answer set; a missing key raises KeyError,
+        # which makes the rule not fire.
+        return operator.itemgetter(node.id), self.variables[node.id]
 
     def _List(self, node: ast.List | ast.Tuple) -> tuple[Evaluator, VarType]:
         values = []
@@ -146,9 +147,7 @@ class _Compiler:
     # Operators --------------------------------------------------------------------------
     def _BoolOp(self, node: ast.BoolOp) -> tuple[Evaluator, VarType]:
         parts = [self._expect_bool(value, "and/or") for value in node.values]
-        if isinstance(node.op, ast.And):
-            return (lambda answers: all(part(answers) for part in parts)), BOOL
-        return (lambda answers: any(part(answers) for part in parts)), BOOL
+        return (_all(parts) if isinstance(node.op, ast.And) else _any(parts)), BOOL
 
     def _UnaryOp(self, node: ast.UnaryOp) -> tuple[Evaluator, VarType]:
         if isinstance(node.op, ast.Not):
@@ -181,11 +180,10 @@ class _Compiler:
         for index, op in enumerate(node.ops):
             (left, left_type), (right, right_type) = compiled[index], compiled[index + 1]
             checks.append(self._comparison(op, left, left_type, right, right_type, operands[index], operands[index + 1]))
-        if len(checks) == 1:
-            return checks[0], BOOL
-        return (lambda answers: all(check(answers) for check in checks)), BOOL
+        return _all(checks), BOOL
 
     def _comparison(self, op, left, left_type, right, right_type, left_node, right_node) -> Evaluator:
+        constant = _constant_value(right_node, self.limits)
         symbol = _OP_SYMBOLS.get(type(op), "?")
         if isinstance(op, (ast.In, ast.NotIn)):
             if not isinstance(right_type, _ListType):
@@ -203,6 +201,10 @@ class _Compiler:
                 self._check_same_kind(left_type, right_type.kind, left_node, symbol)
             self._check_literal_choice(left_type, right_node)
             self._check_literal_choice(right_type, left_node)
+            if constant is not _NOT_CONSTANT:
+                if isinstance(op, ast.Eq):
+                    return lambda answers: left(answers) == constant
+                return lambda answers: left(answers) != constant
             if isinstance(op, ast.Eq):
                 return lambda answers: left(answers) == right(answers)
             return lambda answers: left(answers) != right(answers)
@@ -210,6 +212,12 @@ class _Compiler:
             self._require_number(left_type, left_node, symbol)
             self._require_number(right_type, right_node, symbol)
             compare = _ORDERING[type(op)]
+            if constant is not _NOT_CONSTANT and constant is not None:
+                def ordered_constant(answers):
+                    a = left(answers)
+                    return a is not None and compare(a, constant)
+
+                return ordered_constant
 
             def ordered(answers):
                 a, b = left(answers), right(answers)
@@ -292,6 +300,48 @@ class _ListType(VarType):
         object.__setattr__(self, "choices", None)
         object.__setattr__(self, "element", element)
         object.__setattr__(self, "values", values)
+
+
+_NOT_CONSTANT = object()
+
+
+def _constant_value(node: ast.AST, limits: Mapping[str, float]) -> Any:
+    """The value of a literal (or limit('id')) operand, else _NOT_CONSTANT."""
+    if isinstance(node, ast.Constant) and not isinstance(node.value, bytes):
+        return node.value
+    if isinstance(node, ast.Name) and node.id in _LITERAL_NAMES:
+        return _LITERAL_NAMES[node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and isinstance(node.operand.value, (int, float)) and not isinstance(node.operand.value, bool):
+        return -node.operand.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "limit" and len(node.args) == 1 \
+            and isinstance(node.args[0], ast.Constant) and node.args[0].value in limits:
+        return limits[node.args[0].value]
+    return _NOT_CONSTANT
+
+
+def _all(parts: list[Evaluator]) -> Evaluator:
+    # Unrolled for the common short chains: a generator costs more than the checks.
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda answers: first(answers) and second(answers)
+    if len(parts) == 3:
+        first, second, third = parts
+        return lambda answers: first(answers) and second(answers) and third(answers)
+    head, rest = parts[0], _all(parts[1:])
+    return lambda answers: head(answers) and rest(answers)
+
+
+def _any(parts: list[Evaluator]) -> Evaluator:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda answers: first(answers) or second(answers)
+    head, rest = parts[0], _any(parts[1:])
+    return lambda answers: head(answers) or rest(answers)
 
 
 def _constant(value: Any) -> Evaluator:
