@@ -1,0 +1,42 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from patterns.store import CatalogueNotLoaded, current_engine
+
+
+class Command(BaseCommand):
+    help = ("Generate a deployable AWS SAM project (zip) for an answers file; "
+            "without --patterns, for the recommended architecture.")
+
+    def add_arguments(self, parser):
+        # Arguments are parsed by the generator's own command line, so it stays usable without Django.
+        parser.add_argument("args", nargs="*")
+
+    def run_from_argv(self, argv):
+        # argv: manage.py generate ...; hand everything after the command name to the generator.
+        from django import setup  # noqa: F401  (Django is already set up by manage.py)
+
+        code = self.run(argv[2:])
+        raise SystemExit(code)
+
+    def handle(self, *args, **options):
+        code = self.run(list(args))
+        if code:
+            raise SystemExit(code)
+
+    def run(self, argv: list[str]) -> int:
+        from generator.cli import main
+
+        try:
+            engine = current_engine()
+        except CatalogueNotLoaded as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            return 1
+
+        def recommend_patterns(answers):
+            result = engine.recommend(answers)
+            return list(result.selected), [w.to_dict() for w in result.warnings]
+
+        return main(argv, sys.stdin, sys.stdout, sys.stderr,
+                    validate_answers=engine.validate, recommend_patterns=recommend_patterns)
