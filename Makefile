@@ -37,3 +37,17 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# A production-like start on this machine: PostgreSQL and Redis must be running.
+PRODUCTION_ENV ?= DJANGO_SETTINGS_MODULE=advisor.settings_production \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key 2>/dev/null || (python3 -c 'import secrets; print(secrets.token_urlsafe(64))' | tee .secret_key))} \
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
+
+.PHONY: production
+production: setup
+	$(PRODUCTION_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PRODUCTION_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PRODUCTION_ENV) $(BIN)/honcho -f deploy/Procfile -d . start
