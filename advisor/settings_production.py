@@ -18,8 +18,9 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only-"):  # noqa: F405
 # The proxy terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Only a local production-like start over plain HTTP turns these off (make production).
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "True")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -5,12 +5,16 @@ from django.views.decorators.http import require_GET
 
 from patterns.store import current_engine
 
+from .questionnaire.examples import EXAMPLES
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     engine = current_engine()
     patterns = sorted(engine.catalogue.patterns, key=lambda p: p.order)
-    return render(request, "advisor/home.html", {"patterns": patterns, "rules_version": engine.version})
+    return render(request, "advisor/home.html", {
+        "patterns": patterns, "examples": EXAMPLES, "rules_version": engine.version,
+    })
 
 
 @require_GET

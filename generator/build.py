@@ -76,6 +76,7 @@ def _settings(project: Project) -> dict[str, str]:
         for key, value in fn.environment.items():
             if isinstance(value, str):
                 settings[key] = value
+        settings.update(fn.test_settings)
     return dict(sorted(settings.items()))
 
 

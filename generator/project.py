@@ -59,6 +59,8 @@ class Function:
     idempotent: bool = False
     output: Output | None = None
     handler_name: str = "lambda_handler"
+    # Values the generated tests use for environment variables set from parameters.
+    test_settings: dict = field(default_factory=dict)
     # Alarm on the age of the oldest stream record as well as errors and throttles.
     stream_consumer: bool = False
 
@@ -217,6 +219,19 @@ class Project:
         self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, node=(label, "sqs"))
         self.edge(logical_id, dlq, f"after {MAX_RECEIVE_COUNT} receives", failure=True)
         return logical_id
+
+    def allow_service_to_send(self, queue: str, service: str, source_arn: Any) -> None:
+        """Queue policy letting one AWS service deliver to `queue`, only from `source_arn`."""
+        self.add_resource(f"{queue}Policy", "AWS::SQS::QueuePolicy", {
+            "Queues": [ref(queue)],
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sqs:SendMessage",
+                "Resource": get_att(queue, "Arn"),
+                "Condition": {"ArnEquals": {"aws:SourceArn": source_arn}},
+            }]},
+        }, group="shared")
 
     def idempotency_table(self) -> str:
         if IDEMPOTENCY_TABLE not in self.resources:

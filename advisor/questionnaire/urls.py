@@ -1,4 +1,13 @@
 from django.urls import path
 
+from . import views
+
 app_name = "questionnaire"
-urlpatterns: list = []
+urlpatterns = [
+    path("questionnaire/", views.questionnaire, name="start"),
+    path("questionnaire/answers.json", views.download_answers, name="download"),
+    path("questionnaire/upload/", views.upload_answers, name="upload"),
+    path("patterns/", views.pattern_list, name="patterns"),
+    path("patterns/<slug:slug>/", views.pattern_detail, name="pattern"),
+    path("checklist/", views.checklist, name="checklist"),
+]

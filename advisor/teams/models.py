@@ -26,9 +26,9 @@ class Role(models.TextChoices):
 
 ROLE_RANK = {Role.VIEWER.value: 1, Role.EDITOR.value: 2, Role.OWNER.value: 3}
 ROLE_HELP = {
-    Role.VIEWER: "reads architectures",
-    Role.EDITOR: "reads and changes architectures",
-    Role.OWNER: "changes architectures and manages members",
+    Role.VIEWER: "can read architectures",
+    Role.EDITOR: "can read and change architectures",
+    Role.OWNER: "can change architectures and manage members",
 }
 
 

@@ -1,4 +1,30 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-app_name = "teams"
-urlpatterns: list = []
+from . import views
+
+# Account pages keep Django's global names (login, logout, password_reset, ...), which
+# django.contrib.auth's views and LOGIN_URL expect; team pages live in the "teams" namespace.
+account_patterns = [
+    path("accounts/signup/", views.sign_up, name="signup"),
+    path("accounts/", views.account, name="account"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+]
+
+team_patterns = [
+    path("", views.team_list, name="list"),
+    path("new", views.team_create, name="create"),
+    path("<int:team_id>/", views.team_detail, name="detail"),
+    path("<int:team_id>/rename", views.team_rename, name="rename"),
+    path("<int:team_id>/members/add", views.member_add, name="member_add"),
+    path("<int:team_id>/members/<int:membership_id>/role", views.member_role, name="member_role"),
+    path("<int:team_id>/members/<int:membership_id>/remove", views.member_remove, name="member_remove"),
+    path("<int:team_id>/leave", views.team_leave, name="leave"),
+    path("<int:team_id>/delete", views.team_delete, name="delete"),
+]
+
+urlpatterns = [
+    *account_patterns,
+    path("teams/", include((team_patterns, "teams"))),
+]
