@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "advisor.teams",
     "advisor.architectures",
     "advisor.api",
+    "advisor.jobs",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +102,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -118,8 +118,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
-# Longer than any task's hard limit plus its retry backoff, so Redis never redelivers a running task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2 + 600}
+# One generation may run this long before its worker kills it; a job's lease outlives it a
+# little, so no second worker takes a job whose first worker may still be writing.
+GENERATION_TIME_LIMIT = envint("GENERATION_TIME_LIMIT", 120)
+GENERATION_LEASE_SECONDS = GENERATION_TIME_LIMIT + 15
+GENERATION_MAX_ATTEMPTS = envint("GENERATION_MAX_ATTEMPTS", 5)
+# Longer than any task's hard limit plus its retry backoff, so Redis never redelivers a
+# task that is still running. A lost worker's task comes back after this at the latest.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_TIME_LIMIT, GENERATION_TIME_LIMIT) + 300),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

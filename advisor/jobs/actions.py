@@ -1,0 +1,211 @@
+"""What changes generation jobs: request, retry, and run (claim, build, store, finish)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+import generator
+from advisor.architectures.models import Revision
+
+from .models import GenerationJob, JobStatus, options_key
+
+logger = logging.getLogger(__name__)
+
+
+class JobOptionsError(ValueError):
+    """The options cannot be used; the message says why."""
+
+
+def default_project_name(architecture_name: str) -> str:
+    """A valid project name derived from what the team called the architecture."""
+    name = re.sub(r"[^a-z0-9]+", "-", architecture_name.lower()).strip("-")
+    name = re.sub(r"^[^a-z]+", "", name)[:63].rstrip("-")
+    return name or "serverless-app"
+
+
+def clean_options(revision: Revision, name: str | None = None, runtime: str | None = None,
+                  architecture: str | None = None) -> dict[str, str]:
+    options = {
+        "name": name or default_project_name(revision.architecture.name),
+        "runtime": runtime or generator.RUNTIMES[0],
+        "architecture": architecture or generator.ARCHITECTURES[0],
+    }
+    try:
+        generator.validate_name(options["name"])
+    except generator.GenerationError as exc:
+        raise JobOptionsError(str(exc)) from None
+    if options["runtime"] not in generator.RUNTIMES:
+        raise JobOptionsError(f"runtime must be one of {', '.join(generator.RUNTIMES)}")
+    if options["architecture"] not in generator.ARCHITECTURES:
+        raise JobOptionsError(f"architecture must be one of {', '.join(generator.ARCHITECTURES)}")
+    return options
+
+
+def request_generation(revision: Revision, options: dict[str, str], user) -> tuple[GenerationJob, bool]:
+    """The job for this revision and options, created and queued if it is new."""
+    key = options_key(options)
+    with transaction.atomic():
+        job, created = GenerationJob.objects.get_or_create(
+            revision=revision, options_key=key, defaults={"options": options, "requested_by": user})
+        if created:
+            enqueue(job)
+    return job, created
+
+
+def retry_job(job: GenerationJob) -> bool:
+    """Put a failed job back in the queue; False if it was not failed."""
+    with transaction.atomic():
+        reset = GenerationJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
+            status=JobStatus.QUEUED, error="", attempts=0, finished_at=None, lease_token=None, lease_expires=None)
+        if reset:
+            enqueue(job)
+    return bool(reset)
+
+
+def enqueue(job: GenerationJob) -> None:
+    from .tasks import run_generation
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_generation.delay(job_id))
+
+
+# Running a job ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    """What happened when a worker tried a job."""
+
+    state: str  # "done" | "busy" (another worker holds the lease) | "gone"
+    wait_seconds: float = 0.0
+
+
+class TransientError(Exception):
+    """Worth retrying later: the database or the storage hiccupped."""
+
+
+def claim(job_id: int) -> tuple[GenerationJob | None, uuid.UUID | None, Outcome | None]:
+    """Take the job if it is queued or its holder's lease ran out."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimed = GenerationJob.objects.filter(pk=job_id).filter(
+        Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, lease_expires__lt=now)
+    ).update(
+        status=JobStatus.RUNNING, lease_token=token, started_at=now, attempts=F("attempts") + 1,
+        lease_expires=now + timedelta(seconds=settings.GENERATION_LEASE_SECONDS),
+    )
+    job = GenerationJob.objects.select_related("revision__architecture").filter(pk=job_id).first()
+    if job is None:
+        return None, None, Outcome("gone")
+    if claimed:
+        return job, token, None
+    if job.status == JobStatus.RUNNING and job.lease_expires:
+        return None, None, Outcome("busy", max(1.0, (job.lease_expires - now).total_seconds() + 1))
+    return None, None, Outcome("done")  # finished by someone else: nothing to do
+
+
+def execute(job_id: int) -> Outcome:
+    """Claim, build, store and finish one job. Safe to call any number of times."""
+    job, token, outcome = claim(job_id)
+    if outcome is not None:
+        return outcome
+    if job.attempts > settings.GENERATION_MAX_ATTEMPTS:
+        _finish(job, token, status=JobStatus.FAILED,
+                error=f"gave up after {job.attempts - 1} attempts; press retry to try again")
+        return Outcome("done")
+    try:
+        files = build(job)
+    except generator.GenerationError as exc:
+        _finish(job, token, status=JobStatus.FAILED, error=str(exc))
+        return Outcome("done")
+    except Exception as exc:  # a bug in the generator: record it instead of retrying forever
+        logger.exception("generation job %s failed", job.pk)
+        _finish(job, token, status=JobStatus.FAILED, error=f"the generator failed: {type(exc).__name__}: {exc}")
+        return Outcome("done")
+    try:
+        stored = store(job, token, files)
+    except OSError as exc:
+        release(job, token)
+        raise TransientError(f"storing the artifacts failed: {exc}") from exc
+    if not _finish(job, token, status=JobStatus.SUCCEEDED, **stored):
+        # Our lease was taken over (we were too slow): the new holder writes its own copy.
+        _delete_quietly(stored.values())
+    return Outcome("done")
+
+
+def build(job: GenerationJob) -> dict[str, bytes]:
+    revision = job.revision
+    warnings = tuple(
+        {key: w.get(key) for key in ("id", "severity", "pattern", "message")}
+        for w in (revision.recommendation or {}).get("warnings", [])
+    )
+    selection = generator.Selection(
+        patterns=tuple(revision.patterns), answers=revision.answers, name=job.options["name"],
+        runtime=job.options["runtime"], architecture=job.options["architecture"], warnings=warnings,
+    )
+    return generator.generate_files(selection)
+
+
+def store(job: GenerationJob, token: uuid.UUID, files: dict[str, bytes]) -> dict:
+    """Write the zip and the diagrams under a folder of this attempt."""
+    _delete_earlier_attempts(job)
+    name = job.options["name"]
+    archive = generator.build_zip(files)
+    folder = f"{job.artifact_folder()}/{token.hex}"
+    stored = {"zip_file": default_storage.save(f"{folder}/{name}.zip", ContentFile(archive))}
+    for kind in ("svg", "png"):
+        content = files.get(f"{name}/architecture.{kind}")
+        if content:
+            stored[f"{kind}_file"] = default_storage.save(f"{folder}/architecture.{kind}", ContentFile(content))
+    stored.update(zip_bytes=len(archive), zip_sha256=hashlib.sha256(archive).hexdigest(), file_count=len(files))
+    return stored
+
+
+def release(job: GenerationJob, token: uuid.UUID) -> None:
+    """Give the job back to the queue after a transient failure."""
+    GenerationJob.objects.filter(pk=job.pk, lease_token=token, status=JobStatus.RUNNING).update(
+        status=JobStatus.QUEUED, lease_token=None, lease_expires=None)
+
+
+def mark_failed(job_id: int, error: str) -> None:
+    GenerationJob.objects.filter(pk=job_id).exclude(status=JobStatus.SUCCEEDED).update(
+        status=JobStatus.FAILED, error=error, finished_at=timezone.now(), lease_token=None, lease_expires=None)
+
+
+def _finish(job: GenerationJob, token: uuid.UUID, status: str, error: str = "", **fields) -> bool:
+    return bool(GenerationJob.objects.filter(pk=job.pk, lease_token=token, status=JobStatus.RUNNING).update(
+        status=status, error=error, finished_at=timezone.now(), lease_token=None, lease_expires=None, **fields))
+
+
+def _delete_earlier_attempts(job: GenerationJob) -> None:
+    """A worker killed mid-write may have left files; only the finishing attempt's stay."""
+    root = job.artifact_folder()
+    try:
+        folders, _ = default_storage.listdir(root)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for folder in folders:
+        try:
+            _, names = default_storage.listdir(f"{root}/{folder}")
+        except FileNotFoundError:
+            continue
+        _delete_quietly(f"{root}/{folder}/{name}" for name in names)
+
+
+def _delete_quietly(paths) -> None:
+    for path in paths:
+        if isinstance(path, str) and path.startswith("artifacts/"):
+            try:
+                default_storage.delete(path)
+            except OSError:
+                logger.warning("could not delete %s", path)

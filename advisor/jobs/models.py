@@ -1,0 +1,72 @@
+"""Generation jobs: a saved revision turned into a SAM project zip and its diagrams.
+
+A job is keyed by its revision and options, so asking again returns the same job (and its
+artifact). Workers claim a job with a conditional update that hands them a lease; only
+the holder of the current lease can mark it succeeded or failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from advisor.architectures.models import Revision
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+def options_key(options: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:32]
+
+
+class GenerationJob(models.Model):
+    TEAM_PATH = "revision__architecture__team"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="generation_jobs")
+    options = models.JSONField(help_text="name, runtime, architecture")
+    options_key = models.CharField(max_length=32)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    lease_token = models.UUIDField(null=True, blank=True)
+    lease_expires = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    zip_file = models.FileField(upload_to="artifacts/", max_length=300, blank=True)
+    svg_file = models.FileField(upload_to="artifacts/", max_length=300, blank=True)
+    png_file = models.FileField(upload_to="artifacts/", max_length=300, blank=True)
+    zip_bytes = models.PositiveBigIntegerField(default=0)
+    zip_sha256 = models.CharField(max_length=64, blank=True)
+    file_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "options_key"], name="generation_job_once_per_options"),
+        ]
+        indexes = [models.Index(fields=["status", "lease_expires"], name="generation_job_claimable")]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def project_name(self) -> str:
+        return self.options.get("name", "serverless-app")
+
+    def artifact_folder(self) -> str:
+        return f"artifacts/job-{self.pk}"
