@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "advisor.architectures",
     "advisor.api",
     "advisor.jobs",
+    "advisor.analyzer",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("advisor.teams.urls")),
     path("", include("advisor.architectures.urls")),
     path("api/", include("advisor.api.urls")),
+    path("analyze/", include("advisor.analyzer.urls")),
 ]
