@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("advisor.questionnaire.urls")),
     path("", include("advisor.teams.urls")),
     path("", include("advisor.architectures.urls")),
+    path("", include("advisor.jobs.urls")),
     path("api/", include("advisor.api.urls")),
     path("analyze/", include("advisor.analyzer.urls")),
 ]

@@ -1,0 +1,95 @@
+"""Generate a project from a saved revision, follow the job, download its artifacts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from advisor.architectures.models import Revision
+from advisor.teams.models import Role
+from advisor.teams.scoping import get_for_user
+from advisor.teams.views import redirect_after_write
+
+from . import actions
+from .forms import GenerateForm
+from .models import GenerationJob
+
+DOWNLOADS = {
+    "zip": ("zip_file", "application/zip", True),
+    "svg": ("svg_file", "image/svg+xml", False),
+    "png": ("png_file", "image/png", False),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def generate(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    need = Role.EDITOR if request.method == "POST" else Role.VIEWER
+    revision, role = get_for_user(request.user, Revision.objects.select_related("architecture__team"), need,
+                                  architecture_id=pk, number=number)
+    form = GenerateForm(request.POST or None, initial={"name": actions.default_project_name(revision.architecture.name)})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                options = actions.clean_options(revision, **form.cleaned_data)
+            except actions.JobOptionsError as exc:
+                form.add_error("name" if "name" in str(exc) else None, str(exc))
+            else:
+                job, _ = actions.request_generation(revision, options, request.user)
+                return redirect_after_write(request, reverse("jobs:detail", args=[job.pk]))
+        status = 400
+    jobs = revision.generation_jobs.order_by("-created_at")[:20]
+    return render(request, "jobs/generate.html", {
+        "revision": revision, "architecture": revision.architecture, "form": form, "jobs": jobs,
+        "can_generate": role.allows(Role.EDITOR),
+    }, status=status)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job, role = get_for_user(request.user, GenerationJob.objects.select_related("revision__architecture__team"), pk=pk)
+    context = {"job": job, "revision": job.revision, "architecture": job.revision.architecture,
+               "can_retry": role.allows(Role.EDITOR)}
+    if request.htmx:
+        response = render(request, "jobs/detail.html#status", context)
+        if job.finished:
+            # 286 tells htmx to stop polling; the body still replaces the status block.
+            stop = HttpResponseStopPolling()
+            stop.content = response.content
+            return stop
+        return response
+    return render(request, "jobs/detail.html", context)
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job, _ = get_for_user(request.user, GenerationJob.objects.all(), Role.EDITOR, pk=pk)
+    actions.retry_job(job)
+    return redirect_after_write(request, reverse("jobs:detail", args=[job.pk]))
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    job, _ = get_for_user(request.user, GenerationJob.objects.all(), pk=pk)
+    if kind not in DOWNLOADS:
+        raise Http404("No such download")
+    field, content_type, attachment = DOWNLOADS[kind]
+    stored = getattr(job, field)
+    if not stored:
+        raise Http404("This file is not ready" if not job.finished else "This job has no such file")
+    filename = f"{job.project_name}.zip" if kind == "zip" else f"{job.project_name}-architecture.{kind}"
+    try:
+        handle = default_storage.open(stored.name, "rb")
+    except FileNotFoundError:
+        raise Http404("The file is no longer stored; generate again") from None
+    return FileResponse(handle, as_attachment=attachment, filename=filename, content_type=content_type)
+
