@@ -11,7 +11,7 @@ from generator.cfn import dump_yaml
 from generator.patterns import MODULES
 from generator.project import LOG_RETENTION_DAYS, Function, Project
 from generator.render import render
-from generator.selection import Selection
+from generator.selection import GenerationError, Selection
 
 TEST_REQUIREMENTS = """\
 pytest>=8.3
@@ -119,7 +119,12 @@ def _readme(project: Project, diagrams_rendered: bool) -> str:
 
 def generate_files(selection: Selection) -> dict[str, bytes]:
     sel = selection.validated()
-    project = compose(sel)
+    try:
+        project = compose(sel)
+    except GenerationError:
+        raise
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
     files: dict[str, str | bytes] = {
         "template.yaml": dump_yaml(template(project)),
     }
@@ -132,8 +137,10 @@ def generate_files(selection: Selection) -> dict[str, bytes]:
         files[f"tests/unit/test_{fn.folder}.py"] = render(fn.test_template, context)
         needs_pg8000 = needs_pg8000 or any(r.startswith("pg8000") for r in fn.requirements)
     resources = {env: spec for env, (_, spec) in sorted(project.env.items())}
+    needs = {fn.folder: sorted((set(fn.environment) | set(fn.test_resources)) & set(resources))
+             for fn in project.functions}
     files["tests/conftest.py"] = render("project/conftest.py.j2", {
-        "name": project.name, "resources": resources, "settings": _settings(project),
+        "name": project.name, "resources": resources, "settings": _settings(project), "needs": needs,
         "needs_pg8000_stub": needs_pg8000,
     })
     files["tests/requirements.txt"] = TEST_REQUIREMENTS + ("pg8000>=1.31\n" if needs_pg8000 else "")

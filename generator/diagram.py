@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import graphviz
 
@@ -131,17 +129,28 @@ def dot_available() -> bool:
 
 
 def render_images(dot_source: str, timeout_s: float = 30) -> dict[str, bytes] | None:
-    """SVG and PNG from one `dot` run; None when Graphviz is not installed or fails."""
+    """SVG and PNG rendered by two concurrent `dot` processes; None when Graphviz is missing or fails.
+
+    PNG rasterisation is most of the cost, so it runs at 72 dpi, in parallel with the SVG.
+    """
     executable = shutil.which("dot")
     if not executable:
         return None
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "in.dot").write_text(dot_source, encoding="utf-8")
-        try:
-            subprocess.run([executable, "-Tsvg", "-o", "out.svg", "-Tpng", "-o", "out.png", "in.dot"],
-                           cwd=folder, check=True, capture_output=True, timeout=timeout_s)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return {"architecture.svg": (folder / "out.svg").read_bytes(),
-                "architecture.png": (folder / "out.png").read_bytes()}
+    source = dot_source.encode("utf-8")
+    formats = {"architecture.svg": ["-Tsvg"], "architecture.png": ["-Gdpi=72", "-Tpng"]}
+    processes = {}
+    try:
+        for name, args in formats.items():
+            processes[name] = subprocess.Popen([executable, *args], stdin=subprocess.PIPE,
+                                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        images = {}
+        for name, process in processes.items():
+            output, _ = process.communicate(source, timeout=timeout_s)
+            if process.returncode != 0 or not output:
+                return None
+            images[name] = output
+        return images
+    except (OSError, subprocess.SubprocessError):
+        for process in processes.values():
+            process.kill()
+        return None

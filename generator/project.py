@@ -61,6 +61,8 @@ class Function:
     handler_name: str = "lambda_handler"
     # Values the generated tests use for environment variables set from parameters.
     test_settings: dict = field(default_factory=dict)
+    # Resources (by env var) the tests need beyond those in `environment`.
+    test_resources: tuple[str, ...] = ()
     # Alarm on the age of the oldest stream record as well as errors and throttles.
     stream_consumer: bool = False
 

@@ -78,7 +78,7 @@ def functions(p: Project) -> None:
         properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
         context={"input_prefix": INPUT_PREFIX, "output_prefix": OUTPUT_PREFIX, "max_object_bytes": max_object},
         sample_event=events.s3_event("uploads", [f"{INPUT_PREFIX}report-2026-01.csv"]),
-        idempotent=True, output=output,
+        idempotent=True, output=output, test_resources=("UPLOAD_BUCKET",),
     ))
     p.edge("UploadBucket", FUNCTION, f"ObjectCreated {INPUT_PREFIX}*")
     p.edge(FUNCTION, "UploadBucket" if same_bucket else "OutputBucket", f"writes {OUTPUT_PREFIX}*")

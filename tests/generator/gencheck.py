@@ -102,8 +102,9 @@ def sam_transform(template: dict) -> dict:
 def run_project_tests(project_dir: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_", "POWERTOOLS_"))}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return subprocess.run([str(VENV_PYTHON), "-m", "pytest", "-q", "-p", "no:django", "-p", "no:randomly",
-                           "-x", "-W", "ignore::DeprecationWarning"],
+    # The generated project needs no pytest plugins; skipping the installed ones saves seconds per run.
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return subprocess.run([str(VENV_PYTHON), "-m", "pytest", "-q", "-x", "-W", "ignore::DeprecationWarning"],
                           cwd=project_dir, capture_output=True, text=True, timeout=600, env=env)
 
 

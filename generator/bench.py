@@ -1,0 +1,65 @@
+"""Generation time, in process: `python -m generator.bench`.
+
+Prints the median of several runs for one pattern and for all ten, with and without
+rendering the diagram with Graphviz (a `dot` subprocess), and the time of the whole
+command-line run in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from generator import PATTERN_SLUGS, Selection, build_zip, generate_files
+from generator.diagram import dot_available
+
+ANSWERS = {
+    "trigger": "http", "client_waits": True, "latency_ms": 1000, "duration_s": 1, "max_duration_s": 1,
+    "consumers": 3, "content_routing": True, "steps": 4, "compensation": True, "long_waits": False,
+    "aggregate_sources": 3, "data_store": "dynamodb", "react_to_changes": True, "writes_back_to_source": False,
+    "peak_rps": 50, "monthly_invocations": 1_000_000, "payload_kb": 4, "downstream_max_rps": None,
+    "unreliable_downstream": False, "ordering": False, "memory_mb": 512, "db_max_connections": 100,
+}
+
+
+def measure(patterns: tuple[str, ...], render: bool, runs: int) -> float:
+    selection = Selection(patterns=patterns, answers=ANSWERS, render_diagrams=render)
+    build_zip(generate_files(selection))  # warm-up: template compilation, imports
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        build_zip(generate_files(selection))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def cli_seconds() -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        answers = os.path.join(tmp, "answers.json")
+        with open(answers, "w") as handle:
+            json.dump(ANSWERS, handle)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "generator", answers, "--out", os.path.join(tmp, "p.zip"),
+                        "--patterns", ",".join(PATTERN_SLUGS)], check=True, capture_output=True)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    runs = int(os.environ.get("BENCH_RUNS", "20"))
+    print(f"median of {runs} runs, generate_files + build_zip, in process")
+    for label, patterns in (("1 pattern (sqs-worker)", ("sqs-worker",)), ("all 10 patterns", PATTERN_SLUGS)):
+        print(f"  {label:24} without diagrams rendering: {measure(patterns, False, runs):7.1f} ms")
+        if dot_available():
+            print(f"  {label:24} with SVG+PNG via dot:       {measure(patterns, True, max(3, runs // 4)):7.1f} ms")
+    if not dot_available():
+        print("  Graphviz `dot` not found: only DOT and Mermaid text are produced")
+    print(f"whole CLI (python -m generator, fresh interpreter, all 10): {cli_seconds():.2f} s")
+
+
+if __name__ == "__main__":
+    main()

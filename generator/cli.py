@@ -1,0 +1,118 @@
+"""`generate ANSWERS.json --out project.zip [--name NAME] [--patterns a,b] [--format json]`.
+
+The answer validator and the recommender are injected so this module stays free of the
+rest of the product; the Django management command passes the real ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from typing import Any, Callable, Iterable, TextIO
+
+from generator.archive import build_zip
+from generator.build import generate_files
+from generator.selection import GenerationError, Selection
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class _ArgumentError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print and exit; we report and return 2
+        raise _ArgumentError(message)
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="generate", description="Generate a deployable AWS SAM project as a zip.")
+    parser.add_argument("answers", help="answers JSON file, or - for standard input")
+    parser.add_argument("--out", required=True, help="where to write the zip")
+    parser.add_argument("--name", default="serverless-app", help="project name (lowercase, digits, '-')")
+    parser.add_argument("--patterns", help="comma-separated pattern slugs; default: the recommended ones")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--no-diagrams", action="store_true", help="skip SVG/PNG rendering")
+    return parser
+
+
+def _read_answers(path: str, stdin: TextIO) -> Any:
+    try:
+        text = stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GenerationError(f"cannot read answers from {path}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GenerationError(f"answers are not valid JSON: {exc}") from None
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    """Never leave a half-written zip behind."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".generate-", suffix=".zip")
+    except OSError as exc:
+        raise GenerationError(f"cannot write {path}: {exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise GenerationError(f"cannot write {path}: {exc}") from None
+
+
+def main(
+    argv: list[str],
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
+    validate_answers: Callable[[dict], dict] | None = None,
+    recommend_patterns: Callable[[dict], tuple[Iterable[str], Iterable[dict]]] | None = None,
+) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        raw = _read_answers(args.answers, stdin)
+        if not isinstance(raw, dict):
+            raise GenerationError("answers must be a JSON object")
+        try:
+            answers = validate_answers(raw) if validate_answers else raw
+        except ValueError as exc:
+            raise GenerationError(f"invalid answers: {exc}") from None
+        warnings: list[dict] = []
+        if args.patterns is not None:
+            patterns = [s.strip() for s in args.patterns.split(",") if s.strip()]
+            if recommend_patterns:
+                _, warnings = recommend_patterns(answers)
+        elif recommend_patterns:
+            recommended, warnings = recommend_patterns(answers)
+            patterns = list(recommended)
+        else:
+            raise GenerationError("--patterns is required when no recommender is available")
+        selection = Selection(patterns=tuple(patterns), answers=answers, name=args.name,
+                              render_diagrams=not args.no_diagrams, warnings=tuple(warnings))
+        files = generate_files(selection)
+        blob = build_zip(files)
+        _write_atomically(args.out, blob)
+    except (_ArgumentError, GenerationError) as exc:
+        print(f"generate: error: {exc}", file=stderr)
+        return EXIT_BAD_INPUT
+    chosen = list(selection.validated().patterns)
+    if args.format == "json":
+        json.dump({"zip": args.out, "name": args.name, "patterns": chosen, "files": len(files),
+                   "bytes": len(blob)}, stdout)
+        stdout.write("\n")
+    else:
+        stdout.write(f"Wrote {args.out}: project {args.name!s}, {len(files)} files, {len(blob)} bytes\n"
+                     f"Patterns: {', '.join(chosen)}\n")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))

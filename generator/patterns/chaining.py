@@ -1,0 +1,101 @@
+"""Chaining, done the recommended way: Lambda destinations or a queue between the functions."""
+
+from __future__ import annotations
+
+from generator import events
+from generator.cfn import get_att, ref
+from generator.project import Function, Project
+
+SLUG = "chaining"
+TITLE = "Function chaining"
+SUMMARY = ("Two functions run one after the other without either calling the other directly: the "
+           "hand-off is done by AWS (Lambda destinations or an SQS queue), so retries, failures and "
+           "tracing stay visible.")
+BUILD_ORDER = 60
+
+FIRST = "FirstStageFunction"
+SECOND = "SecondStageFunction"
+DLQ = "ChainDlq"
+QUEUE = "HandoffQueue"
+
+
+def mode(p: Project) -> str:
+    """A queue when the second stage needs protecting or buffering; otherwise destinations."""
+    if p.answer("unreliable_downstream") or p.answer("downstream_max_rps") is not None or p.answer("ordering"):
+        return "queue"
+    return "destination"
+
+
+def resources(p: Project) -> None:
+    p.add_dlq(DLQ, group=SLUG, label="Chain failures")
+    if mode(p) == "queue":
+        p.add_queue(QUEUE, group=SLUG, label="Hand-off queue", consumer_timeout=p.worker_timeout())
+        p.expose("HANDOFF_QUEUE_URL", ref(QUEUE), {"kind": "queue", "name": "handoff"})
+
+
+def functions(p: Project) -> None:
+    how = mode(p)
+    timeout = p.worker_timeout()
+    context = {"mode": how}
+    request = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42"}}
+    prepared = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42"}, "stage": "prepared"}
+    first_events = {}
+    if p.answer("trigger") == "schedule":
+        first_events["Schedule"] = {"Type": "Schedule", "Properties": {
+            "Schedule": "rate(5 minutes)", "Input": '{"id": "scheduled-run"}',
+            "RetryPolicy": {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600},
+            "DeadLetterConfig": {"Arn": get_att(DLQ, "Arn")},
+        }}
+        p.allow_service_to_send(DLQ, "events.amazonaws.com", get_att(f"{FIRST}Schedule", "Arn"))
+    if how == "destination":
+        first_config = p.function_event_invoke_config(
+            DLQ, on_success={"Type": "Lambda", "Destination": get_att(SECOND, "Arn")})
+        first = Function(logical_id=FIRST, folder="first_stage", pattern=SLUG,
+                         template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
+                         description="First stage: prepares the work; its result goes to the second stage",
+                         timeout=timeout, events=first_events, properties={"EventInvokeConfig": first_config},
+                         context=context, sample_event=request)
+        second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
+                          template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
+                          description="Second stage: completes the prepared work",
+                          timeout=timeout, properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
+                          context=context, sample_event=events.destination_event("first-stage", request, prepared),
+                          idempotent=True)
+        p.add_function(first)
+        p.add_function(second)
+        p.edge(FIRST, SECOND, "on success (destination)")
+        p.edge(FIRST, DLQ, "on failure", failure=True)
+        p.edge(SECOND, DLQ, "on failure", failure=True)
+        p.note(SLUG, "Lambda destinations link the stages: the first returns its result and Lambda invokes the "
+                     "second asynchronously with it. Neither function holds the other's name in code, retries are "
+                     "Lambda's (two per stage), failures land in `ChainDlq` (alarmed) and X-Ray shows both "
+                     "stages in one trace. A queue was not needed because the answers name no slow or "
+                     "unreliable downstream.")
+    else:
+        first = Function(logical_id=FIRST, folder="first_stage", pattern=SLUG,
+                         template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
+                         description="First stage: prepares the work and queues it for the second stage",
+                         timeout=timeout, events=first_events,
+                         policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(QUEUE, "QueueName")}}],
+                         environment={"HANDOFF_QUEUE_URL": ref(QUEUE)},
+                         properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
+                         context=context, sample_event=request)
+        second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
+                          template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
+                          description="Second stage: completes queued work at a bounded concurrency",
+                          timeout=timeout,
+                          events={"Handoff": {"Type": "SQS", "Properties": {
+                              "Queue": get_att(QUEUE, "Arn"), "BatchSize": 10,
+                              "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                              "ScalingConfig": {"MaximumConcurrency": 5}}}},
+                          context=context, sample_event=events.sqs_event([prepared], "handoff"), idempotent=True)
+        p.add_function(first)
+        p.add_function(second)
+        p.edge(FIRST, QUEUE, "prepared work")
+        p.edge(QUEUE, SECOND, "batches")
+        p.edge(FIRST, DLQ, "on failure", failure=True)
+        p.note(SLUG, "An SQS queue links the stages because the answers mention a slow, limited or unreliable "
+                     "downstream (or ordering): the queue absorbs bursts, the second stage runs at most 5 "
+                     "batches at a time, and messages that keep failing move to the queue's DLQ.")
+    p.note(SLUG, "Direct Lambda-to-Lambda calls are avoided on purpose: they hide the flow, double the cost "
+                 "while the caller waits and make retries hard to reason about.")

@@ -1,0 +1,59 @@
+"""Orchestrator: one function calls several services in parallel and combines the answers."""
+
+from __future__ import annotations
+
+from generator import events
+from generator.cfn import join, ref
+from generator.patterns.api_gateway_lambda import http_event
+from generator.project import Function, Project, clamp
+
+SLUG = "orchestrator"
+TITLE = "Lambda orchestrator"
+SUMMARY = ("One function behind the HTTP API calls several backend services in parallel, each with "
+           "a timeout, and returns what arrived in time, marking the response partial when a source "
+           "was left out.")
+BUILD_ORDER = 65
+
+FUNCTION = "AggregatorFunction"
+
+
+def resources(p: Project) -> None:
+    p.http_api()
+    count = clamp(int(p.answer("aggregate_sources")), 2, 10)
+    p.add_parameter("AggregatorSourceUrls", {
+        "Type": "CommaDelimitedList",
+        "Description": "URLs of the services to combine; {id} is replaced by the requested id",
+        "Default": ",".join(f"https://service-{i}.example.com/items/{{id}}" for i in range(1, count + 1)),
+    })
+
+
+def functions(p: Project) -> None:
+    timeout = p.api_timeout()
+    latency_s = int(p.answer("latency_ms")) / 1000
+    call_timeout = round(max(0.5, min(latency_s * 0.8, timeout - 1.5)), 2)
+    default_urls = p.parameters["AggregatorSourceUrls"]["Default"]
+    p.add_function(Function(
+        logical_id=FUNCTION, folder="aggregator", pattern=SLUG,
+        template="handlers/orchestrator.py.j2", test_template="tests/orchestrator.py.j2",
+        description="Combines several services into one response, in parallel, with timeouts",
+        timeout=timeout,
+        events={"Summary": http_event("/summary/{item_id}", "GET", timeout)},
+        environment={"SOURCE_URLS": join(",", ref("AggregatorSourceUrls")), "CALL_TIMEOUT_S": str(call_timeout)},
+        sample_event=events.http_api_event("GET", "/summary/item-1001", route="/summary/{item_id}",
+                                           path_parameters={"item_id": "item-1001"}),
+        test_settings={"SOURCE_URLS": default_urls},
+    ))
+    p.nodes["Backends"] = p.nodes.get("Backends") or _backends()
+    p.edge("HttpApi", FUNCTION, "GET /summary/{id}")
+    p.edge(FUNCTION, "Backends", f"parallel calls ({call_timeout} s timeout)")
+    p.note(SLUG, f"Calls run in parallel, each with a {call_timeout} s timeout, inside a {timeout} s function "
+                 "timeout (under the API's 30 s). A source that fails or is late is listed in `missing`; the "
+                 "answer is 502 only when all fail. Set the sources with the `AggregatorSourceUrls` parameter.")
+    p.note(SLUG, "Keep the orchestrator to reads and simple aggregation. Once it needs retries across steps, "
+                 "branching or compensation it is becoming a distributed monolith: move that flow into Step "
+                 "Functions.")
+
+
+def _backends():
+    from generator.project import Node
+    return Node("Backends", "Backend services", "external", "external")

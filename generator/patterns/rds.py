@@ -1,0 +1,84 @@
+"""RDS: PostgreSQL through RDS Proxy, from a VPC-attached function with bounded concurrency."""
+
+from __future__ import annotations
+
+from generator import events
+from generator.cfn import ref
+from generator.patterns.api_gateway_lambda import http_event
+from generator.project import POWERTOOLS_REQUIREMENT, Function, Node, Project, clamp
+
+SLUG = "rds"
+TITLE = "Lambda + RDS (through RDS Proxy)"
+SUMMARY = ("A VPC-attached function reads and writes PostgreSQL through RDS Proxy, opening one "
+           "connection per container and limited by reserved concurrency, so a traffic spike cannot "
+           "exhaust the database's connections.")
+BUILD_ORDER = 70
+
+FUNCTION = "DatabaseFunction"
+SCHEMA = """\
+-- Table used by src/database/app.py; apply once with psql before the first deploy.
+CREATE TABLE IF NOT EXISTS records (
+    id         text PRIMARY KEY,
+    data       jsonb NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+
+
+def reserved_concurrency(p: Project) -> int:
+    """Half the database's connections at most, leaving room for other clients and admin."""
+    return clamp(int(p.answer("db_max_connections")) // 2, 1, 200)
+
+
+def resources(p: Project) -> None:
+    p.http_api()
+    p.add_parameter("DbProxyEndpoint", {"Type": "String", "MinLength": 1,
+                                        "Description": "RDS Proxy endpoint host name"})
+    p.add_parameter("DbName", {"Type": "String", "Default": "app", "AllowedPattern": "[A-Za-z_][A-Za-z0-9_]*",
+                               "Description": "Database name"})
+    p.add_parameter("DbSecretArn", {"Type": "String", "AllowedPattern": "arn:aws[a-z-]*:secretsmanager:.+",
+                                    "Description": "Secrets Manager secret with username and password "
+                                                   "(the one RDS Proxy uses)"})
+    p.add_parameter("DbSubnetIds", {"Type": "List<AWS::EC2::Subnet::Id>",
+                                    "Description": "Private subnets that can reach the proxy"})
+    p.add_parameter("DbSecurityGroupIds", {"Type": "List<AWS::EC2::SecurityGroup::Id>",
+                                           "Description": "Security groups allowed by the proxy's security group"})
+    p.expose("DB_SECRET_ARN", ref("DbSecretArn"), {"kind": "secret", "name": "db-credentials",
+                                                   "value": {"username": "app", "password": "test-password"}})
+    p.extra_files["db/schema.sql"] = SCHEMA
+
+
+def functions(p: Project) -> None:
+    timeout = p.api_timeout()
+    reserved = reserved_concurrency(p)
+    body = {"customerId": "cus-42", "plan": "standard"}
+    p.add_function(Function(
+        logical_id=FUNCTION, folder="database", pattern=SLUG,
+        template="handlers/rds.py.j2", test_template="tests/rds.py.j2",
+        description="Reads and writes records in PostgreSQL through RDS Proxy",
+        timeout=timeout,
+        events={"GetRecord": http_event("/records/{record_id}", "GET", timeout),
+                "PutRecord": http_event("/records/{record_id}", "PUT", timeout)},
+        policies=[{"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": ref("DbSecretArn")}}],
+        environment={"DB_PROXY_ENDPOINT": ref("DbProxyEndpoint"), "DB_NAME": ref("DbName"),
+                     "DB_SECRET_ARN": ref("DbSecretArn"), "DB_PORT": "5432"},
+        properties={"VpcConfig": {"SubnetIds": ref("DbSubnetIds"), "SecurityGroupIds": ref("DbSecurityGroupIds")},
+                    "ReservedConcurrentExecutions": reserved},
+        context={"reserved": reserved},
+        requirements=(POWERTOOLS_REQUIREMENT, "pg8000>=1.31,<2"),
+        sample_event=events.http_api_event("PUT", "/records/rec-1001", route="/records/{record_id}",
+                                           body=body, path_parameters={"record_id": "rec-1001"}),
+        test_settings={"DB_PROXY_ENDPOINT": "proxy.example.internal", "DB_NAME": "app"},
+    ))
+    p.nodes["DbProxy"] = Node("DbProxy", "PostgreSQL", "rds", SLUG)
+    p.nodes["DbSecret"] = Node("DbSecret", "DB credentials", "secrets", SLUG)
+    p.edge("HttpApi", FUNCTION, "GET/PUT /records/{id}")
+    p.edge(FUNCTION, "DbProxy", "SQL (1 connection per container)")
+    p.edge(FUNCTION, "DbSecret", "read once per container")
+    p.note(SLUG, f"Reserved concurrency is {reserved} (half of the {p.answer('db_max_connections')} database "
+                 "connections the answers allow), so at most that many connections reach the proxy; excess "
+                 "requests are throttled (alarmed) instead of overloading PostgreSQL.")
+    p.note(SLUG, "The function runs in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`). It needs a route to "
+                 "Secrets Manager (an interface VPC endpoint or a NAT gateway). Create the table with "
+                 "`db/schema.sql`. For write-heavy bursts put an SQS queue in front and keep the consumer's "
+                 "maximum concurrency at or below the reserved concurrency.")
