@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import api, views
+
 app_name = "analyzer"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.analyze_template, name="page"),
+    path("api/", api.AnalyzeView.as_view(), name="api"),
+]

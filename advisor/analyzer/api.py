@@ -1,0 +1,108 @@
+"""POST /analyze/api/ {"template": "..."} -> the analysis JSON (SPEC 4.4).
+
+Open to anyone, like the page, so it is throttled: per client address for anonymous
+callers, per account otherwise.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ParseError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from advisor.api.parsers import BoundedJSONParser
+from patterns.analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
+from patterns.catalogue import PATTERN_SLUGS, SEVERITIES
+from patterns.store import current_engine
+
+# JSON escaping can make a 1 MB template up to six times longer on the wire.
+MAX_BODY_BYTES = 6 * MAX_TEMPLATE_BYTES + 1024
+
+
+class AnalyzeAnonThrottle(AnonRateThrottle):
+    scope = "analyze-anon"
+    rate = "20/minute"
+
+
+class AnalyzeUserThrottle(UserRateThrottle):
+    scope = "analyze-user"
+    rate = "120/minute"
+
+
+class TemplateInput(serializers.Serializer):
+    template = serializers.CharField(
+        trim_whitespace=False,
+        help_text=f"The template text: YAML (short tags like !Ref allowed) or JSON, up to {MAX_TEMPLATE_BYTES // 1024} KB.")
+
+
+class FindingOutput(serializers.Serializer):
+    id = serializers.ChoiceField(choices=FINDING_IDS)
+    severity = serializers.ChoiceField(choices=SEVERITIES)
+    resource = serializers.CharField(help_text="Logical id of the resource to change.")
+    message = serializers.CharField(help_text="Why it matters and what to do.")
+
+
+class AnalysisOutput(serializers.Serializer):
+    patterns = serializers.ListField(child=serializers.ChoiceField(choices=PATTERN_SLUGS))
+    resources = serializers.IntegerField(help_text="Number of resources the template declares.")
+    findings = FindingOutput(many=True)
+
+
+class ErrorOutput(serializers.Serializer):
+    error = serializers.CharField()
+
+
+def _content_length(request: Request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def bad_input(message: str) -> Response:
+    return Response({"error": message}, status=400)
+
+
+class AnalyzeView(APIView):
+    """Report the patterns a SAM/CloudFormation template uses and the risks it carries."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [BoundedJSONParser]
+    throttle_classes = [AnalyzeAnonThrottle, AnalyzeUserThrottle]
+
+    @extend_schema(
+        operation_id="analyze_template",
+        request=TemplateInput,
+        responses={
+            200: AnalysisOutput,
+            400: OpenApiResponse(ErrorOutput, description="Not a template we can read: not YAML/JSON, too large, "
+                                                          "nested too deeply, a YAML bomb, or no Resources."),
+            429: OpenApiResponse(description="Too many requests; retry after the time in Retry-After."),
+        },
+        examples=[OpenApiExample("SQS worker", request_only=True, value={"template": (
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Jobs:\n    Type: AWS::SQS::Queue\n"
+            "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n"
+            "      Runtime: python3.13\n      Events:\n        Queue:\n          Type: SQS\n"
+            "          Properties:\n            Queue: !GetAtt Jobs.Arn\n")})],
+    )
+    def post(self, request: Request) -> Response:
+        if _content_length(request) > MAX_BODY_BYTES:
+            return bad_input(f"Too large: the template is over {MAX_TEMPLATE_BYTES // 1024:,} KB, "
+                             "more than CloudFormation accepts.")
+        try:
+            data = request.data
+        except ParseError as exc:
+            return bad_input(str(exc.detail))
+        text = data.get("template") if isinstance(data, dict) else None
+        if not isinstance(text, str):
+            return bad_input('Send a JSON object with the template text in "template".')
+        try:
+            analysis = analyze(text, limits_from(current_engine().catalogue.limit_map))
+        except TemplateError as exc:
+            return bad_input(str(exc))
+        return Response(analysis.to_dict())

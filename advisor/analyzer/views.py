@@ -1,0 +1,38 @@
+"""The analyzer page: paste or upload a SAM/CloudFormation template, see its patterns and risks.
+
+A plain form post (files do not travel well over htmx), answered in place: the report, or
+the reason the template was refused with a 400.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from patterns.analyzer import MAX_TEMPLATE_BYTES, TemplateError
+from patterns.store import current_engine
+
+from .forms import TemplateForm
+from .reading import analyze_for_page, uploaded_text
+
+PAGE = "analyzer/analyze.html"
+
+
+@require_http_methods(["GET", "POST"])
+def analyze_template(request: HttpRequest) -> HttpResponse:
+    engine = current_engine()
+    context = {"rules_version": engine.version, "max_kb": MAX_TEMPLATE_BYTES // 1024}
+    if request.method == "GET":
+        return render(request, PAGE, {**context, "form": TemplateForm()})
+    form = TemplateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        problems = [message for messages in form.errors.values() for message in messages]
+        return render(request, PAGE, {**context, "form": form, "problems": problems}, status=400)
+    upload = form.cleaned_data["upload"]
+    try:
+        text = uploaded_text(upload) if upload else form.cleaned_data["template"]
+        report = analyze_for_page(engine, text)
+    except TemplateError as exc:
+        return render(request, PAGE, {**context, "form": form, "problems": [str(exc)]}, status=400)
+    return render(request, PAGE, {**context, "form": form, "report": report, "source": upload.name if upload else ""})

@@ -1,0 +1,158 @@
+"""What changed: between two revisions, and between a saved recommendation and today's.
+
+Pure functions over plain dicts (the SPEC §4.3 recommendation JSON, answers, pattern
+slugs); no request, no ORM. Each returns a list of ``Difference`` lines that templates
+group by section and the API returns as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Mapping, Sequence
+
+Kind = Literal["added", "removed", "changed"]
+
+# A score moving less than this is noise, not news.
+SCORE_STEP = 0.05
+
+
+@dataclass(frozen=True)
+class Difference:
+    section: str
+    kind: Kind
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def fmt(value: Any) -> str:
+    """An answer value as a person reads it."""
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def usd(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def diff_answers(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Difference]:
+    lines = []
+    for key in sorted(set(before) | set(after)):
+        if key not in before:
+            lines.append(Difference("Answers", "added", f"{key}: {fmt(after[key])}"))
+        elif key not in after:
+            lines.append(Difference("Answers", "removed", f"{key}: {fmt(before[key])}"))
+        elif before[key] != after[key]:
+            lines.append(Difference("Answers", "changed", f"{key}: {fmt(before[key])} → {fmt(after[key])}"))
+    return lines
+
+
+def _set_changes(section: str, before: Sequence[str], after: Sequence[str], names: Mapping[str, str]) -> list[Difference]:
+    lines = [Difference(section, "added", names.get(slug, slug)) for slug in after if slug not in before]
+    lines += [Difference(section, "removed", names.get(slug, slug)) for slug in before if slug not in after]
+    return lines
+
+
+def compare_recommendations(
+    before: Mapping[str, Any], after: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> list[Difference]:
+    """How recommendation ``after`` differs from ``before`` (both SPEC §4.3 dicts).
+
+    The rules version is not a difference by itself: new rules that give the same
+    advice change nothing for the reader.
+    """
+    names = names or {}
+    lines: list[Difference] = []
+
+    def name(slug: str | None) -> str:
+        return names.get(slug, slug) if slug else "none"
+
+    ranked_before = {r["pattern"]: r["score"] for r in before.get("recommendations", [])}
+    ranked_after = {r["pattern"]: r["score"] for r in after.get("recommendations", [])}
+    first_before = next(iter(ranked_before), None)
+    first_after = next(iter(ranked_after), None)
+    if first_before != first_after:
+        lines.append(Difference("Ranking", "changed", f"Best fit: {name(first_before)} → {name(first_after)}"))
+    for slug, score in ranked_after.items():
+        if slug not in ranked_before:
+            lines.append(Difference("Ranking", "added", f"{name(slug)} now fits (score {score:.2f})"))
+        elif abs(score - ranked_before[slug]) >= SCORE_STEP:
+            lines.append(Difference("Ranking", "changed", f"{name(slug)} score {ranked_before[slug]:.2f} → {score:.2f}"))
+    for slug in ranked_before:
+        if slug not in ranked_after:
+            lines.append(Difference("Ranking", "removed", f"{name(slug)} no longer fits"))
+
+    lines += _set_changes("Patterns in the architecture", before.get("selected", []), after.get("selected", []), names)
+
+    def warning_key(w: Mapping[str, Any]) -> tuple[str, str | None]:
+        return (w["id"], w.get("pattern"))
+
+    def warning_label(w: Mapping[str, Any]) -> str:
+        where = f" on {name(w['pattern'])}" if w.get("pattern") else ""
+        return f"{w['id']}{where}"
+
+    warnings_before = {warning_key(w): w for w in before.get("warnings", [])}
+    warnings_after = {warning_key(w): w for w in after.get("warnings", [])}
+    for key, w in warnings_after.items():
+        old = warnings_before.get(key)
+        if old is None:
+            lines.append(Difference("Risks", "added", f"{warning_label(w)} ({w['severity']}): {w['message']}"))
+        elif old["severity"] != w["severity"]:
+            lines.append(Difference("Risks", "changed", f"{warning_label(w)}: {old['severity']} → {w['severity']}"))
+    for key, w in warnings_before.items():
+        if key not in warnings_after:
+            lines.append(Difference("Risks", "removed", f"{warning_label(w)} ({w['severity']})"))
+
+    limits_before = {lim["id"]: lim for lim in before.get("limits", [])}
+    limits_after = {lim["id"]: lim for lim in after.get("limits", [])}
+    for limit_id in sorted(set(limits_before) | set(limits_after)):
+        old, new = limits_before.get(limit_id), limits_after.get(limit_id)
+        was_broken = bool(old) and not old["ok"]
+        is_broken = bool(new) and not new["ok"]
+        if is_broken and not was_broken:
+            text = f"{limit_id}: {fmt(new['value'])} {new['unit']} against a limit of {fmt(new['limit'])} {new['unit']}"
+            lines.append(Difference("Hard limits broken", "added", text))
+        elif was_broken and not is_broken:
+            lines.append(Difference("Hard limits broken", "removed", f"{limit_id} is no longer broken"))
+        elif old and new and old["limit"] != new["limit"]:
+            text = f"{limit_id}: limit {fmt(old['limit'])} → {fmt(new['limit'])} {new['unit']}"
+            lines.append(Difference("Hard limits broken" if is_broken else "Hard limits", "changed", text))
+
+    cost_before = before.get("cost", {}).get("monthly_usd")
+    cost_after = after.get("cost", {}).get("monthly_usd")
+    if cost_before is not None and cost_after is not None and round(cost_before, 2) != round(cost_after, 2):
+        lines.append(Difference("Monthly cost", "changed", f"{usd(cost_before)} → {usd(cost_after)}"))
+
+    lines += _set_changes("Checklist", before.get("checklist", []), after.get("checklist", []), {})
+    return lines
+
+
+def diff_revisions(
+    before: Mapping[str, Any], after: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> list[Difference]:
+    """Two revision snapshots (``Revision.snapshot()``): answers, chosen patterns, outcome."""
+    names = names or {}
+    lines = diff_answers(before["answers"], after["answers"])
+    lines += _set_changes("Chosen patterns", before["patterns"], after["patterns"], names)
+    if before.get("follows_recommendation") != after.get("follows_recommendation"):
+        text = "follows the advisor's proposal" if after.get("follows_recommendation") else "hand-picked"
+        lines.append(Difference("Chosen patterns", "changed", f"Pattern set is now {text}"))
+    return lines + compare_recommendations(before["recommendation"], after["recommendation"], names)
+
+
+def grouped(lines: Sequence[Difference]) -> list[tuple[str, list[Difference]]]:
+    """Lines by section, sections in first-seen order, for templates."""
+    sections: dict[str, list[Difference]] = {}
+    for line in lines:
+        sections.setdefault(line.section, []).append(line)
+    return list(sections.items())

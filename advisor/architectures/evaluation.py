@@ -1,0 +1,105 @@
+"""Answers -> what a revision keeps, and a saved revision -> today's advice.
+
+``evaluate`` is the one path from raw answers (and an optional hand-picked pattern set)
+to the data a revision stores; the save page, the edit page, restore and the API all use
+it, so the same bad input gets the same message everywhere. Nothing here touches the
+database: these functions take the engine and plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from advisor.teams.actions import ActionError
+from patterns.answers import AnswerError
+from patterns.engine import Engine
+
+from .changes import Difference, compare_recommendations
+
+
+def pattern_names(engine: Engine) -> dict[str, str]:
+    return {slug: pattern.name for slug, pattern in engine.catalogue.pattern_map.items()}
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """What a revision stores: validated answers, the patterns and the outcome."""
+
+    answers: dict[str, Any]
+    patterns: tuple[str, ...]
+    follows_recommendation: bool
+    recommendation: dict[str, Any]
+
+    @property
+    def rules_version(self) -> str:
+        return self.recommendation["rules_version"]
+
+
+def check_patterns(engine: Engine, patterns: Iterable[Any]) -> tuple[str, ...]:
+    """A hand-picked pattern set, or ActionError naming what is wrong with it."""
+    chosen: list[str] = []
+    for slug in patterns:
+        if not isinstance(slug, str) or slug not in engine.catalogue.pattern_map:
+            known = ", ".join(sorted(engine.catalogue.pattern_map))
+            raise ActionError(f"“{slug}” is not a pattern; choose from {known}.", "patterns")
+        if slug not in chosen:
+            chosen.append(slug)
+    if not chosen:
+        raise ActionError("Choose at least one pattern, or use the recommended ones.", "patterns")
+    return tuple(chosen)
+
+
+def _refuse_nul(answers: Mapping[str, Any]) -> None:
+    # Text answers are stored as JSON; PostgreSQL cannot store a NUL character in it.
+    bad = {key: "must not contain NUL characters" for key, value in answers.items()
+           if isinstance(value, str) and "\x00" in value}
+    if bad:
+        raise AnswerError(bad)
+
+
+def evaluate(engine: Engine, raw_answers: Any, patterns: Iterable[Any] | None = None) -> Evaluated:
+    """Validate and evaluate; raises AnswerError (per-key) or ActionError (patterns)."""
+    answers = engine.validate(raw_answers)
+    _refuse_nul(answers)
+    chosen = check_patterns(engine, patterns) if patterns is not None else None
+    recommendation = engine.recommend(answers, patterns=chosen)
+    return Evaluated(answers, recommendation.selected, chosen is None, recommendation.to_dict())
+
+
+def gave_up(engine: Engine, evaluated: Evaluated) -> list[Difference]:
+    """What a hand-picked set costs compared with the proposed one (empty when following it)."""
+    if evaluated.follows_recommendation:
+        return []
+    proposed = engine.recommend(evaluated.answers).selected
+    baseline = engine.recommend(evaluated.answers, patterns=proposed).to_dict()
+    names = pattern_names(engine)
+    lines = compare_recommendations(baseline, evaluated.recommendation, names)
+    return [line for line in lines if line.section != "Ranking"]
+
+
+@dataclass(frozen=True)
+class Today:
+    """Today's recommendation for a saved revision, and how it differs from the saved one."""
+
+    recommendation: dict[str, Any] | None
+    differences: list[Difference]
+    problems: dict[str, str]
+    rules_changed: bool
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.differences or self.problems)
+
+
+def recommend_today(engine: Engine, snapshot: Mapping[str, Any]) -> Today:
+    """Evaluate a revision snapshot with the rules as they are now."""
+    saved = snapshot["recommendation"]
+    rules_changed = saved.get("rules_version") != engine.version
+    patterns = None if snapshot["follows_recommendation"] else tuple(snapshot["patterns"])
+    try:
+        current = engine.recommend(snapshot["answers"], patterns=patterns).to_dict()
+    except AnswerError as exc:
+        return Today(None, [], dict(exc.errors), rules_changed)
+    names = pattern_names(engine)
+    return Today(current, compare_recommendations(saved, current, names), {}, rules_changed)

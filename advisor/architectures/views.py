@@ -1,0 +1,275 @@
+"""Saved architectures: list, save from the questionnaire, history, diff, restore, compare.
+
+Every view that takes an id looks the object up through ``get_for_user`` (404 outside
+the user's teams, 403 when the role is too low) and then calls one action.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from advisor.questionnaire.submission import query_for
+from advisor.teams.actions import ActionError
+from advisor.teams.models import Role, Team
+from advisor.teams.scoping import get_for_user, visible_to
+from advisor.teams.views import redirect_after_write
+from patterns.answers import AnswerError
+from patterns.engine import Engine
+from patterns.store import current_engine
+
+from . import actions
+from .changes import diff_revisions, grouped
+from .evaluation import evaluate, gave_up, pattern_names, recommend_today
+from .forms import ArchitectureForm, EditForm, SaveForm, answer_problems, answers_from_params
+from .models import Architecture, Revision
+
+PAGE_SIZE = 25
+MAX_SEARCH = 100
+
+
+def bad_request(request: HttpRequest, title: str, problems: list[str]) -> HttpResponse:
+    return render(request, "architectures/bad_request.html", {"title": title, "problems": problems}, status=400)
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
+def _int_param(params: QueryDict, name: str) -> int | None:
+    """An optional whole-number parameter; ValueError names it when it is not one."""
+    value = params.get(name, "").strip()
+    if not value:
+        return None
+    if not _is_id(value):
+        raise ValueError(f"{name} must be a whole number, not “{value[:40]}”")
+    return int(value)
+
+
+@login_required
+@require_GET
+def architecture_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    try:
+        team_id = _int_param(request.GET, "team")
+    except ValueError as exc:
+        return bad_request(request, "This list cannot be shown", [str(exc)])
+    if len(search) > MAX_SEARCH or "\x00" in search:
+        return bad_request(request, "This search cannot be run", [f"Search for at most {MAX_SEARCH} characters of text."])
+    team = get_for_user(request.user, Team.objects.all(), pk=team_id)[0] if team_id is not None else None
+    architectures = (
+        visible_to(request.user, Architecture.objects.all())
+        .select_related("team", "latest", "latest__author")
+        .defer("latest__answers", "latest__recommendation")
+    )
+    if team is not None:
+        architectures = architectures.filter(team=team)
+    if search:
+        architectures = architectures.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    page = Paginator(architectures, PAGE_SIZE).get_page(request.GET.get("page"))
+    engine = current_engine()
+    context = {
+        "page": page, "search": search, "team": team, "rules_version": engine.version,
+        "teams": visible_to(request.user, Team.objects.all()), "names": pattern_names(engine),
+    }
+    template = "architectures/list.html#results" if request.htmx else "architectures/list.html"
+    return render(request, template, context)
+
+
+def _choice_context(engine: Engine, answers: dict[str, Any], params: QueryDict) -> dict[str, Any]:
+    """The proposal and, for a hand-picked set, what it gives up (the page's live panel)."""
+    proposal = engine.recommend(answers)
+    own = params.get("choice") == ArchitectureForm.OWN
+    context: dict[str, Any] = {"proposal": proposal, "names": pattern_names(engine), "own": own}
+    try:
+        evaluated = evaluate(engine, answers, params.getlist("patterns") if own else None)
+    except ActionError as exc:
+        context["choice_error"] = exc.message
+    else:
+        context["evaluated"] = evaluated
+        context["gave_up"] = grouped(gave_up(engine, evaluated))
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def architecture_save(request: HttpRequest) -> HttpResponse:
+    """Save answers from the questionnaire as a new architecture in one of the user's teams.
+
+    GET takes the answers as query-string parameters (or an ``answers`` JSON parameter);
+    a POST without ``step=save`` does the same from a form. Both show the save form.
+    """
+    engine = current_engine()
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        answers = engine.validate(answers_from_params(params, engine))
+    except AnswerError as exc:
+        return bad_request(request, "These answers cannot be saved", answer_problems(exc))
+    teams = visible_to(request.user, Team.objects.all(), Role.EDITOR)
+    saving = request.method == "POST" and params.get("step") == "save"
+    form = SaveForm(params if saving else None, initial={"team": params.get("team")},
+                    engine=engine, answers=answers, teams=teams)
+    context = {"form": form, "answers_json": json.dumps(answers), **_choice_context(engine, answers, params)}
+    if request.htmx and not saving:
+        return render(request, "architectures/save.html#choice", context)
+    if saving:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                architecture = actions.save_architecture(data["team"], request.user, data["name"],
+                                                         data["description"], form.evaluated)
+            except ActionError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(request, f"Saved {architecture.name} in {architecture.team.name}.")
+                return redirect_after_write(request, reverse("architectures:detail", args=[architecture.pk]))
+        return render(request, "architectures/save.html", context, status=400)
+    return render(request, "architectures/save.html", context)
+
+
+def _detail_page(request: HttpRequest, architecture: Architecture, role: Role, status: int = 200,
+                 error: str = "") -> HttpResponse:
+    engine = current_engine()
+    latest = architecture.latest
+    context = {
+        "architecture": architecture, "role": role, "can_edit": role.allows(Role.EDITOR), "latest": latest,
+        "today": recommend_today(engine, latest.snapshot()) if latest else None, "names": pattern_names(engine),
+        "revisions": architecture.revisions.select_related("author").defer("answers", "recommendation"),
+        "rules_version": engine.version, "error": error,
+    }
+    if latest:
+        context["today_groups"] = grouped(context["today"].differences)
+        context["questionnaire_url"] = f"{reverse('questionnaire:start')}?{query_for(engine, latest.answers)}"
+    return render(request, "architectures/detail.html", context, status=status)
+
+
+def _get_architecture(request: HttpRequest, pk: int, need: Role = Role.VIEWER) -> tuple[Architecture, Role]:
+    return get_for_user(request.user, Architecture.objects.select_related("team", "latest", "latest__author"), need,
+                        pk=pk)
+
+
+@login_required
+@require_GET
+def architecture_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    architecture, role = _get_architecture(request, pk)
+    return _detail_page(request, architecture, role)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def architecture_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    architecture, role = _get_architecture(request, pk, Role.EDITOR)
+    engine = current_engine()
+    latest = architecture.latest
+    initial = {
+        "name": architecture.name, "description": architecture.description,
+        "answers_json": json.dumps(latest.answers, indent=2),
+        "choice": ArchitectureForm.RECOMMENDED if latest.follows_recommendation else ArchitectureForm.OWN,
+        "patterns": latest.patterns,
+    }
+    params = request.POST if request.method == "POST" else None
+    form = EditForm(params, initial=initial, engine=engine, answers=latest.answers)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                revision = actions.update_architecture(architecture, request.user, data["name"], data["description"],
+                                                       form.evaluated, data["note"])
+            except ActionError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                saved = f"revision {revision.number} saved" if revision else "details saved; answers and patterns unchanged"
+                messages.success(request, f"{architecture.name}: {saved}.")
+                return redirect_after_write(request, reverse("architectures:detail", args=[architecture.pk]))
+        status = 400
+    else:
+        status = 200
+    return render(request, "architectures/edit.html", {"form": form, "architecture": architecture}, status=status)
+
+
+@login_required
+@require_POST
+def architecture_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    architecture, role = _get_architecture(request, pk, Role.EDITOR)
+    if request.POST.get("confirm") != "yes":
+        return _detail_page(request, architecture, role, 400, "Tick the box to confirm deleting this architecture.")
+    actions.delete_architecture(architecture)
+    messages.success(request, f"{architecture.name} and its history were deleted.")
+    return redirect_after_write(request, reverse("architectures:list") + f"?team={architecture.team_id}")
+
+
+def _get_revision(request: HttpRequest, pk: int, number: int, need: Role = Role.VIEWER) -> tuple[Revision, Role]:
+    queryset = Revision.objects.select_related("architecture", "architecture__team", "author")
+    return get_for_user(request.user, queryset, need, architecture_id=pk, number=number)
+
+
+@login_required
+@require_GET
+def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    revision, role = _get_revision(request, pk, number)
+    context = {"revision": revision, "architecture": revision.architecture, "role": role,
+               "can_edit": role.allows(Role.EDITOR), "names": pattern_names(current_engine()),
+               "answers": sorted(revision.answers.items())}
+    return render(request, "architectures/revision.html", context)
+
+
+@login_required
+@require_POST
+def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    revision, role = _get_revision(request, pk, number, Role.EDITOR)
+    try:
+        restored = actions.restore_revision(current_engine(), revision, request.user)
+    except ActionError as exc:
+        return _detail_page(request, revision.architecture, role, 400, exc.message)
+    messages.success(request, f"Revision {number} restored as revision {restored.number}.")
+    return redirect_after_write(request, reverse("architectures:detail", args=[pk]))
+
+
+@login_required
+@require_GET
+def revision_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    architecture, role = _get_architecture(request, pk)
+    try:
+        newer = _int_param(request.GET, "to") or architecture.latest.number
+        older = _int_param(request.GET, "from") or max(newer - 1, 1)
+    except ValueError as exc:
+        return bad_request(request, "These revisions cannot be compared", [str(exc)])
+    found = {r.number: r for r in architecture.revisions.select_related("author").filter(number__in=[older, newer])}
+    missing = [str(n) for n in (older, newer) if n not in found]
+    if missing:
+        return bad_request(request, "These revisions cannot be compared",
+                           [f"{architecture.name} has no revision {', '.join(missing)}."])
+    before, after = found[older], found[newer]
+    lines = diff_revisions(before.snapshot(), after.snapshot(), pattern_names(current_engine()))
+    context = {"architecture": architecture, "before": before, "after": after, "groups": grouped(lines),
+               "numbers": architecture.revisions.values_list("number", flat=True)}
+    template = "architectures/diff.html#diff" if request.htmx else "architectures/diff.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def architecture_compare(request: HttpRequest) -> HttpResponse:
+    values = request.GET.getlist("ids")
+    if len(values) != 2 or not all(_is_id(value) for value in values):
+        return bad_request(request, "These architectures cannot be compared",
+                           ["Pick exactly two architectures: tick two rows in the list and press Compare."])
+    ids = [int(value) for value in values]
+    left, right = (_get_architecture(request, pk)[0] for pk in ids)
+    engine = current_engine()
+    names = pattern_names(engine)
+    keys = sorted(set(left.latest.answers) | set(right.latest.answers))
+    answer_rows = [(key, left.latest.answers.get(key), right.latest.answers.get(key)) for key in keys]
+    lines = diff_revisions(left.latest.snapshot(), right.latest.snapshot(), names)
+    context = {"left": left, "right": right, "answer_rows": answer_rows, "names": names,
+               "groups": grouped([line for line in lines if line.section != "Answers"])}
+    return render(request, "architectures/compare.html", context)

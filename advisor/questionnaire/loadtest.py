@@ -1,0 +1,112 @@
+"""Throughput of the live panel under gunicorn, next to a bare Django view on the same server.
+
+Starts gunicorn on 127.0.0.1 with the real site plus one view that does nothing, points
+``wrk`` at both, prints requests/s and p99 for each, and stops gunicorn again.
+
+    python -m advisor.questionnaire.loadtest [--seconds 10] [--workers 2] [--connections 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+ORDER_API = {"trigger": "http", "client_waits": "false", "duration_s": "1", "consumers": "1", "steps": "1",
+             "long_waits": "false", "aggregate_sources": "0", "data_store": "none", "peak_rps": "10",
+             "monthly_invocations": "1000000", "payload_kb": "4", "downstream_max_rps": "",
+             "unreliable_downstream": "true", "ordering": "false", "memory_mb": "512"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk); nothing measured.")
+        return 1
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "advisor.questionnaire.bench_settings"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "advisor.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--log-level", "warning"],
+        cwd=BASE_DIR, env=env,
+    )
+    try:
+        _wait_until_up(base + "/bench/bare")
+        cookie, token = _csrf(base + "/questionnaire/")
+        with tempfile.TemporaryDirectory() as folder:
+            post = Path(folder) / "panel.lua"
+            post.write_text(
+                'wrk.method = "POST"\n'
+                f'wrk.body = "{urlencode(ORDER_API)}"\n'
+                'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+                'wrk.headers["HX-Request"] = "true"\n'
+                f'wrk.headers["X-CSRFToken"] = "{token}"\n'
+                f'wrk.headers["Cookie"] = "csrftoken={cookie}"\n'
+            )
+            common = ["-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--latency"]
+            print(f"gunicorn on 127.0.0.1, {args.workers} workers; wrk {args.connections} connections, {args.seconds} s each")
+            bare = _wrk(common + [base + "/bench/bare"])
+            panel = _wrk(common + ["-s", str(post), base + "/questionnaire/"])
+        for name, (rps, p99) in (("bare Django view", bare), ("live panel (htmx POST)", panel)):
+            print(f"  {name:<24} {rps:9.1f} requests/s   p99 {p99}")
+        print(f"  The panel serves {panel[0] / bare[0]:.0%} of the bare view's throughput.")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+def _wrk(arguments: list[str]) -> tuple[float, str]:
+    output = subprocess.run(["wrk", *arguments], capture_output=True, text=True, check=True).stdout
+    if re.search(r"Non-2xx or 3xx responses: \d+", output):
+        raise SystemExit(f"some requests failed:\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)
+    return rps, p99
+
+
+def _csrf(url: str) -> tuple[str, str]:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(url).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    cookie = next(c.value for c in jar if c.name == "csrftoken")
+    return cookie, token
+
+
+def _wait_until_up(url: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

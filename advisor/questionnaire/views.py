@@ -1,0 +1,179 @@
+"""The questionnaire with its live recommendation panel, the answers file, the catalogue.
+
+One view serves the questionnaire: a GET or a plain form POST renders the whole page (a
+valid POST redirects to the shareable URL), an htmx POST renders only the panel plus the
+few out-of-band pieces of the form that changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import replace_url
+
+from patterns.answers import AnswerError
+from patterns.engine import Engine
+from patterns.store import current_engine
+
+from .examples import EXAMPLES
+from .layout import question_rows, sections
+from .panel import build_panel
+from .submission import (
+    MAX_ANSWERS_FILE_BYTES, Submission, answers_file, read_answers_file, read_submission, to_text,
+)
+
+PAGE = "questionnaire/questionnaire.html"
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest) -> HttpResponse:
+    engine = current_engine()
+    data = request.POST if request.method == "POST" else request.GET
+    submission = read_submission(engine, data)
+    if request.htmx:
+        return _live_update(request, engine, submission, data)
+    if request.method == "POST" and submission.ok:
+        # Post/redirect/get: the result lands on its own shareable URL.
+        return redirect(_shared_path(submission) + "#recommendation")
+    # A bookmarked or hand-edited URL with a bad value is the client's mistake: 400, shown in place.
+    status = 400 if request.method == "GET" and not submission.ok else 200
+    response = render(request, PAGE, _page_context(request, engine, submission), status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def download_answers(request: HttpRequest) -> HttpResponse:
+    engine = current_engine()
+    submission = read_submission(engine, request.GET)
+    if not submission.ok:
+        return render(request, PAGE, _page_context(request, engine, submission), status=400)
+    response = HttpResponse(answers_file(engine, submission.answers), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="answers.json"'
+    return response
+
+
+@require_POST
+def upload_answers(request: HttpRequest) -> HttpResponse:
+    engine = current_engine()
+    upload = request.FILES.get("answers_file")
+    try:
+        if upload is None:
+            raise AnswerError({"": "Choose a JSON file of answers to load."})
+        raw = read_answers_file(engine, upload.read(MAX_ANSWERS_FILE_BYTES + 1))
+    except AnswerError as exc:
+        # The page keeps the answers the user had (they are in the form action's query string).
+        submission = read_submission(engine, request.GET)
+        context = _page_context(request, engine, submission, upload_errors=_upload_messages(exc))
+        return render(request, PAGE, context, status=400)
+    submission = read_submission(engine, {key: to_text(value) for key, value in raw.items()})
+    ignored = sorted(key for key in raw if key not in submission.visible)
+    messages.success(request, f"Loaded the answers from {upload.name}.")
+    if ignored:
+        messages.info(request, "These answers do not apply to this workload and keep their defaults: "
+                      + ", ".join(ignored) + ".")
+    return redirect(_shared_path(submission) + "#recommendation")
+
+
+def _upload_messages(exc: AnswerError) -> list[str]:
+    return [f"{key}: {message}" if key else message for key, message in exc.errors.items()]
+
+
+def _shared_path(submission: Submission) -> str:
+    path = reverse("questionnaire:start")
+    return f"{path}?{submission.query}" if submission.query else path
+
+
+def _panel_context(request: HttpRequest, engine: Engine, submission: Submission) -> dict[str, Any]:
+    recommendation = engine.recommend(submission.answers)
+    shared_path = _shared_path(submission)
+    query = f"?{submission.query}" if submission.query else ""
+    return {
+        "submission": submission,
+        "panel": build_panel(engine, recommendation),
+        "share_url": request.build_absolute_uri(shared_path),
+        "download_url": reverse("questionnaire:download") + query,
+        "upload_url": reverse("questionnaire:upload") + query,
+        "rules_version": engine.version,
+        "error_list": [(q.key, q.label, submission.errors[q.key]) for q in engine.questions if q.key in submission.errors],
+    }
+
+
+def _page_context(request: HttpRequest, engine: Engine, submission: Submission,
+                  upload_errors: list[str] | None = None) -> dict[str, Any]:
+    rows = question_rows(engine, submission)
+    return {
+        **_panel_context(request, engine, submission),
+        "sections": sections(engine, rows),
+        "examples": EXAMPLES,
+        "upload_errors": upload_errors or [],
+    }
+
+
+def _live_update(request: HttpRequest, engine: Engine, submission: Submission, data: Mapping[str, str]) -> HttpResponse:
+    # A question the page shows has its inputs in the form, so its key is in the post.
+    # Only conditional questions that appear or disappear are re-rendered; inputs the user
+    # may still be typing in are never replaced.
+    toggled = {q.key for q in engine.questions if q.when and (q.key in data) != (q.key in submission.visible)}
+    rows = question_rows(engine, submission, bind=toggled)
+    context = {
+        **_panel_context(request, engine, submission),
+        "sections": sections(engine, rows),
+        "toggled_rows": [rows[key] for key in rows if key in toggled],
+        "error_rows": [row for key, row in rows.items() if row.visible and key not in toggled],
+        "oob": True,
+    }
+    response = render(request, f"{PAGE}#live-update", context)
+    if submission.ok:
+        replace_url(response, _shared_path(submission))
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# The catalogue -------------------------------------------------------------------------------
+@require_GET
+def pattern_list(request: HttpRequest) -> HttpResponse:
+    engine = current_engine()
+    patterns = sorted(engine.catalogue.patterns, key=lambda p: p.order)
+    return render(request, "questionnaire/pattern_list.html", {"patterns": patterns, "rules_version": engine.version})
+
+
+@require_GET
+def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    engine = current_engine()
+    catalogue = engine.catalogue
+    pattern = catalogue.pattern_map.get(slug)
+    if pattern is None:
+        raise Http404("No such pattern")
+    ordered = sorted(catalogue.patterns, key=lambda p: p.order)
+    index = ordered.index(pattern)
+    context = {
+        "pattern": pattern,
+        "warnings": [catalogue.warning_map[w] for w in pattern.warnings if w in catalogue.warning_map],
+        "alternatives": [(alt, catalogue.pattern_map.get(alt.use)) for alt in pattern.alternatives],
+        "previous": ordered[index - 1] if index > 0 else None,
+        "next": ordered[index + 1] if index + 1 < len(ordered) else None,
+        "rules_version": engine.version,
+    }
+    return render(request, "questionnaire/pattern_detail.html", context)
+
+
+@require_GET
+def checklist(request: HttpRequest) -> HttpResponse:
+    engine = current_engine()
+    catalogue = engine.catalogue
+    items = [
+        (item, [catalogue.pattern_map[slug] for slug in item.patterns if slug in catalogue.pattern_map])
+        for item in sorted(catalogue.checklist, key=lambda c: c.order)
+    ]
+    return render(request, "questionnaire/checklist.html", {
+        "always": [(item, pats) for item, pats in items if not item.when and not pats],
+        "conditional": [(item, pats) for item, pats in items if item.when or pats],
+        "rules_version": engine.version,
+    })

@@ -1,0 +1,188 @@
+"""Accounts and teams. Each view checks access through ``scoping.get_for_user`` and then
+calls one action; refused actions re-render the page with the reason and a 400."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from rest_framework.authtoken.models import Token
+
+from . import actions
+from .actions import ActionError
+from .forms import AddMemberForm, RoleForm, SignUpForm, TeamForm
+from .models import ROLE_HELP, Membership, Role, Team
+from .scoping import get_for_user, visible_to
+
+
+def redirect_after_write(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect the browser follows, with or without htmx doing the request."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()  # the personal team comes with the account (teams.signals)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}. Your personal team is ready.")
+        return redirect_after_write(request, _next_url(request, reverse("teams:list")))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form, "next": _next_url(request, "")}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The account page; POST makes a new API token (the old one stops working)."""
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        Token.objects.create(user=request.user)
+        messages.success(request, "A new API token was made; the previous one no longer works.")
+        return redirect_after_write(request, reverse("account"))
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "registration/account.html", {"token": token})
+
+
+@login_required
+@require_GET
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = (
+        visible_to(request.user, Team.objects.all())
+        .annotate(member_count=Count("memberships", distinct=True), architecture_count=Count("architectures", distinct=True))
+    )
+    roles = dict(Membership.objects.filter(user=request.user).values_list("team_id", "role"))
+    rows = [(team, Role(roles[team.pk])) for team in teams]
+    return render(request, "teams/list.html", {"rows": rows, "form": TeamForm()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = actions.create_team(request.user, form.cleaned_data["name"])
+        messages.success(request, f"Team {team.name} created. Add members below.")
+        return redirect_after_write(request, reverse("teams:detail", args=[team.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "teams/create.html", {"form": form}, status=status)
+
+
+def _team_page(request: HttpRequest, team: Team, role: Role, status: int = 200, error: str = "", **forms) -> HttpResponse:
+    members = team.memberships.select_related("user").order_by("user__username")
+    context = {
+        "team": team, "role": role, "members": members, "error": error, "role_help": ROLE_HELP[role],
+        "roles": Role, "can_manage": role.allows(Role.OWNER),
+        "add_form": forms.get("add_form") or AddMemberForm(), "rename_form": forms.get("rename_form") or TeamForm(instance=team),
+    }
+    return render(request, "teams/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, role = get_for_user(request.user, Team.objects.all(), pk=team_id)
+    return _team_page(request, team, role)
+
+
+@login_required
+@require_POST
+def team_rename(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, role = get_for_user(request.user, Team.objects.all(), Role.OWNER, pk=team_id)
+    # A copy: a ModelForm writes bad input into its instance, and the page must show the real name.
+    form = TeamForm(request.POST, instance=Team(pk=team.pk, name=team.name))
+    if not form.is_valid():
+        return _team_page(request, team, role, 400, rename_form=form)
+    actions.rename_team(team, form.cleaned_data["name"])
+    return redirect_after_write(request, reverse("teams:detail", args=[team.pk]))
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, role = get_for_user(request.user, Team.objects.all(), Role.OWNER, pk=team_id)
+    form = AddMemberForm(request.POST)
+    if not form.is_valid():
+        return _team_page(request, team, role, 400, add_form=form)
+    try:
+        membership = actions.add_member(team, form.cleaned_data["identifier"], Role(form.cleaned_data["role"]))
+    except ActionError as exc:
+        if exc.field:
+            form.add_error(exc.field, exc.message)
+        return _team_page(request, team, role, 400, error="" if exc.field else exc.message, add_form=form)
+    messages.success(request, f"{membership.user.get_username()} joined {team.name} as {membership.get_role_display().lower()}.")
+    return redirect_after_write(request, reverse("teams:detail", args=[team.pk]))
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    membership, role = get_for_user(request.user, Membership.objects.select_related("team", "user"), Role.OWNER,
+                                    pk=membership_id, team_id=team_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return _team_page(request, membership.team, role, 400, error="Choose owner, editor or viewer.")
+    try:
+        actions.change_role(membership, Role(form.cleaned_data["role"]))
+    except ActionError as exc:
+        return _team_page(request, membership.team, role, 400, error=exc.message)
+    messages.success(request, f"{membership.user.get_username()} is now {membership.get_role_display().lower()}.")
+    return redirect_after_write(request, reverse("teams:detail", args=[team_id]))
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    membership, role = get_for_user(request.user, Membership.objects.select_related("team", "user"), Role.OWNER,
+                                    pk=membership_id, team_id=team_id)
+    try:
+        actions.remove_member(membership)
+    except ActionError as exc:
+        return _team_page(request, membership.team, role, 400, error=exc.message)
+    messages.success(request, f"{membership.user.get_username()} was removed from {membership.team.name}.")
+    if membership.user_id == request.user.pk:
+        return redirect_after_write(request, reverse("teams:list"))
+    return redirect_after_write(request, reverse("teams:detail", args=[team_id]))
+
+
+@login_required
+@require_POST
+def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, role = get_for_user(request.user, Team.objects.all(), Role.VIEWER, pk=team_id)
+    try:
+        actions.leave_team(team, request.user)
+    except ActionError as exc:
+        return _team_page(request, team, role, 400, error=exc.message)
+    messages.success(request, f"You left {team.name}.")
+    return redirect_after_write(request, reverse("teams:list"))
+
+
+@login_required
+@require_POST
+def team_delete(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, role = get_for_user(request.user, Team.objects.all(), Role.OWNER, pk=team_id)
+    if request.POST.get("confirm") != team.name:
+        return _team_page(request, team, role, 400, error="Type the team's name exactly to confirm deleting it.")
+    try:
+        actions.delete_team(team)
+    except ActionError as exc:
+        return _team_page(request, team, role, 400, error=exc.message)
+    messages.success(request, f"Team {team.name} and its architectures were deleted.")
+    return redirect_after_write(request, reverse("teams:list"))

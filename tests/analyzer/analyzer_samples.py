@@ -1,0 +1,31 @@
+"""Small templates for the analyzer tests."""
+
+import textwrap
+
+from patterns.analyzer import Analysis, analyze
+
+
+def sam(resources: str, globals_: str = "", parameters: str = "") -> str:
+    """A SAM template around indented resource YAML (written at column 0 in the tests)."""
+    parts = ["AWSTemplateFormatVersion: '2010-09-09'", "Transform: AWS::Serverless-2016-10-31"]
+    if parameters:
+        parts += ["Parameters:", textwrap.indent(textwrap.dedent(parameters).strip("\n"), "  ")]
+    if globals_:
+        parts += ["Globals:", textwrap.indent(textwrap.dedent(globals_).strip("\n"), "  ")]
+    parts += ["Resources:", textwrap.indent(textwrap.dedent(resources).strip("\n"), "  ")]
+    return "\n".join(parts) + "\n"
+
+
+def run(resources: str, globals_: str = "", parameters: str = "") -> Analysis:
+    return analyze(sam(resources, globals_, parameters))
+
+
+def ids(analysis: Analysis, finding: str | None = None) -> list[tuple[str, str]]:
+    """(finding id, resource) pairs, optionally of one finding id."""
+    return [(f.id, f.resource) for f in analysis.findings if finding is None or f.id == finding]
+
+
+def cloudformation(resources: str) -> Analysis:
+    """Analyse a plain CloudFormation template (no SAM transform) around the resource YAML."""
+    body = textwrap.indent(textwrap.dedent(resources).strip("\n"), "  ")
+    return analyze("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + body + "\n")

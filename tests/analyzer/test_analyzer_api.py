@@ -1,0 +1,84 @@
+"""POST /analyze/api/: the analysis JSON, 400 with an error for bad input, anonymous but throttled."""
+
+import pytest
+from analyzer_samples import sam
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from patterns.analyzer import analyze
+
+URL = reverse("analyzer:api")
+TEMPLATE = sam("""
+Worker:
+  Type: AWS::Serverless::Function
+  Properties:
+    Handler: app.handler
+    Runtime: python3.13
+    Timeout: 60
+    Events:
+      Get: {Type: Api, Properties: {Path: /, Method: get}}
+""")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    cache.clear()  # throttle counters live in the cache
+    yield APIClient()
+    cache.clear()
+
+
+def test_it_returns_the_analysis_json(api):
+    r = api.post(URL, {"template": TEMPLATE}, format="json")
+    assert r.status_code == 200
+    assert r.json() == analyze(TEMPLATE).to_dict()
+    assert r.json()["patterns"] == ["api-gateway-lambda"]
+    assert ("api-timeout-exceeds-gateway", "high", "Worker") in {
+        (f["id"], f["severity"], f["resource"]) for f in r.json()["findings"]}
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"template": "Resources: [\n"}, "Not valid YAML or JSON"),
+    ({"template": "Description: x\n"}, "no Resources section"),
+    ({"template": ""}, "The template is empty."),
+    ({"template": 42}, 'Send a JSON object with the template text in "template".'),
+    ({}, 'Send a JSON object with the template text in "template".'),
+    (["Resources"], 'Send a JSON object with the template text in "template".'),
+    ({"template": "x: 1\n#" + "y" * (1024 * 1024)}, "Too large"),
+])
+def test_bad_input_is_a_400_with_an_error(api, body, message):
+    r = api.post(URL, body, format="json")
+    assert r.status_code == 400
+    assert message in r.json()["error"]
+
+
+def test_broken_and_deeply_nested_json_bodies_are_400(api):
+    for body in ("{", "[" * 100000):
+        r = api.generic("POST", URL, body, content_type="application/json")
+        assert r.status_code == 400
+        assert "error" in r.json()
+
+
+def test_a_body_far_over_the_limit_is_refused_unread(api):
+    r = api.generic("POST", URL, "{}", content_type="application/json", CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert r.status_code == 400
+    assert "Too large" in r.json()["error"]
+
+
+def test_anonymous_callers_are_throttled(api):
+    codes = [api.post(URL, {"template": "Resources: {T: {Type: AWS::SNS::Topic}}"}, format="json").status_code
+             for _ in range(25)]
+    assert codes[:20] == [200] * 20
+    assert codes[-1] == 429
+
+
+def test_the_openapi_schema_documents_it(api):
+    r = api.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert r.status_code == 200
+    operation = r.json()["paths"]["/analyze/api/"]["post"]
+    assert operation["operationId"] == "analyze_template"
+    assert set(operation["responses"]) >= {"200", "400", "429"}
+    schemas = r.json()["components"]["schemas"]
+    assert set(schemas["AnalysisOutput"]["properties"]) == {"patterns", "resources", "findings"}

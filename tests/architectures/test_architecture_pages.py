@@ -1,0 +1,230 @@
+import json
+
+from django.urls import reverse
+
+from advisor.architectures.models import Architecture, Revision
+from advisor.teams.testing import BaseTestCase, make_architecture
+from patterns.models import Rule
+from patterns.store import current_engine
+
+
+class DetailTestCase(BaseTestCase):
+    def test_viewer_reads_it_without_edit_controls(self):
+        self.client.force_login(self.victor)
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertContains(r, "Order pipeline")
+        self.assertContains(r, "You can read this architecture but not change it.")
+        self.assertNotContains(r, reverse("architectures:edit", args=[self.architecture.pk]))
+        self.assertContains(r, "Up to date with today")
+        self.assertContains(r, "/questionnaire/?trigger=queue")
+
+    def test_editor_sees_edit_controls(self):
+        self.client.force_login(self.bob)
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertContains(r, reverse("architectures:edit", args=[self.architecture.pk]))
+
+    def test_outsider_gets_404(self):
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(reverse("architectures:detail", args=[self.architecture.pk])).status_code, 404)
+
+
+class RuleChangesTestCase(BaseTestCase):
+    """Staff change a rule; saved work shows whether its advice changed and how."""
+
+    def change_rules(self):
+        for rule in Rule.objects.filter(warning_id="poison-message"):
+            rule.enabled = False
+            rule.save()
+
+    def test_the_detail_page_shows_what_changed(self):
+        saved_version = self.revision.rules_version
+        self.change_rules()
+        self.assertNotEqual(current_engine().version, saved_version)
+        self.client.force_login(self.victor)
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertContains(r, "advice differs from the saved one")
+        self.assertContains(r, "poison-message on Lambda + SQS worker (high)")
+        self.assertNotContains(r, "Save again with today")  # viewers cannot
+
+    def test_the_list_flags_architectures_saved_under_older_rules(self):
+        self.client.force_login(self.victor)
+        self.assertNotContains(self.client.get(reverse("architectures:list")), "rules updated")
+        self.change_rules()
+        self.assertContains(self.client.get(reverse("architectures:list")), "rules updated")
+
+    def test_saving_again_takes_todays_advice(self):
+        self.change_rules()
+        self.client.force_login(self.bob)
+        self.client.post(reverse("architectures:restore", args=[self.architecture.pk, 1]))
+        self.architecture.refresh_from_db()
+        self.assertEqual(self.architecture.latest.number, 2)
+        self.assertEqual(self.architecture.latest.rules_version, current_engine().version)
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertContains(r, "Up to date with today")
+
+    def test_answers_that_no_longer_pass_are_explained(self):
+        Revision.objects.filter(pk=self.revision.pk).update(answers={**self.revision.answers, "retired_key": 1})
+        self.client.force_login(self.victor)
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertContains(r, "retired_key: unknown answer key")
+
+
+class EditTestCase(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.url = reverse("architectures:edit", args=[self.architecture.pk])
+        self.client.force_login(self.bob)
+
+    def form(self, **overrides):
+        data = {"name": "Order pipeline", "description": "", "answers_json": json.dumps(self.revision.answers),
+                "choice": "recommended", "note": ""}
+        return {**data, **overrides}
+
+    def test_the_form_is_prefilled(self):
+        r = self.client.get(self.url)
+        self.assertContains(r, "&quot;trigger&quot;: &quot;queue&quot;")
+
+    def test_renaming_alone_adds_no_revision(self):
+        self.client.post(self.url, self.form(name="Orders v2"))
+        self.architecture.refresh_from_db()
+        self.assertEqual(self.architecture.name, "Orders v2")
+        self.assertEqual(self.architecture.revisions.count(), 1)
+
+    def test_new_answers_add_a_revision(self):
+        answers = {**self.revision.answers, "duration_s": 1200, "max_duration_s": 1200}
+        r = self.client.post(self.url, self.form(answers_json=json.dumps(answers), note="Jobs got longer"))
+        self.assertRedirects(r, reverse("architectures:detail", args=[self.architecture.pk]))
+        self.architecture.refresh_from_db()
+        latest = self.architecture.latest
+        self.assertEqual((latest.number, latest.author, latest.note), (2, self.bob, "Jobs got longer"))
+        self.assertEqual(latest.answers["duration_s"], 1200)
+
+    def test_bad_answers_are_refused_with_per_key_messages(self):
+        answers = {**self.revision.answers, "memory_mb": 64}
+        r = self.client.post(self.url, self.form(answers_json=json.dumps(answers), name="Renamed"))
+        self.assertContains(r, "memory_mb: must be between 128 and 10,240", status_code=400)
+        self.architecture.refresh_from_db()
+        self.assertEqual(self.architecture.name, "Order pipeline")
+        self.assertEqual(self.architecture.revisions.count(), 1)
+
+    def test_broken_json_is_refused(self):
+        r = self.client.post(self.url, self.form(answers_json="{nope"))
+        self.assertContains(r, "not valid JSON", status_code=400)
+
+    def test_a_name_used_in_the_team_is_refused(self):
+        make_architecture(self.team, self.alice, name="Billing")
+        r = self.client.post(self.url, self.form(name="billing"))
+        self.assertContains(r, "already has an architecture called", status_code=400)
+        self.architecture.refresh_from_db()
+        self.assertEqual(self.architecture.name, "Order pipeline")
+
+    def test_viewer_gets_403_and_nothing_changes(self):
+        self.client.force_login(self.victor)
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+        r = self.client.post(self.url, self.form(name="Hijacked"))
+        self.assertEqual(r.status_code, 403)
+        self.architecture.refresh_from_db()
+        self.assertEqual(self.architecture.name, "Order pipeline")
+
+
+class DeleteTestCase(BaseTestCase):
+    def test_editor_deletes_with_confirmation(self):
+        self.client.force_login(self.bob)
+        r = self.client.post(reverse("architectures:delete", args=[self.architecture.pk]), {"confirm": "yes"})
+        self.assertRedirects(r, reverse("architectures:list") + f"?team={self.team.pk}")
+        self.assertFalse(Architecture.objects.filter(pk=self.architecture.pk).exists())
+        self.assertFalse(Revision.objects.filter(architecture_id=self.architecture.pk).exists())
+
+    def test_it_needs_the_confirmation(self):
+        self.client.force_login(self.bob)
+        r = self.client.post(reverse("architectures:delete", args=[self.architecture.pk]))
+        self.assertEqual(r.status_code, 400)
+        self.assertTrue(Architecture.objects.filter(pk=self.architecture.pk).exists())
+
+
+class RevisionsTestCase(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(self.alice)
+        self.client.post(reverse("architectures:edit", args=[self.architecture.pk]), {
+            "name": "Order pipeline", "answers_json": json.dumps({**self.revision.answers, "payload_kb": 2048}),
+            "choice": "own", "patterns": ["sqs-worker", "rds"]})
+        self.architecture.refresh_from_db()
+
+    def test_the_history_lists_every_revision(self):
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertEqual([rev.number for rev in r.context["revisions"]], [2, 1])
+
+    def test_a_revision_page_shows_its_answers(self):
+        r = self.client.get(reverse("architectures:revision", args=[self.architecture.pk, 1]))
+        self.assertContains(r, "Revision 1")
+        self.assertContains(r, "payload_kb")
+
+    def test_the_diff_is_readable(self):
+        r = self.client.get(reverse("architectures:diff", args=[self.architecture.pk]), {"from": 1, "to": 2})
+        self.assertContains(r, "payload_kb: 4 → 2,048")
+        self.assertContains(r, "Lambda + RDS")
+        self.assertContains(r, "sqs-message-size: 2,048 KB against a limit of 1,024 KB")
+
+    def test_the_diff_defaults_to_the_last_two(self):
+        r = self.client.get(reverse("architectures:diff", args=[self.architecture.pk]))
+        self.assertEqual((r.context["before"].number, r.context["after"].number), (1, 2))
+
+    def test_the_diff_answers_htmx_with_the_fragment(self):
+        r = self.client.get(reverse("architectures:diff", args=[self.architecture.pk]), {"from": 2, "to": 1},
+                            headers={"HX-Request": "true"})
+        self.assertNotContains(r, "<html")
+        self.assertContains(r, "payload_kb: 2,048 → 4")
+
+    def test_bad_revision_numbers_are_a_400(self):
+        url = reverse("architectures:diff", args=[self.architecture.pk])
+        self.assertContains(self.client.get(url, {"from": "x"}), "from must be a whole number", status_code=400)
+        self.assertContains(self.client.get(url, {"from": 1, "to": 9}), "has no revision 9", status_code=400)
+        self.assertEqual(self.client.get(url, {"from": "²"}).status_code, 400)
+
+    def test_restore_adds_a_revision_with_the_old_answers(self):
+        r = self.client.post(reverse("architectures:restore", args=[self.architecture.pk, 1]))
+        self.assertRedirects(r, reverse("architectures:detail", args=[self.architecture.pk]))
+        self.architecture.refresh_from_db()
+        latest = self.architecture.latest
+        self.assertEqual(latest.number, 3)
+        self.assertEqual(latest.answers, self.revision.answers)
+        self.assertTrue(latest.follows_recommendation)
+        self.assertEqual(latest.note, "Restored from revision 1")
+
+    def test_viewer_cannot_restore(self):
+        self.client.force_login(self.victor)
+        r = self.client.post(reverse("architectures:restore", args=[self.architecture.pk, 1]))
+        self.assertEqual(r.status_code, 403)
+        self.assertEqual(self.architecture.revisions.count(), 2)
+
+    def test_a_revision_that_no_longer_validates_is_not_restored(self):
+        Revision.objects.filter(architecture=self.architecture, number=1).update(answers={"trigger": "telegram"})
+        r = self.client.post(reverse("architectures:restore", args=[self.architecture.pk, 1]))
+        self.assertContains(r, "cannot be restored", status_code=400)
+        self.assertEqual(self.architecture.revisions.count(), 2)
+
+
+class CompareTestCase(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.other = make_architecture(self.team, self.bob, name="Thumbnails",
+                                       answers={"trigger": "file_upload", "client_waits": False})
+        self.client.force_login(self.victor)
+
+    def test_it_shows_both_side_by_side(self):
+        r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk, self.other.pk]})
+        self.assertContains(r, "Order pipeline")
+        self.assertContains(r, "Thumbnails")
+        self.assertContains(r, "Lambda + S3 file processing")
+        rows = {key: (a, b) for key, a, b in r.context["answer_rows"]}
+        self.assertEqual(rows["trigger"], ("queue", "file_upload"))
+
+    def test_it_needs_exactly_two(self):
+        r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk]})
+        self.assertContains(r, "Pick exactly two", status_code=400)
+
+    def test_an_architecture_outside_my_teams_is_404(self):
+        self.client.force_login(self.charlie)
+        r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk, self.other.pk]})
+        self.assertEqual(r.status_code, 404)

@@ -1,0 +1,118 @@
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import TestCase
+from django.urls import reverse
+
+from advisor.teams.models import Membership, Role, Team
+from advisor.teams.testing import PASSWORD, make_user
+
+User = get_user_model()
+
+
+class SignUpTestCase(TestCase):
+    def form(self, **overrides):
+        data = {"username": "dora", "email": "dora@example.org", "password1": PASSWORD, "password2": PASSWORD}
+        return {**data, **overrides}
+
+    def test_it_creates_the_account_with_a_personal_team_and_logs_in(self):
+        r = self.client.post(reverse("signup"), self.form())
+        self.assertRedirects(r, reverse("teams:list"))
+        user = User.objects.get(username="dora")
+        team = Team.objects.get(memberships__user=user)
+        self.assertTrue(team.personal)
+        self.assertEqual(Membership.objects.get(team=team).role, Role.OWNER)
+        self.assertEqual(int(self.client.session["_auth_user_id"]), user.pk)
+
+    def test_it_follows_a_safe_next_url(self):
+        r = self.client.post(reverse("signup"), self.form(next="/architectures/"))
+        self.assertRedirects(r, "/architectures/")
+
+    def test_it_ignores_a_next_url_on_another_site(self):
+        r = self.client.post(reverse("signup"), self.form(next="https://evil.example/"))
+        self.assertRedirects(r, reverse("teams:list"))
+
+    def test_it_refuses_mismatched_passwords_and_writes_nothing(self):
+        r = self.client.post(reverse("signup"), self.form(password2="something else entirely"))
+        self.assertEqual(r.status_code, 400)
+        self.assertContains(r, "didn’t match", status_code=400)
+        self.assertFalse(User.objects.filter(username="dora").exists())
+        self.assertFalse(Team.objects.exists())
+
+    def test_it_refuses_an_email_already_in_use(self):
+        make_user("dora2")
+        r = self.client.post(reverse("signup"), self.form(email="DORA2@example.org"))
+        self.assertContains(r, "already exists", status_code=400)
+        self.assertEqual(User.objects.count(), 1)
+
+    def test_it_shows_the_form(self):
+        r = self.client.get(reverse("signup"))
+        self.assertContains(r, "Create an account")
+
+
+class LoginTestCase(TestCase):
+    def setUp(self):
+        self.user = make_user("alice")
+
+    def test_it_logs_in_with_the_right_password(self):
+        r = self.client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+        self.assertRedirects(r, reverse("home"), fetch_redirect_response=False)
+
+    def test_it_locks_out_after_repeated_failures(self):
+        for _ in range(5):
+            self.client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+        r = self.client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+        self.assertEqual(r.status_code, 429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_logout_needs_post(self):
+        self.client.force_login(self.user)
+        self.assertEqual(self.client.get(reverse("logout")).status_code, 405)
+        r = self.client.post(reverse("logout"))
+        self.assertRedirects(r, reverse("home"), fetch_redirect_response=False)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_the_header_shows_account_links(self):
+        r = self.client.get(reverse("login"))
+        self.assertContains(r, 'href="/accounts/signup/"')
+        self.client.force_login(self.user)
+        r = self.client.get(reverse("teams:list"))
+        self.assertContains(r, "Log out")
+        self.assertContains(r, reverse("architectures:list"))
+
+
+class PasswordTestCase(TestCase):
+    def setUp(self):
+        self.user = make_user("alice")
+
+    def test_reset_sends_an_email_with_a_working_link(self):
+        r = self.client.post(reverse("password_reset"), {"email": "alice@example.org"})
+        self.assertRedirects(r, reverse("password_reset_done"))
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("reset the password", mail.outbox[0].body)
+        link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+        r = self.client.get(link, follow=True)
+        self.assertContains(r, "Choose a new password")
+
+    def test_change_password(self):
+        self.client.force_login(self.user)
+        new = "another long passphrase 77"
+        r = self.client.post(reverse("password_change"),
+                             {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+        self.assertRedirects(r, reverse("password_change_done"))
+        self.user.refresh_from_db()
+        self.assertTrue(self.user.check_password(new))
+
+
+class AccountTestCase(TestCase):
+    def setUp(self):
+        self.user = make_user("alice")
+        self.client.force_login(self.user)
+
+    def test_it_makes_and_replaces_the_api_token(self):
+        self.client.post(reverse("account"))
+        first = self.user.auth_token.key
+        self.client.post(reverse("account"))
+        self.user.refresh_from_db()
+        self.assertNotEqual(self.user.auth_token.key, first)
+        r = self.client.get(reverse("account"))
+        self.assertContains(r, self.user.auth_token.key)
