@@ -183,7 +183,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Serverless architecture advisor API",
-    "DESCRIPTION": "Recommendations, saved architectures and their revisions.",
+    "DESCRIPTION": "Recommendations, saved architectures and their revisions, generation jobs, and the template analyzer.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }

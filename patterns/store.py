@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,7 +24,10 @@ from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Questi
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_live: dict[str, Any] = {"version": None, "engine": None}
+_live: dict[str, Any] = {"version": None, "engine": None, "checked": 0.0}
+# How long a process trusts its engine before asking the database whether the catalogue
+# changed. Edits made by this process are seen at once; other processes' within this time.
+CHECK_INTERVAL_SECONDS = 1.0
 
 
 class CatalogueNotLoaded(RuntimeError):
@@ -74,8 +78,12 @@ def current_token() -> str:
 
 def current_engine() -> Engine:
     """The compiled catalogue this process should answer with."""
+    now = time.monotonic()
+    if _live["engine"] is not None and now - _live["checked"] < CHECK_INTERVAL_SECONDS:
+        return _live["engine"]
     version = current_token()
     if _live["engine"] is not None and _live["version"] == version:
+        _live["checked"] = now
         return _live["engine"]
     with _lock:
         if _live["engine"] is not None and _live["version"] == version:
@@ -91,11 +99,12 @@ def current_engine() -> Engine:
             # The admin refuses bad edits; if one slipped past it, keep answering with the last good set.
             logger.exception("catalogue edit %s does not compile; keeping the previous one", version)
             return _live["engine"]
-        _live.update(version=version, engine=engine)
+        _live.update(version=version, engine=engine, checked=now)
         return engine
 
 
 def bump_version() -> None:
+    _live["checked"] = 0.0  # look again on the next request
     updated = CatalogueState.objects.filter(pk=1).update(version=F("version") + 1, token=uuid.uuid4())
     if not updated:
         CatalogueState.objects.get_or_create(pk=1, defaults={"version": 1})

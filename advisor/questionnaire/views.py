@@ -7,9 +7,12 @@ few out-of-band pieces of the form that changed.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Mapping
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,9 +38,9 @@ PAGE = "questionnaire/questionnaire.html"
 def questionnaire(request: HttpRequest) -> HttpResponse:
     engine = current_engine()
     data = request.POST if request.method == "POST" else request.GET
-    submission = read_submission(engine, data)
     if request.htmx:
-        return _live_update(request, engine, submission, data)
+        return _live_update(request, engine, data)
+    submission = read_submission(engine, data)
     if request.method == "POST" and submission.ok:
         # Post/redirect/get: the result lands on its own shareable URL.
         return redirect(_shared_path(submission) + "#recommendation")
@@ -116,7 +119,33 @@ def _page_context(request: HttpRequest, engine: Engine, submission: Submission,
     }
 
 
-def _live_update(request: HttpRequest, engine: Engine, submission: Submission, data: Mapping[str, str]) -> HttpResponse:
+# The live update for a given catalogue and set of posted answers is always the same HTML,
+# except for the CSRF token: it is rendered once with a placeholder token, kept in the
+# cache under the rules version and the answers, and served with the caller's token.
+# People try the same workloads (defaults, examples, toggling an answer back) all the time.
+PANEL_CACHE_SECONDS = 600
+_TOKEN_PLACEHOLDER = "csrf-placeholder-6b1f0c"
+
+
+def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str]) -> HttpResponse:
+    fields = sorted((key, value) for key, value in data.lists() if key != "csrfmiddlewaretoken")
+    key = "panel:" + hashlib.sha256(repr((engine.version, request.scheme, request.get_host(), fields)).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        submission = read_submission(engine, data)
+        body = _render_live_update(request, engine, submission, data).content.decode()
+        cached = (body, _shared_path(submission) if submission.ok else None)
+        cache.set(key, cached, PANEL_CACHE_SECONDS)
+    body, shared_path = cached
+    response = HttpResponse(body.replace(_TOKEN_PLACEHOLDER, get_token(request)))
+    if shared_path:
+        replace_url(response, shared_path)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _render_live_update(request: HttpRequest, engine: Engine, submission: Submission,
+                        data: Mapping[str, str]) -> HttpResponse:
     # A question the page shows has its inputs in the form, so its key is in the post.
     # Only conditional questions that appear or disappear are re-rendered; inputs the user
     # may still be typing in are never replaced.
@@ -128,12 +157,9 @@ def _live_update(request: HttpRequest, engine: Engine, submission: Submission, d
         "toggled_rows": [rows[key] for key in rows if key in toggled],
         "error_rows": [row for key, row in rows.items() if row.visible and key not in toggled],
         "oob": True,
+        "csrf_token": _TOKEN_PLACEHOLDER,
     }
-    response = render(request, f"{PAGE}#live-update", context)
-    if submission.ok:
-        replace_url(response, _shared_path(submission))
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render(request, f"{PAGE}#live-update", context)
 
 
 # The catalogue -------------------------------------------------------------------------------

@@ -80,3 +80,8 @@ def test_bad_input_is_a_400_with_the_message_in_place(client, data, message):
 
 def test_other_methods_are_refused(client):
     assert client.put(URL).status_code == 405
+
+
+def test_a_post_over_the_request_size_limit_is_a_400_not_a_500(client):
+    r = client.post(URL, {"template": "#" * (3 * 1024 * 1024)})
+    assert r.status_code == 400
