@@ -6,14 +6,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_PROCESSES ?= 2
+SAMVENV ?= .venv-sam
 
-.PHONY: run test setup system-packages migrate bench clean
+.PHONY: run test setup system-packages sam-cli migrate bench clean
 
 run: setup migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup system-packages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: setup system-packages sam-cli
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
 
@@ -26,17 +28,31 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 system-packages:
 	sh scripts/system-packages.sh
 
+# The SAM CLI lives in its own virtualenv (its pins differ from ours); tests and the
+# benchmark use it for `sam build` and `sam init`. A failed install only skips those.
+sam-cli: $(SAMVENV)/.installed
+
+$(SAMVENV)/.installed: requirements-sam.txt
+	test -x $(SAMVENV)/bin/python || $(PYTHON) -m venv $(SAMVENV)
+	$(SAMVENV)/bin/python -m pip install --quiet -r requirements-sam.txt && touch $@ \
+		|| echo "note: the SAM CLI could not be installed; its tests are skipped"
+
 migrate: setup
 	-sh scripts/system-packages.sh graphviz
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalogue
 
-bench: setup
+bench: setup migrate sam-cli
+	-sh scripts/system-packages.sh wrk
 	$(BIN)/python -m patterns.bench
-	-test -f generator/bench.py && $(BIN)/python -m generator.bench
+	$(BIN)/python -m generator.bench
+	$(BIN)/python -m patterns.analyzer_bench
+	$(BIN)/python manage.py bench_panel
+	-$(BIN)/python -m advisor.questionnaire.loadtest
+	$(BIN)/python manage.py bench_architectures
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) $(SAMVENV) db.sqlite3 media staticfiles
 
 # A production-like start on this machine: PostgreSQL and Redis must be running.
 PRODUCTION_ENV ?= DJANGO_SETTINGS_MODULE=advisor.settings_production \

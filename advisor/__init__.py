@@ -1,3 +1,3 @@
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The Django project. The Celery app lives in advisor.celery and is imported by the
+modules that define tasks (and by `celery --app advisor`), not here, so management
+commands and web processes that queue nothing do not pay for importing Celery."""

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from . import views
 
+admin.autodiscover()
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

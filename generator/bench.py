@@ -12,6 +12,7 @@ import os
 import statistics
 import subprocess
 import sys
+import shutil
 import tempfile
 import time
 
@@ -49,6 +50,55 @@ def cli_seconds() -> float:
         return time.perf_counter() - start
 
 
+def manage_generate_seconds() -> float:
+    """The whole `python manage.py generate` command, Django start-up included."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory() as tmp:
+        answers = os.path.join(tmp, "answers.json")
+        with open(answers, "w") as handle:
+            json.dump({k: v for k, v in ANSWERS.items() if v is not None}, handle)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "manage.py", "generate", answers, "--out", os.path.join(tmp, "p.zip"),
+                        "--patterns", ",".join(PATTERN_SLUGS)], check=True, capture_output=True, cwd=root)
+        return time.perf_counter() - start
+
+
+def find_sam() -> str | None:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for candidate in (os.environ.get("SAM_CLI", ""), os.path.join(root, ".venv-sam", "bin", "sam"), shutil.which("sam")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def sam_init_seconds(sam: str) -> float:
+    """`sam init` from a small local cookiecutter template, for comparison."""
+    with tempfile.TemporaryDirectory() as tmp:
+        template = os.path.join(tmp, "template")
+        project = os.path.join(template, "{{cookiecutter.project_name}}")
+        os.makedirs(os.path.join(project, "hello_world"))
+        with open(os.path.join(template, "cookiecutter.json"), "w") as handle:
+            json.dump({"project_name": "sam-app"}, handle)
+        files = {
+            "template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+                             "Resources:\n  HelloWorldFunction:\n    Type: AWS::Serverless::Function\n"
+                             "    Properties:\n      CodeUri: hello_world/\n      Handler: app.handler\n"
+                             "      Runtime: python3.13\n",
+            "README.md": "# {{cookiecutter.project_name}}\n",
+            "hello_world/app.py": "def handler(event, context):\n    return {'statusCode': 200}\n",
+            "hello_world/requirements.txt": "",
+        }
+        for name, content in files.items():
+            with open(os.path.join(project, name), "w") as handle:
+                handle.write(content)
+        out = os.path.join(tmp, "out")
+        start = time.perf_counter()
+        subprocess.run([sam, "init", "--no-interactive", "--no-input", "--name", "sam-app", "--location", template,
+                        "--output-dir", out],
+                       check=True, capture_output=True, env={**os.environ, "SAM_CLI_TELEMETRY": "0"})
+        return time.perf_counter() - start
+
+
 def main() -> None:
     runs = int(os.environ.get("BENCH_RUNS", "20"))
     print(f"median of {runs} runs, generate_files + build_zip, in process")
@@ -59,6 +109,12 @@ def main() -> None:
     if not dot_available():
         print("  Graphviz `dot` not found: only DOT and Mermaid text are produced")
     print(f"whole CLI (python -m generator, fresh interpreter, all 10): {cli_seconds():.2f} s")
+    print(f"whole CLI (python manage.py generate, Django start-up included, all 10): {manage_generate_seconds():.2f} s")
+    sam = find_sam()
+    if sam:
+        print(f"sam init --no-interactive --no-input --location <local 4-file template>: {sam_init_seconds(sam):.2f} s")
+    else:
+        print("sam init: not measured (aws-sam-cli not installed; `make bench` installs it into .venv-sam)")
 
 
 if __name__ == "__main__":

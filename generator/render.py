@@ -11,7 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+import os
+import tempfile
+
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,8 +41,20 @@ def _json(value: Any, indent: int | None = None) -> str:
     return json.dumps(value, sort_keys=True, indent=indent)
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between command-line runs (Jinja checks each template's
+    modification time, so edited templates are compiled again)."""
+    folder = Path(os.environ.get("GENERATOR_CACHE_DIR") or Path(tempfile.gettempdir()) / f"advisor-jinja-{os.getuid()}")
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 _env = SandboxedEnvironment(
     loader=FileSystemLoader(str(TEMPLATES)),
+    bytecode_cache=_bytecode_cache(),
     undefined=StrictUndefined,
     autoescape=False,
     trim_blocks=True,

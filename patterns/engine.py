@@ -31,7 +31,8 @@ from .catalogue import (
     WarningKind,
 )
 from .cost import Cost, estimate_cost
-from .expressions import BOOL, NUMBER, TEXT, Compiled, ExpressionError, VarType, compile_expression
+from .expressions import BOOL, NUMBER, TEXT, Compiled, ExpressionError, VarType
+from .expressions import compile_expression as _compile_uncached
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,16 @@ class Recommendation:
 
 
 # Compilation --------------------------------------------------------------------------------
+def compile_expression(source: str, variables: Mapping[str, VarType], limits: Mapping[str, float],
+                       expect: str | None = "bool") -> Compiled:
+    """compile_expression, remembered: checking a catalogue and compiling it read the same
+    expressions, and a catalogue edit leaves most of them unchanged."""
+    return _compile_cached(source, tuple(sorted(variables.items())), tuple(sorted(limits.items())), expect)
+
+
+@lru_cache(maxsize=4096)
+def _compile_cached(source: str, variables: tuple, limits: tuple, expect: str | None) -> Compiled:
+    return _compile_uncached(source, dict(variables), dict(limits), expect)
 @dataclass(frozen=True)
 class _CompiledRule:
     rule: Rule

@@ -2,6 +2,7 @@
 # Installs the Debian packages the project uses when they are missing:
 #   graphviz  - renders architecture diagrams (without it, projects still carry DOT and Mermaid files)
 #   chromium  - headless browser for the browser tests
+#   wrk       - HTTP load generator for `make bench` (asked for by name only)
 # With arguments, installs only those. Never fails the caller: it says what is missing.
 set -u
 wanted="${*:-graphviz chromium}"
@@ -10,6 +11,7 @@ for package in $wanted; do
   case "$package" in
     graphviz) command -v dot >/dev/null 2>&1 || missing="$missing graphviz" ;;
     chromium) command -v chromium >/dev/null 2>&1 || missing="$missing chromium" ;;
+    wrk) command -v wrk >/dev/null 2>&1 || missing="$missing wrk" ;;
   esac
 done
 [ -z "$missing" ] && exit 0

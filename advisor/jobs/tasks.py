@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
+
+from advisor.celery import app
 
 from . import actions
 
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (DatabaseError, actions.TransientError)
 
 
-@shared_task(
+@app.task(
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
