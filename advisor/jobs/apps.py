@@ -6,3 +6,14 @@ class JobsConfig(AppConfig):
     label = "jobs"
     verbose_name = "Generation jobs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from patterns.models import CATALOGUE_MODELS
+
+        from .reevaluation import catalogue_changed
+
+        for model in CATALOGUE_MODELS:
+            post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"reevaluate-save-{model.__name__}")
+            post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"reevaluate-delete-{model.__name__}")

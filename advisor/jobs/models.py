@@ -70,3 +70,39 @@ class GenerationJob(models.Model):
 
     def artifact_folder(self) -> str:
         return f"artifacts/job-{self.pk}"
+
+
+class Reevaluation(models.Model):
+    """One pass over every saved architecture with the rules of one catalogue version."""
+
+    rules_version = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lease_expires = models.DateTimeField(null=True, blank=True)
+    checked = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"re-evaluation with rules {self.rules_version} ({self.status})"
+
+
+class ReevaluationResult(models.Model):
+    """Whether today's advice for an architecture differs from what was saved, and how."""
+
+    reevaluation = models.ForeignKey(Reevaluation, on_delete=models.CASCADE, related_name="results")
+    architecture = models.ForeignKey("architectures.Architecture", on_delete=models.CASCADE,
+                                     related_name="reevaluations")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    differs = models.BooleanField()
+    differences = models.JSONField(default=list)
+    problems = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reevaluation", "architecture"],
+                                               name="one_result_per_architecture_and_pass")]

@@ -42,3 +42,13 @@ def run_generation(self, job_id: int) -> str:
         # Another delivery holds the lease (its worker may have died): look again when it ends.
         raise self.retry(countdown=outcome.wait_seconds, max_retries=self.max_retries + 50)
     return outcome.state
+
+
+@app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def run_reevaluation(self, run_id: int) -> str:
+    from . import reevaluation
+
+    try:
+        return reevaluation.execute(run_id)
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=min(2 ** (self.request.retries + 1), 60))

@@ -15,8 +15,8 @@ def sign_up(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/signup/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(f"{username}@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(f"{base}/teams/")
 
@@ -35,7 +35,7 @@ def test_a_viewer_reads_a_shared_architecture_but_cannot_edit_it(browser, live_s
     alice.wait_for_url(re.compile(r"/teams/\d+/$"))
     team_url = alice.url
     alice.get_by_label("Username or email address").fill("bob")
-    alice.get_by_label("Role").select_option("viewer")
+    alice.locator("#id_role").select_option("viewer")
     alice.get_by_role("button", name="Add member").click()
     alice.wait_for_url(team_url)
     assert alice.get_by_role("cell", name="bob", exact=True).is_visible()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -216,8 +217,6 @@ def send(client: Client, method: str, url: str, route: Route, world: World, **he
 
 
 def _form(data: dict) -> str:
-    from urllib.parse import urlencode
-
     return urlencode(data, doseq=True)
 
 
