@@ -104,7 +104,8 @@ def current_engine() -> Engine:
 
 
 def bump_version() -> None:
-    _live["checked"] = 0.0  # look again on the next request
+    _live["checked"] = 0.0  # look again on the next request, and again once the edit is committed
+    transaction.on_commit(lambda: _live.update(checked=0.0))
     updated = CatalogueState.objects.filter(pk=1).update(version=F("version") + 1, token=uuid.uuid4())
     if not updated:
         CatalogueState.objects.get_or_create(pk=1, defaults={"version": 1})

@@ -102,6 +102,7 @@ def _panel_context(request: HttpRequest, engine: Engine, submission: Submission)
         "panel": build_panel(engine, recommendation),
         "share_url": request.build_absolute_uri(shared_path),
         "download_url": reverse("questionnaire:download") + query,
+        "save_url": reverse("architectures:save") + query,
         "upload_url": reverse("questionnaire:upload") + query,
         "rules_version": engine.version,
         "error_list": [(q.key, q.label, submission.errors[q.key]) for q in engine.questions if q.key in submission.errors],

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args, **env):
     environment = {**os.environ, **env}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
 

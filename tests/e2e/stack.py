@@ -132,7 +132,8 @@ def create_stack(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Sta
     logs = tmp_path / "logs"
     logs.mkdir()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
+        **{k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTEST", "DJANGO_SETTINGS", "DJANGO_ALLOW_ASYNC_UNSAFE"))},
         "DJANGO_SETTINGS_MODULE": "advisor.settings_production",
         "DATABASE_URL": with_database(base_db, name),
         "REDIS_URL": redis_url,
