@@ -115,6 +115,10 @@ ROUTES: dict[str, Route] = {
                            {"POST": lambda w: {"answers": {"trigger": "event"}}}, api=True),
     "api:revision": Route(revision, {"GET": Role.VIEWER}, api=True),
     "api:restore": Route(revision, {"POST": Role.EDITOR}, api=True),
+    "api:generate": Route(revision, {"POST": Role.EDITOR}, {"POST": lambda w: {"name": "from-api"}}, api=True),
+    "api:job": Route(job, {"GET": Role.VIEWER}, api=True),
+    "api:job_retry": Route(job, {"POST": Role.EDITOR}, api=True),
+    "api:job_download": Route(lambda w: {"pk": w.job.pk, "kind": "zip"}, {"GET": Role.VIEWER}, api=True),
     # Routes without an object id: checked for CSRF and for needing a login.
     "signup": Route(no_kwargs, {"GET": ANYONE, "POST": ANYONE}, {"POST": lambda w: {
         "username": "newcomer", "email": "newcomer@example.org", "password1": PASSWORD, "password2": PASSWORD}}),

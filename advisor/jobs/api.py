@@ -1,0 +1,124 @@
+"""Generation jobs over the REST API: start one for a revision, follow it, download it."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import generator
+from advisor.api.openapi import ApiSchema
+from advisor.api.serializers import Input
+from advisor.api.views import READ_ERRORS, WRITE_ERRORS
+from advisor.architectures.models import Revision
+from advisor.teams.models import Role
+from advisor.teams.scoping import get_for_user
+
+from . import actions
+from .models import GenerationJob
+from .views import DOWNLOADS
+
+
+class GenerateInput(Input):
+    name = serializers.CharField(max_length=63, required=False, allow_blank=True,
+                                 help_text="Project name: lower-case letters, digits and '-', starting with a letter. "
+                                           "Defaults to the architecture's name.")
+    runtime = serializers.ChoiceField(choices=generator.RUNTIMES, required=False)
+    architecture = serializers.ChoiceField(choices=generator.ARCHITECTURES, required=False)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    architecture = serializers.IntegerField(source="revision.architecture_id", read_only=True)
+    revision = serializers.IntegerField(source="revision.number", read_only=True)
+    downloads = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GenerationJob
+        fields = ["id", "architecture", "revision", "options", "status", "error", "attempts", "created_at",
+                  "started_at", "finished_at", "file_count", "zip_bytes", "zip_sha256", "downloads"]
+        read_only_fields = fields
+
+    def get_downloads(self, job: GenerationJob) -> dict[str, str]:
+        request = self.context.get("request")
+        links = {}
+        for kind, (field, _, _) in DOWNLOADS.items():
+            if getattr(job, field):
+                url = reverse("api:job_download", args=[job.pk, kind])
+                links[kind] = request.build_absolute_uri(url) if request else url
+        return links
+
+
+def get_job(request: Request, pk: int, need: Role = Role.VIEWER) -> GenerationJob:
+    return get_for_user(request.user, GenerationJob.objects.select_related("revision"), need, pk=pk)[0]
+
+
+class GenerateView(APIView):
+    """Ask for a SAM project of a revision; the same options return the same job."""
+
+    schema = ApiSchema()
+
+    @extend_schema(request=GenerateInput, responses={202: JobSerializer, **WRITE_ERRORS})
+    def post(self, request: Request, pk: int, number: int) -> Response:
+        revision = get_for_user(request.user, Revision.objects.select_related("architecture"), Role.EDITOR,
+                                architecture_id=pk, number=number)[0]
+        data = GenerateInput.validated(request.data)
+        try:
+            options = actions.clean_options(revision, data.get("name") or None, data.get("runtime"),
+                                            data.get("architecture"))
+        except actions.JobOptionsError as exc:
+            return Response({"name" if "name" in str(exc) else "detail": [str(exc)]}, status=400)
+        job, _ = actions.request_generation(revision, options, request.user)
+        job.refresh_from_db()
+        body = JobSerializer(job, context={"request": request}).data
+        return Response(body, status=202, headers={"Location": reverse("api:job", args=[job.pk])})
+
+
+class JobView(APIView):
+    schema = ApiSchema()
+
+    @extend_schema(responses={200: JobSerializer, **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(JobSerializer(get_job(request, pk), context={"request": request}).data)
+
+
+class JobRetryView(APIView):
+    """Put a failed job back in the queue."""
+
+    schema = ApiSchema()
+
+    @extend_schema(request=None, responses={202: JobSerializer, **WRITE_ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        job = get_job(request, pk, Role.EDITOR)
+        if not actions.retry_job(job):
+            return Response({"detail": f"Only failed jobs can be retried; this one is {job.status}."}, status=400)
+        job.refresh_from_db()
+        return Response(JobSerializer(job, context={"request": request}).data, status=202)
+
+
+class JobDownloadView(APIView):
+    schema = ApiSchema()
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY,
+                                                                       description="The file."),
+                              **READ_ERRORS})
+    def get(self, request: Request, pk: int, kind: str):
+        job = get_job(request, pk)
+        if kind not in DOWNLOADS:
+            raise NotFound("No such download; use zip, svg or png.")
+        field, content_type, attachment = DOWNLOADS[kind]
+        stored = getattr(job, field)
+        if not stored:
+            raise NotFound("This file is not ready.")
+        try:
+            handle = default_storage.open(stored.name, "rb")
+        except FileNotFoundError:
+            raise NotFound("The file is no longer stored; generate again.") from None
+        filename = f"{job.project_name}.zip" if kind == "zip" else f"{job.project_name}-architecture.{kind}"
+        return FileResponse(handle, as_attachment=attachment, filename=filename, content_type=content_type)
