@@ -209,3 +209,31 @@ def _delete_quietly(paths) -> None:
                 default_storage.delete(path)
             except OSError:
                 logger.warning("could not delete %s", path)
+
+
+# Downloads --------------------------------------------------------------------------------
+DOWNLOADS = {
+    "zip": ("zip_file", "application/zip", True),
+    "svg": ("svg_file", "image/svg+xml", False),
+    "png": ("png_file", "image/png", False),
+}
+
+
+class ArtifactMissing(LookupError):
+    """No such file for this job; the message says why."""
+
+
+def open_artifact(job: GenerationJob, kind: str):
+    """(file handle, download name, content type, as attachment) of a job's artifact."""
+    if kind not in DOWNLOADS:
+        raise ArtifactMissing("No such download; use zip, svg or png.")
+    field, content_type, attachment = DOWNLOADS[kind]
+    stored = getattr(job, field)
+    if not stored:
+        raise ArtifactMissing("This file is not ready." if not job.finished else "This job has no such file.")
+    try:
+        handle = default_storage.open(stored.name, "rb")
+    except FileNotFoundError:
+        raise ArtifactMissing("The file is no longer stored; generate again.") from None
+    filename = f"{job.project_name}.zip" if kind == "zip" else f"{job.project_name}-architecture.{kind}"
+    return handle, filename, content_type, attachment

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +22,6 @@ from advisor.teams.scoping import get_for_user
 
 from . import actions
 from .models import GenerationJob
-from .views import DOWNLOADS
 
 
 class GenerateInput(Input):
@@ -48,7 +46,7 @@ class JobSerializer(serializers.ModelSerializer):
     def get_downloads(self, job: GenerationJob) -> dict[str, str]:
         request = self.context.get("request")
         links = {}
-        for kind, (field, _, _) in DOWNLOADS.items():
+        for kind, (field, _, _) in actions.DOWNLOADS.items():
             if getattr(job, field):
                 url = reverse("api:job_download", args=[job.pk, kind])
                 links[kind] = request.build_absolute_uri(url) if request else url
@@ -110,15 +108,8 @@ class JobDownloadView(APIView):
                               **READ_ERRORS})
     def get(self, request: Request, pk: int, kind: str):
         job = get_job(request, pk)
-        if kind not in DOWNLOADS:
-            raise NotFound("No such download; use zip, svg or png.")
-        field, content_type, attachment = DOWNLOADS[kind]
-        stored = getattr(job, field)
-        if not stored:
-            raise NotFound("This file is not ready.")
         try:
-            handle = default_storage.open(stored.name, "rb")
-        except FileNotFoundError:
-            raise NotFound("The file is no longer stored; generate again.") from None
-        filename = f"{job.project_name}.zip" if kind == "zip" else f"{job.project_name}-architecture.{kind}"
+            handle, filename, content_type, attachment = actions.open_artifact(job, kind)
+        except actions.ArtifactMissing as exc:
+            raise NotFound(str(exc)) from None
         return FileResponse(handle, as_attachment=attachment, filename=filename, content_type=content_type)

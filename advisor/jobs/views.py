@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,13 +17,6 @@ from advisor.teams.views import redirect_after_write
 from . import actions
 from .forms import GenerateForm
 from .models import GenerationJob
-
-DOWNLOADS = {
-    "zip": ("zip_file", "application/zip", True),
-    "svg": ("svg_file", "image/svg+xml", False),
-    "png": ("png_file", "image/png", False),
-}
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -80,16 +72,8 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     job, _ = get_for_user(request.user, GenerationJob.objects.all(), pk=pk)
-    if kind not in DOWNLOADS:
-        raise Http404("No such download")
-    field, content_type, attachment = DOWNLOADS[kind]
-    stored = getattr(job, field)
-    if not stored:
-        raise Http404("This file is not ready" if not job.finished else "This job has no such file")
-    filename = f"{job.project_name}.zip" if kind == "zip" else f"{job.project_name}-architecture.{kind}"
     try:
-        handle = default_storage.open(stored.name, "rb")
-    except FileNotFoundError:
-        raise Http404("The file is no longer stored; generate again") from None
+        handle, filename, content_type, attachment = actions.open_artifact(job, kind)
+    except actions.ArtifactMissing as exc:
+        raise Http404(str(exc)) from None
     return FileResponse(handle, as_attachment=attachment, filename=filename, content_type=content_type)
-

@@ -4,7 +4,6 @@ import io
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
