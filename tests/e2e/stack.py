@@ -124,8 +124,9 @@ def create_stack(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Sta
     name = f"advisor_e2e_{os.getpid()}_{secrets.token_hex(3)}"
     admin = with_database(base_db, "postgres")
     subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
-    # A Redis database of its own, emptied first, so nothing from other runs is delivered.
-    redis_db = 10 + os.getpid() % 5
+    # A Redis database of its own (one per test process), emptied first, so nothing from
+    # other runs is delivered.
+    redis_db = 10 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0) % 6
     redis_url = re.sub(r"/\d*$", "", redis_url.rstrip("/")) + f"/{redis_db}"
     subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=True, capture_output=True)
     media = tmp_path / "media"
