@@ -141,24 +141,36 @@ class _CompiledRule:
     warning: WarningKind | None = None
     severity: str = ""
     limit: Limit | None = None
-    limit_text: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, rule: Rule, condition: Compiled, value: Compiled | None, catalogue: Catalogue) -> "_CompiledRule":
         keys = tuple(dict.fromkeys(condition.keys + (value.keys if value else ())))
         warning = catalogue.warning_map.get(rule.warning) if rule.effect == "warning" else None
         limit = catalogue.limit_map.get(rule.limit) if rule.effect == "limit" else None
-        limit_text = {"limit": _fmt(limit.value), "unit": limit.unit, "limit_name": limit.name} if limit else {}
-        return cls(rule, condition, value, _format_string(rule.explanation, keys), keys,
-                   warning, rule.severity or (warning.severity if warning else ""), limit, limit_text)
+        # A limit's own figures never change within a catalogue: they are written into the template.
+        fixed = {"limit": _fmt(limit.value), "unit": limit.unit, "limit_name": limit.name} if limit else {}
+        return cls(rule, condition, value, _format_string(rule.explanation, keys, fixed), keys,
+                   warning, rule.severity or (warning.severity if warning else ""), limit)
 
 
-def _format_string(explanation: str, keys: tuple[str, ...]) -> str:
-    """The explanation as a str.format_map template whose only fields are our placeholders
-    (checked when the rule was saved), followed by the answers the rule read."""
+# The formatted value of a limit check, under a name no answer key can have.
+_LIMIT_VALUE = "limit-value"
+
+
+def _format_string(explanation: str, keys: tuple[str, ...], fixed: Mapping[str, str]) -> str:
+    """The explanation as a str.format_map template whose only fields are answer keys
+    (checked when the rule was saved) and a limit check's value, followed by the answers
+    the rule read."""
+    def field(name: str) -> str:
+        if name in fixed:
+            return fixed[name].replace("{", "{{").replace("}", "}}")
+        if fixed and name == "value":
+            return "{" + _LIMIT_VALUE + "}"
+        return "{" + name + "}"
+
     pieces = _PLACEHOLDER.split(explanation.strip())
     text = "".join(
-        piece.replace("{", "{{").replace("}", "}}") if index % 2 == 0 else "{" + piece + "}"
+        piece.replace("{", "{{").replace("}", "}}") if index % 2 == 0 else field(piece)
         for index, piece in enumerate(pieces)
     )
     if keys:
@@ -392,7 +404,11 @@ class Engine:
             rule = compiled.rule
             if rule.pattern and rule.pattern not in selected:
                 continue
-            if not _holds(compiled.condition.evaluate, answers):
+            try:
+                if compiled.condition.evaluate(answers) is not True:
+                    continue
+            except Exception:  # a rule that cannot be evaluated simply does not fire
+                logger.warning("rule %s could not be evaluated", rule.name, exc_info=True)
                 continue
             if compiled.warning is not None:
                 kind, severity = compiled.warning, compiled.severity
@@ -422,8 +438,8 @@ class Engine:
             return None
         if value is None or isinstance(value, bool) or not math.isfinite(value):
             return None
-        extra = {**compiled.limit_text, "value": _fmt(value)}
-        message = _explain(compiled, shown, extra)
+        shown[_LIMIT_VALUE] = _fmt(value)
+        message = compiled.template.format_map(shown)
         return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit, message, compiled.rule.pattern or None)
 
 
@@ -469,17 +485,8 @@ class _Formatted(dict):
         return value
 
 
-class _WithExtra(dict):
-    def __init__(self, extra: Mapping[str, str], shown: _Formatted):
-        super().__init__(extra)
-        self.shown = shown
-
-    def __missing__(self, key: str) -> str:
-        return self.shown[key]
-
-
-def _explain(compiled: _CompiledRule, shown: _Formatted, extra: Mapping[str, str] | None = None) -> str:
-    return compiled.template.format_map(_WithExtra(extra, shown) if extra else shown)
+def _explain(compiled: _CompiledRule, shown: _Formatted) -> str:
+    return compiled.template.format_map(shown)
 
 
 def _join(why: str, advice: str) -> str:
