@@ -139,6 +139,7 @@ def create_stack(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Sta
         "DATABASE_URL": with_database(base_db, name),
         "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(media),
+        "STATIC_ROOT": str(tmp_path / "static"),
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
