@@ -77,10 +77,6 @@ def _validator_for(questions: tuple[Question, ...]) -> AnswerValidator:
     return AnswerValidator(questions)
 
 
-def defaults(questions: tuple[Question, ...]) -> dict[str, Any]:
-    return validate_answers({}, questions)
-
-
 @lru_cache(maxsize=16)
 def _model_for(questions: tuple[Question, ...]) -> type[BaseModel]:
     definitions = {}

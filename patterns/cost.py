@@ -59,11 +59,15 @@ def lambda_hops(patterns: Iterable[str], answers: Mapping[str, Any]) -> int:
     return max(hops, 1)
 
 
-def uses_express_workflow(answers: Mapping[str, Any], express_limit_s: float = 300) -> bool:
-    return not answers.get("long_waits") and answers.get("max_duration_s", 0) <= express_limit_s
+def uses_express_workflow(answers: Mapping[str, Any], express_limit_s: float | None) -> bool:
+    """Express fits work that never waits long and ends within Express's duration limit
+    (the limit row; without one, the workflow is priced as Standard)."""
+    return (express_limit_s is not None and not answers.get("long_waits")
+            and answers.get("max_duration_s", 0) <= express_limit_s)
 
 
-def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: Mapping[str, Price]) -> Cost:
+def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: Mapping[str, Price],
+                  express_limit_s: float | None = None) -> Cost:
     patterns = set(patterns)
     units = answers.get("monthly_invocations", 0)
     payload_kb = answers.get("payload_kb", 0)
@@ -102,7 +106,7 @@ def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: M
         add("EventBridge", "eventbridge-custom-events", units * chunks, f"{_count(units * chunks)} custom events")
     if "step-functions" in patterns:
         steps = answers.get("steps", 1)
-        if uses_express_workflow(answers):
+        if uses_express_workflow(answers, express_limit_s):
             add("Step Functions", "sfn-express-requests", units, f"{_count(units)} Express executions")
             gb_s = units * answers.get("max_duration_s", 0) * EXPRESS_MEMORY_GB
             add("Step Functions", "sfn-express-gb-second", gb_s, f"{_count(gb_s)} GB-s of Express duration (64 MB)")

@@ -210,10 +210,9 @@ def check_rule(rule: Rule, catalogue: Catalogue) -> list[str]:
     if rule.effect not in RULE_EFFECTS:
         problems.append(f"effect must be one of {', '.join(RULE_EFFECTS)}")
     try:
-        condition = compile_expression(rule.when, variables, limits, expect="bool")
+        compile_expression(rule.when, variables, limits, expect="bool")
     except ExpressionError as exc:
         problems.append(f"condition: {exc}")
-        condition = None
     if rule.pattern and rule.pattern not in catalogue.pattern_map:
         problems.append(f"unknown pattern '{rule.pattern}'")
     if rule.effect == "score":
@@ -240,7 +239,6 @@ def check_rule(rule: Rule, catalogue: Catalogue) -> list[str]:
             problems.append(f"explanation: unknown placeholder {{{name}}}")
     if not rule.explanation.strip():
         problems.append("explanation is empty")
-    del condition
     return problems
 
 
@@ -341,6 +339,8 @@ class Engine:
                                frozenset(item.patterns))
             for item in sorted(catalogue.checklist, key=lambda c: c.order)
         ]
+        express = catalogue.limit_map.get("step-functions-express-duration")
+        self.express_limit_s = express.value if express else None
         self.pattern_order = {p.slug: index for index, p in enumerate(sorted(catalogue.patterns, key=lambda p: p.order))}
         self.when_conditions = {
             q.key: compile_expression(q.when, variables, limits) for q in self.questions if q.when
@@ -382,7 +382,7 @@ class Engine:
             if (item.condition is None or _holds(item.condition.evaluate, answers))
             and (not item.patterns or item.patterns & scope)
         )
-        cost = estimate_cost(answers, selected, self.catalogue.price_map)
+        cost = estimate_cost(answers, selected, self.catalogue.price_map, self.express_limit_s)
         return Recommendation(tuple(ranked), warnings, limits, checklist, cost, self.version, answers, selected)
 
     def _rank(self, points: dict[str, float], reasons: dict[str, list[str]]) -> list[RankedPattern]:

@@ -14,9 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("args", nargs="*")
 
     def run_from_argv(self, argv):
-        # argv: manage.py generate ...; hand everything after the command name to the generator.
-        from django import setup  # noqa: F401  (Django is already set up by manage.py)
-
+        # argv: manage.py generate ...; everything after the command name goes to the generator.
         code = self.run(argv[2:])
         raise SystemExit(code)
 
