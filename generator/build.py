@@ -117,14 +117,7 @@ def _readme(project: Project, diagrams_rendered: bool) -> str:
     })
 
 
-def generate_files(selection: Selection) -> dict[str, bytes]:
-    sel = selection.validated()
-    try:
-        project = compose(sel)
-    except GenerationError:
-        raise
-    except (TypeError, ValueError, ArithmeticError) as exc:
-        raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
+def _project_files(project: Project) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {
         "template.yaml": dump_yaml(template(project)),
     }
@@ -148,17 +141,31 @@ def generate_files(selection: Selection) -> dict[str, bytes]:
     files["samconfig.toml"] = render("project/samconfig.toml.j2", {"name": project.name})
     files[".gitignore"] = ".aws-sam/\n__pycache__/\n*.pyc\n.pytest_cache/\n"
     files.update(project.extra_files)
+    return files
 
+
+def generate_files(selection: Selection) -> dict[str, bytes]:
+    sel = selection.validated()
+    try:
+        project = compose(sel)
+    except GenerationError:
+        raise
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
     drawing = diagram.draw(project)
+    # Graphviz draws in its own process (and on another core) while the project is templated.
+    rendering = diagram.Rendering(drawing.dot) if sel.render_diagrams else None
+    try:
+        files = _project_files(project)
+        images = rendering.result() if rendering else None
+    finally:
+        if rendering:
+            rendering.close()
     files["architecture.dot"] = drawing.dot
     files["architecture.mmd"] = drawing.mermaid
-    rendered = False
-    if sel.render_diagrams:
-        images = diagram.render_images(drawing.dot)
-        if images:
-            files.update(images)
-            rendered = True
-    files["README.md"] = _readme(project, rendered)
+    if images:
+        files.update(images)
+    files["README.md"] = _readme(project, bool(images))
 
     root = sel.name
     return {f"{root}/{path}": (content if isinstance(content, bytes) else content.encode("utf-8"))

@@ -1,13 +1,17 @@
-"""Architecture diagrams: DOT (graphviz package), SVG/PNG via `dot`, and Mermaid text."""
+"""Architecture diagrams: DOT (graphviz package), SVG/PNG drawn by Graphviz, and Mermaid text."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
+import threading
 from dataclasses import dataclass
 
 import graphviz
 
+from generator import graphviz_lib
 from generator.patterns import MODULES
 from generator.project import Project
 
@@ -62,8 +66,8 @@ def draw(project: Project) -> Drawing:
 def _dot(project: Project) -> str:
     graph = graphviz.Digraph("architecture", graph_attr={
         "rankdir": "LR", "fontname": "Helvetica", "fontsize": "12", "labelloc": "t",
-        "label": f"{project.name}", "nodesep": "0.35", "ranksep": "0.7", "newrank": "true",
-        "bgcolor": "white",
+        "label": f"{project.name}", "nodesep": "0.25", "ranksep": "0.5", "newrank": "true",
+        "bgcolor": "white", "dpi": "72",
     }, node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled", "penwidth": "1"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#444444"})
     groups = _groups(project)
@@ -81,7 +85,10 @@ def _dot(project: Project) -> str:
     for group in [*project.selection.patterns, "shared"]:
         if group not in by_group:
             continue
-        with graph.subgraph(name=f"cluster_{group.replace('-', '_')}") as cluster:
+        # The anonymous wrapper keeps clusters in the order they are declared: Graphviz orders
+        # named subgraphs by the address of their names, which varies inside a long-lived process.
+        with graph.subgraph() as wrapper, \
+                wrapper.subgraph(name=f"cluster_{group.replace('-', '_')}") as cluster:
             cluster.attr(label=groups[group], style="rounded,dashed", color="#8A8A8A", fontcolor="#232F3E")
             for node in by_group[group]:
                 add_node(cluster, node)
@@ -124,33 +131,117 @@ def _mermaid(project: Project) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The PNG first: it is most of the work, and the SVG costs little once the layout is done.
+IMAGE_FORMATS = {"architecture.png": "png", "architecture.svg": "svg"}
+
+
+def backend() -> str | None:
+    """How diagrams are drawn here: "library" (libgvc in process), "dot" (a process each) or None."""
+    if graphviz_lib.library() is not None:
+        return "library"
+    if shutil.which("dot"):
+        return "dot"
+    return None
+
+
 def dot_available() -> bool:
-    return shutil.which("dot") is not None
+    return backend() is not None
+
+
+class Rendering:
+    """SVG and PNG of one diagram, drawn from the moment this is created.
+
+    The generator starts it as soon as the architecture is composed and collects it after the
+    rest of the project is templated, so the drawing runs on another core in the meantime:
+    in process through libgvc on a thread (see graphviz_lib), or else in a `dot` process.
+    """
+
+    def __init__(self, dot_source: str, timeout_s: float = 30, how: str | None = None) -> None:
+        self.timeout_s = timeout_s
+        self.how = how if how is not None else backend()
+        self._source = dot_source.encode("utf-8")
+        self._images: dict[str, bytes] | None = None
+        self._thread: threading.Thread | None = None
+        self._process: subprocess.Popen | None = None
+        self._folder: tempfile.TemporaryDirectory | None = None
+        if self.how == "library":
+            laid_out = threading.Event()
+            self._thread = threading.Thread(target=self._draw_in_process, args=(laid_out,),
+                                            name="diagram", daemon=True)
+            self._thread.start()
+            # Between two C calls the thread needs the GIL, which the caller holds while it
+            # templates (a wait of up to the 5 ms switch interval each time). Waiting out the
+            # parse and layout (a few ms) lets the long render, one C call, overlap it whole.
+            laid_out.wait(2.0)
+        elif self.how == "dot":
+            self._start_dot()
+
+    def _draw_in_process(self, laid_out: threading.Event) -> None:
+        try:
+            library = graphviz_lib.library()
+            images = library.render(self._source, tuple(IMAGE_FORMATS.values()), self.timeout_s, laid_out) \
+                if library else None
+            if images:
+                self._images = {name: images[fmt] for name, fmt in IMAGE_FORMATS.items()}
+        except Exception:  # a diagram is never worth failing a generation for; `dot` may still manage
+            self._images = None
+        finally:
+            laid_out.set()
+
+    def _start_dot(self) -> None:
+        executable = shutil.which("dot")
+        if not executable:
+            return
+        try:
+            self._folder = tempfile.TemporaryDirectory(prefix="diagram-")
+            outputs = []
+            for name, fmt in IMAGE_FORMATS.items():  # one process, one layout, both formats
+                outputs += [f"-T{fmt}", "-o", os.path.join(self._folder.name, name)]
+            self._process = subprocess.Popen([executable, *outputs], stdin=subprocess.PIPE,
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # A diagram is a few kilobytes, well inside a pipe's buffer: this does not block.
+            self._process.stdin.write(self._source)
+            self._process.stdin.close()
+        except OSError:
+            self.close()
+
+    def _collect_dot(self) -> dict[str, bytes] | None:
+        if self._process is None:
+            return None
+        try:
+            if self._process.wait(self.timeout_s) != 0:
+                return None
+            images = {}
+            for name in IMAGE_FORMATS:
+                with open(os.path.join(self._folder.name, name), "rb") as handle:
+                    images[name] = handle.read()
+            return images if all(images.values()) else None
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+
+    def result(self) -> dict[str, bytes] | None:
+        """{"architecture.png": ..., "architecture.svg": ...}, or None when Graphviz is missing or failed."""
+        try:
+            if self._thread is not None:
+                self._thread.join(self.timeout_s + 5)
+                if self._images is None and not self._thread.is_alive() and shutil.which("dot"):
+                    self._start_dot()  # the library failed on this graph: a fresh process may not
+                elif self._images is not None:
+                    return self._images
+            return self._collect_dot()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop a `dot` process still running and remove its files."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
 
 def render_images(dot_source: str, timeout_s: float = 30) -> dict[str, bytes] | None:
-    """SVG and PNG rendered by two concurrent `dot` processes; None when Graphviz is missing or fails.
-
-    PNG rasterisation is most of the cost, so it runs at 72 dpi, in parallel with the SVG.
-    """
-    executable = shutil.which("dot")
-    if not executable:
-        return None
-    source = dot_source.encode("utf-8")
-    formats = {"architecture.svg": ["-Tsvg"], "architecture.png": ["-Gdpi=72", "-Tpng"]}
-    processes = {}
-    try:
-        for name, args in formats.items():
-            processes[name] = subprocess.Popen([executable, *args], stdin=subprocess.PIPE,
-                                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        images = {}
-        for name, process in processes.items():
-            output, _ = process.communicate(source, timeout=timeout_s)
-            if process.returncode != 0 or not output:
-                return None
-            images[name] = output
-        return images
-    except (OSError, subprocess.SubprocessError):
-        for process in processes.values():
-            process.kill()
-        return None
+    return Rendering(dot_source, timeout_s).result()

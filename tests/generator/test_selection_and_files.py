@@ -88,6 +88,7 @@ def test_every_zip_path_is_safe():
 
 
 def test_without_graphviz_it_still_generates_and_says_so(monkeypatch):
+    monkeypatch.setattr(diagram.graphviz_lib, "library", lambda: None)
     monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
     files = generate(["sqs-worker"], render_diagrams=True)
     assert "serverless-app/architecture.svg" not in files
