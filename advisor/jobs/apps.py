@@ -12,8 +12,14 @@ class JobsConfig(AppConfig):
 
         from patterns.models import CATALOGUE_MODELS
 
-        from .reevaluation import catalogue_changed
-
         for model in CATALOGUE_MODELS:
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"reevaluate-save-{model.__name__}")
             post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"reevaluate-delete-{model.__name__}")
+
+
+def catalogue_changed(sender, **kwargs) -> None:
+    # Imported when a catalogue row changes, not at start-up: the re-evaluation pulls in the
+    # architectures and teams code, which commands such as `generate` never use.
+    from .reevaluation import catalogue_changed as handler
+
+    handler(sender, **kwargs)

@@ -1,3 +1,4 @@
+import gc
 import sys
 
 from django.core.management.base import BaseCommand
@@ -16,6 +17,10 @@ class Command(BaseCommand):
     def run_from_argv(self, argv):
         # argv: manage.py generate ...; everything after the command name goes to the generator.
         code = self.run(argv[2:])
+        # The process ends here. Freezing the heap spares the interpreter's teardown from
+        # garbage-collecting every object Django created, which takes longer (about 80 ms)
+        # than generating a small project. Every file is closed by now.
+        gc.freeze()
         raise SystemExit(code)
 
     def handle(self, *args, **options):
