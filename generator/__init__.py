@@ -7,17 +7,20 @@ Plain Python: no Django, no request or ORM objects.
 """
 
 from generator.selection import (
+    API_TYPES,
     ARCHITECTURES,
     PATTERN_SLUGS,
     RUNTIMES,
     GenerationError,
     Selection,
+    has_api,
     validate_name,
 )
 from generator.build import generate_files
 from generator.archive import build_zip
 
 __all__ = [
+    "API_TYPES",
     "ARCHITECTURES",
     "PATTERN_SLUGS",
     "RUNTIMES",
@@ -25,5 +28,6 @@ __all__ = [
     "Selection",
     "build_zip",
     "generate_files",
+    "has_api",
     "validate_name",
 ]

@@ -63,6 +63,8 @@ def template(project: Project) -> dict[str, Any]:
     }
     if project.parameters:
         doc["Parameters"] = project.parameters
+    if project.conditions:
+        doc["Conditions"] = project.conditions
     doc["Resources"] = project.resources
     if project.outputs:
         doc["Outputs"] = project.outputs
@@ -80,13 +82,18 @@ def _settings(project: Project) -> dict[str, str]:
     return dict(sorted(settings.items()))
 
 
+# The Powertools event handler that understands each API's event (payload 2.0 or 1.0).
+API_RESOLVERS = {"http": "APIGatewayHttpResolver", "rest": "APIGatewayRestResolver"}
+
+
 def _function_context(project: Project, fn: Function) -> dict[str, Any]:
     output = None
     if fn.output:
         _, spec = project.env[fn.output.env]
         output = {"kind": fn.output.kind, "env": fn.output.env, "fifo": bool(spec.get("fifo"))}
     return {**fn.context, "logical_id": fn.logical_id, "folder": fn.folder, "output": output,
-            "name": project.name, "timeout": fn.timeout}
+            "name": project.name, "timeout": fn.timeout, "api": project.selection.api,
+            "api_resolver": API_RESOLVERS[project.selection.api]}
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -134,7 +141,8 @@ def _project_files(project: Project) -> dict[str, str | bytes]:
              for fn in project.functions}
     files["tests/conftest.py"] = render("project/conftest.py.j2", {
         "name": project.name, "resources": resources, "settings": _settings(project), "needs": needs,
-        "needs_pg8000_stub": needs_pg8000,
+        "needs_pg8000_stub": needs_pg8000, "api": project.selection.api,
+        "has_api": project.api_id in project.resources,
     })
     files["tests/requirements.txt"] = TEST_REQUIREMENTS + ("pg8000>=1.31\n" if needs_pg8000 else "")
     files["pytest.ini"] = PYTEST_INI

@@ -1,7 +1,8 @@
-"""`generate ANSWERS.json --out project.zip [--name NAME] [--patterns a,b] [--format json]`.
+"""`generate ANSWERS.json --out project.zip [--name NAME] [--patterns a,b] [--api http|rest]
+[--runtime R] [--architecture A] [--format json]`.
 
-The answer validator and the recommender are injected so this module stays free of the
-rest of the product; the Django management command passes the real ones.
+The answer validator, the recommender and the current AWS limits are injected so this module
+stays free of the rest of the product; the Django management command passes the real ones.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import json
 import os
 import sys
 import tempfile
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, Callable, Iterable, Mapping, TextIO
 
 from generator.archive import build_zip
 from generator.build import generate_files
-from generator.selection import GenerationError, Selection
+from generator.selection import API_TYPES, ARCHITECTURES, RUNTIMES, GenerationError, Selection
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -36,6 +37,10 @@ def _parser() -> _Parser:
     parser.add_argument("--out", required=True, help="where to write the zip")
     parser.add_argument("--name", default="serverless-app", help="project name (lowercase, digits, '-')")
     parser.add_argument("--patterns", help="comma-separated pattern slugs; default: the recommended ones")
+    parser.add_argument("--api", choices=API_TYPES, default=API_TYPES[0],
+                        help="API Gateway flavour in front of request/response functions (default: http)")
+    parser.add_argument("--runtime", choices=RUNTIMES, default=RUNTIMES[0])
+    parser.add_argument("--architecture", choices=ARCHITECTURES, default=ARCHITECTURES[0])
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--no-diagrams", action="store_true", help="skip SVG/PNG rendering")
     return parser
@@ -75,6 +80,7 @@ def main(
     stderr: TextIO = sys.stderr,
     validate_answers: Callable[[dict], dict] | None = None,
     recommend_patterns: Callable[[dict], tuple[Iterable[str], Iterable[dict]]] | None = None,
+    limits: Mapping[str, float] | None = None,
 ) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -96,7 +102,8 @@ def main(
         else:
             raise GenerationError("--patterns is required when no recommender is available")
         selection = Selection(patterns=tuple(patterns), answers=answers, name=args.name,
-                              render_diagrams=not args.no_diagrams, warnings=tuple(warnings))
+                              render_diagrams=not args.no_diagrams, warnings=tuple(warnings), api=args.api,
+                              runtime=args.runtime, architecture=args.architecture, limits=limits or {})
         files = generate_files(selection)
         blob = build_zip(files)
         _write_atomically(args.out, blob)
@@ -105,7 +112,8 @@ def main(
         return EXIT_BAD_INPUT
     chosen = list(selection.validated().patterns)
     if args.format == "json":
-        json.dump({"zip": args.out, "name": args.name, "patterns": chosen, "files": len(files),
+        json.dump({"zip": args.out, "name": args.name, "patterns": chosen, "api": args.api,
+                   "runtime": args.runtime, "architecture": args.architecture, "files": len(files),
                    "bytes": len(blob)}, stdout)
         stdout.write("\n")
     else:

@@ -67,6 +67,37 @@ def http_api_event(method: str, path: str, *, route: str | None = None, body: An
     return event
 
 
+def rest_api_event(method: str, path: str, *, route: str | None = None, body: Any = None,
+                   path_parameters: dict | None = None, headers: dict | None = None) -> dict:
+    """An API Gateway REST API proxy event (payload format 1.0), as the Prod stage delivers it."""
+    host = "abc123.execute-api.us-east-1.amazonaws.com"
+    all_headers = {"Content-Type": "application/json", "Host": host, "User-Agent": "curl/8.5.0",
+                   "X-Forwarded-For": "203.0.113.10", "X-Forwarded-Proto": "https", **(headers or {})}
+    resource = route or path
+    event: dict[str, Any] = {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": all_headers,
+        "multiValueHeaders": {key: [value] for key, value in all_headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": path_parameters,
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": ACCOUNT, "apiId": "abc123", "domainName": host, "domainPrefix": "abc123",
+            "httpMethod": method, "path": f"/Prod{path}", "protocol": "HTTP/1.1",
+            "requestId": _id(f"req{method}{path}"), "resourceId": "a1b2c3", "resourcePath": resource,
+            "stage": "Prod", "requestTime": "01/Jan/2026:00:00:00 +0000", "requestTimeEpoch": int(EPOCH_MS),
+            "identity": {"sourceIp": "203.0.113.10", "userAgent": "curl/8.5.0", "accountId": None,
+                         "caller": None, "user": None, "userArn": None},
+        },
+        "body": json.dumps(body, sort_keys=True) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+    return event
+
+
 def s3_event(bucket: str, keys: list[str], *, size: int = 1024) -> dict:
     return {"Records": [{
         "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION,

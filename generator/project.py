@@ -11,21 +11,22 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import events
 from generator.cfn import get_att, ref, sub
 from generator.selection import GenerationError, Selection
 
 ALARM_TOPIC = "AlarmTopic"
 IDEMPOTENCY_TABLE = "IdempotencyTable"
-HTTP_API = "HttpApi"
+API_IDS = {"http": "HttpApi", "rest": "RestApi"}
+REST_STAGE = "Prod"
 DATA_TABLE = "DataTable"
 
 DLQ_RETENTION_S = 14 * 24 * 3600
 QUEUE_RETENTION_S = 4 * 24 * 3600
 MAX_RECEIVE_COUNT = 5
 LOG_RETENTION_DAYS = 30
-LAMBDA_MAX_TIMEOUT_S = 900
-# HTTP APIs stop waiting after 30 s; stay under it with room for the response.
-API_MAX_TIMEOUT_S = 29
+# The largest integration timeout an HTTP API accepts (TimeoutInMillis); not raisable.
+HTTP_API_MAX_INTEGRATION_MS = 30000
 
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
 
@@ -106,6 +107,7 @@ class Project:
         self.parameters: dict[str, dict] = {}
         self.resources: dict[str, dict] = {}
         self.outputs: dict[str, dict] = {}
+        self.conditions: dict[str, dict] = {}
         self.functions: list[Function] = []
         self.nodes: dict[str, Node] = {}
         self.edges: list[Edge] = []
@@ -130,14 +132,28 @@ class Project:
     def has(self, slug: str) -> bool:
         return slug in self.selection.patterns
 
+    def limit(self, limit_id: str) -> float:
+        """An AWS limit from the catalogue (see selection.LIMIT_IDS)."""
+        return self.selection.limits[limit_id]
+
+    def lambda_max_timeout(self) -> int:
+        return int(self.limit("lambda-max-duration"))
+
     def worker_timeout(self) -> int:
         """Timeout for asynchronous work: headroom over the worst case, within Lambda's limit."""
         worst = float(self.answer("max_duration_s"))
-        return clamp(math.ceil(worst * 1.5) + 2, 10, LAMBDA_MAX_TIMEOUT_S)
+        return clamp(math.ceil(worst * 1.5) + 2, 10, self.lambda_max_timeout())
 
     def api_timeout(self) -> int:
+        """Function timeout behind the API: the answer's latency, under the gateway's timeout.
+
+        The catalogue's gateway limit is the REST API's (29 s): a REST function stops a second
+        before it so its error reaches the client; an HTTP API waits up to 30 s, so 29 is safe.
+        """
+        gateway_s = int(self.limit("api-gateway-timeout"))
+        ceiling = gateway_s - 1 if self.selection.api == "rest" else gateway_s
         latency_s = math.ceil(int(self.answer("latency_ms")) / 1000)
-        return clamp(latency_s, 6, API_MAX_TIMEOUT_S)
+        return clamp(latency_s, min(6, ceiling), ceiling)
 
     def note(self, slug: str, text: str) -> None:
         self.notes.setdefault(slug, []).append(text)
@@ -249,30 +265,81 @@ class Project:
                         {"kind": "table", "name": "idempotency", "keys": ["id"]})
         return IDEMPOTENCY_TABLE
 
-    def http_api(self) -> str:
-        if HTTP_API not in self.resources:
+    @property
+    def api_id(self) -> str:
+        """Logical id of the API in front of the request/response functions."""
+        return API_IDS[self.selection.api]
+
+    def api(self) -> str:
+        """The API (HTTP or REST, as selected), with throttling at the edge; created once."""
+        api_id = self.api_id
+        if api_id in self.resources:
+            return api_id
+        peak = float(self.answer("peak_rps"))
+        rate = clamp(math.ceil(peak * 2), 10, 10000)
+        burst = clamp(math.ceil(peak * 4), 20, 5000)
+        log_format = ('{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+                      '"route":"$context.routeKey","status":"$context.status",'
+                      '"latencyMs":"$context.integrationLatency",'
+                      '"error":"$context.integrationErrorMessage"}')
+        if self.selection.api == "http":
             self.add_resource("HttpApiAccessLogs", "AWS::Logs::LogGroup",
                               {"RetentionInDays": LOG_RETENTION_DAYS}, group="shared")
-            peak = float(self.answer("peak_rps"))
-            self.add_resource(HTTP_API, "AWS::Serverless::HttpApi", {
-                "AccessLogSettings": {
-                    "DestinationArn": get_att("HttpApiAccessLogs", "Arn"),
-                    "Format": '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
-                              '"route":"$context.routeKey","status":"$context.status",'
-                              '"latencyMs":"$context.integrationLatency",'
-                              '"error":"$context.integrationErrorMessage"}',
-                },
+            self.add_resource(api_id, "AWS::Serverless::HttpApi", {
+                "AccessLogSettings": {"DestinationArn": get_att("HttpApiAccessLogs", "Arn"), "Format": log_format},
                 # Throttle at the edge so a burst cannot exhaust account concurrency.
-                "DefaultRouteSettings": {
-                    "ThrottlingRateLimit": clamp(math.ceil(peak * 2), 10, 10000),
-                    "ThrottlingBurstLimit": clamp(math.ceil(peak * 4), 20, 5000),
-                },
+                "DefaultRouteSettings": {"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst},
             }, group="shared", node=("HTTP API", "apigw"))
-            self.nodes["Clients"] = Node("Clients", "Clients", "external", "external")
-            self.edge("Clients", HTTP_API, "HTTPS requests")
-            self.add_output("ApiUrl", "Base URL of the HTTP API",
-                            sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"))
-        return HTTP_API
+            url = sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/")
+        else:
+            # REST access logs need the account's API Gateway CloudWatch role, which a fresh
+            # account lacks and a stack should not take over: a parameter turns them on.
+            self.add_parameter("ApiAccessLogging", {
+                "Type": "String", "AllowedValues": ["enabled", "disabled"], "Default": "disabled",
+                "Description": "REST API access logs in CloudWatch Logs; enable once the account's "
+                               "API Gateway CloudWatch Logs role is set",
+            })
+            self.conditions["ApiAccessLogsEnabled"] = {"Fn::Equals": [ref("ApiAccessLogging"), "enabled"]}
+            self.add_resource("RestApiAccessLogs", "AWS::Logs::LogGroup",
+                              {"RetentionInDays": LOG_RETENTION_DAYS}, group="shared",
+                              Condition="ApiAccessLogsEnabled")
+            self.add_resource(api_id, "AWS::Serverless::Api", {
+                "StageName": REST_STAGE,
+                "OpenApiVersion": "3.0.1",  # without it SAM also creates a stray "Stage" stage
+                "EndpointConfiguration": {"Type": "REGIONAL"},
+                "TracingEnabled": True,
+                "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True,
+                                    "ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst}],
+                "AccessLogSetting": {"Fn::If": [
+                    "ApiAccessLogsEnabled",
+                    {"DestinationArn": get_att("RestApiAccessLogs", "Arn"),
+                     "Format": log_format.replace("$context.routeKey", "$context.resourcePath")},
+                    ref("AWS::NoValue"),
+                ]},
+            }, group="shared", node=("REST API", "apigw"))
+            url = sub("https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + REST_STAGE + "/")
+        self.nodes["Clients"] = Node("Clients", "Clients", "external", "external")
+        self.edge("Clients", api_id, "HTTPS requests")
+        self.add_output("ApiUrl", f"Base URL of the {'HTTP' if self.selection.api == 'http' else 'REST'} API", url)
+        return api_id
+
+    def api_event(self, path: str, method: str, timeout: int) -> dict:
+        """The function event for one route of the API, waiting a little longer than the function."""
+        wait_ms = (timeout + 1) * 1000
+        if self.selection.api == "http":
+            return {"Type": "HttpApi", "Properties": {
+                "ApiId": ref(self.api_id), "Path": path, "Method": method,
+                "TimeoutInMillis": min(HTTP_API_MAX_INTEGRATION_MS, wait_ms),
+            }}
+        return {"Type": "Api", "Properties": {
+            "RestApiId": ref(self.api_id), "Path": path, "Method": method,
+            "TimeoutInMillis": min(int(self.limit("api-gateway-timeout") * 1000), wait_ms),
+        }}
+
+    def api_sample_event(self, method: str, path: str, *, route: str | None = None, body: Any = None,
+                         path_parameters: dict | None = None) -> dict:
+        build = events.http_api_event if self.selection.api == "http" else events.rest_api_event
+        return build(method, path, route=route, body=body, path_parameters=path_parameters)
 
     def data_table(self) -> str | None:
         """The application's DynamoDB table, when the answers or patterns call for one."""
@@ -331,7 +398,7 @@ class Project:
     def add_function(self, fn: Function) -> Function:
         if any(f.folder == fn.folder for f in self.functions):
             raise GenerationError(f"internal error: duplicate function folder {fn.folder}")
-        fn.timeout = clamp(fn.timeout, 3, LAMBDA_MAX_TIMEOUT_S)
+        fn.timeout = clamp(fn.timeout, 3, self.lambda_max_timeout())
         self.functions.append(fn)
         self.nodes[fn.logical_id] = Node(fn.logical_id, fn.logical_id.removesuffix("Function"),
                                          "lambda", fn.pattern)

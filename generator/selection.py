@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -21,10 +22,25 @@ PATTERN_SLUGS: tuple[str, ...] = (
 )
 RUNTIMES: tuple[str, ...] = ("python3.13", "python3.12", "python3.11")
 ARCHITECTURES: tuple[str, ...] = ("arm64", "x86_64")
+# "http": API Gateway HTTP API (cheaper, lower latency); "rest": REST API (usage plans,
+# API keys, request validation, WAF).
+API_TYPES: tuple[str, ...] = ("http", "rest")
+# The AWS limits the generator sizes things by. They are catalogue rows (editable in the
+# admin); a caller passes the current values, and the shipped ones fill any gap.
+LIMIT_IDS: tuple[str, ...] = ("lambda-max-duration", "api-gateway-timeout", "step-functions-express-duration")
 
 # The name becomes a folder in the zip, the stack name, part of S3 bucket names and
 # the Powertools service name, so it is held to the strictest of those rules.
 NAME_RE = re.compile(r"[a-z][a-z0-9-]{0,62}")
+
+
+# Patterns whose functions answer requests through API Gateway.
+API_PATTERNS: frozenset[str] = frozenset({"api-gateway-lambda", "orchestrator", "rds"})
+
+
+def has_api(patterns: Any) -> bool:
+    """Whether a project of these patterns has an API (so the API type matters)."""
+    return any(slug in API_PATTERNS for slug in patterns or ())
 
 
 class GenerationError(ValueError):
@@ -46,6 +62,33 @@ def validate_name(name: Any) -> str:
             "digits and '-', starting with a letter"
         )
     return name
+
+
+@lru_cache(maxsize=1)
+def shipped_limits() -> dict[str, float]:
+    """The limit values of the catalogue files that ship with the product."""
+    from patterns.catalogue import load_files  # plain Python: reads the YAML, no database
+
+    return {limit.id: float(limit.value) for limit in load_files().limits if limit.id in LIMIT_IDS}
+
+
+def validate_limits(limits: Any) -> dict[str, float]:
+    if not isinstance(limits, Mapping):
+        raise GenerationError("limits must be a mapping of limit ids to numbers")
+    merged = {}
+    for key in LIMIT_IDS:
+        if key not in limits:
+            continue
+        value = limits[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise GenerationError(f"limit {key!r} must be a positive number, not {value!r}")
+        merged[key] = float(value)
+    if len(merged) < len(LIMIT_IDS):
+        merged = {**shipped_limits(), **merged}
+    missing = [key for key in LIMIT_IDS if key not in merged]
+    if missing:
+        raise GenerationError(f"limits missing: {', '.join(missing)}")
+    return merged
 
 
 def validate_patterns(patterns: Any) -> tuple[str, ...]:
@@ -72,6 +115,8 @@ class Selection:
     architecture: str = "arm64"
     render_diagrams: bool = True
     warnings: tuple[dict, ...] = field(default=())
+    api: str = "http"
+    limits: Mapping[str, float] = field(default_factory=dict)
 
     def validated(self) -> "Selection":
         """A copy with checked, canonical values; raises GenerationError."""
@@ -81,6 +126,8 @@ class Selection:
             raise GenerationError(
                 f"unsupported architecture {self.architecture!r}; use one of {', '.join(ARCHITECTURES)}"
             )
+        if self.api not in API_TYPES:
+            raise GenerationError(f"unsupported API type {self.api!r}; use one of {', '.join(API_TYPES)}")
         if not isinstance(self.answers, Mapping):
             raise GenerationError("answers must be a mapping of answer keys to values")
         warnings = tuple(self.warnings or ())
@@ -95,4 +142,6 @@ class Selection:
             architecture=self.architecture,
             render_diagrams=bool(self.render_diagrams),
             warnings=warnings,
+            api=self.api,
+            limits=MappingProxyType(validate_limits(self.limits)),
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 import generator
 from advisor.architectures.models import Revision
+from patterns.store import current_engine
 
 from .models import GenerationJob, JobStatus, options_key
 
@@ -36,11 +37,12 @@ def default_project_name(architecture_name: str) -> str:
 
 
 def clean_options(revision: Revision, name: str | None = None, runtime: str | None = None,
-                  architecture: str | None = None) -> dict[str, str]:
+                  architecture: str | None = None, api: str | None = None) -> dict[str, str]:
     options = {
         "name": name or default_project_name(revision.architecture.name),
         "runtime": runtime or generator.RUNTIMES[0],
         "architecture": architecture or generator.ARCHITECTURES[0],
+        "api": api or generator.API_TYPES[0],
     }
     try:
         generator.validate_name(options["name"])
@@ -50,6 +52,10 @@ def clean_options(revision: Revision, name: str | None = None, runtime: str | No
         raise JobOptionsError(f"runtime must be one of {', '.join(generator.RUNTIMES)}")
     if options["architecture"] not in generator.ARCHITECTURES:
         raise JobOptionsError(f"architecture must be one of {', '.join(generator.ARCHITECTURES)}")
+    if options["api"] not in generator.API_TYPES:
+        raise JobOptionsError(f"api must be one of {', '.join(generator.API_TYPES)}")
+    if not generator.has_api(revision.patterns):
+        options["api"] = generator.API_TYPES[0]  # no API to shape: the same project, so the same job
     return options
 
 
@@ -149,9 +155,12 @@ def build(job: GenerationJob) -> dict[str, bytes]:
         {key: w.get(key) for key in ("id", "severity", "pattern", "message")}
         for w in (revision.recommendation or {}).get("warnings", [])
     )
+    limits = {limit.id: limit.value for limit in current_engine().catalogue.limits}
     selection = generator.Selection(
         patterns=tuple(revision.patterns), answers=revision.answers, name=job.options["name"],
         runtime=job.options["runtime"], architecture=job.options["architecture"], warnings=warnings,
+        api=job.options.get("api", generator.API_TYPES[0]),  # jobs from before the option existed
+        limits=limits,
     )
     return generator.generate_files(selection)
 

@@ -30,6 +30,8 @@ class GenerateInput(Input):
                                            "Defaults to the architecture's name.")
     runtime = serializers.ChoiceField(choices=generator.RUNTIMES, required=False)
     architecture = serializers.ChoiceField(choices=generator.ARCHITECTURES, required=False)
+    api = serializers.ChoiceField(choices=generator.API_TYPES, required=False,
+                                  help_text="API Gateway HTTP API (default) or REST API, when the architecture has one.")
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -69,7 +71,7 @@ class GenerateView(APIView):
         data = GenerateInput.validated(request.data)
         try:
             options = actions.clean_options(revision, data.get("name") or None, data.get("runtime"),
-                                            data.get("architecture"))
+                                            data.get("architecture"), data.get("api"))
         except actions.JobOptionsError as exc:
             return Response({"name" if "name" in str(exc) else "detail": [str(exc)]}, status=400)
         job, _ = actions.request_generation(revision, options, request.user)

@@ -11,3 +11,7 @@ class GenerateForm(forms.Form):
     architecture = forms.ChoiceField(choices=[(a, a) for a in generator.ARCHITECTURES],
                                      initial=generator.ARCHITECTURES[0],
                                      help_text="arm64 (Graviton) costs about 20% less per GB-second.")
+    api = forms.ChoiceField(
+        label="API", choices=[("http", "HTTP API"), ("rest", "REST API")], initial=generator.API_TYPES[0],
+        help_text="HTTP APIs cost less and add less latency; REST APIs add usage plans, API keys, "
+                  "request validation and AWS WAF. Used when the architecture has an API.")

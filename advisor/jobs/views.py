@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+import generator
 from advisor.architectures.models import Revision
 from advisor.teams.models import Role
 from advisor.teams.scoping import get_for_user
@@ -25,6 +26,8 @@ def generate(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     revision, role = get_for_user(request.user, Revision.objects.select_related("architecture__team"), need,
                                   architecture_id=pk, number=number)
     form = GenerateForm(request.POST or None, initial={"name": actions.default_project_name(revision.architecture.name)})
+    if not generator.has_api(revision.patterns):
+        del form.fields["api"]  # nothing in this architecture sits behind API Gateway
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -1,16 +1,15 @@
-"""API Gateway + Lambda: an HTTP API in front of a request/response function."""
+"""API Gateway + Lambda: an HTTP API (or a REST API, when selected) in front of a request/response function."""
 
 from __future__ import annotations
 
 import math
 
-from generator import events
 from generator.cfn import ref
 from generator.project import Function, Project
 
 SLUG = "api-gateway-lambda"
 TITLE = "API Gateway + Lambda"
-SUMMARY = ("An HTTP API receives requests and invokes a Lambda function that validates them and "
+SUMMARY = ("An API Gateway API receives requests and invokes a Lambda function that validates them and "
            "answers within the gateway's timeout; slow work is handed to an asynchronous service.")
 BUILD_ORDER = 10
 
@@ -18,23 +17,16 @@ STATUS = {"queue": 202, "workflow": 202, "bus": 202, "topic": 202, "table": 201,
 
 
 def resources(p: Project) -> None:
-    p.http_api()
-
-
-def http_event(path: str, method: str, timeout: int) -> dict:
-    return {"Type": "HttpApi", "Properties": {
-        "ApiId": ref("HttpApi"), "Path": path, "Method": method,
-        "TimeoutInMillis": min(30000, (timeout + 1) * 1000),
-    }}
+    p.api()
 
 
 def functions(p: Project) -> None:
     output = p.choose_output("queue", "workflow", "bus", "topic", "table")
     timeout = p.api_timeout()
-    routes = {"CreateItem": http_event("/items", "POST", timeout), "Health": http_event("/health", "GET", timeout)}
+    routes = {"CreateItem": p.api_event("/items", "POST", timeout), "Health": p.api_event("/health", "GET", timeout)}
     policies = []
     if output and output.kind == "table":
-        routes["GetItem"] = http_event("/items/{item_id}", "GET", timeout)
+        routes["GetItem"] = p.api_event("/items/{item_id}", "GET", timeout)
         policies.append({"DynamoDBReadPolicy": {"TableName": ref(output.target)}})
     body = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42", "amount": 120.5}}
     max_body = max(1024, math.ceil(float(p.answer("payload_kb")) * 1024 * 2))
@@ -45,13 +37,19 @@ def functions(p: Project) -> None:
         description="HTTP API handler: validates requests" + (f" and sends them to the {output.kind}" if output else ""),
         timeout=timeout, events=routes, policies=policies,
         context={"max_body_bytes": min(max_body, 6 * 1024 * 1024), "success_status": status},
-        sample_event=events.http_api_event("POST", "/items", body=body),
+        sample_event=p.api_sample_event("POST", "/items", body=body),
         idempotent=output is not None, output=output,
     ))
-    p.edge("HttpApi", "ApiFunction", "invokes (sync)")
-    p.note(SLUG, f"HTTP API (cheaper and faster than a REST API) with throttling at the edge; the function "
-                 f"times out after {timeout} s, under the 30 s integration limit. Choose a REST API instead "
-                 "if you need usage plans, API keys or request validation at the gateway.")
+    p.edge(p.api_id, "ApiFunction", "invokes (sync)")
+    if p.selection.api == "http":
+        p.note(SLUG, f"HTTP API (cheaper and faster than a REST API) with throttling at the edge; the function "
+                     f"times out after {timeout} s, under the gateway's 30 s. Choose a REST API instead "
+                     "if you need usage plans, API keys, request validation or AWS WAF at the gateway.")
+    else:
+        p.note(SLUG, f"REST API (regional endpoint, stage Prod) with throttling and X-Ray tracing; the function "
+                     f"times out after {timeout} s, a second under the gateway's {int(p.limit('api-gateway-timeout'))} s "
+                     "integration timeout. Access logs are off until the ApiAccessLogging parameter is set to "
+                     "enabled, which needs the account's API Gateway CloudWatch Logs role.")
     if output:
         p.note(SLUG, f"Accepted requests are answered with {status} and handed to the {output.kind}; the "
                      "request id is the idempotency key, so a client retry does not create a second job.")

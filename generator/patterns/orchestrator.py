@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from generator import events
 from generator.cfn import join, ref
-from generator.patterns.api_gateway_lambda import http_event
 from generator.project import Function, Project, clamp
 
 SLUG = "orchestrator"
@@ -18,7 +16,7 @@ FUNCTION = "AggregatorFunction"
 
 
 def resources(p: Project) -> None:
-    p.http_api()
+    p.api()
     count = clamp(int(p.answer("aggregate_sources")), 2, 10)
     p.add_parameter("AggregatorSourceUrls", {
         "Type": "CommaDelimitedList",
@@ -37,14 +35,14 @@ def functions(p: Project) -> None:
         template="handlers/orchestrator.py.j2", test_template="tests/orchestrator.py.j2",
         description="Combines several services into one response, in parallel, with timeouts",
         timeout=timeout,
-        events={"Summary": http_event("/summary/{item_id}", "GET", timeout)},
+        events={"Summary": p.api_event("/summary/{item_id}", "GET", timeout)},
         environment={"SOURCE_URLS": join(",", ref("AggregatorSourceUrls")), "CALL_TIMEOUT_S": str(call_timeout)},
-        sample_event=events.http_api_event("GET", "/summary/item-1001", route="/summary/{item_id}",
+        sample_event=p.api_sample_event("GET", "/summary/item-1001", route="/summary/{item_id}",
                                            path_parameters={"item_id": "item-1001"}),
         test_settings={"SOURCE_URLS": default_urls},
     ))
     p.nodes["Backends"] = p.nodes.get("Backends") or _backends()
-    p.edge("HttpApi", FUNCTION, "GET /summary/{id}")
+    p.edge(p.api_id, FUNCTION, "GET /summary/{id}")
     p.edge(FUNCTION, "Backends", f"parallel calls ({call_timeout} s timeout)")
     p.note(SLUG, f"Calls run in parallel, each with a {call_timeout} s timeout, inside a {timeout} s function "
                  "timeout (under the API's 30 s). A source that fails or is late is listed in `missing`; the "

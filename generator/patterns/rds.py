@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from generator import events
 from generator.cfn import ref
-from generator.patterns.api_gateway_lambda import http_event
 from generator.project import POWERTOOLS_REQUIREMENT, Function, Node, Project, clamp
 
 SLUG = "rds"
@@ -31,7 +29,7 @@ def reserved_concurrency(p: Project) -> int:
 
 
 def resources(p: Project) -> None:
-    p.http_api()
+    p.api()
     p.add_parameter("DbProxyEndpoint", {"Type": "String", "MinLength": 1,
                                         "Description": "RDS Proxy endpoint host name"})
     p.add_parameter("DbName", {"Type": "String", "Default": "app", "AllowedPattern": "[A-Za-z_][A-Za-z0-9_]*",
@@ -57,8 +55,8 @@ def functions(p: Project) -> None:
         template="handlers/rds.py.j2", test_template="tests/rds.py.j2",
         description="Reads and writes records in PostgreSQL through RDS Proxy",
         timeout=timeout,
-        events={"GetRecord": http_event("/records/{record_id}", "GET", timeout),
-                "PutRecord": http_event("/records/{record_id}", "PUT", timeout)},
+        events={"GetRecord": p.api_event("/records/{record_id}", "GET", timeout),
+                "PutRecord": p.api_event("/records/{record_id}", "PUT", timeout)},
         policies=[{"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": ref("DbSecretArn")}}],
         environment={"DB_PROXY_ENDPOINT": ref("DbProxyEndpoint"), "DB_NAME": ref("DbName"),
                      "DB_SECRET_ARN": ref("DbSecretArn"), "DB_PORT": "5432"},
@@ -66,13 +64,13 @@ def functions(p: Project) -> None:
                     "ReservedConcurrentExecutions": reserved},
         context={"reserved": reserved},
         requirements=(POWERTOOLS_REQUIREMENT, "pg8000>=1.31,<2"),
-        sample_event=events.http_api_event("PUT", "/records/rec-1001", route="/records/{record_id}",
+        sample_event=p.api_sample_event("PUT", "/records/rec-1001", route="/records/{record_id}",
                                            body=body, path_parameters={"record_id": "rec-1001"}),
         test_settings={"DB_PROXY_ENDPOINT": "proxy.example.internal", "DB_NAME": "app"},
     ))
     p.nodes["DbProxy"] = Node("DbProxy", "PostgreSQL", "rds", SLUG)
     p.nodes["DbSecret"] = Node("DbSecret", "DB credentials", "secrets", SLUG)
-    p.edge("HttpApi", FUNCTION, "GET/PUT /records/{id}")
+    p.edge(p.api_id, FUNCTION, "GET/PUT /records/{id}")
     p.edge(FUNCTION, "DbProxy", "SQL (1 connection per container)")
     p.edge(FUNCTION, "DbSecret", "read once per container")
     p.note(SLUG, f"Reserved concurrency is {reserved} (half of the {p.answer('db_max_connections')} database "

@@ -15,13 +15,16 @@ BUILD_ORDER = 50
 MACHINE = "WorkflowStateMachine"
 FUNCTION = "WorkflowStepsFunction"
 MAX_STEPS = 20
-EXPRESS_MAX_S = 300
 AWS_RETRYABLE = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                  "Lambda.TooManyRequestsException"]
 
 
 def is_express(p: Project) -> bool:
-    return float(p.answer("max_duration_s")) <= EXPRESS_MAX_S and not p.answer("long_waits")
+    return float(p.answer("max_duration_s")) <= express_max_s(p) and not p.answer("long_waits")
+
+
+def express_max_s(p: Project) -> float:
+    return p.limit("step-functions-express-duration")
 
 
 def step_names(p: Project) -> list[str]:
@@ -156,7 +159,7 @@ def functions(p: Project) -> None:
            if express else
            ("Standard workflow: " + ("the process waits for an approval (task token), "
                                      if p.answer("long_waits") else "")
-            + f"the worst case ({p.answer('max_duration_s')} s) " + ("may exceed" if float(p.answer("max_duration_s")) > EXPRESS_MAX_S else "is within")
+            + f"the worst case ({p.answer('max_duration_s')} s) " + ("may exceed" if float(p.answer("max_duration_s")) > express_max_s(p) else "is within")
             + " Express's 5-minute limit; Standard keeps a full execution history for up to a year."))
     p.note(SLUG, f"{len(steps)} task states, each with Retry (AWS throttling and `TransientStepError`, "
                  "exponential backoff with jitter) and Catch"

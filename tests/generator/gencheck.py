@@ -56,9 +56,11 @@ def answers(**overrides: Any) -> dict[str, Any]:
     return merged
 
 
-def generate(patterns, name="serverless-app", render_diagrams=False, warnings=(), **answer_overrides):
+def generate(patterns, name="serverless-app", render_diagrams=False, warnings=(), options=None, **answer_overrides):
+    """`options`: further Selection fields, such as {"api": "rest"} or {"limits": {...}}."""
     selection = generator.Selection(patterns=tuple(patterns), answers=answers(**answer_overrides),
-                                    name=name, render_diagrams=render_diagrams, warnings=tuple(warnings))
+                                    name=name, render_diagrams=render_diagrams, warnings=tuple(warnings),
+                                    **(options or {}))
     return generator.generate_files(selection)
 
 

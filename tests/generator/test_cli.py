@@ -59,6 +59,8 @@ def test_bad_inputs_exit_2(tmp_path):
         ([good, "--out", out, "--patterns", "sqs-worker,nope"], "nope"),
         ([good, "--out", out], "--patterns is required"),
         ([good], "--out"),
+        ([good, "--out", out, "--patterns", "sqs-worker", "--api", "soap"], "--api"),
+        ([good, "--out", out, "--patterns", "sqs-worker", "--runtime", "python2.7"], "--runtime"),
     ]
     for argv, message in cases:
         code, _, stderr = run(argv)
@@ -70,3 +72,19 @@ def test_a_json_array_is_refused(tmp_path):
     code, _, stderr = run([write_answers(tmp_path, [1]), "--out", str(tmp_path / "p.zip"),
                            "--patterns", "sqs-worker"])
     assert code == 2 and "JSON object" in stderr
+
+
+def test_options_shape_the_project_and_the_catalogue_limits_are_used(tmp_path):
+    import zipfile
+
+    out = tmp_path / "p.zip"
+    code, stdout, stderr = run([write_answers(tmp_path, answers(latency_ms=60000)), "--out", str(out),
+                                "--patterns", "api-gateway-lambda", "--api", "rest", "--runtime", "python3.12",
+                                "--architecture", "x86_64", "--format", "json", "--no-diagrams"],
+                               limits={"api-gateway-timeout": 20})
+    assert code == 0, stderr
+    summary = json.loads(stdout)
+    assert (summary["api"], summary["runtime"], summary["architecture"]) == ("rest", "python3.12", "x86_64")
+    template = zipfile.ZipFile(out).read("serverless-app/template.yaml").decode()
+    assert "AWS::Serverless::Api" in template and "python3.12" in template and "x86_64" in template
+    assert "Timeout: 19" in template  # a second under the (edited) 20 s gateway limit

@@ -50,12 +50,14 @@ def test_a_hostile_name_is_refused_or_yields_safe_paths_and_yaml(name):
     downstream=st.one_of(st.none(), st.floats(0, 10000)), db=st.integers(1, 100000),
     trigger=st.sampled_from(["http", "queue", "event", "file_upload", "data_change", "schedule"]),
     patterns=st.lists(st.sampled_from(generator.PATTERN_SLUGS), min_size=1, max_size=10, unique=True),
+    api=st.sampled_from(generator.API_TYPES),
 )
 def test_any_valid_answers_give_a_project_that_keeps_the_contract(consumers, steps, compensation, long_waits,
                                                                   duration, extra, latency, peak, ordering, routing,
                                                                   writes_back, sources, downstream, db, trigger,
-                                                                  patterns):
-    files = generator.generate_files(generator.Selection(patterns=tuple(patterns), render_diagrams=False, answers=answers(
+                                                                  patterns, api):
+    files = generator.generate_files(generator.Selection(patterns=tuple(patterns), render_diagrams=False, api=api,
+                                                         answers=answers(
         consumers=consumers, steps=steps, compensation=compensation, long_waits=long_waits, duration_s=duration,
         max_duration_s=duration + extra, latency_ms=latency, peak_rps=peak, ordering=ordering,
         content_routing=routing, writes_back_to_source=writes_back, aggregate_sources=sources,

@@ -4,6 +4,8 @@ and the SPEC 5 contract checked statically.
 These are slow (cfn-lint and a pytest run per project); run them in parallel with -n 2.
 """
 
+import json
+
 import pytest
 
 import generator
@@ -41,7 +43,18 @@ CASES = {
                            "latency_ms": 800}),
     "all-ten": ("everything", ALL, {"consumers": 3, "steps": 4, "compensation": True, "aggregate_sources": 3,
                                     "content_routing": True, "writes_back_to_source": True}),
+    # The same patterns behind a REST API instead of an HTTP API.
+    "rest-api": ("public-api", ["api-gateway-lambda"], {"data_store": "dynamodb"}, {"api": "rest"}),
+    "rest-partner-api-with-jobs-and-database": (
+        "partner-api", ["api-gateway-lambda", "sqs-worker", "orchestrator", "rds"],
+        {"client_waits": False, "aggregate_sources": 2, "data_store": "relational", "latency_ms": 28000,
+         "duration_s": 40, "max_duration_s": 90}, {"api": "rest"}),
 }
+
+
+def case_args(case):
+    name, patterns, overrides, *options = CASES[case]
+    return patterns, {"name": name, "options": options[0] if options else None, **overrides}
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +63,8 @@ def projects(tmp_path_factory):
 
     def get(case):
         if case not in cache:
-            name, patterns, overrides = CASES[case]
-            files = generate(patterns, name=name, render_diagrams=False, **overrides)
+            patterns, kwargs = case_args(case)
+            files = generate(patterns, render_diagrams=False, **kwargs)
             cache[case] = (files, unpack(files, tmp_path_factory.mktemp(case)))
         return cache[case]
     return get
@@ -71,8 +84,8 @@ def test_the_generated_project_lints_transforms_and_passes_its_tests(projects, c
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_contract_holds_statically(case):
-    name, patterns, overrides = CASES[case]
-    assert contract_problems(generate(patterns, name=name, **overrides)) == []
+    patterns, kwargs = case_args(case)
+    assert contract_problems(generate(patterns, **kwargs)) == []
 
 
 def test_visibility_timeout_is_at_least_six_times_the_worker_timeout():
@@ -81,8 +94,41 @@ def test_visibility_timeout_is_at_least_six_times_the_worker_timeout():
     assert doc["Resources"]["WorkQueue"]["Properties"]["VisibilityTimeout"] >= 6 * timeout
 
 
-def test_api_function_timeouts_stay_under_the_gateway_limit():
-    doc = load_template(generate(["api-gateway-lambda", "orchestrator", "rds"], latency_ms=120000)
-                        ["serverless-app/template.yaml"])
+@pytest.mark.parametrize("api, ceiling", [("http", 29), ("rest", 28)])
+def test_api_function_timeouts_stay_under_the_gateway_limit(api, ceiling):
+    doc = load_template(generate(["api-gateway-lambda", "orchestrator", "rds"], latency_ms=120000,
+                                 options={"api": api})["serverless-app/template.yaml"])
     for fn in ("ApiFunction", "AggregatorFunction", "DatabaseFunction"):
-        assert doc["Resources"][fn]["Properties"]["Timeout"] <= 29
+        props = doc["Resources"][fn]["Properties"]
+        assert props["Timeout"] == ceiling
+        for event in props["Events"].values():
+            # The gateway waits a second longer than the function, never past its own limit.
+            assert event["Properties"]["TimeoutInMillis"] == (ceiling + 1) * 1000
+
+
+def test_a_rest_api_has_a_stage_tracing_throttling_and_opt_in_access_logs():
+    doc = load_template(generate(["api-gateway-lambda"], options={"api": "rest"})["serverless-app/template.yaml"])
+    api = doc["Resources"]["RestApi"]
+    assert api["Type"] == "AWS::Serverless::Api" and "HttpApi" not in doc["Resources"]
+    props = api["Properties"]
+    assert props["StageName"] == "Prod" and props["TracingEnabled"] is True
+    assert props["MethodSettings"][0]["ThrottlingRateLimit"] >= 10
+    assert doc["Parameters"]["ApiAccessLogging"]["Default"] == "disabled"
+    assert props["AccessLogSetting"]["Fn::If"][0] == "ApiAccessLogsEnabled"
+    assert doc["Resources"]["RestApiAccessLogs"]["Condition"] == "ApiAccessLogsEnabled"
+    events = doc["Resources"]["ApiFunction"]["Properties"]["Events"]
+    assert {e["Type"] for e in events.values()} == {"Api"}
+    assert all(e["Properties"]["RestApiId"] == {"Ref": "RestApi"} for e in events.values())
+    assert "/Prod/" in json.dumps(doc["Outputs"]["ApiUrl"])
+
+
+def test_limits_come_from_the_catalogue_not_from_code():
+    # An edited limit row changes what is generated: here a shorter Express limit and gateway timeout.
+    limits = {"step-functions-express-duration": 60, "api-gateway-timeout": 15}
+    doc = load_template(generate(["api-gateway-lambda", "step-functions"], max_duration_s=120, latency_ms=60000,
+                                 options={"limits": limits})["serverless-app/template.yaml"])
+    assert doc["Resources"]["WorkflowStateMachine"]["Properties"]["Type"] == "STANDARD"
+    assert doc["Resources"]["ApiFunction"]["Properties"]["Timeout"] == 15
+    default = load_template(generate(["api-gateway-lambda", "step-functions"], max_duration_s=120, latency_ms=60000)
+                            ["serverless-app/template.yaml"])
+    assert default["Resources"]["WorkflowStateMachine"]["Properties"]["Type"] == "EXPRESS"

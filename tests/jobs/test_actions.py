@@ -146,3 +146,19 @@ def test_project_names_are_derived_safely():
     assert actions.default_project_name("42 things") == "things"
     assert actions.default_project_name("ÄÖÜ") == "serverless-app"
     assert len(actions.default_project_name("x" * 200)) == 63
+
+
+def test_the_api_type_is_an_option_only_where_there_is_an_api(revision):
+    revision.patterns = ["api-gateway-lambda"]
+    assert actions.clean_options(revision, api="rest")["api"] == "rest"
+    with pytest.raises(actions.JobOptionsError, match="api must be one of"):
+        actions.clean_options(revision, api="soap")
+    revision.patterns = ["sqs-worker"]
+    # Without an API the choice changes nothing, so it does not make a second job either.
+    assert actions.clean_options(revision, api="rest") == actions.clean_options(revision)
+
+
+def test_jobs_saved_before_the_api_option_still_build(revision):
+    job = GenerationJob(revision=revision, options={"name": "old", "runtime": "python3.13", "architecture": "arm64"})
+    files = actions.build(job)
+    assert "old/template.yaml" in files

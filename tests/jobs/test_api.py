@@ -54,6 +54,8 @@ def test_bad_options_name_the_field(world):
     assert response.status_code == 400 and "invalid project name" in response.json()["name"][0]
     response = client.post(url, {"runtime": "java21"}, format="json")
     assert response.status_code == 400 and "runtime" in response.json()
+    response = client.post(url, {"api": "graphql"}, format="json")
+    assert response.status_code == 400 and "api" in response.json()
     assert GenerationJob.objects.count() == 0
 
 

@@ -95,3 +95,32 @@ def test_downloads_that_do_not_exist_are_404(client, world):
     job = GenerationJob.objects.create(revision=world["architecture"].latest, options={"name": "x"}, options_key="k")
     assert client.get(reverse("jobs:download", args=[job.pk, "zip"])).status_code == 404
     assert client.get(reverse("jobs:download", args=[job.pk, "exe"])).status_code == 404
+
+
+def test_the_api_type_is_offered_for_architectures_with_an_api_and_shapes_the_project(
+        client, world, django_capture_on_commit_callbacks):
+    client.force_login(world["bob"])
+    revision = world["architecture"].latest
+    revision.patterns = ["api-gateway-lambda", "sqs-worker"]
+    revision.save(update_fields=["patterns"])
+    page = client.get(generate_url(world))
+    assert b'name="api"' in page.content and b"REST API" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(generate_url(world), {"name": "orders", "runtime": "python3.13",
+                                                     "architecture": "arm64", "api": "rest"})
+    job = GenerationJob.objects.get()
+    assert response.status_code == 302 and job.options["api"] == "rest", job.error
+    assert b"REST API" in client.get(response.url).content
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(reverse("jobs:download", args=[job.pk, "zip"])).streaming_content)))
+    template = archive.read("orders/template.yaml").decode()
+    assert "AWS::Serverless::Api" in template and "AWS::Serverless::HttpApi" not in template
+    assert "APIGatewayRestResolver" in archive.read("orders/src/api/app.py").decode()
+
+
+def test_no_api_choice_when_nothing_sits_behind_api_gateway(client, world):
+    client.force_login(world["bob"])
+    revision = world["architecture"].latest
+    revision.patterns = ["s3-processing"]
+    revision.save(update_fields=["patterns"])
+    page = client.get(generate_url(world))
+    assert page.status_code == 200 and b'name="api"' not in page.content

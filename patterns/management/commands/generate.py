@@ -42,4 +42,5 @@ class Command(BaseCommand):
             return list(result.selected), [w.to_dict() for w in result.warnings]
 
         return main(argv, sys.stdin, sys.stdout, sys.stderr,
-                    validate_answers=engine.validate, recommend_patterns=recommend_patterns)
+                    validate_answers=engine.validate, recommend_patterns=recommend_patterns,
+                    limits={limit.id: limit.value for limit in engine.catalogue.limits})
