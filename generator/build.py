@@ -107,8 +107,9 @@ def _clean(text: Any, limit: int = 600) -> str:
 
 def _readme(project: Project, diagrams_rendered: bool) -> str:
     sel = project.selection
-    warnings = [{k: _clean(w.get(k, "")) for k in ("id", "severity", "pattern", "message")}
-                for w in sel.warnings]
+    # Only the risks of what was generated: a warning about a pattern left out would mislead.
+    warnings = [{k: _clean(w.get(k) or "") for k in ("id", "severity", "pattern", "message")}
+                for w in sel.warnings if not w.get("pattern") or w.get("pattern") in sel.patterns]
     patterns = [{"slug": s, "title": MODULES[s].TITLE, "summary": MODULES[s].SUMMARY,
                  "notes": project.notes.get(s, [])} for s in sel.patterns]
     functions = [{"id": f.logical_id, "folder": f.folder, "description": f.description,

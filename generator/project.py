@@ -150,8 +150,7 @@ class Project:
         The catalogue's gateway limit is the REST API's (29 s): a REST function stops a second
         before it so its error reaches the client; an HTTP API waits up to 30 s, so 29 is safe.
         """
-        gateway_s = int(self.limit("api-gateway-timeout"))
-        ceiling = gateway_s - 1 if self.selection.api == "rest" else gateway_s
+        ceiling = self.gateway_timeout_s() - 1
         latency_s = math.ceil(int(self.answer("latency_ms")) / 1000)
         return clamp(latency_s, min(6, ceiling), ceiling)
 
@@ -270,6 +269,15 @@ class Project:
         """Logical id of the API in front of the request/response functions."""
         return API_IDS[self.selection.api]
 
+    @property
+    def api_label(self) -> str:
+        return "HTTP API" if self.selection.api == "http" else "REST API"
+
+    def gateway_timeout_s(self) -> int:
+        """How long the selected API waits for a function before it answers 504."""
+        gateway_s = int(self.limit("api-gateway-timeout"))  # the REST API's, from the catalogue
+        return gateway_s + 1 if self.selection.api == "http" else gateway_s
+
     def api(self) -> str:
         """The API (HTTP or REST, as selected), with throttling at the edge; created once."""
         api_id = self.api_id
@@ -320,7 +328,7 @@ class Project:
             url = sub("https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + REST_STAGE + "/")
         self.nodes["Clients"] = Node("Clients", "Clients", "external", "external")
         self.edge("Clients", api_id, "HTTPS requests")
-        self.add_output("ApiUrl", f"Base URL of the {'HTTP' if self.selection.api == 'http' else 'REST'} API", url)
+        self.add_output("ApiUrl", f"Base URL of the {self.api_label}", url)
         return api_id
 
     def api_event(self, path: str, method: str, timeout: int) -> dict:

@@ -34,20 +34,21 @@ def functions(p: Project) -> None:
     p.add_function(Function(
         logical_id="ApiFunction", folder="api", pattern=SLUG,
         template="handlers/api_gateway_lambda.py.j2", test_template="tests/api_gateway_lambda.py.j2",
-        description="HTTP API handler: validates requests" + (f" and sends them to the {output.kind}" if output else ""),
+        description=f"{p.api_label} handler: validates requests" + (f" and sends them to the {output.kind}" if output else ""),
         timeout=timeout, events=routes, policies=policies,
-        context={"max_body_bytes": min(max_body, 6 * 1024 * 1024), "success_status": status},
+        context={"max_body_bytes": min(max_body, 6 * 1024 * 1024), "success_status": status,
+                 "api_label": p.api_label, "gateway_timeout": p.gateway_timeout_s()},
         sample_event=p.api_sample_event("POST", "/items", body=body),
         idempotent=output is not None, output=output,
     ))
     p.edge(p.api_id, "ApiFunction", "invokes (sync)")
     if p.selection.api == "http":
         p.note(SLUG, f"HTTP API (cheaper and faster than a REST API) with throttling at the edge; the function "
-                     f"times out after {timeout} s, under the gateway's 30 s. Choose a REST API instead "
+                     f"times out after {timeout} s, under the gateway's {p.gateway_timeout_s()} s. Choose a REST API instead "
                      "if you need usage plans, API keys, request validation or AWS WAF at the gateway.")
     else:
         p.note(SLUG, f"REST API (regional endpoint, stage Prod) with throttling and X-Ray tracing; the function "
-                     f"times out after {timeout} s, a second under the gateway's {int(p.limit('api-gateway-timeout'))} s "
+                     f"times out after {timeout} s, under the gateway's {p.gateway_timeout_s()} s "
                      "integration timeout. Access logs are off until the ApiAccessLogging parameter is set to "
                      "enabled, which needs the account's API Gateway CloudWatch Logs role.")
     if output:

@@ -7,7 +7,7 @@ from generator.project import Function, Project, clamp
 
 SLUG = "orchestrator"
 TITLE = "Lambda orchestrator"
-SUMMARY = ("One function behind the HTTP API calls several backend services in parallel, each with "
+SUMMARY = ("One function behind the API calls several backend services in parallel, each with "
            "a timeout, and returns what arrived in time, marking the response partial when a source "
            "was left out.")
 BUILD_ORDER = 65
@@ -45,7 +45,7 @@ def functions(p: Project) -> None:
     p.edge(p.api_id, FUNCTION, "GET /summary/{id}")
     p.edge(FUNCTION, "Backends", f"parallel calls ({call_timeout} s timeout)")
     p.note(SLUG, f"Calls run in parallel, each with a {call_timeout} s timeout, inside a {timeout} s function "
-                 "timeout (under the API's 30 s). A source that fails or is late is listed in `missing`; the "
+                 f"timeout (under the {p.api_label}'s {p.gateway_timeout_s()} s). A source that fails or is late is listed in `missing`; the "
                  "answer is 502 only when all fail. Set the sources with the `AggregatorSourceUrls` parameter.")
     p.note(SLUG, "Keep the orchestrator to reads and simple aggregation. Once it needs retries across steps, "
                  "branching or compensation it is becoming a distributed monolith: move that flow into Step "

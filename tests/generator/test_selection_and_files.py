@@ -167,3 +167,15 @@ def test_the_api_hands_work_to_the_queue_when_both_are_selected():
 def test_answers_of_the_wrong_type_raise_generation_error():
     with pytest.raises(generator.GenerationError):
         generator.generate_files(selection(patterns=("api-gateway-lambda",), answers=answers(latency_ms="fast")))
+
+
+def test_the_readme_leaves_out_warnings_about_patterns_not_generated():
+    warnings = [
+        {"id": "poison-message", "severity": "high", "pattern": "sqs-worker", "message": "queue risk"},
+        {"id": "connection-exhaustion", "severity": "high", "pattern": "rds", "message": "database risk"},
+        {"id": "distributed-monolith", "severity": "medium", "pattern": None, "message": "whole-system risk"},
+    ]
+    readme = generate(["sqs-worker"], warnings=warnings)["serverless-app/README.md"].decode()
+    assert "queue risk" in readme and "whole-system risk" in readme
+    assert "database risk" not in readme and "connection-exhaustion" not in readme
+    assert "| medium | all | `distributed-monolith` |" in readme
