@@ -8,9 +8,24 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 
+from django.db import DatabaseError
+
 from patterns.answers import MAX_TEXT_LENGTH
-from patterns.engine import Engine
-from patterns.store import current_engine
+from patterns.catalogue import load_files
+from patterns.engine import Engine, compile_catalogue
+from patterns.store import CatalogueNotLoaded, current_engine
+
+
+def schema_engine() -> Engine:
+    """The live catalogue; the shipped one while the database is not set up yet.
+
+    The schema is also built by `manage.py check` (drf-spectacular's system check), which
+    runs before `migrate` on a new deployment.
+    """
+    try:
+        return current_engine()
+    except (CatalogueNotLoaded, DatabaseError):
+        return compile_catalogue(load_files())
 
 
 def _number(value: float) -> float | int:
@@ -59,11 +74,11 @@ class AnswersFieldExtension(OpenApiSerializerFieldExtension):
     target_class = "advisor.api.serializers.AnswersField"
 
     def map_serializer_field(self, auto_schema, direction):
-        return answers_schema(current_engine())
+        return answers_schema(schema_engine())
 
 
 class AnswersBodySchema(ApiSchema):
     """For endpoints whose whole request body is an answers object."""
 
     def get_request_serializer(self):
-        return {"application/json": answers_schema(current_engine())}
+        return {"application/json": answers_schema(schema_engine())}

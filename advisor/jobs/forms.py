@@ -13,5 +13,6 @@ class GenerateForm(forms.Form):
                                      help_text="arm64 (Graviton) costs about 20% less per GB-second.")
     api = forms.ChoiceField(
         label="API", choices=[("http", "HTTP API"), ("rest", "REST API")], initial=generator.API_TYPES[0],
+        required=False,  # left out by clients that predate it: an HTTP API
         help_text="HTTP APIs cost less and add less latency; REST APIs add usage plans, API keys, "
                   "request validation and AWS WAF. Used when the architecture has an API.")
