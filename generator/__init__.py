@@ -17,6 +17,7 @@ from generator.selection import (
     validate_name,
 )
 from generator.build import generate_files
+from generator.diagram import architecture_svg, dot_available
 from generator.archive import build_zip
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "RUNTIMES",
     "GenerationError",
     "Selection",
+    "architecture_svg",
     "build_zip",
+    "dot_available",
     "generate_files",
     "has_api",
     "validate_name",

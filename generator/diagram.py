@@ -14,6 +14,7 @@ import graphviz
 from generator import graphviz_lib
 from generator.patterns import MODULES
 from generator.project import Project
+from generator.selection import GenerationError
 
 # service -> (caption, DOT shape, fill, font colour, Mermaid shape open/close)
 STYLES: dict[str, tuple[str, str, str, str, tuple[str, str]]] = {
@@ -156,8 +157,10 @@ class Rendering:
     in process through libgvc on a thread (see graphviz_lib), or else in a `dot` process.
     """
 
-    def __init__(self, dot_source: str, timeout_s: float = 30, how: str | None = None) -> None:
+    def __init__(self, dot_source: str, timeout_s: float = 30, how: str | None = None,
+                 formats: dict[str, str] | None = None) -> None:
         self.timeout_s = timeout_s
+        self.formats = dict(formats or IMAGE_FORMATS)  # file name -> Graphviz output format
         self.how = how if how is not None else backend()
         self._source = dot_source.encode("utf-8")
         self._images: dict[str, bytes] | None = None
@@ -179,10 +182,10 @@ class Rendering:
     def _draw_in_process(self, laid_out: threading.Event) -> None:
         try:
             library = graphviz_lib.library()
-            images = library.render(self._source, tuple(IMAGE_FORMATS.values()), self.timeout_s, laid_out) \
+            images = library.render(self._source, tuple(self.formats.values()), self.timeout_s, laid_out) \
                 if library else None
             if images:
-                self._images = {name: images[fmt] for name, fmt in IMAGE_FORMATS.items()}
+                self._images = {name: images[fmt] for name, fmt in self.formats.items()}
         except Exception:  # a diagram is never worth failing a generation for; `dot` may still manage
             self._images = None
         finally:
@@ -195,7 +198,7 @@ class Rendering:
         try:
             self._folder = tempfile.TemporaryDirectory(prefix="diagram-")
             outputs = []
-            for name, fmt in IMAGE_FORMATS.items():  # one process, one layout, both formats
+            for name, fmt in self.formats.items():  # one process, one layout, every format
                 outputs += [f"-T{fmt}", "-o", os.path.join(self._folder.name, name)]
             self._process = subprocess.Popen([executable, *outputs], stdin=subprocess.PIPE,
                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -212,7 +215,7 @@ class Rendering:
             if self._process.wait(self.timeout_s) != 0:
                 return None
             images = {}
-            for name in IMAGE_FORMATS:
+            for name in self.formats:
                 with open(os.path.join(self._folder.name, name), "rb") as handle:
                     images[name] = handle.read()
             return images if all(images.values()) else None
@@ -245,3 +248,21 @@ class Rendering:
 
 def render_images(dot_source: str, timeout_s: float = 30) -> dict[str, bytes] | None:
     return Rendering(dot_source, timeout_s).result()
+
+
+def architecture_svg(selection) -> bytes | None:
+    """The diagram of a selection as SVG alone, for showing an architecture without generating it.
+
+    Raises GenerationError for a selection that cannot be generated; None without Graphviz.
+    """
+    from generator.build import compose  # build imports this module
+
+    sel = selection.validated()
+    try:
+        project = compose(sel)
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        if isinstance(exc, GenerationError):
+            raise
+        raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
+    images = Rendering(draw(project).dot, formats={"architecture.svg": "svg"}).result()
+    return images["architecture.svg"] if images else None

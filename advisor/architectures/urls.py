@@ -13,4 +13,5 @@ urlpatterns = [
     path("architectures/<int:pk>/diff", views.revision_diff, name="diff"),
     path("architectures/<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
     path("architectures/<int:pk>/revisions/<int:number>/restore", views.revision_restore, name="restore"),
+    path("architectures/<int:pk>/revisions/<int:number>/diagram.svg", views.revision_diagram, name="diagram"),
 ]

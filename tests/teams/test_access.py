@@ -101,6 +101,7 @@ ROUTES: dict[str, Route] = {
     "architectures:delete": Route(architecture, {"POST": Role.EDITOR}, {"POST": lambda w: {"confirm": "yes"}}),
     "architectures:diff": Route(architecture, {"GET": Role.VIEWER}),
     "architectures:revision": Route(revision, {"GET": Role.VIEWER}),
+    "architectures:diagram": Route(revision, {"GET": Role.VIEWER}),
     "architectures:restore": Route(revision, {"POST": Role.EDITOR}),
     "jobs:generate": Route(revision, {"GET": Role.VIEWER, "POST": Role.EDITOR}, {"POST": lambda w: {
         "name": "orders", "runtime": generator.RUNTIMES[0], "architecture": generator.ARCHITECTURES[0]}}),

@@ -1,0 +1,66 @@
+"""A saved revision is drawn on its pages without generating a project."""
+
+import pytest
+from django.urls import reverse
+
+import generator
+from advisor.teams.actions import create_team
+from advisor.teams.models import Membership, Role
+from advisor.teams.testing import make_architecture, make_user
+
+needs_graphviz = pytest.mark.skipif(not generator.dot_available(), reason="Graphviz not installed")
+
+
+@pytest.fixture
+def world(db):
+    alice, victor, charlie = make_user("alice"), make_user("victor"), make_user("charlie")
+    team = create_team(alice, "Platform")
+    Membership.objects.create(team=team, user=victor, role=Role.VIEWER)
+    architecture = make_architecture(team, alice, name="Order pipeline")
+    return {"alice": alice, "victor": victor, "charlie": charlie, "architecture": architecture}
+
+
+def diagram_url(architecture):
+    return reverse("architectures:diagram", args=[architecture.pk, architecture.latest.number])
+
+
+@needs_graphviz
+def test_team_members_see_the_revision_drawn(client, world):
+    architecture = world["architecture"]
+    client.force_login(world["victor"])
+    for page in (reverse("architectures:detail", args=[architecture.pk]),
+                 reverse("architectures:revision", args=[architecture.pk, architecture.latest.number])):
+        html = client.get(page).content.decode()
+        assert f'src="{diagram_url(architecture)}"' in html and "Architecture diagram of revision" in html
+    response = client.get(diagram_url(architecture))
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    assert "<svg" in svg and ">order&#45;pipeline<" in svg  # titled with the project name it would get
+    assert "cluster_" in svg and "DLQ" in svg  # grouped by pattern, failure paths drawn
+    assert "<script" not in svg and "xlink:href" not in svg
+
+
+@needs_graphviz
+def test_the_drawing_is_cached_per_revision(client, world, monkeypatch):
+    client.force_login(world["alice"])
+    first = client.get(diagram_url(world["architecture"])).content
+
+    def fail(selection):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(generator, "architecture_svg", fail)
+    assert client.get(diagram_url(world["architecture"])).content == first
+
+
+def test_outsiders_get_404_and_anonymous_users_log_in(client, world):
+    url = diagram_url(world["architecture"])
+    assert client.get(url).status_code == 302
+    client.force_login(world["charlie"])
+    assert client.get(url).status_code == 404
+
+
+def test_without_graphviz_the_page_shows_no_broken_image(client, world, monkeypatch):
+    monkeypatch.setattr(generator, "dot_available", lambda: False)
+    client.force_login(world["alice"])
+    html = client.get(reverse("architectures:detail", args=[world["architecture"].pk])).content.decode()
+    assert "diagram.svg" not in html
