@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import replace_url
 
+import generator
 from patterns.answers import AnswerError
 from patterns.engine import Engine
 from patterns.store import current_engine
@@ -59,6 +60,35 @@ def download_answers(request: HttpRequest) -> HttpResponse:
         return render(request, PAGE, _page_context(request, engine, submission), status=400)
     response = HttpResponse(answers_file(engine, submission.answers), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="answers.json"'
+    return response
+
+
+DIAGRAM_CACHE_SECONDS = 600
+
+
+@require_GET
+def answers_diagram(request: HttpRequest) -> HttpResponse:
+    """The proposed architecture for these answers, drawn as the generator would build it (SVG)."""
+    engine = current_engine()
+    submission = read_submission(engine, request.GET)
+    if not submission.ok:
+        return render(request, PAGE, _page_context(request, engine, submission), status=400)
+    key = "answers-diagram:" + hashlib.sha256(repr((engine.version, submission.query)).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        selected = engine.recommend(submission.answers).selected
+        selection = generator.Selection(
+            patterns=tuple(selected), answers=submission.answers, name="proposed-architecture",
+            limits={limit.id: limit.value for limit in engine.catalogue.limits})
+        try:
+            svg = generator.architecture_svg(selection) if selected else None
+        except generator.GenerationError:
+            svg = None
+        if svg is None:
+            raise Http404("Nothing to draw for these answers here (no pattern fits, or Graphviz is not installed).")
+        cache.set(key, svg, DIAGRAM_CACHE_SECONDS)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=600"
     return response
 
 
@@ -102,6 +132,8 @@ def _panel_context(request: HttpRequest, engine: Engine, submission: Submission)
         "panel": build_panel(engine, recommendation),
         "share_url": request.build_absolute_uri(shared_path),
         "download_url": reverse("questionnaire:download") + query,
+        "diagram_url": (reverse("questionnaire:diagram") + query)
+        if submission.ok and recommendation.selected and generator.dot_available() else "",
         "save_url": reverse("architectures:save") + query,
         "upload_url": reverse("questionnaire:upload") + query,
         "rules_version": engine.version,

@@ -1,0 +1,34 @@
+"""The questionnaire links to a drawing of the proposed architecture for the current answers."""
+
+import pytest
+from django.urls import reverse
+
+import generator
+
+needs_graphviz = pytest.mark.skipif(not generator.dot_available(), reason="Graphviz not installed")
+
+
+@needs_graphviz
+@pytest.mark.django_db
+def test_the_panel_links_to_a_drawing_of_the_proposal(client):
+    page = client.get(reverse("questionnaire:start") + "?trigger=queue&client_waits=false").content.decode()
+    url = reverse("questionnaire:diagram") + "?trigger=queue&amp;client_waits=false"
+    assert f'href="{url}"' in page and "See it drawn" in page
+    response = client.get(reverse("questionnaire:diagram"), {"trigger": "queue", "client_waits": "false"})
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    assert "<svg" in svg and "Work queue" in svg and "<script" not in svg
+
+
+@needs_graphviz
+@pytest.mark.django_db
+def test_different_answers_draw_different_architectures(client):
+    queue = client.get(reverse("questionnaire:diagram"), {"trigger": "queue", "client_waits": "false"}).content
+    upload = client.get(reverse("questionnaire:diagram"), {"trigger": "file_upload"}).content
+    assert queue != upload and b"Uploads" in upload
+
+
+@pytest.mark.django_db
+def test_bad_answers_are_a_400_page_not_a_drawing(client):
+    response = client.get(reverse("questionnaire:diagram"), {"latency_ms": "soon"})
+    assert response.status_code == 400 and b"latency" in response.content.lower()
