@@ -322,6 +322,8 @@ class Engine:
         self.validate = AnswerValidator(self.questions)
         variables = question_types(self.questions)
         limits = {lim.id: lim.value for lim in catalogue.limits}
+        # AWS limits by id, for whoever sizes things by them (the generator among others).
+        self.limit_values: dict[str, float] = dict(limits)
         self.score_rules: list[_CompiledRule] = []
         self.gated_rules: list[_CompiledRule] = []
         for rule in sorted(catalogue.rules, key=lambda r: r.order):

@@ -6,21 +6,20 @@ the user's teams, 403 when the role is too low) and then calls one action.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import generator
+from advisor.diagrams import svg_response
 from advisor.jobs.actions import default_project_name
 from advisor.questionnaire.submission import query_for
 from advisor.teams.actions import ActionError
@@ -233,33 +232,15 @@ def _diagram_url(revision: Revision) -> str:
     return reverse("architectures:diagram", args=[revision.architecture_id, revision.number])
 
 
-DIAGRAM_CACHE_SECONDS = 24 * 3600
-
-
 @login_required
 @require_GET
 def revision_diagram(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The revision drawn as it would be generated (SVG), without generating the project."""
     revision, _ = _get_revision(request, pk, number)
-    engine = current_engine()
-    name = default_project_name(revision.architecture.name)
-    # A revision never changes; the name labels the drawing and the catalogue's limits shape it.
-    key = "diagram:" + hashlib.sha256(f"{revision.pk}:{name}:{engine.version}".encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        selection = generator.Selection(
-            patterns=tuple(revision.patterns), answers=revision.answers, name=name, render_diagrams=True,
-            limits={limit.id: limit.value for limit in engine.catalogue.limits})
-        try:
-            svg = generator.architecture_svg(selection)
-        except generator.GenerationError:
-            svg = None
-        if svg is None:
-            raise Http404("This revision cannot be drawn here (Graphviz is not installed, or it has no patterns).")
-        cache.set(key, svg, DIAGRAM_CACHE_SECONDS)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return svg_response(current_engine(), revision.patterns, revision.answers,
+                        default_project_name(revision.architecture.name), cache_seconds=24 * 3600,
+                        cache_control="private, max-age=3600",
+                        missing="This revision cannot be drawn here (Graphviz is not installed, or it has no patterns).")
 
 
 @login_required

@@ -155,7 +155,7 @@ def build(job: GenerationJob) -> dict[str, bytes]:
         {key: w.get(key) for key in ("id", "severity", "pattern", "message")}
         for w in (revision.recommendation or {}).get("warnings", [])
     )
-    limits = {limit.id: limit.value for limit in current_engine().catalogue.limits}
+    limits = current_engine().limit_values
     selection = generator.Selection(
         patterns=tuple(revision.patterns), answers=revision.answers, name=job.options["name"],
         runtime=job.options["runtime"], architecture=job.options["architecture"], warnings=warnings,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import replace_url
 
 import generator
+from advisor.diagrams import svg_response
 from patterns.answers import AnswerError
 from patterns.engine import Engine
 from patterns.store import current_engine
@@ -54,42 +55,32 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def download_answers(request: HttpRequest) -> HttpResponse:
-    engine = current_engine()
-    submission = read_submission(engine, request.GET)
-    if not submission.ok:
-        return render(request, PAGE, _page_context(request, engine, submission), status=400)
+    engine, submission, refused = _submitted(request)
+    if refused:
+        return refused
     response = HttpResponse(answers_file(engine, submission.answers), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="answers.json"'
     return response
 
 
-DIAGRAM_CACHE_SECONDS = 600
-
-
 @require_GET
 def answers_diagram(request: HttpRequest) -> HttpResponse:
     """The proposed architecture for these answers, drawn as the generator would build it (SVG)."""
+    engine, submission, refused = _submitted(request)
+    if refused:
+        return refused
+    return svg_response(engine, engine.recommend(submission.answers).selected, submission.answers,
+                        "proposed-architecture", cache_seconds=600, cache_control="public, max-age=600",
+                        missing="Nothing to draw for these answers here (no pattern fits, or Graphviz is not installed).")
+
+
+def _submitted(request: HttpRequest) -> tuple[Engine, Submission, HttpResponse | None]:
+    """The answers in the query string, or the page showing what is wrong with them (400)."""
     engine = current_engine()
     submission = read_submission(engine, request.GET)
     if not submission.ok:
-        return render(request, PAGE, _page_context(request, engine, submission), status=400)
-    key = "answers-diagram:" + hashlib.sha256(repr((engine.version, submission.query)).encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        selected = engine.recommend(submission.answers).selected
-        selection = generator.Selection(
-            patterns=tuple(selected), answers=submission.answers, name="proposed-architecture",
-            limits={limit.id: limit.value for limit in engine.catalogue.limits})
-        try:
-            svg = generator.architecture_svg(selection) if selected else None
-        except generator.GenerationError:
-            svg = None
-        if svg is None:
-            raise Http404("Nothing to draw for these answers here (no pattern fits, or Graphviz is not installed).")
-        cache.set(key, svg, DIAGRAM_CACHE_SECONDS)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Cache-Control"] = "public, max-age=600"
-    return response
+        return engine, submission, render(request, PAGE, _page_context(request, engine, submission), status=400)
+    return engine, submission, None
 
 
 @require_POST

@@ -43,4 +43,4 @@ class Command(BaseCommand):
 
         return main(argv, sys.stdin, sys.stdout, sys.stderr,
                     validate_answers=engine.validate, recommend_patterns=recommend_patterns,
-                    limits={limit.id: limit.value for limit in engine.catalogue.limits})
+                    limits=engine.limit_values)
