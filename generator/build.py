@@ -153,14 +153,19 @@ def _project_files(project: Project) -> dict[str, str | bytes]:
     return files
 
 
-def generate_files(selection: Selection) -> dict[str, bytes]:
-    sel = selection.validated()
+def compose_checked(sel: Selection) -> Project:
+    """compose(), with answers of the wrong type or range reported as a GenerationError."""
     try:
-        project = compose(sel)
+        return compose(sel)
     except GenerationError:
         raise
     except (TypeError, ValueError, ArithmeticError) as exc:
         raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
+
+
+def generate_files(selection: Selection) -> dict[str, bytes]:
+    sel = selection.validated()
+    project = compose_checked(sel)
     drawing = diagram.draw(project)
     # Graphviz draws in its own process (and on another core) while the project is templated.
     rendering = diagram.Rendering(drawing.dot) if sel.render_diagrams else None

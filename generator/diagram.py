@@ -14,7 +14,6 @@ import graphviz
 from generator import graphviz_lib
 from generator.patterns import MODULES
 from generator.project import Project
-from generator.selection import GenerationError
 
 # service -> (caption, DOT shape, fill, font colour, Mermaid shape open/close)
 STYLES: dict[str, tuple[str, str, str, str, tuple[str, str]]] = {
@@ -255,14 +254,8 @@ def architecture_svg(selection) -> bytes | None:
 
     Raises GenerationError for a selection that cannot be generated; None without Graphviz.
     """
-    from generator.build import compose  # build imports this module
+    from generator.build import compose_checked  # build imports this module
 
-    sel = selection.validated()
-    try:
-        project = compose(sel)
-    except (TypeError, ValueError, ArithmeticError) as exc:
-        if isinstance(exc, GenerationError):
-            raise
-        raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
+    project = compose_checked(selection.validated())
     images = Rendering(draw(project).dot, formats={"architecture.svg": "svg"}).result()
     return images["architecture.svg"] if images else None

@@ -140,3 +140,12 @@ def test_the_zip_stores_the_png_without_deflating_it_again():
     with zipfile.ZipFile(io.BytesIO(blob)) as archive:
         kinds = {info.filename: info.compress_type for info in archive.infolist()}
     assert kinds == {"p/architecture.png": zipfile.ZIP_STORED, "p/README.md": zipfile.ZIP_DEFLATED}
+
+
+@needs_dot
+def test_an_architecture_is_drawn_alone_and_bad_answers_are_refused():
+    svg = generator.architecture_svg(generator.Selection(patterns=("sqs-worker",), answers=answers(), name="jobs"))
+    assert svg.lstrip().startswith(b"<?xml") and b">jobs<" in svg
+    with pytest.raises(generator.GenerationError, match="expected types"):
+        generator.architecture_svg(generator.Selection(patterns=("sqs-worker",),
+                                                       answers=answers(max_duration_s="soon")))
