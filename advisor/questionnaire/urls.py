@@ -10,5 +10,6 @@ urlpatterns = [
     path("questionnaire/upload/", views.upload_answers, name="upload"),
     path("patterns/", views.pattern_list, name="patterns"),
     path("patterns/<slug:slug>/", views.pattern_detail, name="pattern"),
+    path("patterns/<slug:slug>/diagram.svg", views.pattern_diagram, name="pattern_diagram"),
     path("checklist/", views.checklist, name="checklist"),
 ]

@@ -210,8 +210,20 @@ def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "previous": ordered[index - 1] if index > 0 else None,
         "next": ordered[index + 1] if index + 1 < len(ordered) else None,
         "rules_version": engine.version,
+        "diagram_url": reverse("questionnaire:pattern_diagram", args=[slug])
+        if slug in generator.PATTERN_SLUGS and generator.dot_available() else "",
     }
     return render(request, "questionnaire/pattern_detail.html", context)
+
+
+@require_GET
+def pattern_diagram(request: HttpRequest, slug: str) -> HttpResponse:
+    """One pattern alone, as the generator builds it for the default answers (SVG)."""
+    engine = current_engine()
+    if slug not in engine.catalogue.pattern_map or slug not in generator.PATTERN_SLUGS:
+        raise Http404("No drawing for this pattern")
+    return svg_response(engine, [slug], engine.validate({}), slug, cache_seconds=24 * 3600,
+                        cache_control="public, max-age=3600", missing="Graphviz is not installed here.")
 
 
 @require_GET

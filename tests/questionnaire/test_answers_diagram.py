@@ -32,3 +32,20 @@ def test_different_answers_draw_different_architectures(client):
 def test_bad_answers_are_a_400_page_not_a_drawing(client):
     response = client.get(reverse("questionnaire:diagram"), {"latency_ms": "soon"})
     assert response.status_code == 400 and b"latency" in response.content.lower()
+
+
+@needs_graphviz
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", generator.PATTERN_SLUGS)
+def test_every_pattern_page_shows_the_pattern_as_generated(client, slug):
+    page = client.get(reverse("questionnaire:pattern", args=[slug])).content.decode()
+    url = reverse("questionnaire:pattern_diagram", args=[slug])
+    assert f'src="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content and b"cluster_" in response.content
+
+
+@pytest.mark.django_db
+def test_unknown_patterns_have_no_drawing(client):
+    assert client.get(reverse("questionnaire:pattern_diagram", args=["kafka"])).status_code == 404

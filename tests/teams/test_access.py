@@ -149,6 +149,7 @@ ROUTES: dict[str, Route] = {
 EXEMPT = {
     "admin:": "staff-only Django admin, guarded by is_staff",
     "questionnaire:pattern": "a public catalogue page addressed by pattern slug",
+    "questionnaire:pattern_diagram": "the public drawing of a catalogue pattern, addressed by pattern slug",
     "password_reset_confirm": "Django's one-time reset link; its uidb64/token is the credential",
 }
 OUR_NAMESPACES = ("teams:", "architectures:", "api:", "jobs:")
