@@ -166,20 +166,24 @@ def compose_checked(sel: Selection) -> Project:
 def generate_files(selection: Selection) -> dict[str, bytes]:
     sel = selection.validated()
     project = compose_checked(sel)
-    drawing = diagram.draw(project)
-    # Graphviz draws in its own process (and on another core) while the project is templated.
-    rendering = diagram.Rendering(drawing.dot) if sel.render_diagrams else None
+    dot = diagram.dot_source(project)
+    # Graphviz draws on its own thread (or process), on another core, while the project is templated.
+    rendering = diagram.Rendering(dot) if sel.render_diagrams else None
     try:
         files = _project_files(project)
+        files["architecture.dot"] = dot
+        files["architecture.mmd"] = diagram.mermaid_source(project)
+        # Written while Graphviz still draws, as if it will succeed; rewritten if it did not.
+        expected = rendering is not None and rendering.how is not None
+        files["README.md"] = _readme(project, expected)
         images = rendering.result() if rendering else None
     finally:
         if rendering:
             rendering.close()
-    files["architecture.dot"] = drawing.dot
-    files["architecture.mmd"] = drawing.mermaid
     if images:
         files.update(images)
-    files["README.md"] = _readme(project, bool(images))
+    elif expected:
+        files["README.md"] = _readme(project, False)
 
     root = sel.name
     return {f"{root}/{path}": (content if isinstance(content, bytes) else content.encode("utf-8"))

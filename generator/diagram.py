@@ -60,10 +60,10 @@ def _visible_edges(project: Project):
 
 
 def draw(project: Project) -> Drawing:
-    return Drawing(_dot(project), _mermaid(project))
+    return Drawing(dot_source(project), mermaid_source(project))
 
 
-def _dot(project: Project) -> str:
+def dot_source(project: Project) -> str:
     graph = graphviz.Digraph("architecture", graph_attr={
         "rankdir": "LR", "fontname": "Helvetica", "fontsize": "12", "labelloc": "t",
         "label": f"{project.name}", "nodesep": "0.25", "ranksep": "0.5", "newrank": "true",
@@ -102,7 +102,7 @@ def _dot(project: Project) -> str:
     return graph.source
 
 
-def _mermaid(project: Project) -> str:
+def mermaid_source(project: Project) -> str:
     groups = _groups(project)
     lines = ["flowchart LR"]
     by_group: dict[str, list] = {}
@@ -257,5 +257,5 @@ def architecture_svg(selection) -> bytes | None:
     from generator.build import compose_checked  # build imports this module
 
     project = compose_checked(selection.validated())
-    images = Rendering(draw(project).dot, formats={"architecture.svg": "svg"}).result()
+    images = Rendering(dot_source(project), formats={"architecture.svg": "svg"}).result()
     return images["architecture.svg"] if images else None

@@ -149,3 +149,10 @@ def test_an_architecture_is_drawn_alone_and_bad_answers_are_refused():
     with pytest.raises(generator.GenerationError, match="expected types"):
         generator.architecture_svg(generator.Selection(patterns=("sqs-worker",),
                                                        answers=answers(max_duration_s="soon")))
+
+
+def test_when_drawing_fails_the_readme_says_the_images_are_missing(monkeypatch):
+    monkeypatch.setattr(diagram.Rendering, "result", lambda self: None)
+    files = generator.generate_files(generator.Selection(patterns=("sqs-worker",), answers=answers()))
+    assert "serverless-app/architecture.png" not in files
+    assert b"rendering needs Graphviz" in files["serverless-app/README.md"]
