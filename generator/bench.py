@@ -60,7 +60,7 @@ def _rss_kb() -> int:
 def kept_per_diagram_kb(count: int) -> float:
     """Graphviz's layout never frees some of its memory; Celery workers are recycled for it."""
     selection = Selection(patterns=PATTERN_SLUGS, answers=ANSWERS).validated()
-    source = diagram.draw(compose(selection)).dot
+    source = diagram.dot_source(compose(selection))
     for _ in range(20):  # allocator and caches reach their working size
         diagram.Rendering(source).result()
     before = _rss_kb()

@@ -92,7 +92,7 @@ def _function_context(project: Project, fn: Function) -> dict[str, Any]:
         _, spec = project.env[fn.output.env]
         output = {"kind": fn.output.kind, "env": fn.output.env, "fifo": bool(spec.get("fifo"))}
     return {**fn.context, "logical_id": fn.logical_id, "folder": fn.folder, "output": output,
-            "name": project.name, "timeout": fn.timeout, "api": project.selection.api,
+            "name": project.name, "timeout": fn.timeout,
             "api_resolver": API_RESOLVERS[project.selection.api]}
 
 

@@ -245,10 +245,6 @@ class Rendering:
             self._folder = None
 
 
-def render_images(dot_source: str, timeout_s: float = 30) -> dict[str, bytes] | None:
-    return Rendering(dot_source, timeout_s).result()
-
-
 def architecture_svg(selection) -> bytes | None:
     """The diagram of a selection as SVG alone, for showing an architecture without generating it.
 

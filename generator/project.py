@@ -25,8 +25,9 @@ DLQ_RETENTION_S = 14 * 24 * 3600
 QUEUE_RETENTION_S = 4 * 24 * 3600
 MAX_RECEIVE_COUNT = 5
 LOG_RETENTION_DAYS = 30
-# The largest integration timeout an HTTP API accepts (TimeoutInMillis); not raisable.
-HTTP_API_MAX_INTEGRATION_MS = 30000
+# An HTTP API waits at most 30 s for its integration (TimeoutInMillis), and AWS does not
+# raise it; the REST API's timeout is the catalogue's `api-gateway-timeout` row.
+HTTP_API_TIMEOUT_S = 30
 
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
 
@@ -145,11 +146,8 @@ class Project:
         return clamp(math.ceil(worst * 1.5) + 2, 10, self.lambda_max_timeout())
 
     def api_timeout(self) -> int:
-        """Function timeout behind the API: the answer's latency, under the gateway's timeout.
-
-        The catalogue's gateway limit is the REST API's (29 s): a REST function stops a second
-        before it so its error reaches the client; an HTTP API waits up to 30 s, so 29 is safe.
-        """
+        """Function timeout behind the API: the answer's latency, a second under the gateway's
+        timeout so the function's own error reaches the client rather than a 504."""
         ceiling = self.gateway_timeout_s() - 1
         latency_s = math.ceil(int(self.answer("latency_ms")) / 1000)
         return clamp(latency_s, min(6, ceiling), ceiling)
@@ -275,8 +273,9 @@ class Project:
 
     def gateway_timeout_s(self) -> int:
         """How long the selected API waits for a function before it answers 504."""
-        gateway_s = int(self.limit("api-gateway-timeout"))  # the REST API's, from the catalogue
-        return gateway_s + 1 if self.selection.api == "http" else gateway_s
+        if self.selection.api == "http":
+            return HTTP_API_TIMEOUT_S
+        return int(self.limit("api-gateway-timeout"))
 
     def api(self) -> str:
         """The API (HTTP or REST, as selected), with throttling at the edge; created once."""
@@ -333,16 +332,12 @@ class Project:
 
     def api_event(self, path: str, method: str, timeout: int) -> dict:
         """The function event for one route of the API, waiting a little longer than the function."""
-        wait_ms = (timeout + 1) * 1000
+        wait_ms = min(self.gateway_timeout_s(), timeout + 1) * 1000
         if self.selection.api == "http":
             return {"Type": "HttpApi", "Properties": {
-                "ApiId": ref(self.api_id), "Path": path, "Method": method,
-                "TimeoutInMillis": min(HTTP_API_MAX_INTEGRATION_MS, wait_ms),
-            }}
+                "ApiId": ref(self.api_id), "Path": path, "Method": method, "TimeoutInMillis": wait_ms}}
         return {"Type": "Api", "Properties": {
-            "RestApiId": ref(self.api_id), "Path": path, "Method": method,
-            "TimeoutInMillis": min(int(self.limit("api-gateway-timeout") * 1000), wait_ms),
-        }}
+            "RestApiId": ref(self.api_id), "Path": path, "Method": method, "TimeoutInMillis": wait_ms}}
 
     def api_sample_event(self, method: str, path: str, *, route: str | None = None, body: Any = None,
                          path_parameters: dict | None = None) -> dict:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DatabaseError
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
-
-from django.db import DatabaseError
 
 from patterns.answers import MAX_TEXT_LENGTH
 from patterns.catalogue import load_files

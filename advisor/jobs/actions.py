@@ -155,12 +155,11 @@ def build(job: GenerationJob) -> dict[str, bytes]:
         {key: w.get(key) for key in ("id", "severity", "pattern", "message")}
         for w in (revision.recommendation or {}).get("warnings", [])
     )
-    limits = current_engine().limit_values
     selection = generator.Selection(
         patterns=tuple(revision.patterns), answers=revision.answers, name=job.options["name"],
         runtime=job.options["runtime"], architecture=job.options["architecture"], warnings=warnings,
         api=job.options.get("api", generator.API_TYPES[0]),  # jobs from before the option existed
-        limits=limits,
+        limits=current_engine().limit_values,
     )
     return generator.generate_files(selection)
 

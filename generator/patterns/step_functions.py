@@ -153,14 +153,17 @@ def functions(p: Project) -> None:
     ))
     p.edge(MACHINE, FUNCTION, "one task per step")
     express = is_express(p)
-    p.note(SLUG, (f"Express workflow: the worst case ({p.answer('max_duration_s')} s) fits its 5-minute limit "
-                  "and nothing waits for people, and it costs far less per execution than Standard. "
-                  "Express runs tasks at least once, so every step is idempotent per execution.")
-           if express else
-           ("Standard workflow: " + ("the process waits for an approval (task token), "
-                                     if p.answer("long_waits") else "")
-            + f"the worst case ({p.answer('max_duration_s')} s) " + ("may exceed" if float(p.answer("max_duration_s")) > express_max_s(p) else "is within")
-            + " Express's 5-minute limit; Standard keeps a full execution history for up to a year."))
+    worst = p.answer("max_duration_s")
+    express_limit = f"{express_max_s(p):g} s"
+    if express:
+        p.note(SLUG, f"Express workflow: the worst case ({worst} s) fits its {express_limit} limit and nothing "
+                     "waits for people, and it costs far less per execution than Standard. Express runs tasks "
+                     "at least once, so every step is idempotent per execution.")
+    else:
+        p.note(SLUG, "Standard workflow: " + ("the process waits for an approval (task token), "
+                                              if p.answer("long_waits") else "")
+               + f"the worst case ({worst} s) " + ("may exceed" if float(worst) > express_max_s(p) else "is within")
+               + f" Express's {express_limit} limit; Standard keeps a full execution history for up to a year.")
     p.note(SLUG, f"{len(steps)} task states, each with Retry (AWS throttling and `TransientStepError`, "
                  "exponential backoff with jitter) and Catch"
                  + ("; on failure the completed steps are compensated in reverse order." if compensation

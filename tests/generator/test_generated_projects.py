@@ -123,12 +123,18 @@ def test_a_rest_api_has_a_stage_tracing_throttling_and_opt_in_access_logs():
 
 
 def test_limits_come_from_the_catalogue_not_from_code():
-    # An edited limit row changes what is generated: here a shorter Express limit and gateway timeout.
+    # An edited limit row changes what is generated: here a shorter Express limit and REST timeout.
     limits = {"step-functions-express-duration": 60, "api-gateway-timeout": 15}
-    doc = load_template(generate(["api-gateway-lambda", "step-functions"], max_duration_s=120, latency_ms=60000,
-                                 options={"limits": limits})["serverless-app/template.yaml"])
+    files = generate(["api-gateway-lambda", "step-functions"], max_duration_s=120, latency_ms=60000,
+                     options={"limits": limits, "api": "rest"})
+    doc = load_template(files["serverless-app/template.yaml"])
     assert doc["Resources"]["WorkflowStateMachine"]["Properties"]["Type"] == "STANDARD"
-    assert doc["Resources"]["ApiFunction"]["Properties"]["Timeout"] == 15
+    assert doc["Resources"]["ApiFunction"]["Properties"]["Timeout"] == 14
+    assert "Express's 60 s limit" in files["serverless-app/README.md"].decode()
+    # The HTTP API's 30 s is AWS's fixed ceiling, not the REST row.
+    http = load_template(generate(["api-gateway-lambda"], latency_ms=60000, options={"limits": limits})
+                         ["serverless-app/template.yaml"])
+    assert http["Resources"]["ApiFunction"]["Properties"]["Timeout"] == 29
     default = load_template(generate(["api-gateway-lambda", "step-functions"], max_duration_s=120, latency_ms=60000)
                             ["serverless-app/template.yaml"])
     assert default["Resources"]["WorkflowStateMachine"]["Properties"]["Type"] == "EXPRESS"
