@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from generator import diagram
+from generator import diagram, wiring
 from generator.cfn import dump_yaml
 from generator.patterns import MODULES
 from generator.project import LOG_RETENTION_DAYS, Function, Project
@@ -38,6 +38,7 @@ def compose(selection: Selection) -> Project:
         module.resources(project)
     for module in sorted(modules, key=lambda m: m.BUILD_ORDER):
         module.functions(project)
+    wiring.feed_from_outside(project)
     return project
 
 
@@ -172,6 +173,8 @@ def generate_files(selection: Selection) -> dict[str, bytes]:
     try:
         files = _project_files(project)
         files["architecture.dot"] = dot
+        files["architecture.json"] = json.dumps({"architecture": project.architecture.to_dict()},
+                                                indent=2) + "\n"
         files["architecture.mmd"] = diagram.mermaid_source(project)
         # Written while Graphviz still draws, as if it will succeed; rewritten if it did not.
         expected = rendering is not None and rendering.how is not None

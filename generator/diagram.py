@@ -13,24 +13,36 @@ import graphviz
 
 from generator import graphviz_lib
 from generator.patterns import MODULES
+from architecture import Component, Connection
 from generator.project import Project
 
-# service -> (caption, DOT shape, fill, font colour, Mermaid shape open/close)
+# component kind -> (caption, DOT shape, fill, font colour, Mermaid shape open/close)
 STYLES: dict[str, tuple[str, str, str, str, tuple[str, str]]] = {
-    "apigw": ("API Gateway", "invhouse", "#8C4FFF", "white", ("[/", "\\]")),
-    "lambda": ("Lambda", "box", "#ED7100", "white", ("(", ")")),
-    "sqs": ("SQS", "cds", "#E7157B", "white", (">", "]")),
+    "api": ("API Gateway", "invhouse", "#8C4FFF", "white", ("[/", "\\]")),
+    "function": ("Lambda", "box", "#ED7100", "white", ("(", ")")),
+    "queue": ("SQS", "cds", "#E7157B", "white", (">", "]")),
     "dlq": ("SQS DLQ", "cds", "#FADBE7", "#7A0E3E", (">", "]")),
-    "sns": ("SNS", "ellipse", "#E7157B", "white", ("((", "))")),
-    "eventbridge": ("EventBridge", "hexagon", "#E7157B", "white", ("{{", "}}")),
-    "stepfunctions": ("Step Functions", "component", "#E7157B", "white", ("[[", "]]")),
-    "s3": ("S3", "folder", "#7AA116", "white", ("[(", ")]")),
-    "dynamodb": ("DynamoDB", "cylinder", "#C925D1", "white", ("[(", ")]")),
-    "rds": ("RDS Proxy", "cylinder", "#2E73B8", "white", ("[(", ")]")),
-    "secrets": ("Secrets Manager", "note", "#DD344C", "white", ("[", "]")),
+    "topic": ("SNS", "ellipse", "#E7157B", "white", ("((", "))")),
+    "event-bus": ("EventBridge", "hexagon", "#E7157B", "white", ("{{", "}}")),
+    "state-machine": ("Step Functions", "component", "#E7157B", "white", ("[[", "]]")),
+    "bucket": ("S3", "folder", "#7AA116", "white", ("[(", ")]")),
+    "table": ("DynamoDB", "cylinder", "#C925D1", "white", ("[(", ")]")),
+    "stream": ("Kinesis", "cds", "#8C4FFF", "white", (">", "]")),
+    "delivery-stream": ("Firehose", "cds", "#8C4FFF", "white", (">", "]")),
+    "database": ("RDS", "cylinder", "#2E73B8", "white", ("[(", ")]")),
+    "db-proxy": ("RDS Proxy", "cylinder", "#2E73B8", "white", ("[(", ")]")),
+    "secret": ("Secrets Manager", "note", "#DD344C", "white", ("[", "]")),
     "schedule": ("EventBridge Scheduler", "hexagon", "#F5B3CF", "#5A0B2E", ("{{", "}}")),
+    "client": ("", "box", "#EEEEEE", "#232F3E", ("[", "]")),
     "external": ("", "box", "#EEEEEE", "#232F3E", ("[", "]")),
 }
+# How each connection kind is drawn: (DOT style, colour); the kind is part of the label.
+CONNECTION_STYLES: dict[str, tuple[str, str]] = {
+    "invoke": ("solid", "#232F3E"), "event": ("solid", "#444444"), "poll": ("solid", "#444444"),
+    "start": ("bold", "#232F3E"), "read": ("dotted", "#444444"), "write": ("solid", "#444444"),
+    "publish": ("solid", "#444444"), "failure": ("dashed", "#C7131F"),
+}
+OUTSIDE = ("client", "external")
 
 
 @dataclass(frozen=True)
@@ -45,18 +57,20 @@ def _groups(project: Project) -> dict[str, str]:
     return titles
 
 
-def _label(node) -> str:
-    caption = STYLES[node.service][0]
-    return f"{caption}\n{node.label}" if caption else node.label
+def _group(component: Component) -> str:
+    if component.kind in OUTSIDE:
+        return "outside"
+    return component.pattern or "shared"
 
 
-def _visible_edges(project: Project):
-    seen = set()
-    for edge in project.edges:
-        key = (edge.src, edge.dst, edge.label)
-        if edge.src in project.nodes and edge.dst in project.nodes and key not in seen:
-            seen.add(key)
-            yield edge
+def _label(component: Component) -> str:
+    caption = STYLES[component.kind][0]
+    text = component.label or component.name
+    return f"{caption}\n{text}" if caption else text
+
+
+def _edge_label(connection: Connection) -> str:
+    return f"{connection.kind}: {connection.label}" if connection.label else connection.kind
 
 
 def draw(project: Project) -> Drawing:
@@ -64,6 +78,7 @@ def draw(project: Project) -> Drawing:
 
 
 def dot_source(project: Project) -> str:
+    architecture = project.architecture
     graph = graphviz.Digraph("architecture", graph_attr={
         "rankdir": "LR", "fontname": "Helvetica", "fontsize": "12", "labelloc": "t",
         "label": f"{project.name}", "nodesep": "0.25", "ranksep": "0.5", "newrank": "true",
@@ -71,16 +86,16 @@ def dot_source(project: Project) -> str:
     }, node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled", "penwidth": "1"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#444444"})
     groups = _groups(project)
-    by_group: dict[str, list] = {}
-    for node in project.nodes.values():
-        by_group.setdefault(node.group, []).append(node)
+    by_group: dict[str, list[Component]] = {}
+    for component in architecture.components:
+        by_group.setdefault(_group(component), []).append(component)
 
-    def add_node(g, node):
-        _, shape, fill, font, _ = STYLES[node.service]
-        style = "rounded,filled" if node.service == "lambda" else "filled"
-        if node.service == "dlq":
+    def add_node(g, component: Component):
+        _, shape, fill, font, _ = STYLES[component.kind]
+        style = "rounded,filled" if component.kind == "function" else "filled"
+        if component.kind == "dlq":
             style = "filled,dashed"
-        g.node(node.id, _label(node), shape=shape, fillcolor=fill, fontcolor=font, style=style)
+        g.node(component.id, _label(component), shape=shape, fillcolor=fill, fontcolor=font, style=style)
 
     for group in [*project.selection.patterns, "shared"]:
         if group not in by_group:
@@ -90,44 +105,44 @@ def dot_source(project: Project) -> str:
         with graph.subgraph() as wrapper, \
                 wrapper.subgraph(name=f"cluster_{group.replace('-', '_')}") as cluster:
             cluster.attr(label=groups[group], style="rounded,dashed", color="#8A8A8A", fontcolor="#232F3E")
-            for node in by_group[group]:
-                add_node(cluster, node)
-    for node in by_group.get("external", []):
-        add_node(graph, node)
-    for edge in _visible_edges(project):
-        attrs = {"label": edge.label}
-        if edge.failure:
-            attrs.update(style="dashed", color="#C7131F", fontcolor="#C7131F")
-        graph.edge(edge.src, edge.dst, **attrs)
+            for component in by_group[group]:
+                add_node(cluster, component)
+    for component in by_group.get("outside", []):
+        add_node(graph, component)
+    for connection in architecture.connections:
+        style, colour = CONNECTION_STYLES[connection.kind]
+        graph.edge(connection.source, connection.target, label=_edge_label(connection),
+                   style=style, color=colour, fontcolor=colour)
     return graph.source
 
 
 def mermaid_source(project: Project) -> str:
+    architecture = project.architecture
     groups = _groups(project)
     lines = ["flowchart LR"]
-    by_group: dict[str, list] = {}
-    for node in project.nodes.values():
-        by_group.setdefault(node.group, []).append(node)
+    by_group: dict[str, list[Component]] = {}
+    for component in architecture.components:
+        by_group.setdefault(_group(component), []).append(component)
 
-    def node_line(node) -> str:
-        opening, closing = STYLES[node.service][4]
-        text = _label(node).replace("\n", "<br/>")
-        return f'{node.id}{opening}"{text}"{closing}:::{node.service}'
+    def node_line(component: Component) -> str:
+        opening, closing = STYLES[component.kind][4]
+        text = _label(component).replace("\n", "<br/>")
+        return f'{component.id}{opening}"{text}"{closing}:::{component.kind.replace("-", "_")}'
 
-    for node in by_group.get("external", []):
-        lines.append(f"    {node_line(node)}")
+    for component in by_group.get("outside", []):
+        lines.append(f"    {node_line(component)}")
     for group in [*project.selection.patterns, "shared"]:
         if group not in by_group:
             continue
         lines.append(f'    subgraph {group.replace("-", "_")}["{groups[group]}"]')
-        for node in by_group[group]:
-            lines.append(f"        {node_line(node)}")
+        for component in by_group[group]:
+            lines.append(f"        {node_line(component)}")
         lines.append("    end")
-    for edge in _visible_edges(project):
-        arrow = "-.->" if edge.failure else "-->"
-        lines.append(f'    {edge.src} {arrow}|"{edge.label}"| {edge.dst}')
-    for service, (_, _, fill, font, _) in STYLES.items():
-        lines.append(f"    classDef {service} fill:{fill},color:{font},stroke:#232F3E")
+    for connection in architecture.connections:
+        arrow = "-.->" if connection.kind == "failure" else "-->"
+        lines.append(f'    {connection.source} {arrow}|"{_edge_label(connection)}"| {connection.target}')
+    for kind, (_, _, fill, font, _) in STYLES.items():
+        lines.append(f"    classDef {kind.replace('-', '_')} fill:{fill},color:{font},stroke:#232F3E")
     return "\n".join(lines) + "\n"
 
 

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from architecture import Architecture, Component, Connection, name_from_id
 from generator import events
 from generator.cfn import get_att, ref, sub
 from generator.selection import GenerationError, Selection
@@ -40,6 +41,7 @@ class Output:
     target: str  # logical id of the hub
     env: str  # environment variable carrying its name/url/arn
     label: str  # what flows, for the diagram
+    connection: str  # the architecture's connection kind: publish | start | write
 
 
 @dataclass
@@ -69,33 +71,6 @@ class Function:
     stream_consumer: bool = False
 
 
-@dataclass(frozen=True)
-class Node:
-    id: str
-    label: str
-    service: str
-    group: str
-
-
-@dataclass(frozen=True)
-class Edge:
-    src: str
-    dst: str
-    label: str
-    failure: bool = False
-
-
-# Each hub: the pattern that owns it, its logical id, the env var handlers read, the
-# label on the diagram edge, and the SAM policy template that allows sending to it.
-HUBS: dict[str, tuple[str, str, str, str]] = {
-    "queue": ("sqs-worker", "WorkQueue", "WORK_QUEUE_URL", "messages"),
-    "workflow": ("step-functions", "WorkflowStateMachine", "STATE_MACHINE_ARN", "start execution"),
-    "bus": ("eventbridge", "EventBus", "EVENT_BUS_NAME", "events"),
-    "topic": ("sns-fanout", "FanoutTopic", "TOPIC_ARN", "notifications"),
-    "table": ("dynamodb-streams", DATA_TABLE, "DATA_TABLE", "writes items"),
-}
-
-
 def clamp(value: float, low: int, high: int) -> int:
     return int(max(low, min(high, value)))
 
@@ -110,8 +85,8 @@ class Project:
         self.outputs: dict[str, dict] = {}
         self.conditions: dict[str, dict] = {}
         self.functions: list[Function] = []
-        self.nodes: dict[str, Node] = {}
-        self.edges: list[Edge] = []
+        self.components: dict[str, Component] = {}
+        self.connections: list[Connection] = []
         self.notes: dict[str, list[str]] = {}
         # env var -> (template value, test resource spec for moto)
         self.env: dict[str, tuple[Any, dict]] = {}
@@ -158,23 +133,39 @@ class Project:
     # --- resources -----------------------------------------------------------------
 
     def add_resource(self, logical_id: str, type_: str, properties: dict, *, group: str,
-                     node: tuple[str, str] | None = None, **extra: Any) -> str:
+                     component: tuple[str, str] | None = None, **extra: Any) -> str:
+        """A template resource; `component` = (kind, diagram label) makes it part of the architecture."""
         if logical_id in self.resources:
             raise GenerationError(f"internal error: duplicate resource {logical_id}")
         resource = {"Type": type_, **extra, "Properties": properties}
         self.resources[logical_id] = resource
-        if node:
-            self.nodes[logical_id] = Node(logical_id, node[0], node[1], group)
+        if component:
+            self.add_component(logical_id, component[0], component[1], group=group)
         return logical_id
+
+    def add_component(self, component_id: str, kind: str, label: str = "", *, group: str | None) -> Component:
+        """A part of the architecture; `group` is its pattern, "shared", or None for outside the stack."""
+        existing = self.components.get(component_id)
+        if existing:
+            return existing
+        pattern = group if group in self.selection.patterns else None
+        component = Component(component_id, kind, name_from_id(component_id, kind), pattern, label)
+        self.components[component_id] = component
+        return component
+
+    def connect(self, source: str, target: str, kind: str, label: str = "") -> None:
+        """A connection of the architecture (SPEC 8.5 kinds), shown on the diagram with `label`."""
+        self.connections.append(Connection(source, target, kind, label))
+
+    @property
+    def architecture(self) -> Architecture:
+        return Architecture.build(self.components.values(), self.connections)
 
     def add_parameter(self, name: str, spec: dict) -> None:
         self.parameters.setdefault(name, spec)
 
     def add_output(self, name: str, description: str, value: Any) -> None:
         self.outputs[name] = {"Description": description, "Value": value}
-
-    def edge(self, src: str, dst: str, label: str, *, failure: bool = False) -> None:
-        self.edges.append(Edge(src, dst, label, failure))
 
     def expose(self, env: str, value: Any, test_resource: dict) -> None:
         """Make a resource available to handlers as an environment variable."""
@@ -211,7 +202,7 @@ class Project:
         props: dict[str, Any] = {"MessageRetentionPeriod": DLQ_RETENTION_S, "SqsManagedSseEnabled": True}
         if fifo:
             props["FifoQueue"] = True
-        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, node=(label, "dlq"))
+        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, component=("dlq", label))
         self.add_alarm(f"{logical_id}Alarm",
                        description=f"Messages are waiting in {label}: inspect them, fix the cause, redrive.",
                        namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible",
@@ -231,8 +222,8 @@ class Project:
         }
         if fifo:
             props["FifoQueue"] = True
-        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, node=(label, "sqs"))
-        self.edge(logical_id, dlq, f"after {MAX_RECEIVE_COUNT} receives", failure=True)
+        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, component=("queue", label))
+        self.connect(logical_id, dlq, "failure", f"after {MAX_RECEIVE_COUNT} receives")
         return logical_id
 
     def allow_service_to_send(self, queue: str, service: str, source_arn: Any) -> None:
@@ -256,7 +247,7 @@ class Project:
                 "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
                 "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
                 "SSESpecification": {"SSEEnabled": True},
-            }, group="shared", node=("Idempotency records", "dynamodb"),
+            }, group="shared", component=("table", "Idempotency records"),
                 DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
             self.expose("IDEMPOTENCY_TABLE", ref(IDEMPOTENCY_TABLE),
                         {"kind": "table", "name": "idempotency", "keys": ["id"]})
@@ -296,7 +287,7 @@ class Project:
                 "AccessLogSettings": {"DestinationArn": get_att("HttpApiAccessLogs", "Arn"), "Format": log_format},
                 # Throttle at the edge so a burst cannot exhaust account concurrency.
                 "DefaultRouteSettings": {"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst},
-            }, group="shared", node=("HTTP API", "apigw"))
+            }, group="shared", component=("api", "HTTP API"))
             url = sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/")
         else:
             # REST access logs need the account's API Gateway CloudWatch role, which a fresh
@@ -323,10 +314,10 @@ class Project:
                      "Format": log_format.replace("$context.routeKey", "$context.resourcePath")},
                     ref("AWS::NoValue"),
                 ]},
-            }, group="shared", node=("REST API", "apigw"))
+            }, group="shared", component=("api", "REST API"))
             url = sub("https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + REST_STAGE + "/")
-        self.nodes["Clients"] = Node("Clients", "Clients", "external", "external")
-        self.edge("Clients", api_id, "HTTPS requests")
+        self.add_component("Clients", "client", "Clients", group=None)
+        self.connect("Clients", api_id, "invoke", "HTTPS requests")
         self.add_output("ApiUrl", f"Base URL of the {self.api_label}", url)
         return api_id
 
@@ -363,7 +354,7 @@ class Project:
         if streams:
             props["StreamSpecification"] = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
         self.add_resource(DATA_TABLE, "AWS::DynamoDB::Table", props,
-                          group="dynamodb-streams" if streams else "shared", node=("Data table", "dynamodb"),
+                          group="dynamodb-streams" if streams else "shared", component=("table", "Data table"),
                           DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
         self.expose("DATA_TABLE", ref(DATA_TABLE), {"kind": "table", "name": "data", "keys": ["pk", "sk"],
                                                     "stream": streams})
@@ -371,17 +362,6 @@ class Project:
         return DATA_TABLE
 
     # --- wiring between patterns ---------------------------------------------------
-
-    def choose_output(self, *preferences: str) -> Output | None:
-        """The first hub in `preferences` that this project has."""
-        for kind in preferences:
-            owner, logical_id, env, label = HUBS[kind]
-            if kind == "table":
-                if self.data_table():
-                    return Output(kind, logical_id, env, label)
-            elif self.has(owner):
-                return Output(kind, logical_id, env, label)
-        return None
 
     def output_policy(self, output: Output) -> dict:
         target = output.target
@@ -403,19 +383,19 @@ class Project:
             raise GenerationError(f"internal error: duplicate function folder {fn.folder}")
         fn.timeout = clamp(fn.timeout, 3, self.lambda_max_timeout())
         self.functions.append(fn)
-        self.nodes[fn.logical_id] = Node(fn.logical_id, fn.logical_id.removesuffix("Function"),
-                                         "lambda", fn.pattern)
+        self.add_component(fn.logical_id, "function", fn.logical_id.removesuffix("Function"), group=fn.pattern)
         if fn.idempotent:
             table = self.idempotency_table()
             fn.policies.append({"DynamoDBCrudPolicy": {"TableName": ref(table)}})
             fn.environment["IDEMPOTENCY_TABLE"] = ref(table)
+            self.connect(fn.logical_id, table, "write", "idempotency records")
         if fn.output:
             fn.policies.append(self.output_policy(fn.output))
             value, _ = self.env[fn.output.env]
             fn.environment[fn.output.env] = value
             if fn.output.kind == "bus":
                 fn.environment["EVENT_SOURCE"] = self.event_source
-            self.edge(fn.logical_id, fn.output.target, fn.output.label)
+            self.connect(fn.logical_id, fn.output.target, fn.output.connection, fn.output.label)
 
         log_group = f"{fn.logical_id}LogGroup"
         self.add_resource(log_group, "AWS::Logs::LogGroup", {"RetentionInDays": LOG_RETENTION_DAYS},

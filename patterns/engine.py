@@ -372,9 +372,9 @@ class Engine:
         ranked = self._rank(points, reasons)
         if patterns is None:
             selected = tuple(r.pattern for r in ranked if r.score >= SELECT_SCORE) or tuple(r.pattern for r in ranked[:1])
-            # Risks, limits and checklist cover every pattern we list, so a user weighing a
-            # weaker option sees what it would cost them.
-            scope = frozenset(r.pattern for r in ranked)
+            # Risks, limits and checklist describe the proposed architecture only: a risk of a
+            # weaker option that is not proposed would read as a risk of this design.
+            scope = frozenset(selected)
         else:
             selected = tuple(patterns)
             scope = frozenset(selected)

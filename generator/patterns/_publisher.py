@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator import events
+from generator import events, wiring
 from generator.cfn import get_att
 from generator.project import Function, Project
 
@@ -10,7 +10,7 @@ ROUTING_CATEGORIES = ("standard", "priority", "bulk", "audit")
 
 
 def add_publisher(p: Project, *, pattern: str, kind: str, logical_id: str, folder: str, event_type: str) -> None:
-    output = p.choose_output(kind)
+    output = _hub_output(kind)
     dlq = f"{logical_id.removesuffix('Function')}Dlq"
     p.add_dlq(dlq, group=pattern, label=f"{logical_id.removesuffix('Function')} failures")
     scheduled = p.answer("trigger") == "schedule"
@@ -22,8 +22,9 @@ def add_publisher(p: Project, *, pattern: str, kind: str, logical_id: str, folde
             "DeadLetterConfig": {"Arn": get_att(dlq, "Arn")},
         }}
         p.allow_service_to_send(dlq, "events.amazonaws.com", get_att(f"{logical_id}Schedule", "Arn"))
-        p.nodes["Schedule"] = p.nodes.get("Schedule") or _schedule_node(pattern)
-        p.edge("Schedule", logical_id, "every 5 minutes")
+        p.add_component(f"{logical_id}Schedule", "schedule", "rate(5 minutes)", group=pattern)
+        p.connect(f"{logical_id}Schedule", logical_id, "event", "every 5 minutes")
+        p.connect(f"{logical_id}Schedule", dlq, "failure", "undeliverable")
         sample = events.scheduled_event()
     else:
         sample = {"id": "item-1001", "category": ROUTING_CATEGORIES[0], "payload": {"customerId": "cus-42"}}
@@ -36,9 +37,11 @@ def add_publisher(p: Project, *, pattern: str, kind: str, logical_id: str, folde
         context={"scheduled": scheduled, "event_type": event_type},
         sample_event=sample, output=output,
     ))
-    p.edge(logical_id, dlq, "failed invocations", failure=True)
+    p.connect(logical_id, dlq, "failure", "failed invocations")
 
 
-def _schedule_node(group: str):
-    from generator.project import Node
-    return Node("Schedule", "rate(5 minutes)", "schedule", group)
+def _hub_output(kind: str):
+    from generator.project import Output
+
+    hub = wiring.HUBS[kind]
+    return Output(kind, hub.logical_id, hub.env, hub.label, hub.connection)

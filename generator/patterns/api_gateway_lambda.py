@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from generator.cfn import ref
+from generator import wiring
 from generator.project import Function, Project
 
 SLUG = "api-gateway-lambda"
@@ -21,7 +22,7 @@ def resources(p: Project) -> None:
 
 
 def functions(p: Project) -> None:
-    output = p.choose_output("queue", "workflow", "bus", "topic", "table")
+    output = wiring.output_for(p, SLUG)
     timeout = p.api_timeout()
     routes = {"CreateItem": p.api_event("/items", "POST", timeout), "Health": p.api_event("/health", "GET", timeout)}
     policies = []
@@ -41,7 +42,9 @@ def functions(p: Project) -> None:
         sample_event=p.api_sample_event("POST", "/items", body=body),
         idempotent=output is not None, output=output,
     ))
-    p.edge(p.api_id, "ApiFunction", "invokes (sync)")
+    p.connect(p.api_id, "ApiFunction", "invoke", "invokes (sync)")
+    if output and output.kind == "table":
+        p.connect("ApiFunction", output.target, "read", "reads items")
     if p.selection.api == "http":
         p.note(SLUG, f"HTTP API (cheaper and faster than a REST API) with throttling at the edge; the function "
                      f"times out after {timeout} s, under the gateway's {p.gateway_timeout_s()} s. Choose a REST API instead "

@@ -47,6 +47,7 @@ def functions(p: Project) -> None:
             "DeadLetterConfig": {"Arn": get_att(DLQ, "Arn")},
         }}
         p.allow_service_to_send(DLQ, "events.amazonaws.com", get_att(f"{FIRST}Schedule", "Arn"))
+        p.add_component(f"{FIRST}Schedule", "schedule", "rate(5 minutes)", group=SLUG)
     if how == "destination":
         first_config = p.function_event_invoke_config(
             DLQ, on_success={"Type": "Lambda", "Destination": get_att(SECOND, "Arn")})
@@ -63,9 +64,9 @@ def functions(p: Project) -> None:
                           idempotent=True)
         p.add_function(first)
         p.add_function(second)
-        p.edge(FIRST, SECOND, "on success (destination)")
-        p.edge(FIRST, DLQ, "on failure", failure=True)
-        p.edge(SECOND, DLQ, "on failure", failure=True)
+        p.connect(FIRST, SECOND, "event", "on success (destination)")
+        p.connect(FIRST, DLQ, "failure", "on failure")
+        p.connect(SECOND, DLQ, "failure", "on failure")
         p.note(SLUG, "Lambda destinations link the stages: the first returns its result and Lambda invokes the "
                      "second asynchronously with it. Neither function holds the other's name in code, retries are "
                      "Lambda's (two per stage), failures land in `ChainDlq` (alarmed) and X-Ray shows both "
@@ -91,11 +92,14 @@ def functions(p: Project) -> None:
                           context=context, sample_event=events.sqs_event([prepared], "handoff"), idempotent=True)
         p.add_function(first)
         p.add_function(second)
-        p.edge(FIRST, QUEUE, "prepared work")
-        p.edge(QUEUE, SECOND, "batches")
-        p.edge(FIRST, DLQ, "on failure", failure=True)
+        p.connect(FIRST, QUEUE, "publish", "prepared work")
+        p.connect(QUEUE, SECOND, "poll", "batches")
+        p.connect(FIRST, DLQ, "failure", "on failure")
         p.note(SLUG, "An SQS queue links the stages because the answers mention a slow, limited or unreliable "
                      "downstream (or ordering): the queue absorbs bursts, the second stage runs at most 5 "
                      "batches at a time, and messages that keep failing move to the queue's DLQ.")
+    if p.answer("trigger") == "schedule":
+        p.connect(f"{FIRST}Schedule", FIRST, "event", "every 5 minutes")
+        p.connect(f"{FIRST}Schedule", DLQ, "failure", "undeliverable")
     p.note(SLUG, "Direct Lambda-to-Lambda calls are avoided on purpose: they hide the flow, double the cost "
                  "while the caller waits and make retries hard to reason about.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator import events
 from generator.cfn import get_att, json_text, ref
+from generator import wiring
 from generator.project import DATA_TABLE, Function, Project
 
 SLUG = "dynamodb-streams"
@@ -28,7 +29,7 @@ def resources(p: Project) -> None:
             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
             "SSESpecification": {"SSEEnabled": True},
-        }, group=SLUG, node=("View table", "dynamodb"), DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+        }, group=SLUG, component=("table", "View table"), DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
         p.expose("VIEW_TABLE", ref(VIEW_TABLE), {"kind": "table", "name": "views", "keys": ["pk", "sk"]})
 
 
@@ -37,7 +38,7 @@ def functions(p: Project) -> None:
     view_env = "DATA_TABLE" if same_table else "VIEW_TABLE"
     view_table = DATA_TABLE if same_table else VIEW_TABLE
     p.add_dlq(FAILURES, group=SLUG, label="Stream failures")
-    output = p.choose_output("bus", "topic")
+    output = wiring.output_for(p, SLUG)
     item = {"pk": "ITEM#item-1001", "sk": "ITEM", "id": "item-1001", "category": "standard"}
     sample = events.dynamodb_stream_event("data", [
         ("INSERT", None, {**item, "status": "new", "amount": 120.5}),
@@ -66,9 +67,9 @@ def functions(p: Project) -> None:
         context={"view_env": view_env, "same_table": same_table},
         sample_event=sample, idempotent=True, output=output, stream_consumer=True,
     ))
-    p.edge(DATA_TABLE, FUNCTION, "stream (ITEM# changes)")
-    p.edge(FUNCTION, view_table, "writes VIEW# items")
-    p.edge(FUNCTION, FAILURES, "after 5 retries / 1 h", failure=True)
+    p.connect(DATA_TABLE, FUNCTION, "poll", "stream (ITEM# changes)")
+    p.connect(FUNCTION, view_table, "write", "writes VIEW# items")
+    p.connect(FUNCTION, FAILURES, "failure", "after 5 retries / 1 h")
     p.note(SLUG, "Failed batches are bisected to isolate the bad record, retried at most 5 times and for at "
                  "most an hour, then described in `StreamFailureQueue` (alarmed), so one bad item cannot block "
                  "the shard. The function also alarms when it falls more than 5 minutes behind.")

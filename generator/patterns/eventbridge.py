@@ -1,16 +1,17 @@
-"""EventBridge: a custom bus, rules with event patterns, one function per consumer."""
+"""EventBridge: a custom bus, rules with event patterns, one queue and function per named consumer."""
 
 from __future__ import annotations
 
-from generator import events
+from architecture.model import id_from_name
+from generator import events, wiring
 from generator.cfn import get_att, ref, sub
 from generator.patterns._publisher import ROUTING_CATEGORIES, add_publisher
-from generator.project import Function, Project, clamp
+from generator.project import Function, Project
 
 SLUG = "eventbridge"
 TITLE = "EventBridge"
 SUMMARY = ("Functions publish domain events to a custom event bus; rules match them by event "
-           "pattern and deliver each to its consumer, with retries and a dead-letter queue per target.")
+           "pattern and deliver each to its consumer's own queue, with retries and a dead-letter queue per consumer.")
 BUILD_ORDER = 80
 
 BUS = "EventBus"
@@ -18,7 +19,7 @@ BUS = "EventBus"
 
 def resources(p: Project) -> None:
     p.add_resource(BUS, "AWS::Events::EventBus", {"Name": sub("${AWS::StackName}-events")},
-                   group=SLUG, node=("Event bus", "eventbridge"))
+                   group=SLUG, component=("event-bus", "Event bus"))
     # Keeping events for a week allows replaying them after a consumer bug is fixed.
     p.add_resource("EventArchive", "AWS::Events::Archive", {
         "SourceArn": get_att(BUS, "Arn"), "RetentionDays": 7,
@@ -29,50 +30,69 @@ def resources(p: Project) -> None:
 
 
 def functions(p: Project) -> None:
-    if not p.producers_of("bus"):
+    if p.answer("trigger") == "schedule" and not p.producers_of("bus"):
         add_publisher(p, pattern=SLUG, kind="bus", logical_id="PublisherFunction", folder="publisher",
                       event_type="ItemPublished")
     routing = bool(p.answer("content_routing"))
-    count = clamp(int(p.answer("consumers")), 1, 4)
-    for i in range(1, count + 1):
-        fn_id = f"EventConsumer{i}Function"
-        dlq = f"EventConsumer{i}Dlq"
-        dlq_env = f"EVENT_CONSUMER_{i}_DLQ_URL"
-        category = ROUTING_CATEGORIES[i - 1]
+    names = wiring.consumer_names(p.answers, 1, 4, prefix="event-consumer")
+    timeout = p.worker_timeout()
+    concurrency = consumer_concurrency(p)
+    for index, name in enumerate(names):
+        stem = id_from_name(name)
+        queue, fn_id, rule = f"{stem}Queue", f"{stem}Function", f"{stem}Rule"
+        dlq_env = f"{name.upper().replace('-', '_')}_DLQ_URL"
+        category = ROUTING_CATEGORIES[index % len(ROUTING_CATEGORIES)]
         pattern: dict = {"source": [p.event_source]}
         if routing:
             pattern["detail"] = {"category": [category]}
-        p.add_dlq(dlq, group=SLUG, label=f"Consumer {i} DLQ")
-        p.expose(dlq_env, ref(dlq), {"kind": "queue", "name": f"event-consumer-{i}-dlq"})
-        p.allow_service_to_send(dlq, "events.amazonaws.com", get_att(f"{fn_id}BusEvents", "Arn"))
+        p.add_queue(queue, group=SLUG, label=f"{name} queue", consumer_timeout=timeout)
+        p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"{name}-dlq"})
+        # The rule delivers the event's detail (the published message) to the consumer's queue;
+        # what cannot be delivered after retries waits in the same DLQ as failed messages.
+        p.add_resource(rule, "AWS::Events::Rule", {
+            "EventBusName": ref(BUS),
+            "EventPattern": pattern,
+            "State": "ENABLED",
+            "Targets": [{"Id": f"{stem}Queue", "Arn": get_att(queue, "Arn"), "InputPath": "$.detail",
+                         "RetryPolicy": {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600},
+                         "DeadLetterConfig": {"Arn": get_att(f"{queue}Dlq", "Arn")}}],
+        }, group=SLUG)
+        p.allow_service_to_send(queue, "events.amazonaws.com", get_att(rule, "Arn"))
+        p.allow_service_to_send(f"{queue}Dlq", "events.amazonaws.com", get_att(rule, "Arn"))
         p.add_function(Function(
-            logical_id=fn_id, folder=f"event_consumer_{i}", pattern=SLUG,
-            template="handlers/eventbridge_consumer.py.j2", test_template="tests/eventbridge_consumer.py.j2",
-            description=f"Consumer {i} of the project's events" + (f" (category {category})" if routing else ""),
-            timeout=p.worker_timeout(),
-            events={"BusEvents": {"Type": "EventBridgeRule", "Properties": {
-                "EventBusName": ref(BUS),
-                "Pattern": pattern,
-                "RetryPolicy": {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600},
-                "DeadLetterConfig": {"Arn": get_att(dlq, "Arn")},
+            logical_id=fn_id, folder=name.replace("-", "_"), pattern=SLUG,
+            template="handlers/sns_subscriber.py.j2", test_template="tests/sns_subscriber.py.j2",
+            description=f"The {name} consumer of the project's events" + (f" (category {category})" if routing else ""),
+            timeout=timeout,
+            events={"Events": {"Type": "SQS", "Properties": {
+                "Queue": get_att(queue, "Arn"), "BatchSize": 10, "MaximumBatchingWindowInSeconds": 1,
+                "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                "ScalingConfig": {"MaximumConcurrency": concurrency},
             }}},
-            policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(dlq, "QueueName")}}],
-            environment={dlq_env: ref(dlq)},
-            properties={"EventInvokeConfig": p.function_event_invoke_config(dlq)},
-            context={"dlq_env": dlq_env, "detail_filter": category if routing else ""},
-            sample_event=events.eventbridge_event(p.event_source, "ItemAccepted",
-                                                  {"key": "item-1001", "id": "item-1001", "category": category},
-                                                  bus="custom"),
+            policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
+            environment={dlq_env: ref(f"{queue}Dlq")},
+            context={"dlq_env": dlq_env, "subscriber": name, "source": "event bus"},
+            sample_event=events.sqs_event([
+                {"key": "item-1001", "id": "item-1001", "category": category},
+                {"key": "item-1002", "id": "item-1002", "category": category},
+            ], name),
             idempotent=True,
         ))
-        p.edge(BUS, fn_id, f"rule: {category}" if routing else "rule: all project events")
-        p.edge(fn_id, dlq, "undeliverable / failed", failure=True)
-    p.note(SLUG, f"{count} consumer(s), each behind its own rule"
-                 + (", routed by the event's `detail.category`" if routing else "")
-                 + ". Targets retry delivery for up to an hour; events that still cannot be delivered, "
-                   "and invocations that fail after Lambda's two retries, land in the consumer's DLQ (alarmed).")
-    if int(p.answer("consumers")) > count:
-        p.note(SLUG, f"The answers mention {p.answer('consumers')} consumers; {count} are generated as "
-                     "examples. Copy a consumer (function, rule, DLQ, alarm) for each further one.")
+        p.connect(BUS, queue, "event", f"rule: {category}" if routing else "rule: all project events")
+        p.connect(queue, fn_id, "poll", "batches")
+        p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
+    p.note(SLUG, f"{len(names)} consumer(s) ({', '.join(names)}), each behind its own rule and its own queue: "
+                 "a slow or failing consumer never holds back the others, and its events wait in its queue. "
+                 + ("Rules route by the event's `detail.category`. " if routing else "")
+                 + "Each rule retries delivery for up to an hour; what still cannot be delivered, and messages "
+                   f"that keep failing, land in the consumer's DLQ (alarmed). Each consumer runs at most "
+                   f"{concurrency} batches at once.")
     p.note(SLUG, "Events are archived for 7 days so they can be replayed to a fixed consumer. Treat the "
                  "event's `detail` as a public contract: add fields, never rename or remove them.")
+
+
+def consumer_concurrency(p: Project) -> int:
+    """Batches a consumer runs at once: enough for the peak, never more than the downstream takes."""
+    from generator.patterns.sqs_worker import concurrency
+
+    return min(concurrency(p), 50)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from generator import wiring
 from generator.cfn import ref
-from generator.project import POWERTOOLS_REQUIREMENT, Function, Node, Project, clamp
+from generator.project import POWERTOOLS_REQUIREMENT, Function, Project, clamp
 
 SLUG = "rds"
 TITLE = "Lambda + RDS (through RDS Proxy)"
 SUMMARY = ("A VPC-attached function reads and writes PostgreSQL through RDS Proxy, opening one "
            "connection per container and limited by reserved concurrency, so a traffic spike cannot "
            "exhaust the database's connections.")
-BUILD_ORDER = 70
+BUILD_ORDER = 90  # after the consumers it may give database access to
 
 FUNCTION = "DatabaseFunction"
+# The proxy and the secret are the stack's parameters: the database lives outside it.
+PROXY = "DbProxyEndpoint"
+SECRET = "DbSecretArn"
 SCHEMA = """\
 -- Table used by src/database/app.py; apply once with psql before the first deploy.
 CREATE TABLE IF NOT EXISTS records (
@@ -28,8 +32,18 @@ def reserved_concurrency(p: Project) -> int:
     return clamp(int(p.answer("db_max_connections")) // 2, 1, 200)
 
 
+# Patterns whose queue consumers write to the database when requests do not come over HTTP.
+CONSUMER_PATTERNS = ("eventbridge", "sns-fanout")
+
+
+def behind_api(p: Project) -> bool:
+    """Records are served by an API when requests come over HTTP (or no consumer could write them)."""
+    return wiring.has_api(p.answers, p.selection.patterns) or not any(p.has(s) for s in CONSUMER_PATTERNS)
+
+
 def resources(p: Project) -> None:
-    p.api()
+    if behind_api(p):
+        p.api()
     p.add_parameter("DbProxyEndpoint", {"Type": "String", "MinLength": 1,
                                         "Description": "RDS Proxy endpoint host name"})
     p.add_parameter("DbName", {"Type": "String", "Default": "app", "AllowedPattern": "[A-Za-z_][A-Za-z0-9_]*",
@@ -46,7 +60,21 @@ def resources(p: Project) -> None:
     p.extra_files["db/schema.sql"] = SCHEMA
 
 
+def database_settings() -> tuple[dict, dict, dict]:
+    """Environment, VPC configuration and the secret policy of a function that uses the database."""
+    environment = {"DB_PROXY_ENDPOINT": ref("DbProxyEndpoint"), "DB_NAME": ref("DbName"),
+                   "DB_SECRET_ARN": ref("DbSecretArn"), "DB_PORT": "5432"}
+    vpc = {"SubnetIds": ref("DbSubnetIds"), "SecurityGroupIds": ref("DbSecurityGroupIds")}
+    policy = {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": ref("DbSecretArn")}}
+    return environment, vpc, policy
+
+
 def functions(p: Project) -> None:
+    p.add_component(PROXY, "db-proxy", "RDS Proxy (PostgreSQL)", group=SLUG)
+    p.add_component(SECRET, "secret", "DB credentials", group=SLUG)
+    if not behind_api(p):
+        consumers_write(p)
+        return
     timeout = p.api_timeout()
     reserved = reserved_concurrency(p)
     body = {"customerId": "cus-42", "plan": "standard"}
@@ -68,11 +96,9 @@ def functions(p: Project) -> None:
                                            body=body, path_parameters={"record_id": "rec-1001"}),
         test_settings={"DB_PROXY_ENDPOINT": "proxy.example.internal", "DB_NAME": "app"},
     ))
-    p.nodes["DbProxy"] = Node("DbProxy", "PostgreSQL", "rds", SLUG)
-    p.nodes["DbSecret"] = Node("DbSecret", "DB credentials", "secrets", SLUG)
-    p.edge(p.api_id, FUNCTION, "GET/PUT /records/{id}")
-    p.edge(FUNCTION, "DbProxy", "SQL (1 connection per container)")
-    p.edge(FUNCTION, "DbSecret", "read once per container")
+    p.connect(p.api_id, FUNCTION, "invoke", "GET/PUT /records/{id}")
+    p.connect(FUNCTION, PROXY, "write", "SQL (1 connection per container)")
+    p.connect(FUNCTION, SECRET, "read", "read once per container")
     p.note(SLUG, f"Reserved concurrency is {reserved} (half of the {p.answer('db_max_connections')} database "
                  "connections the answers allow), so at most that many connections reach the proxy; excess "
                  "requests are throttled (alarmed) instead of overloading PostgreSQL.")
@@ -80,3 +106,35 @@ def functions(p: Project) -> None:
                  "Secrets Manager (an interface VPC endpoint or a NAT gateway). Create the table with "
                  "`db/schema.sql`. For write-heavy bursts put an SQS queue in front and keep the consumer's "
                  "maximum concurrency at or below the reserved concurrency.")
+
+
+def consumers_write(p: Project) -> None:
+    """Without an API, each queue consumer stores what it handles, sharing the connection budget."""
+    consumers = [fn for fn in p.functions if fn.pattern in CONSUMER_PATTERNS]
+    budget = reserved_concurrency(p)
+    share = max(1, budget // max(1, len(consumers)))
+    environment, vpc, policy = database_settings()
+    for fn in consumers:
+        props = p.resources[fn.logical_id]["Properties"]
+        props.setdefault("Environment", {"Variables": {}})["Variables"].update(environment)
+        props["Environment"]["Variables"] = dict(sorted(props["Environment"]["Variables"].items()))
+        props.setdefault("Policies", []).append(policy)
+        props["VpcConfig"] = vpc
+        for event in props.get("Events", {}).values():
+            scaling = event.get("Properties", {}).get("ScalingConfig")
+            if scaling:
+                scaling["MaximumConcurrency"] = max(2, min(scaling["MaximumConcurrency"], share))
+        fn.environment.update(environment)
+        fn.requirements = (*fn.requirements, "pg8000>=1.31,<2")
+        fn.context["database"] = True
+        fn.test_settings.update({"DB_PROXY_ENDPOINT": "proxy.example.internal", "DB_NAME": "app"})
+        p.connect(fn.logical_id, PROXY, "write", "upserts what it handled")
+        p.connect(fn.logical_id, SECRET, "read", "read once per container")
+    p.note(SLUG, f"Requests do not come over HTTP, so there is no API in front of the database: each of the "
+                 f"{len(consumers)} consumer(s) stores what it handled in PostgreSQL through RDS Proxy, with an "
+                 "upsert keyed on consumer and message so a redelivered message changes nothing. Together they "
+                 f"hold at most about {max(2, share) * len(consumers)} batches at once, within half of the "
+                 f"{p.answer('db_max_connections')} connections the database allows.")
+    p.note(SLUG, "The consumers run in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`) and need a route to "
+                 "Secrets Manager (an interface VPC endpoint or a NAT gateway). Create the table with "
+                 "`db/schema.sql`.")

@@ -6,6 +6,7 @@ import hashlib
 
 from generator import events
 from generator.cfn import ref, sub
+from generator import wiring
 from generator.project import Function, Project
 
 SLUG = "s3-processing"
@@ -44,14 +45,14 @@ def bucket_properties(name: dict | None = None) -> dict:
 def resources(p: Project) -> None:
     upload_name = bucket_name(p, "uploads")
     p.add_resource("UploadBucket", "AWS::S3::Bucket", bucket_properties(upload_name), group=SLUG,
-                   node=(f"Uploads ({INPUT_PREFIX}*)", "s3"))
+                   component=("bucket", f"Uploads ({INPUT_PREFIX}*)"))
     p.expose("UPLOAD_BUCKET", upload_name, {"kind": "bucket", "name": "uploads"})
     p.add_output("UploadBucketName", f"Upload files under {INPUT_PREFIX}", ref("UploadBucket"))
     if p.answer("writes_back_to_source"):
         p.expose("OUTPUT_BUCKET", upload_name, {"kind": "bucket", "name": "uploads"})
     else:
         p.add_resource("OutputBucket", "AWS::S3::Bucket", bucket_properties(), group=SLUG,
-                       node=(f"Results ({OUTPUT_PREFIX}*)", "s3"))
+                       component=("bucket", f"Results ({OUTPUT_PREFIX}*)"))
         p.expose("OUTPUT_BUCKET", ref("OutputBucket"), {"kind": "bucket", "name": "results"})
         p.add_output("OutputBucketName", "Processing results", ref("OutputBucket"))
 
@@ -61,7 +62,7 @@ def functions(p: Project) -> None:
     upload_name = bucket_name(p, "uploads")
     output_bucket = upload_name if same_bucket else ref("OutputBucket")
     p.add_dlq(DLQ, group=SLUG, label="Failed uploads")
-    output = p.choose_output("bus", "topic", "queue")
+    output = wiring.output_for(p, SLUG)
     max_object = 256 * 1024 * 1024
     p.add_function(Function(
         logical_id=FUNCTION, folder="file_processor", pattern=SLUG,
@@ -80,9 +81,10 @@ def functions(p: Project) -> None:
         sample_event=events.s3_event("uploads", [f"{INPUT_PREFIX}report-2026-01.csv"]),
         idempotent=True, output=output, test_resources=("UPLOAD_BUCKET",),
     ))
-    p.edge("UploadBucket", FUNCTION, f"ObjectCreated {INPUT_PREFIX}*")
-    p.edge(FUNCTION, "UploadBucket" if same_bucket else "OutputBucket", f"writes {OUTPUT_PREFIX}*")
-    p.edge(FUNCTION, DLQ, "after 2 retries", failure=True)
+    p.connect("UploadBucket", FUNCTION, "event", f"ObjectCreated {INPUT_PREFIX}*")
+    p.connect(FUNCTION, "UploadBucket", "read", "reads the upload")
+    p.connect(FUNCTION, "UploadBucket" if same_bucket else "OutputBucket", "write", f"writes {OUTPUT_PREFIX}*")
+    p.connect(FUNCTION, DLQ, "failure", "after 2 retries")
     if same_bucket:
         p.note(SLUG, f"Results go back to the upload bucket, but under `{OUTPUT_PREFIX}` while the "
                      f"notification only fires for `{INPUT_PREFIX}`; the handler also ignores any other "

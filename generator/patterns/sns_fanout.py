@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from generator import events
+from architecture.model import id_from_name
+from generator import events, wiring
 from generator.cfn import get_att, ref
+from generator.patterns import sqs_worker
 from generator.patterns._publisher import ROUTING_CATEGORIES, add_publisher
-from generator.project import Function, Project, clamp
+from generator.project import Function, Project
 
 SLUG = "sns-fanout"
 TITLE = "SNS fan-out"
@@ -17,58 +19,57 @@ TOPIC = "FanoutTopic"
 
 
 def resources(p: Project) -> None:
-    p.add_resource(TOPIC, "AWS::SNS::Topic", {}, group=SLUG, node=("Fan-out topic", "sns"))
+    p.add_resource(TOPIC, "AWS::SNS::Topic", {}, group=SLUG, component=("topic", "Fan-out topic"))
     p.expose("TOPIC_ARN", ref(TOPIC), {"kind": "topic", "name": "fanout"})
     p.add_output("FanoutTopicArn", "Publish notifications here", ref(TOPIC))
 
 
 def functions(p: Project) -> None:
-    if not p.producers_of("topic"):
+    if p.answer("trigger") == "schedule" and not p.producers_of("topic"):
         add_publisher(p, pattern=SLUG, kind="topic", logical_id="NotifierFunction", folder="notifier",
                       event_type="ItemPublished")
     routing = bool(p.answer("content_routing"))
-    count = clamp(int(p.answer("consumers")), 2, 4)
+    names = wiring.consumer_names(p.answers, 2, 4, prefix="subscriber")
     timeout = p.worker_timeout()
-    for i in range(1, count + 1):
-        queue = f"Subscriber{i}Queue"
-        fn_id = f"Subscriber{i}Function"
-        dlq_env = f"SUBSCRIBER_{i}_DLQ_URL"
-        category = ROUTING_CATEGORIES[i - 1]
-        p.add_queue(queue, group=SLUG, label=f"Subscriber {i} queue", consumer_timeout=timeout)
-        p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"subscriber-{i}-dlq"})
+    concurrency = min(sqs_worker.concurrency(p), 50)
+    for index, name in enumerate(names):
+        stem = id_from_name(name)
+        queue, fn_id = f"{stem}Queue", f"{stem}Function"
+        dlq_env = f"{name.upper().replace('-', '_')}_DLQ_URL"
+        category = ROUTING_CATEGORIES[index % len(ROUTING_CATEGORIES)]
+        p.add_queue(queue, group=SLUG, label=f"{name} queue", consumer_timeout=timeout)
+        p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"{name}-dlq"})
         p.allow_service_to_send(queue, "sns.amazonaws.com", ref(TOPIC))
         subscription = {"TopicArn": ref(TOPIC), "Protocol": "sqs", "Endpoint": get_att(queue, "Arn"),
                         "RawMessageDelivery": True}
         if routing:
             subscription["FilterPolicyScope"] = "MessageAttributes"
             subscription["FilterPolicy"] = {"category": [category]}
-        p.add_resource(f"Subscriber{i}Subscription", "AWS::SNS::Subscription", subscription, group=SLUG)
+        p.add_resource(f"{stem}Subscription", "AWS::SNS::Subscription", subscription, group=SLUG)
         p.add_function(Function(
-            logical_id=fn_id, folder=f"subscriber_{i}", pattern=SLUG,
+            logical_id=fn_id, folder=name.replace("-", "_"), pattern=SLUG,
             template="handlers/sns_subscriber.py.j2", test_template="tests/sns_subscriber.py.j2",
-            description=f"Subscriber {i} of the fan-out topic" + (f" (category {category})" if routing else ""),
+            description=f"The {name} subscriber of the fan-out topic" + (f" (category {category})" if routing else ""),
             timeout=timeout,
             events={"Notifications": {"Type": "SQS", "Properties": {
                 "Queue": get_att(queue, "Arn"), "BatchSize": 10, "MaximumBatchingWindowInSeconds": 1,
                 "FunctionResponseTypes": ["ReportBatchItemFailures"],
-                "ScalingConfig": {"MaximumConcurrency": 5},
+                "ScalingConfig": {"MaximumConcurrency": concurrency},
             }}},
             policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
             environment={dlq_env: ref(f"{queue}Dlq")},
-            context={"dlq_env": dlq_env, "subscriber": f"subscriber-{i}"},
+            context={"dlq_env": dlq_env, "subscriber": name, "source": "fan-out topic"},
             sample_event=events.sqs_event([
                 {"key": "item-1001", "id": "item-1001", "category": category},
                 {"key": "item-1002", "id": "item-1002", "category": category},
-            ], f"subscriber-{i}"),
+            ], name),
             idempotent=True,
         ))
-        p.edge(TOPIC, queue, f"category = {category}" if routing else "every message")
-        p.edge(queue, fn_id, "batches")
-        p.edge(fn_id, f"{queue}Dlq", "malformed", failure=True)
-    p.note(SLUG, f"{count} subscribers, each with its own queue, DLQ and alarm: a slow or failing subscriber "
-                 "never holds back the others, and its messages wait in its queue instead of being lost."
+        p.connect(TOPIC, queue, "event", f"category = {category}" if routing else "every message")
+        p.connect(queue, fn_id, "poll", "batches")
+        p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
+    p.note(SLUG, f"{len(names)} subscribers ({', '.join(names)}), each with its own queue, DLQ and alarm: a slow or "
+                 "failing subscriber never holds back the others, and its messages wait in its queue instead of "
+                 f"being lost. Each runs at most {concurrency} batches at once."
                  + (" Subscription filter policies on the `category` message attribute deliver each "
                     "subscriber only the messages it wants." if routing else ""))
-    if int(p.answer("consumers")) > count:
-        p.note(SLUG, f"The answers mention {p.answer('consumers')} consumers; {count} are generated. Copy a "
-                     "subscriber (queue, DLQ, subscription, function, alarms) for each further one.")

@@ -6,6 +6,7 @@ import math
 
 from generator import events
 from generator.cfn import get_att, ref
+from generator import wiring
 from generator.project import MAX_RECEIVE_COUNT, Function, Project, clamp
 
 SLUG = "sqs-worker"
@@ -28,6 +29,8 @@ def concurrency(p: Project) -> int:
 
 
 def resources(p: Project) -> None:
+    if not wiring.work_queue_needed(p):
+        return
     fifo = bool(p.answer("ordering"))
     p.add_queue(QUEUE, group=SLUG, label="Work queue", consumer_timeout=p.worker_timeout(), fifo=fifo)
     p.expose("WORK_QUEUE_URL", ref(QUEUE), {"kind": "queue", "name": "work-queue", "fifo": fifo})
@@ -36,9 +39,13 @@ def resources(p: Project) -> None:
 
 
 def functions(p: Project) -> None:
+    if QUEUE not in p.resources:
+        p.note(SLUG, "Events reach each consumer through a queue of its own, so those queues are the work "
+                     "queues: partial batch failures, a DLQ and a concurrency cap apply to each of them.")
+        return
     fifo = bool(p.answer("ordering"))
     timeout = p.worker_timeout()
-    output = p.choose_output("table", "bus", "topic")
+    output = wiring.output_for(p, SLUG)
     max_concurrency = concurrency(p)
     event = {"Queue": get_att(QUEUE, "Arn"), "BatchSize": 10,
              "FunctionResponseTypes": ["ReportBatchItemFailures"],
@@ -60,8 +67,8 @@ def functions(p: Project) -> None:
         context={"fifo": fifo, "dlq_env": "WORK_QUEUE_DLQ_URL", "max_receive": MAX_RECEIVE_COUNT},
         sample_event=sample, idempotent=True, output=output,
     ))
-    p.edge(QUEUE, "WorkerFunction", "batches of up to 10")
-    p.edge("WorkerFunction", f"{QUEUE}Dlq", "permanent failures", failure=True)
+    p.connect(QUEUE, "WorkerFunction", "poll", "batches of up to 10")
+    p.connect("WorkerFunction", f"{QUEUE}Dlq", "failure", "permanent failures")
     p.note(SLUG, f"The worker runs at most {max_concurrency} batches at once (event source "
                  "`MaximumConcurrency`), which protects whatever it calls"
                  + (f" (downstream limit: {p.answer('downstream_max_rps')} requests/s)."

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from generator.cfn import get_att, ref
+from generator import wiring
 from generator.project import Function, Project, clamp
 
 SLUG = "step-functions"
@@ -27,8 +30,22 @@ def express_max_s(p: Project) -> float:
     return p.limit("step-functions-express-duration")
 
 
+def bounded_steps(p: Project) -> int:
+    """Steps enough that none runs longer than a function may: work longer than Lambda's
+    maximum is split across bounded steps, never placed in one invocation."""
+    per_step = p.lambda_max_timeout() * 0.8
+    return math.ceil(float(p.answer("max_duration_s")) / per_step)
+
+
 def step_names(p: Project) -> list[str]:
-    return [f"step_{i:02d}" for i in range(1, clamp(int(p.answer("steps")), 2, MAX_STEPS) + 1)]
+    count = clamp(max(int(p.answer("steps")), bounded_steps(p)), 2, MAX_STEPS)
+    return [f"step_{i:02d}" for i in range(1, count + 1)]
+
+
+def step_timeout(p: Project) -> int:
+    """Timeout of one step: its share of the worst case, with headroom, within Lambda's limit."""
+    share = float(p.answer("max_duration_s")) / max(1, bounded_steps(p))
+    return clamp(math.ceil(share * 1.5) + 2, 10, p.lambda_max_timeout())
 
 
 def state_name(step: str, undo: bool = False) -> str:
@@ -97,7 +114,7 @@ def definition(p: Project, timeout: int) -> dict:
 
 def resources(p: Project) -> None:
     express = is_express(p)
-    timeout = p.worker_timeout()
+    timeout = step_timeout(p)
     p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {"RetentionInDays": 30}, group="shared")
     events = {}
     if p.answer("trigger") == "schedule" and not p.has("api-gateway-lambda"):
@@ -108,6 +125,9 @@ def resources(p: Project) -> None:
             "DeadLetterConfig": {"Arn": get_att("WorkflowScheduleDlq", "Arn")},
         }}
         p.allow_service_to_send("WorkflowScheduleDlq", "events.amazonaws.com", get_att(f"{MACHINE}Schedule", "Arn"))
+        p.add_component(f"{MACHINE}Schedule", "schedule", "rate(1 hour)", group=SLUG)
+        p.connect(f"{MACHINE}Schedule", MACHINE, "start", "every hour")
+        p.connect(f"{MACHINE}Schedule", "WorkflowScheduleDlq", "failure", "undeliverable")
     props = {
         "Type": "EXPRESS" if express else "STANDARD",
         "Definition": definition(p, timeout),
@@ -127,7 +147,7 @@ def resources(p: Project) -> None:
     if events:
         props["Events"] = events
     p.add_resource(MACHINE, "AWS::Serverless::StateMachine", props, group=SLUG,
-                   node=(f"Workflow ({'Express' if express else 'Standard'})", "stepfunctions"))
+                   component=("state-machine", f"Workflow ({'Express' if express else 'Standard'})"))
     p.expose("STATE_MACHINE_ARN", ref(MACHINE), {"kind": "state_machine", "name": "workflow"})
     p.add_output("WorkflowArn", "The workflow state machine", ref(MACHINE))
     p.add_alarm("WorkflowFailedAlarm", description="Workflow executions are failing.",
@@ -138,20 +158,20 @@ def resources(p: Project) -> None:
 
 def functions(p: Project) -> None:
     steps = step_names(p)
-    output = p.choose_output("table", "bus", "topic")
+    output = wiring.output_for(p, SLUG)
     compensation = bool(p.answer("compensation"))
     p.add_function(Function(
         logical_id=FUNCTION, folder="workflow_steps", pattern=SLUG,
         template="handlers/step_functions.py.j2", test_template="tests/step_functions.py.j2",
         description="Runs and compensates the workflow's steps",
-        timeout=p.worker_timeout(),
+        timeout=step_timeout(p),
         context={"steps": steps, "compensation": compensation, "long_waits": bool(p.answer("long_waits")),
                  "express": is_express(p)},
         sample_event={"step": steps[0], "action": "do", "execution": "0f9d8c7b-sample",
                       "input": {"key": "item-1001", "id": "item-1001", "category": "standard"}},
         idempotent=True, output=output,
     ))
-    p.edge(MACHINE, FUNCTION, "one task per step")
+    p.connect(MACHINE, FUNCTION, "invoke", "one task per step")
     express = is_express(p)
     worst = p.answer("max_duration_s")
     express_limit = f"{express_max_s(p):g} s"
@@ -168,6 +188,11 @@ def functions(p: Project) -> None:
                  "exponential backoff with jitter) and Catch"
                  + ("; on failure the completed steps are compensated in reverse order." if compensation
                     else "; on failure the execution stops in `WorkflowFailed` and the alarm fires."))
+    if bounded_steps(p) > int(p.answer("steps")):
+        p.note(SLUG, f"One unit of work computes for up to {p.answer('max_duration_s')} s, more than a function may "
+                     f"run ({p.lambda_max_timeout()} s), so it is split into {len(steps)} bounded steps of at most "
+                     f"{step_timeout(p)} s each. Each step must checkpoint its progress in the execution state; "
+                     "work that cannot be split belongs in a container task (ECS on Fargate) or AWS Batch.")
     if int(p.answer("steps")) > MAX_STEPS:
         p.note(SLUG, f"The answers mention {p.answer('steps')} steps; {MAX_STEPS} are generated. A process this "
                      "long is usually better split into nested workflows.")

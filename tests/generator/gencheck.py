@@ -44,6 +44,7 @@ DEFAULT_ANSWERS: dict[str, Any] = {
     "ordering": False,
     "memory_mb": 512,
     "db_max_connections": 100,
+    "consumer_names": "",
 }
 
 

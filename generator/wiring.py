@@ -1,0 +1,122 @@
+"""How the chosen patterns connect into one architecture: the composition rules, in one place.
+
+Each pattern module builds its own part; these rules decide how the parts meet: where work
+enters (from the trigger), which hub a function sends its results to, when there is an API,
+how consumers are named, and who feeds a hub or function that nothing inside the stack feeds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:  # project imports this module
+    from generator.project import Output, Project
+
+
+@dataclass(frozen=True)
+class Hub:
+    owner: str        # the pattern that creates it
+    logical_id: str
+    env: str          # environment variable handlers read
+    label: str        # what flows, on the diagram
+    connection: str   # the architecture's connection kind from a producer
+
+
+HUBS: dict[str, Hub] = {
+    "queue": Hub("sqs-worker", "WorkQueue", "WORK_QUEUE_URL", "messages", "publish"),
+    "workflow": Hub("step-functions", "WorkflowStateMachine", "STATE_MACHINE_ARN", "start execution", "start"),
+    "bus": Hub("eventbridge", "EventBus", "EVENT_BUS_NAME", "events", "publish"),
+    "topic": Hub("sns-fanout", "FanoutTopic", "TOPIC_ARN", "notifications", "publish"),
+    "table": Hub("dynamodb-streams", "DataTable", "DATA_TABLE", "writes items", "write"),
+}
+
+# Where each pattern's function sends its result, in order of preference. A long upload job
+# starts a workflow before anything else: its steps are bounded, the upload handler is not.
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "api-gateway-lambda": ("queue", "workflow", "bus", "topic", "table"),
+    "s3-processing": ("workflow", "queue", "bus", "topic"),
+    "sqs-worker": ("table", "bus", "topic"),
+    "dynamodb-streams": ("bus", "topic"),
+    "step-functions": ("table", "bus", "topic"),
+}
+
+# What stands outside the stack and feeds whatever the trigger says enters from outside.
+PRODUCERS = "Producers"
+ENTRY_CONNECTION = {"queue": "publish", "topic": "publish", "event-bus": "publish",
+                    "state-machine": "start", "function": "event", "stream": "publish",
+                    "delivery-stream": "publish", "bucket": "write", "api": "invoke"}
+
+_CONSUMER_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
+MAX_CONSUMERS = 20
+
+
+def has_api(answers: Mapping[str, Any], patterns: tuple[str, ...]) -> bool:
+    """An API only when requests come over HTTP, or when the API pattern was chosen."""
+    return answers.get("trigger") == "http" or "api-gateway-lambda" in patterns
+
+
+def output_for(p: "Project", pattern: str) -> "Output | None":
+    """The first hub in the pattern's preferences that this project has."""
+    from generator.project import Output
+
+    for kind in OUTPUTS.get(pattern, ()):
+        hub = HUBS[kind]
+        present = p.data_table() is not None if kind == "table" else hub.logical_id in p.resources
+        if present:
+            return Output(kind, hub.logical_id, hub.env, hub.label, hub.connection)
+    return None
+
+
+def work_queue_needed(p: "Project") -> bool:
+    """Whether the SQS worker's own queue has someone to feed it.
+
+    When events from outside arrive on a bus or topic that gives every consumer a queue of its
+    own, those queues are the work queues; a separate one would have no producer.
+    """
+    fronted = p.answer("trigger") == "event" and (p.has("eventbridge") or p.has("sns-fanout"))
+    if not fronted:
+        return True
+    return p.has("api-gateway-lambda") or (p.has("s3-processing") and not p.has("step-functions"))
+
+
+def consumer_names(answers: Mapping[str, Any], low: int, high: int, prefix: str = "consumer") -> tuple[str, ...]:
+    """Consumers named by the answers (`consumer_names`), else numbered from `consumers`."""
+    from generator.selection import GenerationError
+
+    raw = answers.get("consumer_names") or ""
+    if not isinstance(raw, str):
+        raise GenerationError("consumer_names must be text: names separated by commas")
+    names: list[str] = []
+    for part in raw.split(","):
+        name = part.strip()
+        if not name:
+            continue
+        if not _CONSUMER_NAME.fullmatch(name):
+            shown = name if len(name) <= 40 else name[:37] + "..."
+            raise GenerationError(f"consumer name {shown!r} is not valid: use up to 32 lowercase letters, digits "
+                                  "and '-', starting with a letter")
+        if name not in names:
+            names.append(name)
+    if len(names) > MAX_CONSUMERS:
+        raise GenerationError(f"at most {MAX_CONSUMERS} consumer names, not {len(names)}")
+    if names:
+        return tuple(names)
+    count = max(low, min(high, int(answers.get("consumers") or 1)))
+    return tuple(f"{prefix}-{i}" for i in range(1, count + 1))
+
+
+def feed_from_outside(p: "Project") -> None:
+    """Connect what nothing inside the stack starts to the systems outside it.
+
+    Events from other systems arrive on the bus, topic or queue; a workflow or function that no
+    part of the stack starts is started by them. The README lists these entry points.
+    """
+    architecture = p.architecture
+    for component in architecture.untriggered():
+        connection = ENTRY_CONNECTION.get(component.kind)
+        if connection is None:
+            continue
+        p.add_component(PRODUCERS, "external", "Your producers", group=None)
+        p.connect(PRODUCERS, component.id, connection, "sends work")
