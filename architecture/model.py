@@ -25,6 +25,13 @@ CONNECTION_KINDS: tuple[str, ...] = (
 # Components that exist without anything starting them: where work comes from, where it
 # rests, and where failures wait. Every other component needs at least one incoming edge.
 SELF_STARTING: frozenset[str] = frozenset({"client", "schedule", "external", "table", "database", "secret", "dlq"})
+# What stands outside the stack, and how it reaches each kind of component it feeds.
+PRODUCERS = "Producers"
+OUTSIDE_ENTRY: dict[str, str] = {
+    "queue": "publish", "topic": "publish", "event-bus": "publish", "stream": "publish",
+    "delivery-stream": "publish", "state-machine": "start", "function": "event", "api": "invoke",
+    "bucket": "write",
+}
 # Asynchronous connections: a cycle made only of these repeats work without anyone asking.
 ASYNCHRONOUS: frozenset[str] = frozenset({"event", "poll", "start", "publish"})
 
@@ -152,9 +159,28 @@ class Architecture:
 
     def shape(self) -> tuple[frozenset, frozenset]:
         """What two architectures must share to be the same: component ids, kinds and names,
-        and connections with their kinds (labels and patterns left out)."""
-        return (frozenset((c.id, c.kind, c.name) for c in self.components),
-                frozenset((e.source, e.target, e.kind) for e in self.connections))
+        and connections with their kinds. Labels and patterns are left out, and so are systems
+        outside the stack (a template names the URLs it calls only as parameters)."""
+        outside = {c.id for c in self.components if c.kind == "external"}
+        return (frozenset((c.id, c.kind, c.name) for c in self.components if c.id not in outside),
+                frozenset((e.source, e.target, e.kind) for e in self.connections
+                          if e.source not in outside and e.target not in outside))
+
+    def fed_from_outside(self) -> "Architecture":
+        """This architecture with the systems outside the stack feeding what nothing inside starts.
+
+        Events from other systems arrive on a bus, topic, queue or stream; a workflow or
+        function that nothing in the stack starts is started by them. The generator and the
+        analyzer both apply this, so the entry points are explicit on both sides.
+        """
+        entries = [(c.id, OUTSIDE_ENTRY[c.kind]) for c in self.untriggered() if c.kind in OUTSIDE_ENTRY]
+        if not entries:
+            return self
+        producers = self.component(PRODUCERS) or Component(PRODUCERS, "external", name_from_id(PRODUCERS, "external"),
+                                                           None, "Your producers")
+        components = self.components if self.component(PRODUCERS) else (*self.components, producers)
+        added = tuple(Connection(PRODUCERS, target, kind, "sends work") for target, kind in entries)
+        return Architecture(components, (*self.connections, *added))
 
     # -- storage -----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -42,12 +42,6 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "step-functions": ("table", "bus", "topic"),
 }
 
-# What stands outside the stack and feeds whatever the trigger says enters from outside.
-PRODUCERS = "Producers"
-ENTRY_CONNECTION = {"queue": "publish", "topic": "publish", "event-bus": "publish",
-                    "state-machine": "start", "function": "event", "stream": "publish",
-                    "delivery-stream": "publish", "bucket": "write", "api": "invoke"}
-
 _CONSUMER_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
 MAX_CONSUMERS = 20
 
@@ -108,15 +102,11 @@ def consumer_names(answers: Mapping[str, Any], low: int, high: int, prefix: str 
 
 
 def feed_from_outside(p: "Project") -> None:
-    """Connect what nothing inside the stack starts to the systems outside it.
-
-    Events from other systems arrive on the bus, topic or queue; a workflow or function that no
-    part of the stack starts is started by them. The README lists these entry points.
-    """
-    architecture = p.architecture
-    for component in architecture.untriggered():
-        connection = ENTRY_CONNECTION.get(component.kind)
-        if connection is None:
-            continue
-        p.add_component(PRODUCERS, "external", "Your producers", group=None)
-        p.connect(PRODUCERS, component.id, connection, "sends work")
+    """Record the systems outside the stack as the producers of whatever nothing inside feeds
+    (see Architecture.fed_from_outside); the README lists these entry points."""
+    before = p.architecture
+    fed = before.fed_from_outside()
+    for component in fed.components:
+        if component.id not in p.components:
+            p.add_component(component.id, component.kind, component.label, group=None)
+    p.connections.extend(fed.connections[len(before.connections):])

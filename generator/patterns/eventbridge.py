@@ -79,6 +79,7 @@ def functions(p: Project) -> None:
             idempotent=True,
         ))
         p.connect(BUS, queue, "event", f"rule: {category}" if routing else "rule: all project events")
+        p.connect(BUS, f"{queue}Dlq", "failure", "undeliverable")
         p.connect(queue, fn_id, "poll", "batches")
         p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
     p.note(SLUG, f"{len(names)} consumer(s) ({', '.join(names)}), each behind its own rule and its own queue: "
