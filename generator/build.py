@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from architecture import Architecture
 from generator import diagram, wiring
 from generator.cfn import dump_yaml
 from generator.patterns import MODULES
@@ -162,6 +163,19 @@ def compose_checked(sel: Selection) -> Project:
         raise
     except (TypeError, ValueError, ArithmeticError) as exc:
         raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
+
+
+def propose_architecture(answers: Any, patterns: tuple[str, ...], limits: Any) -> Architecture | None:
+    """The architecture a project of these patterns would have, without rendering any file;
+    None when the patterns cannot be composed for these answers."""
+    if not patterns:
+        return None
+    try:
+        selection = Selection(patterns=patterns, answers=answers, render_diagrams=False,
+                              limits=dict(limits or {})).validated()
+        return compose_checked(selection).architecture
+    except GenerationError:
+        return None
 
 
 def generate_files(selection: Selection) -> dict[str, bytes]:

@@ -22,8 +22,8 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .answers import AnswerValidator, validate_answers
 from .catalogue import (
@@ -31,6 +31,9 @@ from .catalogue import (
     WarningKind,
 )
 from .cost import Cost, estimate_cost
+
+if TYPE_CHECKING:
+    from architecture import Architecture
 from .expressions import BOOL, NUMBER, TEXT, Compiled, ExpressionError, VarType
 from .expressions import compile_expression as _compile_uncached
 
@@ -96,6 +99,17 @@ class Recommendation:
     rules_version: str
     answers: Mapping[str, Any] = field(default_factory=dict)
     selected: tuple[str, ...] = ()
+    # The catalogue's limit values, which size the proposed architecture (timeouts, steps).
+    limit_values: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def architecture(self) -> "Architecture | None":
+        """The proposed patterns wired into one architecture, as the generator would build it;
+        None when they cannot be composed for these answers. Built on first use only: the
+        rules alone do not need it."""
+        from generator.build import propose_architecture  # the generator reads the catalogue too
+
+        return propose_architecture(self.answers, self.selected, self.limit_values)
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -114,6 +128,7 @@ class Recommendation:
             "checklist": list(self.checklist),
             "cost": self.cost.to_dict(),
             "rules_version": self.rules_version,
+            "architecture": self.architecture.to_dict() if self.architecture else None,
         }
 
 
@@ -385,7 +400,8 @@ class Engine:
             and (not item.patterns or item.patterns & scope)
         )
         cost = estimate_cost(answers, selected, self.catalogue.price_map, self.express_limit_s)
-        return Recommendation(tuple(ranked), warnings, limits, checklist, cost, self.version, answers, selected)
+        return Recommendation(tuple(ranked), warnings, limits, checklist, cost, self.version, answers, selected,
+                              self.limit_values)
 
     def _rank(self, points: dict[str, float], reasons: dict[str, list[str]]) -> list[RankedPattern]:
         fitting = [(slug, total) for slug, total in points.items() if total > 0]
