@@ -134,7 +134,8 @@ class Architecture:
 
     def untriggered(self) -> tuple[Component, ...]:
         """Components that need something to start them and have nothing."""
-        targets = {e.target for e in self.connections if e.kind != "failure"}
+        # Reading something does not feed it, and a failure path is not its normal input.
+        targets = {e.target for e in self.connections if e.kind not in ("read", "failure")}
         return tuple(c for c in self.components if c.kind not in SELF_STARTING and c.id not in targets)
 
     def problems(self) -> list[str]:

@@ -107,6 +107,21 @@ def _clean(text: Any, limit: int = 600) -> str:
     return text[:limit]
 
 
+# How work from outside reaches the stack, per kind of source and connection.
+ENTRY_WORDS: dict[str, dict[str, str]] = {
+    "client": {"": "clients call it over HTTPS."},
+    "schedule": {"": "a schedule starts it."},
+    "external": {
+        "publish": "your systems send messages or events here; nothing in this stack produces them.",
+        "start": "your systems start executions (`StartExecution`); nothing in this stack does.",
+        "event": "your systems invoke it asynchronously (`InvocationType=Event`); nothing in this stack does.",
+        "write": "your users or systems upload files here.",
+        "invoke": "your systems call it.",
+        "": "your systems feed it.",
+    },
+}
+
+
 def _readme(project: Project, diagrams_rendered: bool) -> str:
     sel = project.selection
     # Only the risks of what was generated: a warning about a pattern left out would mislead.
@@ -118,12 +133,20 @@ def _readme(project: Project, diagrams_rendered: bool) -> str:
                   "timeout": f.timeout} for f in project.functions]
     parameters = [{"name": k, "description": v.get("Description", "")} for k, v in project.parameters.items()
                   if "Default" not in v]
+    architecture = project.architecture
+    entries = []
+    for connection in architecture.connections:
+        source = architecture.component(connection.source)
+        if source.kind in ENTRY_WORDS:
+            target = architecture.component(connection.target)
+            entries.append({"target": target.id, "target_kind": target.kind.replace("-", " "),
+                            "how": ENTRY_WORDS[source.kind].get(connection.kind, ENTRY_WORDS[source.kind][""])})
     return render("project/README.md.j2", {
         "name": project.name, "patterns": patterns, "functions": functions, "warnings": warnings,
         "shared_notes": project.notes.get("shared", []), "parameters": parameters,
         "diagrams_rendered": diagrams_rendered, "runtime": sel.runtime,
         "architecture": sel.architecture, "log_retention": LOG_RETENTION_DAYS,
-        "outputs": sorted(project.outputs),
+        "outputs": sorted(project.outputs), "entries": entries,
     })
 
 

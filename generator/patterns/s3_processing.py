@@ -19,6 +19,7 @@ BUILD_ORDER = 30
 INPUT_PREFIX = "incoming/"
 OUTPUT_PREFIX = "processed/"
 FUNCTION = "FileProcessorFunction"
+STARTER_TIMEOUT_S = 120
 DLQ = "FileProcessorDlq"
 
 
@@ -64,11 +65,14 @@ def functions(p: Project) -> None:
     p.add_dlq(DLQ, group=SLUG, label="Failed uploads")
     output = wiring.output_for(p, SLUG)
     max_object = 256 * 1024 * 1024
+    starts_workflow = output is not None and output.kind == "workflow"
+    # Starting a workflow takes a moment; the long work runs in the workflow's bounded steps.
+    timeout = min(p.worker_timeout(), STARTER_TIMEOUT_S) if starts_workflow else p.worker_timeout()
     p.add_function(Function(
         logical_id=FUNCTION, folder="file_processor", pattern=SLUG,
         template="handlers/s3_processing.py.j2", test_template="tests/s3_processing.py.j2",
         description=f"Processes uploads under {INPUT_PREFIX} and writes results under {OUTPUT_PREFIX}",
-        timeout=p.worker_timeout(),
+        timeout=timeout,
         events={"Upload": {"Type": "S3", "Properties": {
             "Bucket": ref("UploadBucket"), "Events": "s3:ObjectCreated:*",
             "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": INPUT_PREFIX}]}},
@@ -85,6 +89,10 @@ def functions(p: Project) -> None:
     p.connect(FUNCTION, "UploadBucket", "read", "reads the upload")
     p.connect(FUNCTION, "UploadBucket" if same_bucket else "OutputBucket", "write", f"writes {OUTPUT_PREFIX}*")
     p.connect(FUNCTION, DLQ, "failure", "after 2 retries")
+    if starts_workflow:
+        p.note(SLUG, "Each upload starts one workflow execution: the upload handler summarises the file and "
+                     f"starts the workflow within {timeout} s, and the long work runs in the workflow's steps, "
+                     "each bounded by Lambda's maximum, with retries and a visible history per file.")
     if same_bucket:
         p.note(SLUG, f"Results go back to the upload bucket, but under `{OUTPUT_PREFIX}` while the "
                      f"notification only fires for `{INPUT_PREFIX}`; the handler also ignores any other "

@@ -33,7 +33,8 @@ def express_max_s(p: Project) -> float:
 def bounded_steps(p: Project) -> int:
     """Steps enough that none runs longer than a function may: work longer than Lambda's
     maximum is split across bounded steps, never placed in one invocation."""
-    per_step = p.lambda_max_timeout() * 0.8
+    # step_timeout() gives a step 1.5 x its share + 2 s; the share must leave that within the limit.
+    per_step = (p.lambda_max_timeout() - 2) / 1.5
     return math.ceil(float(p.answer("max_duration_s")) / per_step)
 
 

@@ -1,0 +1,147 @@
+"""Patterns composed into one wired architecture: entry from the trigger, every hub fed, consumers
+named and queued, no API unless requests come over HTTP, long work split into bounded steps."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from gencheck import answers, generate, load_template
+
+import generator
+from architecture import Architecture
+from generator.build import compose_checked
+from generator.selection import GenerationError, PATTERN_SLUGS
+
+TRIGGERS = ("http", "queue", "event", "file_upload", "data_change", "schedule")
+
+
+def compose(patterns, options=None, **overrides):
+    selection = generator.Selection(patterns=tuple(patterns), answers=answers(**overrides), render_diagrams=False,
+                                    **(options or {})).validated()
+    return compose_checked(selection)
+
+
+def stored_architecture(files) -> Architecture:
+    name = next(path for path in files if path.endswith("/architecture.json"))
+    return Architecture.from_dict(json.loads(files[name])["architecture"])
+
+
+def template_of(files) -> dict:
+    return load_template(next(v for k, v in files.items() if k.endswith("/template.yaml")))
+
+
+def edges(arch: Architecture) -> set[tuple[str, str, str]]:
+    return {(e.source, e.target, e.kind) for e in arch.connections}
+
+
+def test_an_upload_starts_the_workflow_and_long_work_is_split_into_bounded_steps():
+    files = generate(["s3-processing", "step-functions"], trigger="file_upload", client_waits=False,
+                     duration_s=1200)
+    arch = stored_architecture(files)
+    assert {("UploadBucket", "FileProcessorFunction", "event"),
+            ("FileProcessorFunction", "WorkflowStateMachine", "start"),
+            ("WorkflowStateMachine", "WorkflowStepsFunction", "invoke")} <= edges(arch)
+    assert arch.problems() == []
+    resources = template_of(files)["Resources"]
+    starter = resources["FileProcessorFunction"]["Properties"]
+    assert {"StepFunctionsExecutionPolicy": {"StateMachineName": {"Fn::GetAtt": ["WorkflowStateMachine", "Name"]}}} \
+        in starter["Policies"]
+    assert starter["Environment"]["Variables"]["STATE_MACHINE_ARN"] == {"Ref": "WorkflowStateMachine"}
+    # 20 minutes of compute never sits in one invocation: each step is bounded under 15 minutes.
+    definition = resources["WorkflowStateMachine"]["Properties"]["Definition"]
+    steps = [s for name, s in definition["States"].items() if name.startswith("Step")]
+    assert len(steps) >= 2
+    assert resources["WorkflowStepsFunction"]["Properties"]["Timeout"] < 900
+    assert all(s["TimeoutSeconds"] <= 900 for s in steps)
+    readme = next(v for k, v in files.items() if k.endswith("README.md")).decode()
+    assert "bounded steps" in readme
+
+
+def test_an_order_event_reaches_each_named_consumer_through_its_own_queue_and_no_api_appears():
+    files = generate(["sqs-worker", "eventbridge", "rds"], trigger="event", client_waits=False, consumers=3,
+                     consumer_names="billing,shipping,analytics", unreliable_downstream=True,
+                     data_store="relational", downstream_max_rps=20, duration_s=1)
+    arch = stored_architecture(files)
+    resources = template_of(files)["Resources"]
+    assert arch.problems() == []
+    for name in ("Billing", "Shipping", "Analytics"):
+        assert {("EventBus", f"{name}Queue", "event"), (f"{name}Queue", f"{name}Function", "poll"),
+                (f"{name}Queue", f"{name}QueueDlq", "failure")} <= edges(arch)
+        assert resources[f"{name}Queue"]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"] == \
+            {"Fn::GetAtt": [f"{name}QueueDlq", "Arn"]}
+        rule = resources[f"{name}Rule"]["Properties"]
+        assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": [f"{name}Queue", "Arn"]}
+        scaling = resources[f"{name}Function"]["Properties"]["Events"]["Events"]["Properties"]["ScalingConfig"]
+        # 20 requests/s at 1 s each: never more than 20 batches against the payment provider.
+        assert scaling["MaximumConcurrency"] <= 20
+    assert ("Producers", "EventBus", "publish") in edges(arch)
+    assert not {"HttpApi", "RestApi", "WorkQueue", "DatabaseFunction"} & set(resources)
+    assert not any(r["Type"] in ("AWS::Serverless::HttpApi", "AWS::Serverless::Api") for r in resources.values())
+    assert ("BillingFunction", "DbProxyEndpoint", "write") in edges(arch)
+    assert "billing:item-1001" in files["serverless-app/tests/unit/test_billing.py"].decode()
+
+
+@pytest.mark.parametrize("slug", PATTERN_SLUGS)
+@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_every_component_that_needs_a_trigger_has_one(slug, trigger):
+    arch = compose([slug], trigger=trigger).architecture
+    assert arch.problems() == []
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_all_ten_patterns_are_wired(trigger):
+    arch = compose(PATTERN_SLUGS, trigger=trigger, consumers=3).architecture
+    assert arch.problems() == []
+    # What nothing inside the stack starts is an explicit entry point, listed in the README.
+    project = compose(PATTERN_SLUGS, trigger=trigger, consumers=3)
+    readme = generator.build._readme(project, False)
+    for edge in project.architecture.outgoing("Producers"):
+        assert f"`{edge.target}`" in readme.split("## Entry points", 1)[1]
+
+
+@pytest.mark.parametrize("trigger, api", [("http", True), ("event", False), ("file_upload", False),
+                                          ("schedule", False), ("queue", False)])
+def test_an_api_exists_only_when_requests_come_over_http(trigger, api):
+    project = compose(["sqs-worker", "rds", "eventbridge"], trigger=trigger)
+    assert ("HttpApi" in project.resources) is api
+
+
+def test_the_api_pattern_always_brings_its_api():
+    assert "HttpApi" in compose(["api-gateway-lambda", "sqs-worker"], trigger="event").resources
+
+
+def test_sns_and_eventbridge_publishers_are_not_left_unconnected():
+    arch = compose(["sns-fanout", "eventbridge"], trigger="event").architecture
+    assert arch.problems() == []
+    assert {("Producers", "FanoutTopic", "publish"), ("Producers", "EventBus", "publish")} <= edges(arch)
+    scheduled = compose(["sns-fanout", "eventbridge"], trigger="schedule").architecture
+    assert {("PublisherFunctionSchedule", "PublisherFunction", "event"),
+            ("PublisherFunction", "EventBus", "publish")} <= edges(scheduled)
+
+
+def test_consumers_are_named_from_the_answers():
+    project = compose(["sns-fanout"], trigger="event", consumers=2, consumer_names="email, warehouse")
+    assert {"EmailQueue", "EmailFunction", "WarehouseQueue", "WarehouseFunction"} <= set(project.resources)
+    assert [c.name for c in project.architecture.of_kind("function")] == ["email", "warehouse"]
+
+
+@pytest.mark.parametrize("names, message", [
+    ("Billing", "consumer name 'Billing' is not valid"),
+    ("ok,bad name", "consumer name 'bad name' is not valid"),
+    (",".join(f"c{i}" for i in range(21)), "at most 20 consumer names"),
+])
+def test_bad_consumer_names_are_refused_with_the_reason(names, message):
+    with pytest.raises(GenerationError, match=message):
+        compose(["eventbridge"], trigger="event", consumer_names=names)
+
+
+def test_the_diagram_shows_connection_kinds_and_names():
+    project = compose(["sqs-worker", "eventbridge"], trigger="event", consumer_names="billing,shipping")
+    from generator import diagram
+
+    dot = diagram.dot_source(project)
+    assert 'label="poll: batches"' in dot
+    assert 'BillingFunction [label="Lambda\nBilling"' in dot
+    mermaid = diagram.mermaid_source(project)
+    assert 'EventBus -->|"event: rule: all project events"| BillingQueue' in mermaid
