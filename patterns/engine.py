@@ -30,7 +30,7 @@ from .catalogue import (
     PATTERN_SLUGS, QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Limit, Question, Rule,
     WarningKind,
 )
-from .cost import Cost, estimate_cost
+from .cost import Cost, CostLine, estimate_cost
 
 if TYPE_CHECKING:
     from architecture import Architecture
@@ -130,6 +130,26 @@ class Recommendation:
             "rules_version": self.rules_version,
             "architecture": self.architecture.to_dict() if self.architecture else None,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], answers: Mapping[str, Any] | None = None) -> "Recommendation":
+        """A stored recommendation (``to_dict``) back as the typed object, with the architecture
+        it was stored with rather than one composed again under today's rules."""
+        from architecture import Architecture
+
+        ranked = tuple(RankedPattern(r["pattern"], r["score"], tuple(r["reasons"])) for r in data["recommendations"])
+        warnings = tuple(WarningHit(w["id"], w["severity"], w.get("pattern"), w["message"], w.get("title", ""),
+                                    tuple(w.get("answers", ()))) for w in data["warnings"])
+        limits = tuple(LimitCheck(c["id"], c["ok"], c["value"], c["limit"], c["unit"], c["message"])
+                       for c in data["limits"])
+        cost = Cost(data["cost"]["monthly_usd"],
+                    tuple(CostLine(line["service"], line["usd"], line["basis"]) for line in data["cost"]["lines"]))
+        recommendation = cls(ranked, warnings, limits, tuple(data["checklist"]), cost, data["rules_version"],
+                             dict(answers or {}), tuple(data.get("selected", ())))
+        stored = data.get("architecture")
+        # Set where the cached property keeps its value (instance dict), so nothing is recomposed.
+        object.__setattr__(recommendation, "architecture", Architecture.from_dict(stored) if stored else None)
+        return recommendation
 
 
 # Compilation --------------------------------------------------------------------------------
