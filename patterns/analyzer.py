@@ -1,6 +1,6 @@
 """Read an AWS SAM or CloudFormation template; report the patterns it uses and the risks it carries.
 
-    analyze(text) -> Analysis(patterns, resources, findings)      (SPEC 3.2, 3.5, 4.4)
+    analyze(text) -> Analysis(patterns, resources, findings, architecture)   (SPEC 3.2, 3.5, 4.4, 8.5)
 
 The catalogue's knowledge run backwards: instead of answers -> patterns -> warnings, the
 resources and their wiring -> patterns -> findings. Plain Python: the command, the web
@@ -58,6 +58,8 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
             Scanner.__init__(self)
             _Parser.__init__(self)
 
+from architecture import Architecture
+
 from .catalogue import PATTERN_SLUGS, SEVERITIES
 
 # CloudFormation itself refuses a template body over 1 MB, so nothing real is larger.
@@ -101,12 +103,14 @@ class Analysis:
     patterns: tuple[str, ...]
     resources: int
     findings: tuple[Finding, ...]
+    architecture: Architecture = Architecture()  # the components and connections (SPEC 8.5)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "patterns": list(self.patterns),
             "resources": self.resources,
             "findings": [finding.to_dict() for finding in self.findings],
+            "architecture": self.architecture.to_dict(),
         }
 
 
@@ -117,7 +121,10 @@ def analyze(text: str, limits: Mapping[str, float] | None = None) -> Analysis:
     findings = [finding for check in _CHECKS for finding in check(template)]
     order = {resource: index for index, resource in enumerate(template.resources)}
     findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
-    return Analysis(patterns=_patterns(template), resources=len(template.raw_resources), findings=tuple(findings))
+    from .analyzer_architecture import architecture_of  # it reads this module's template model
+
+    return Analysis(patterns=_patterns(template), resources=len(template.raw_resources), findings=tuple(findings),
+                    architecture=architecture_of(template))
 
 
 def limits_from(limit_values: Mapping[str, Any]) -> dict[str, float]:
@@ -439,6 +446,13 @@ POLICY_TEMPLATES = {
     "LambdaInvokePolicy": (("lambda:invokefunction",), "FunctionName"),
     "StepFunctionsExecutionPolicy": (("states:startexecution",), "StateMachineName"),
     "EventBridgePutEventsPolicy": (("events:putevents",), "EventBusName"),
+    "SQSSendMessagePolicy": (("sqs:sendmessage",), "QueueName"),
+    "SQSPollerPolicy": (("sqs:receivemessage", "sqs:deletemessage"), "QueueName"),
+    "SNSPublishMessagePolicy": (("sns:publish",), "TopicName"),
+    "SNSCrudPolicy": (("sns:publish", "sns:subscribe"), "TopicName"),
+    "KinesisCrudPolicy": (("kinesis:putrecord", "kinesis:putrecords", "kinesis:getrecords"), "StreamName"),
+    "FirehoseWritePolicy": (("firehose:putrecord", "firehose:putrecordbatch"), "DeliveryStreamName"),
+    "AWSSecretsManagerGetSecretValuePolicy": (("secretsmanager:getsecretvalue",), "SecretArn"),
 }
 INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invokeasync")
 TABLE_WRITE_ACTIONS = ("dynamodb:putitem", "dynamodb:updateitem", "dynamodb:batchwriteitem", "dynamodb:deleteitem")
