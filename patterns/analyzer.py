@@ -499,7 +499,22 @@ class _Template:
         return kind if isinstance(kind, str) else ""
 
     def of_type(self, *types: str) -> list[str]:
-        return [rid for rid in self.resources if self.type_of(rid) in types]
+        """Logical ids of the resources of these types, in template order."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        found = [rid for kind in dict.fromkeys(types) for rid in self._by_type.get(kind, ())]
+        return sorted(found, key=self._position.__getitem__)
+
+    @cached_property
+    def _by_type(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for rid in self.resources:
+            index.setdefault(self.type_of(rid), []).append(rid)
+        return index
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {rid: index for index, rid in enumerate(self.resources)}
 
     @cached_property
     def parameters(self) -> set[str]:
