@@ -25,6 +25,9 @@ and policies attached to a function's role). Two need a judgement call:
   behind an API allowed to call three or more of the template's tables, buckets, functions,
   workflows or databases: it builds one answer from several services while the caller waits.
 
+The architecture (components and connections, the graph the generator records) is read
+from the same template model by ``analyzer_architecture``.
+
 Findings are conservative: a value the template does not pin down (a parameter, a
 condition, an import) never produces one, and a managed policy named by ARN is not read.
 ``Finding.resource`` is the logical id of the resource to change: the queue for a redrive
