@@ -1,6 +1,6 @@
 """Read an AWS SAM or CloudFormation template; report the patterns it uses and the risks it carries.
 
-    analyze(text) -> Analysis(patterns, resources, findings)      (SPEC 3.2, 3.5, 4.4)
+    analyze(text) -> Analysis(patterns, resources, findings, architecture)   (SPEC 3.2, 3.5, 4.4, 8.5)
 
 The catalogue's knowledge run backwards: instead of answers -> patterns -> warnings, the
 resources and their wiring -> patterns -> findings. Plain Python: the command, the web
@@ -24,6 +24,9 @@ and policies attached to a function's role). Two need a judgement call:
 - ``orchestrator``: a function allowed to invoke two or more other functions, or a function
   behind an API allowed to call three or more of the template's tables, buckets, functions,
   workflows or databases: it builds one answer from several services while the caller waits.
+
+The architecture (components and connections, the graph the generator records) is read
+from the same template model by ``analyzer_architecture``.
 
 Findings are conservative: a value the template does not pin down (a parameter, a
 condition, an import) never produces one, and a managed policy named by ARN is not read.
@@ -57,6 +60,8 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             _Parser.__init__(self)
+
+from architecture import Architecture
 
 from .catalogue import PATTERN_SLUGS, SEVERITIES
 
@@ -101,12 +106,14 @@ class Analysis:
     patterns: tuple[str, ...]
     resources: int
     findings: tuple[Finding, ...]
+    architecture: Architecture = Architecture()  # the components and connections (SPEC 8.5)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "patterns": list(self.patterns),
             "resources": self.resources,
             "findings": [finding.to_dict() for finding in self.findings],
+            "architecture": self.architecture.to_dict(),
         }
 
 
@@ -117,7 +124,10 @@ def analyze(text: str, limits: Mapping[str, float] | None = None) -> Analysis:
     findings = [finding for check in _CHECKS for finding in check(template)]
     order = {resource: index for index, resource in enumerate(template.resources)}
     findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
-    return Analysis(patterns=_patterns(template), resources=len(template.raw_resources), findings=tuple(findings))
+    from .analyzer_architecture import architecture_of  # it reads this module's template model
+
+    return Analysis(patterns=_patterns(template), resources=len(template.raw_resources), findings=tuple(findings),
+                    architecture=architecture_of(template))
 
 
 def limits_from(limit_values: Mapping[str, Any]) -> dict[str, float]:
@@ -439,6 +449,13 @@ POLICY_TEMPLATES = {
     "LambdaInvokePolicy": (("lambda:invokefunction",), "FunctionName"),
     "StepFunctionsExecutionPolicy": (("states:startexecution",), "StateMachineName"),
     "EventBridgePutEventsPolicy": (("events:putevents",), "EventBusName"),
+    "SQSSendMessagePolicy": (("sqs:sendmessage",), "QueueName"),
+    "SQSPollerPolicy": (("sqs:receivemessage", "sqs:deletemessage"), "QueueName"),
+    "SNSPublishMessagePolicy": (("sns:publish",), "TopicName"),
+    "SNSCrudPolicy": (("sns:publish", "sns:subscribe"), "TopicName"),
+    "KinesisCrudPolicy": (("kinesis:putrecord", "kinesis:putrecords", "kinesis:getrecords"), "StreamName"),
+    "FirehoseWritePolicy": (("firehose:putrecord", "firehose:putrecordbatch"), "DeliveryStreamName"),
+    "AWSSecretsManagerGetSecretValuePolicy": (("secretsmanager:getsecretvalue",), "SecretArn"),
 }
 INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invokeasync")
 TABLE_WRITE_ACTIONS = ("dynamodb:putitem", "dynamodb:updateitem", "dynamodb:batchwriteitem", "dynamodb:deleteitem")
@@ -485,7 +502,22 @@ class _Template:
         return kind if isinstance(kind, str) else ""
 
     def of_type(self, *types: str) -> list[str]:
-        return [rid for rid in self.resources if self.type_of(rid) in types]
+        """Logical ids of the resources of these types, in template order."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        found = [rid for kind in dict.fromkeys(types) for rid in self._by_type.get(kind, ())]
+        return sorted(found, key=self._position.__getitem__)
+
+    @cached_property
+    def _by_type(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for rid in self.resources:
+            index.setdefault(self.type_of(rid), []).append(rid)
+        return index
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {rid: index for index, rid in enumerate(self.resources)}
 
     @cached_property
     def parameters(self) -> set[str]:

@@ -16,6 +16,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from advisor.api.parsers import BoundedJSONParser
+from architecture import COMPONENT_KINDS, CONNECTION_KINDS
 from patterns.analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
 from patterns.catalogue import PATTERN_SLUGS, SEVERITIES
 from patterns.store import current_engine
@@ -47,10 +48,37 @@ class FindingOutput(serializers.Serializer):
     message = serializers.CharField(help_text="Why it matters and what to do.")
 
 
+class ComponentOutput(serializers.Serializer):
+    id = serializers.CharField(help_text="Logical id in the template (or of the parameter standing for it).")
+    kind = serializers.ChoiceField(choices=COMPONENT_KINDS)
+    name = serializers.CharField(help_text="Short name, e.g. billing for BillingQueue.")
+    pattern = serializers.CharField(allow_null=True)
+    label = serializers.CharField(required=False)
+
+
+# "from" is a Python keyword, so this serializer is built from a mapping of its fields.
+EdgeOutput = type("EdgeOutput", (serializers.Serializer,), {
+    "from": serializers.CharField(help_text="Id of the component it starts from."),
+    "to": serializers.CharField(help_text="Id of the component it reaches."),
+    "kind": serializers.ChoiceField(choices=CONNECTION_KINDS),
+    "label": serializers.CharField(required=False),
+    "__module__": __name__,
+})
+
+
+class ArchitectureOutput(serializers.Serializer):
+    version = serializers.IntegerField()
+    components = ComponentOutput(many=True)
+    edges = EdgeOutput(many=True)
+
+
 class AnalysisOutput(serializers.Serializer):
     patterns = serializers.ListField(child=serializers.ChoiceField(choices=PATTERN_SLUGS))
     resources = serializers.IntegerField(help_text="Number of resources the template declares.")
     findings = FindingOutput(many=True)
+    architecture = ArchitectureOutput(help_text="The components the template declares and how they are "
+                                                "connected; systems outside the stack that feed "
+                                                "it appear as one external component, Producers.")
 
 
 class ErrorOutput(serializers.Serializer):

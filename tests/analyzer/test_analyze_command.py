@@ -69,7 +69,12 @@ def test_it_reads_standard_input_and_json_templates(monkeypatch):
     body = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
     code, out, _ = run(["-", "--format", "json"], body, monkeypatch)
     assert code == 0
-    assert json.loads(out) == {"patterns": [], "resources": 1, "findings": []}
+    assert json.loads(out) == {"patterns": [], "resources": 1, "findings": [], "architecture": {
+        "version": 1,
+        "components": [{"id": "Topic", "kind": "topic", "name": "topic", "pattern": None},
+                       {"id": "Producers", "kind": "external", "name": "producers", "pattern": None,
+                        "label": "Your producers"}],
+        "edges": [{"from": "Producers", "to": "Topic", "kind": "publish", "label": "sends work"}]}}
 
 
 @pytest.mark.django_db

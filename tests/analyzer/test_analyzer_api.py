@@ -81,4 +81,4 @@ def test_the_openapi_schema_documents_it(api):
     assert operation["operationId"] == "analyze_template"
     assert set(operation["responses"]) >= {"200", "400", "429"}
     schemas = r.json()["components"]["schemas"]
-    assert set(schemas["AnalysisOutput"]["properties"]) == {"patterns", "resources", "findings"}
+    assert set(schemas["AnalysisOutput"]["properties"]) == {"patterns", "resources", "findings", "architecture"}

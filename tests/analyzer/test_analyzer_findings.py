@@ -437,6 +437,14 @@ def test_to_dict_has_exactly_the_documented_shape():
         "resources": 2,
         "findings": [{"id": "missing-dlq", "severity": "high", "resource": "Queue",
                       "message": data["findings"][0]["message"]}],
+        "architecture": {"version": 1, "components": [
+            {"id": "Worker", "kind": "function", "name": "worker", "pattern": None},
+            {"id": "Queue", "kind": "queue", "name": "queue", "pattern": None},
+            {"id": "Producers", "kind": "external", "name": "producers", "pattern": None, "label": "Your producers"},
+        ], "edges": [
+            {"from": "Queue", "to": "Worker", "kind": "poll"},
+            {"from": "Producers", "to": "Queue", "kind": "publish", "label": "sends work"},
+        ]},
     }
 
 

@@ -47,7 +47,13 @@ def test_dates_stay_text_and_json_is_read():
         "AWSTemplateFormatVersion"] == "2010-09-09"
     template = {"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
         "Handler": "i.h", "Role": "r", "Code": {"ZipFile": "x"}, "TracingConfig": {"Mode": "Active"}}}}}
-    assert analyze(json.dumps(template)).to_dict() == {"patterns": [], "resources": 1, "findings": []}
+    data = analyze(json.dumps(template)).to_dict()
+    assert data == {"patterns": [], "resources": 1, "findings": [], "architecture": {
+        "version": 1,
+        "components": [{"id": "Fn", "kind": "function", "name": "fn", "pattern": None},
+                       {"id": "Producers", "kind": "external", "name": "producers", "pattern": None,
+                        "label": "Your producers"}],
+        "edges": [{"from": "Producers", "to": "Fn", "kind": "event", "label": "sends work"}]}}
 
 
 @pytest.mark.parametrize("text, message", [

@@ -1,0 +1,413 @@
+"""The architecture a template describes (SPEC 8.5): the generator's graph, read back.
+
+    architecture_of(template) -> Architecture
+
+Components come from resource types (and from the parameters a function uses as a database
+proxy endpoint or as a secret); ids are logical ids and names come from ``name_from_id``, as
+the generator names them. Connections come from the wiring the analyzer already reads: event
+sources, SAM events, subscriptions, rules, destinations, redrive policies and the permissions
+attached to each function. Anything that cannot be read is skipped: a template that is odd
+in one place still gives the rest of its graph.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from architecture import Architecture, Component, Connection, name_from_id
+
+from .analyzer import (
+    INVOKE_ACTIONS,
+    STATE_MACHINE_TYPES,
+    TABLE_WRITE_ACTIONS,
+    _allows,
+    _get,
+    _listed,
+    _mentions,
+    _names,
+    _strings,
+    _target,
+    _Template,
+)
+
+KIND_BY_TYPE: dict[str, str] = {
+    "AWS::Serverless::Function": "function", "AWS::Lambda::Function": "function",
+    "AWS::SQS::Queue": "queue", "AWS::SNS::Topic": "topic", "AWS::Events::EventBus": "event-bus",
+    "AWS::S3::Bucket": "bucket",
+    "AWS::DynamoDB::Table": "table", "AWS::DynamoDB::GlobalTable": "table", "AWS::Serverless::SimpleTable": "table",
+    "AWS::Kinesis::Stream": "stream", "AWS::KinesisFirehose::DeliveryStream": "delivery-stream",
+    "AWS::Serverless::StateMachine": "state-machine", "AWS::StepFunctions::StateMachine": "state-machine",
+    "AWS::Serverless::Api": "api", "AWS::Serverless::HttpApi": "api", "AWS::ApiGateway::RestApi": "api",
+    "AWS::ApiGatewayV2::Api": "api",
+    "AWS::RDS::DBInstance": "database", "AWS::RDS::DBCluster": "database", "AWS::RDS::DBProxy": "db-proxy",
+    "AWS::SecretsManager::Secret": "secret",
+}
+# SAM creates these when an Api/HttpApi event names no API of its own.
+IMPLICIT_APIS = {"Api": "ServerlessRestApi", "HttpApi": "ServerlessHttpApi"}
+CLIENTS = "Clients"
+ALARM_TYPES = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
+ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
+SECRET_READ = ("secretsmanager:getsecretvalue",)
+
+# What a function's permission on a component of each kind means: (actions, connection).
+# The first matching row wins, so writing beats reading on the same grant.
+GRANT_EDGES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "queue": ((("sqs:sendmessage",), "publish"),),
+    "dlq": ((("sqs:sendmessage",), "failure"),),
+    "topic": ((("sns:publish",), "publish"),),
+    "event-bus": ((("events:putevents",), "publish"),),
+    "state-machine": ((("states:startexecution", "states:startsyncexecution"), "start"),),
+    "function": ((INVOKE_ACTIONS, "invoke"),),
+    "stream": ((("kinesis:putrecord", "kinesis:putrecords"), "publish"),),
+    "delivery-stream": ((("firehose:putrecord", "firehose:putrecordbatch"), "publish"),),
+    "table": ((TABLE_WRITE_ACTIONS, "write"),
+              (("dynamodb:getitem", "dynamodb:query", "dynamodb:scan", "dynamodb:batchgetitem"), "read")),
+    "bucket": ((("s3:putobject",), "write"), (("s3:getobject",), "read")),
+    "database": ((("rds-data:executestatement",), "write"),),
+    "secret": ((SECRET_READ, "read"),),
+}
+
+
+def architecture_of(t: _Template) -> Architecture:
+    """The components and connections of a parsed template, fed from outside where nothing
+    inside starts a component (the rule the generator applies too)."""
+    graph = _Graph(t)
+    for step in (_sources, _sam_events, _destinations, _redrive, _subscriptions, _rules, _bucket_targets,
+                 _api_wiring, _grants, _workflows, _database_endpoints):
+        step(graph)
+    if graph.of_kind("api"):
+        graph.add(CLIENTS, "client")
+        for api in graph.of_kind("api"):
+            graph.connect(CLIENTS, api, "invoke")
+    components = [Component(cid, kind, name_from_id(cid, kind)) for cid, kind in graph.kinds.items()]
+    return Architecture.build(components, graph.edges).fed_from_outside()
+
+
+class _Graph:
+    """Components by id (in template order), the connections found so far, and an index
+    from every name a component is known by back to it."""
+
+    def __init__(self, t: _Template):
+        self.t = t
+        self.kinds: dict[str, str] = {}
+        self.edges: list[Connection] = []
+        dead_letters = set(_failure_targets(t))
+        monitoring = _monitoring_topics(t)
+        for rid in t.resources:
+            kind = KIND_BY_TYPE.get(t.type_of(rid))
+            if kind == "queue" and rid in dead_letters:
+                kind = "dlq"
+            if kind and rid not in monitoring:
+                self.kinds[rid] = kind
+        for parameter, kind in _parameter_components(t):
+            self.kinds.setdefault(parameter, kind)
+        self._by_name: dict[str, str] = {}
+        self._by_text: list[tuple[str, str]] = []
+        for cid in self.kinds:
+            names, texts = t.identities(cid) if cid in t.resources else ({cid}, set())
+            for name in sorted(names, key=lambda n: n != cid):  # its own id first
+                self._by_name.setdefault(name, cid)
+            self._by_text.extend((text, cid) for text in texts)
+
+    def add(self, cid: str, kind: str) -> None:
+        self.kinds.setdefault(cid, kind)
+
+    def kind(self, cid: str | None) -> str | None:
+        return self.kinds.get(cid or "")
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        return [cid for cid, kind in self.kinds.items() if kind in kinds]
+
+    def connect(self, source: str | None, target: str | None, kind: str) -> None:
+        if source and target and source in self.kinds and target in self.kinds:
+            self.edges.append(Connection(source, target, kind))
+
+    def named_in(self, value: Any) -> set[str]:
+        """The components a value refers to: by Ref/GetAtt/Sub, by a parameter that names
+        them, or by their literal (or Sub) name inside an ARN."""
+        found = {self._by_name[name] for name in _names(value) if name in self._by_name}
+        if self._by_text:
+            found.update(cid for text in _strings(value) for name, cid in self._by_text if _mentions(text, name))
+        return found
+
+    def target(self, value: Any) -> str | None:
+        """The component a value points at directly (!Ref X, !GetAtt X.Arn), if it is one."""
+        rid = _target(value)
+        return rid if rid in self.kinds else None
+
+    def reach(self, source: str | None, target: str | None) -> None:
+        """An asynchronous delivery from ``source`` to ``target``: workflows are started,
+        everything else receives an event."""
+        self.connect(source, target, "start" if self.kind(target) == "state-machine" else "event")
+
+
+# -- which components exist ---------------------------------------------------------------------------
+
+def _failure_targets(t: _Template) -> Iterator[str | None]:
+    """Everything failures are sent to: the queues among them are dead-letter queues."""
+    for queue in t.of_type("AWS::SQS::Queue"):
+        yield _target(_get(t.props(queue), "RedrivePolicy", "deadLetterTargetArn"))
+    for config in _invoke_configs(t):
+        yield _target(_get(config[1], "DestinationConfig", "OnFailure", "Destination"))
+    for function in t.functions:
+        props = t.props(function)
+        yield _target(_get(props, "DeadLetterQueue", "TargetArn"))
+        yield _target(_get(props, "DeadLetterConfig", "TargetArn"))
+    for rid in t.of_type("AWS::Lambda::EventSourceMapping"):
+        yield _target(_get(t.props(rid), "DestinationConfig", "OnFailure", "Destination"))
+    for rid, _, event_type, settings in _events(t):
+        yield _target(_get(settings, "DestinationConfig", "OnFailure", "Destination"))
+        yield _target(_get(settings, "DeadLetterConfig", "Arn"))
+        yield _target(_get(settings, "RedrivePolicy", "deadLetterTargetArn"))
+    for rule in t.of_type("AWS::Events::Rule"):
+        for target in _listed(t.props(rule).get("Targets")):
+            yield _target(_get(target, "DeadLetterConfig", "Arn"))
+    for schedule in t.of_type("AWS::Scheduler::Schedule"):
+        yield _target(_get(t.props(schedule), "Target", "DeadLetterConfig", "Arn"))
+    for _, subscription in _subscription_settings(t):
+        yield _target(_get(subscription, "RedrivePolicy", "deadLetterTargetArn"))
+
+
+def _monitoring_topics(t: _Template) -> set[str]:
+    """Topics that only carry alarm notifications (with their subscriptions): monitoring,
+    not part of the architecture. A topic a function also publishes to stays."""
+    alarmed = {name for alarm in t.of_type(*ALARM_TYPES) for key in ALARM_ACTIONS
+               for name in _names(t.props(alarm).get(key))}
+    topics = {rid for rid in alarmed if t.type_of(rid) == "AWS::SNS::Topic"}
+    if not topics:
+        return set()
+    published = {topic for function in t.functions for resource in t.grant_resources(function, ["sns:publish"])
+                 for topic in topics if t.refers_to(resource, topic)}
+    return topics - published
+
+
+def _parameter_components(t: _Template) -> Iterator[tuple[str, str]]:
+    """Parameters that stand for a part of the architecture kept outside the stack: the
+    database proxy endpoint a VPC function connects to, and the secret it reads."""
+    for function in t.functions:
+        props = t.props(function)
+        variables = _get(props, "Environment", "Variables")
+        if "VpcConfig" in props and isinstance(variables, dict):
+            for name, value in variables.items():
+                if isinstance(name, str) and "PROXY" in name.upper() and _target(value) in t.parameters:
+                    yield _target(value), "db-proxy"
+        for resource in t.grant_resources(function, SECRET_READ):
+            for name in sorted(_names(resource) & t.parameters):
+                yield name, "secret"
+
+
+# -- event sources ------------------------------------------------------------------------------------
+
+def _sources(g: _Graph) -> None:
+    """Queues and streams polled by event source mappings (SAM or CloudFormation) and bucket
+    notifications, from the analyzer's list of what invokes each function."""
+    for source in g.t.sources:
+        if source.function is None or source.kind not in ("sqs", "dynamodb", "kinesis", "s3"):
+            continue
+        origin = source.origin
+        if g.t.type_of(origin) == "AWS::Kinesis::StreamConsumer":
+            origin = _target(g.t.props(origin).get("StreamARN"))
+        g.connect(origin, source.function, "event" if source.kind == "s3" else "poll")
+        g.connect(source.function, g.target(_get(source.settings, "DestinationConfig", "OnFailure", "Destination")),
+                  "failure")
+
+
+def _events(t: _Template) -> Iterator[tuple[str, str, str, dict]]:
+    """(owner, event name, event type, properties) of every SAM function and state machine event."""
+    for rid in t.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+        events = t.props(rid).get("Events")
+        for name, event in (events.items() if isinstance(events, dict) else ()):
+            event_type = _get(event, "Type")
+            settings = _get(event, "Properties")
+            if isinstance(name, str) and isinstance(event_type, str):
+                yield rid, name, event_type, settings if isinstance(settings, dict) else {}
+
+
+def _sam_events(g: _Graph) -> None:
+    for owner, name, event_type, settings in _events(g.t):
+        if event_type in IMPLICIT_APIS:
+            api = _target(settings.get("ApiId" if event_type == "HttpApi" else "RestApiId"))
+            if api is None:
+                api = IMPLICIT_APIS[event_type]
+                g.add(api, "api")
+            g.connect(api, owner, "invoke" if g.kind(owner) == "function" else "start")
+        elif event_type in ("Schedule", "ScheduleV2"):
+            schedule = f"{owner}{name}"
+            g.add(schedule, "schedule")
+            g.reach(schedule, owner)
+            g.connect(schedule, g.target(_get(settings, "DeadLetterConfig", "Arn")), "failure")
+        elif event_type in ("EventBridgeRule", "CloudWatchEvent"):
+            bus = g.target(settings.get("EventBusName"))
+            g.reach(bus, owner)
+            g.connect(bus, g.target(_get(settings, "DeadLetterConfig", "Arn")), "failure")
+        elif event_type == "SNS":
+            topic = g.target(settings.get("Topic"))
+            g.reach(topic, owner)
+            g.connect(topic, g.target(_get(settings, "RedrivePolicy", "deadLetterTargetArn")), "failure")
+
+
+# -- failures and hand-offs ---------------------------------------------------------------------------
+
+def _invoke_configs(t: _Template) -> Iterator[tuple[str | None, dict]]:
+    """(function, asynchronous invocation settings) from SAM's EventInvokeConfig and from
+    AWS::Lambda::EventInvokeConfig resources."""
+    for function in t.functions:
+        config = t.props(function).get("EventInvokeConfig")
+        if isinstance(config, dict):
+            yield function, config
+    for rid in t.of_type("AWS::Lambda::EventInvokeConfig"):
+        props = t.props(rid)
+        yield t.function_of(props.get("FunctionName")), props
+
+
+def _destinations(g: _Graph) -> None:
+    for function, config in _invoke_configs(g.t):
+        g.connect(function, g.target(_get(config, "DestinationConfig", "OnFailure", "Destination")), "failure")
+        success = g.target(_get(config, "DestinationConfig", "OnSuccess", "Destination"))
+        g.connect(function, success, "event" if g.kind(success) == "function" else "publish")
+    for function in g.t.functions:
+        props = g.t.props(function)
+        for value in (_get(props, "DeadLetterQueue", "TargetArn"), _get(props, "DeadLetterConfig", "TargetArn")):
+            g.connect(function, g.target(value), "failure")
+
+
+def _redrive(g: _Graph) -> None:
+    for queue in g.t.of_type("AWS::SQS::Queue"):
+        g.connect(queue, g.target(_get(g.t.props(queue), "RedrivePolicy", "deadLetterTargetArn")), "failure")
+
+
+def _subscription_settings(t: _Template) -> Iterator[tuple[str | None, dict]]:
+    """(topic, subscription settings) for subscription resources and a topic's inline list."""
+    for rid in t.of_type("AWS::SNS::Subscription"):
+        props = t.props(rid)
+        yield _target(props.get("TopicArn")), props
+    for topic in t.of_type("AWS::SNS::Topic"):
+        for item in _listed(t.props(topic).get("Subscription")):
+            if isinstance(item, dict):
+                yield topic, item
+
+
+def _subscriptions(g: _Graph) -> None:
+    for topic, settings in _subscription_settings(g.t):
+        protocol = str(settings.get("Protocol", "")).lower()
+        endpoint = settings.get("Endpoint")
+        target = g.t.function_of(endpoint) if protocol == "lambda" else g.target(endpoint) if protocol == "sqs" else None
+        g.reach(topic if g.kind(topic) == "topic" else None, target)
+        g.connect(topic, g.target(_get(settings, "RedrivePolicy", "deadLetterTargetArn")), "failure")
+
+
+def _rules(g: _Graph) -> None:
+    """EventBridge rules deliver from their bus (or run on a schedule); Scheduler schedules
+    likewise. A rule on the default bus has no component to start from, except S3 events
+    of a bucket in the template."""
+    t = g.t
+    for rule in t.of_type("AWS::Events::Rule"):
+        props = t.props(rule)
+        if props.get("ScheduleExpression"):
+            g.add(rule, "schedule")
+            sources = [rule]
+        else:
+            bus = g.target(props.get("EventBusName"))
+            sources = [bus] if bus else _s3_buckets_matched(g, props.get("EventPattern"))
+        for target in _listed(props.get("Targets")):
+            if not isinstance(target, dict):
+                continue
+            arn = target.get("Arn")
+            receiver = t.function_of(arn) or g.target(arn)
+            for source in sources:
+                g.reach(source, receiver)
+                g.connect(source, g.target(_get(target, "DeadLetterConfig", "Arn")), "failure")
+    for schedule in t.of_type("AWS::Scheduler::Schedule"):
+        target = _get(t.props(schedule), "Target")
+        g.add(schedule, "schedule")
+        arn = _get(target, "Arn")
+        g.reach(schedule, t.function_of(arn) or g.target(arn))
+        g.connect(schedule, g.target(_get(target, "DeadLetterConfig", "Arn")), "failure")
+
+
+def _s3_buckets_matched(g: _Graph, pattern: Any) -> list[str]:
+    """Buckets of the template whose S3 events a default-bus rule pattern matches."""
+    if not isinstance(pattern, dict) or "aws.s3" not in _listed(pattern.get("source")):
+        return []
+    names = _get(pattern, "detail", "bucket", "name")
+    return sorted(cid for cid in g.named_in(names) if g.kind(cid) == "bucket")
+
+
+def _bucket_targets(g: _Graph) -> None:
+    """Bucket notifications to queues and topics (those to functions are event sources)."""
+    for bucket in g.t.of_type("AWS::S3::Bucket"):
+        notifications = _get(g.t.props(bucket), "NotificationConfiguration")
+        for key, field in (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic")):
+            for config in _listed(_get(notifications, key)):
+                g.reach(bucket, g.target(_get(config, field)))
+
+
+def _api_wiring(g: _Graph) -> None:
+    """CloudFormation APIs: methods, integrations, definition bodies and invoke permissions."""
+    t = g.t
+    for method in t.of_type("AWS::ApiGateway::Method"):
+        props = t.props(method)
+        for function in _functions_in(t, _get(props, "Integration", "Uri")):
+            g.connect(g.target(props.get("RestApiId")), function, "invoke")
+    for rid in t.of_type("AWS::ApiGatewayV2::Integration"):
+        props = t.props(rid)
+        for function in _functions_in(t, props.get("IntegrationUri")):
+            g.connect(g.target(props.get("ApiId")), function, "invoke")
+    for api in g.of_kind("api"):
+        props = t.props(api)
+        for function in _functions_in(t, [props.get("DefinitionBody"), props.get("Body")]):
+            g.connect(api, function, "invoke")
+    for rid in t.of_type("AWS::Lambda::Permission"):
+        props = t.props(rid)
+        if "apigateway" in str(props.get("Principal", "")):
+            function = t.function_of(props.get("FunctionName"))
+            for api in sorted(_names(props.get("SourceArn"))):
+                if g.kind(api) == "api":
+                    g.connect(api, function, "invoke")
+
+
+def _functions_in(t: _Template, value: Any) -> list[str]:
+    return sorted(name for name in _names(value) if name in t.functions)
+
+
+# -- what functions and workflows do ------------------------------------------------------------------
+
+def _grants(g: _Graph) -> None:
+    for function, grants in g.t.grants.items():
+        for grant in grants:
+            for resource in grant.resources:
+                for target in g.named_in(resource):
+                    connection = _grant_connection(grant.actions, g.kind(target))
+                    if connection and not (target == function and connection == "invoke"):
+                        g.connect(function, target, connection)
+
+
+def _grant_connection(actions: tuple[str, ...], kind: str | None) -> str | None:
+    for wanted, connection in GRANT_EDGES.get(kind or "", ()):
+        if any(_allows(actions, action) for action in wanted):
+            return connection
+    return None
+
+
+def _workflows(g: _Graph) -> None:
+    """A state machine invokes the functions its definition, substitutions or policies name."""
+    t = g.t
+    for machine in t.of_type(*STATE_MACHINE_TYPES):
+        props = t.props(machine)
+        named = [props.get(key) for key in ("Definition", "DefinitionString", "DefinitionSubstitutions")]
+        for policy in _listed(props.get("Policies")):
+            named.append(_get(policy, "LambdaInvokePolicy"))
+        for function in _functions_in(t, named):
+            g.connect(machine, function, "invoke")
+
+
+def _database_endpoints(g: _Graph) -> None:
+    """A function whose environment names a database, a proxy or a proxy endpoint parameter
+    writes to it."""
+    for function in g.t.functions:
+        variables = _get(g.t.props(function), "Environment", "Variables")
+        if not isinstance(variables, dict):
+            continue
+        for name in _names(variables):
+            if g.kind(name) in ("database", "db-proxy"):
+                g.connect(function, name, "write")
