@@ -32,13 +32,16 @@ def functions(p: Project) -> None:
     names = wiring.consumer_names(p.answers, 2, 4, prefix="subscriber")
     timeout = p.worker_timeout()
     concurrency = min(sqs_worker.concurrency(p), 50)
+    # With a bus beside the topic, the bus's consumers carry the plain names; the topic's say whose they are.
+    prefix = "topic-" if p.has("eventbridge") else ""
     for index, name in enumerate(names):
-        stem = id_from_name(name)
+        key = prefix + name  # names its resources, folder and settings
+        stem = id_from_name(key)
         queue, fn_id = f"{stem}Queue", f"{stem}Function"
-        dlq_env = f"{name.upper().replace('-', '_')}_DLQ_URL"
+        dlq_env = f"{key.upper().replace('-', '_')}_DLQ_URL"
         category = ROUTING_CATEGORIES[index % len(ROUTING_CATEGORIES)]
         p.add_queue(queue, group=SLUG, label=f"{name} queue", consumer_timeout=timeout)
-        p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"{name}-dlq"})
+        p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"{key}-dlq"})
         p.allow_service_to_send(queue, "sns.amazonaws.com", ref(TOPIC))
         subscription = {"TopicArn": ref(TOPIC), "Protocol": "sqs", "Endpoint": get_att(queue, "Arn"),
                         "RawMessageDelivery": True}
@@ -47,7 +50,7 @@ def functions(p: Project) -> None:
             subscription["FilterPolicy"] = {"category": [category]}
         p.add_resource(f"{stem}Subscription", "AWS::SNS::Subscription", subscription, group=SLUG)
         p.add_function(Function(
-            logical_id=fn_id, folder=name.replace("-", "_"), pattern=SLUG,
+            logical_id=fn_id, folder=key.replace("-", "_"), pattern=SLUG,
             template="handlers/sns_subscriber.py.j2", test_template="tests/sns_subscriber.py.j2",
             description=f"The {name} subscriber of the fan-out topic" + (f" (category {category})" if routing else ""),
             timeout=timeout,
@@ -58,7 +61,7 @@ def functions(p: Project) -> None:
             }}},
             policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
             environment={dlq_env: ref(f"{queue}Dlq")},
-            context={"dlq_env": dlq_env, "subscriber": name, "source": "fan-out topic"},
+            context={"dlq_env": dlq_env, "subscriber": key, "source": "fan-out topic"},
             sample_event=events.sqs_event([
                 {"key": "item-1001", "id": "item-1001", "category": category},
                 {"key": "item-1002", "id": "item-1002", "category": category},
