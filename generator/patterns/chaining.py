@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator import events
 from generator.cfn import get_att, ref
+from generator.patterns._batch import queue_batch_sizing
 from generator.project import Function, Project
 
 SLUG = "chaining"
@@ -29,7 +30,7 @@ def mode(p: Project) -> str:
 def resources(p: Project) -> None:
     p.add_dlq(DLQ, group=SLUG, label="Chain failures")
     if mode(p) == "queue":
-        p.add_queue(QUEUE, group=SLUG, label="Hand-off queue", consumer_timeout=p.worker_timeout())
+        p.add_queue(QUEUE, group=SLUG, label="Hand-off queue", consumer_timeout=queue_batch_sizing(p).timeout)
         p.expose("HANDOFF_QUEUE_URL", ref(QUEUE), {"kind": "queue", "name": "handoff"})
 
 
@@ -72,6 +73,7 @@ def functions(p: Project) -> None:
                      "stages in one trace. A queue was not needed because the answers name no slow or "
                      "unreliable downstream.")
     else:
+        sizing = queue_batch_sizing(p)
         first = Function(logical_id=FIRST, folder="first_stage", pattern=SLUG,
                          template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
                          description="First stage: prepares the work and queues it for the second stage",
@@ -83,9 +85,9 @@ def functions(p: Project) -> None:
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes queued work at a bounded concurrency",
-                          timeout=timeout,
+                          timeout=sizing.timeout, environment=sizing.environment,
                           events={"Handoff": {"Type": "SQS", "Properties": {
-                              "Queue": get_att(QUEUE, "Arn"), "BatchSize": 10,
+                              "Queue": get_att(QUEUE, "Arn"), "BatchSize": sizing.batch_size,
                               "FunctionResponseTypes": ["ReportBatchItemFailures"],
                               "ScalingConfig": {"MaximumConcurrency": 5}}}},
                           context=context, sample_event=events.sqs_event([prepared], "handoff"), idempotent=True)
@@ -97,5 +99,6 @@ def functions(p: Project) -> None:
         p.note(SLUG, "An SQS queue links the stages because the answers mention a slow, limited or unreliable "
                      "downstream (or ordering): the queue absorbs bursts, the second stage runs at most 5 "
                      "batches at a time, and messages that keep failing move to the queue's DLQ.")
+        p.note(SLUG, sizing.note("The second stage"))
     p.note(SLUG, "Direct Lambda-to-Lambda calls are avoided on purpose: they hide the flow, double the cost "
                  "while the caller waits and make retries hard to reason about.")

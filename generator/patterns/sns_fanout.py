@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator import events
 from generator.cfn import get_att, ref
+from generator.patterns._batch import queue_batch_sizing
 from generator.patterns._publisher import ROUTING_CATEGORIES, add_publisher
 from generator.project import Function, Project, clamp
 
@@ -28,7 +29,8 @@ def functions(p: Project) -> None:
                       event_type="ItemPublished")
     routing = bool(p.answer("content_routing"))
     count = clamp(int(p.answer("consumers")), 2, 4)
-    timeout = p.worker_timeout()
+    sizing = queue_batch_sizing(p)
+    timeout = sizing.timeout
     for i in range(1, count + 1):
         queue = f"Subscriber{i}Queue"
         fn_id = f"Subscriber{i}Function"
@@ -49,12 +51,12 @@ def functions(p: Project) -> None:
             description=f"Subscriber {i} of the fan-out topic" + (f" (category {category})" if routing else ""),
             timeout=timeout,
             events={"Notifications": {"Type": "SQS", "Properties": {
-                "Queue": get_att(queue, "Arn"), "BatchSize": 10, "MaximumBatchingWindowInSeconds": 1,
+                "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size, "MaximumBatchingWindowInSeconds": 1,
                 "FunctionResponseTypes": ["ReportBatchItemFailures"],
                 "ScalingConfig": {"MaximumConcurrency": 5},
             }}},
             policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
-            environment={dlq_env: ref(f"{queue}Dlq")},
+            environment={dlq_env: ref(f"{queue}Dlq"), **sizing.environment},
             context={"dlq_env": dlq_env, "subscriber": f"subscriber-{i}"},
             sample_event=events.sqs_event([
                 {"key": "item-1001", "id": "item-1001", "category": category},
@@ -69,6 +71,7 @@ def functions(p: Project) -> None:
                  "never holds back the others, and its messages wait in its queue instead of being lost."
                  + (" Subscription filter policies on the `category` message attribute deliver each "
                     "subscriber only the messages it wants." if routing else ""))
+    p.note(SLUG, sizing.note("Each subscriber"))
     if int(p.answer("consumers")) > count:
         p.note(SLUG, f"The answers mention {p.answer('consumers')} consumers; {count} are generated. Copy a "
                      "subscriber (queue, DLQ, subscription, function, alarms) for each further one.")
