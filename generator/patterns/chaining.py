@@ -37,13 +37,16 @@ def resources(p: Project) -> None:
 def functions(p: Project) -> None:
     how = mode(p)
     timeout = p.worker_timeout()
-    context = {"mode": how}
+    scheduled = p.answer("trigger") == "schedule"
+    context = {"mode": how, "scheduled": scheduled}
     request = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42"}}
     prepared = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42"}, "stage": "prepared"}
     first_events = {}
-    if p.answer("trigger") == "schedule":
+    first_sample = events.scheduled_event() if scheduled else request
+    if scheduled:
+        # The function gets EventBridge's own event: its `time` names the run (see the handler).
         first_events["Schedule"] = {"Type": "Schedule", "Properties": {
-            "Schedule": "rate(5 minutes)", "Input": '{"id": "scheduled-run"}',
+            "Schedule": "rate(5 minutes)",
             "RetryPolicy": {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600},
             "DeadLetterConfig": {"Arn": get_att(DLQ, "Arn")},
         }}
@@ -55,7 +58,7 @@ def functions(p: Project) -> None:
                          template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
                          description="First stage: prepares the work; its result goes to the second stage",
                          timeout=timeout, events=first_events, properties={"EventInvokeConfig": first_config},
-                         context=context, sample_event=request)
+                         context=context, sample_event=first_sample)
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes the prepared work",
@@ -81,7 +84,7 @@ def functions(p: Project) -> None:
                          policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(QUEUE, "QueueName")}}],
                          environment={"HANDOFF_QUEUE_URL": ref(QUEUE)},
                          properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
-                         context=context, sample_event=request)
+                         context=context, sample_event=first_sample)
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes queued work at a bounded concurrency",
