@@ -52,11 +52,13 @@ def task_state(step: str, action: str, timeout: int, next_state: str | None, cat
             {"ErrorEquals": ["TransientStepError", "States.Timeout"], "IntervalSeconds": 5,
              "MaxAttempts": 3, "BackoffRate": 2, "JitterStrategy": "FULL"},
         ],
-        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": catch_to}],
+        # A failed undo keeps the original failure in $.error and adds its own beside it.
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.compensation_error" if action == "undo"
+                   else "$.error", "Next": catch_to}],
     }
     if not token:
         state["ResultSelector"] = {"result.$": "$.Payload"}
-    state["ResultPath"] = "$.error" if action == "undo" else f"$.results.{step}"
+    state["ResultPath"] = f"$.{'compensation' if action == 'undo' else 'results'}.{step}"
     if next_state:
         state["Next"] = next_state
     else:
@@ -86,8 +88,8 @@ def definition(p: Project, timeout: int) -> dict:
         for index, step in enumerate(steps[:-1]):
             previous = state_name(steps[index - 1], undo=True) if index > 0 else "RolledBack"
             states[state_name(step, undo=True)] = task_state(step, "undo", timeout + 10, previous, "CompensationFailed")
-        states["RolledBack"] = {"Type": "Fail", "Error": "WorkflowRolledBack",
-                                "Cause": "A step failed; the completed steps were compensated."}
+        # The execution's cause is the failed step's own, carried past the undo steps.
+        states["RolledBack"] = {"Type": "Fail", "Error": "WorkflowRolledBack", "CausePath": "$.error.Cause"}
         states["CompensationFailed"] = {"Type": "Fail", "Error": "CompensationFailed",
                                         "Cause": "A compensation task failed; manual repair needed."}
     states["WorkflowFailed"] = {"Type": "Fail", "Error": "WorkflowFailed", "Cause": "A step failed."}
