@@ -80,3 +80,76 @@ def test_every_scheduled_chain_run_is_completed_once(tmp_path):
             # EventBridge retrying the first run delivers the same event again.
             delivered_by_schedule(schedule, "b1c2", "2026-01-01T00:00:00Z")]
     passes(files, tmp_path, SCHEDULED_CHAIN % json.dumps(runs), 1)
+
+
+SLOW_BACKEND = '''
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import pytest
+
+
+    class Backend(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            if self.path.startswith("/slow/"):
+                # Bytes keep coming, each well within any socket timeout, for far longer than a request.
+                try:
+                    for _ in range(60):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                except OSError:
+                    return
+            self.wfile.write(json.dumps({"path": self.path}).encode())
+
+        def log_message(self, *args):
+            pass
+
+
+    @pytest.fixture
+    def backend():
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+
+
+    def ask(app, sample_event, lambda_context):
+        started = time.monotonic()
+        response = app.lambda_handler(sample_event("aggregator"), lambda_context)
+        return response, time.monotonic() - started
+
+
+    def test_a_slow_backend_costs_only_its_own_source_request_after_request(load_handler, aws, lambda_context,
+                                                                             sample_event, backend, monkeypatch):
+        monkeypatch.setenv("SOURCE_URLS", f"{backend}/slow/{{id}},{backend}/fast/{{id}}")
+        app = load_handler("aggregator")
+        lambda_context.remaining_ms = 3000
+        for _ in range(3):
+            response, took = ask(app, sample_event, lambda_context)
+            body = json.loads(response["body"])
+            assert response["statusCode"] == 200 and body["missing"] == ["source_1"], body
+            assert took < 2.5
+
+
+    def test_when_every_backend_is_slow_the_answer_is_a_clean_error_in_time(load_handler, aws, lambda_context,
+                                                                           sample_event, backend, monkeypatch):
+        monkeypatch.setenv("SOURCE_URLS", f"{backend}/slow/a/{{id}},{backend}/slow/b/{{id}}")
+        app = load_handler("aggregator")
+        lambda_context.remaining_ms = 2000
+        for _ in range(2):
+            response, took = ask(app, sample_event, lambda_context)
+            assert response["statusCode"] == 502 and took < 2.0
+            assert json.loads(response["body"])["missing"] == ["source_1", "source_2"]
+'''
+
+
+def test_a_slow_backend_gives_a_clean_answer_before_the_function_times_out(tmp_path):
+    files = generate(["orchestrator"], name="bff", aggregate_sources=2, latency_ms=1000)
+    passes(files, tmp_path, SLOW_BACKEND, 2)
