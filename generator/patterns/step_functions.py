@@ -15,6 +15,10 @@ BUILD_ORDER = 50
 MACHINE = "WorkflowStateMachine"
 FUNCTION = "WorkflowStepsFunction"
 MAX_STEPS = 20
+APPROVAL_TABLE = "ApprovalTable"
+APPROVAL_TIMEOUT_S = 7 * 24 * 3600
+# Whoever holds an open approval request confirms at least daily that it is still pending.
+APPROVAL_HEARTBEAT_S = 24 * 3600
 AWS_RETRYABLE = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                  "Lambda.TooManyRequestsException"]
 
@@ -49,14 +53,17 @@ def task_state(step: str, action: str, timeout: int, next_state: str | None, cat
         "Retry": [
             {"ErrorEquals": AWS_RETRYABLE, "IntervalSeconds": 1, "MaxAttempts": 4, "BackoffRate": 2,
              "JitterStrategy": "FULL"},
-            {"ErrorEquals": ["TransientStepError", "States.Timeout"], "IntervalSeconds": 5,
-             "MaxAttempts": 3, "BackoffRate": 2, "JitterStrategy": "FULL"},
         ],
         # A failed undo keeps the original failure in $.error and adds its own beside it.
         "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.compensation_error" if action == "undo"
                    else "$.error", "Next": catch_to}],
     }
-    if not token:
+    if token:
+        # A wait that timed out is a decision not taken: it is not started again.
+        state["HeartbeatSeconds"] = APPROVAL_HEARTBEAT_S
+    else:
+        state["Retry"].append({"ErrorEquals": ["TransientStepError", "States.Timeout"], "IntervalSeconds": 5,
+                               "MaxAttempts": 3, "BackoffRate": 2, "JitterStrategy": "FULL"})
         state["ResultSelector"] = {"result.$": "$.Payload"}
     state["ResultPath"] = f"$.{'compensation' if action == 'undo' else 'results'}.{step}"
     if next_state:
@@ -82,7 +89,7 @@ def definition(p: Project, timeout: int) -> dict:
         else:
             catch_to = "WorkflowFailed"
         is_approval = step == "request_approval"
-        states[name] = task_state(step, "do", 7 * 24 * 3600 if is_approval else timeout + 10,
+        states[name] = task_state(step, "do", APPROVAL_TIMEOUT_S if is_approval else timeout + 10,
                                   next_state, catch_to, token=is_approval)
     if compensation:
         for index, step in enumerate(steps[:-1]):
@@ -100,6 +107,17 @@ def definition(p: Project, timeout: int) -> dict:
 def resources(p: Project) -> None:
     express = is_express(p)
     timeout = p.worker_timeout()
+    if p.answer("long_waits"):
+        # Open approval requests with their task tokens: the token never goes to a log.
+        p.add_resource(APPROVAL_TABLE, "AWS::DynamoDB::Table", {
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
+            "SSESpecification": {"SSEEnabled": True},
+        }, group=SLUG, node=("Approval requests", "dynamodb"), DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
+        p.expose("APPROVAL_TABLE", ref(APPROVAL_TABLE), {"kind": "table", "name": "approvals", "keys": ["id"]})
+        p.add_output("ApprovalTableName", "Open approval requests and their task tokens", ref(APPROVAL_TABLE))
     p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {"RetentionInDays": 30}, group="shared")
     events = {}
     if p.answer("trigger") == "schedule" and not p.has("api-gateway-lambda"):
@@ -142,6 +160,9 @@ def functions(p: Project) -> None:
     steps = step_names(p)
     output = p.choose_output("table", "bus", "topic")
     compensation = bool(p.answer("compensation"))
+    long_waits = bool(p.answer("long_waits"))
+    approvals = {"policies": [{"DynamoDBCrudPolicy": {"TableName": ref(APPROVAL_TABLE)}}],
+                 "environment": {"APPROVAL_TABLE": ref(APPROVAL_TABLE)}} if long_waits else {}
     p.add_function(Function(
         logical_id=FUNCTION, folder="workflow_steps", pattern=SLUG,
         template="handlers/step_functions.py.j2", test_template="tests/step_functions.py.j2",
@@ -151,9 +172,11 @@ def functions(p: Project) -> None:
                  "express": is_express(p)},
         sample_event={"step": steps[0], "action": "do", "execution": "0f9d8c7b-sample",
                       "input": {"key": "item-1001", "id": "item-1001", "category": "standard"}},
-        idempotent=True, output=output,
+        idempotent=True, output=output, **approvals,
     ))
     p.edge(MACHINE, FUNCTION, "one task per step")
+    if long_waits:
+        p.edge(FUNCTION, APPROVAL_TABLE, "approval requests")
     express = is_express(p)
     worst = p.answer("max_duration_s")
     express_limit = f"{express_max_s(p):g} s"
@@ -174,5 +197,9 @@ def functions(p: Project) -> None:
         p.note(SLUG, f"The answers mention {p.answer('steps')} steps; {MAX_STEPS} are generated. A process this "
                      "long is usually better split into nested workflows.")
     if p.answer("long_waits"):
-        p.note(SLUG, "`AwaitApproval` pauses the execution (up to 7 days) until someone calls "
-                     "`aws stepfunctions send-task-success --task-token <token> --task-output '{}'`.")
+        p.note(SLUG, "`AwaitApproval` pauses the execution (up to 7 days) and records the request, with its "
+                     "task token, in `ApprovalTable` (the token is never logged). The approving tool reads it "
+                     "there and calls `aws stepfunctions send-task-success --task-token <token> --task-output "
+                     "'{}'` (or `send-task-failure`). While a request is open, that tool confirms it at least "
+                     "once a day with `send-task-heartbeat`: without one for 24 hours the step fails as "
+                     "abandoned. A wait that times out is not retried.")
