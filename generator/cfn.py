@@ -8,9 +8,16 @@ from typing import Any
 import yaml
 
 try:  # libyaml is much faster; output is identical for our data
-    _Dumper = yaml.CSafeDumper
+    _BaseDumper = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover
-    _Dumper = yaml.SafeDumper
+    _BaseDumper = yaml.SafeDumper
+
+
+class _Dumper(_BaseDumper):
+    """Writes a value used twice in full: CloudFormation rejects YAML anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def ref(logical_id: str) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator import events
 from generator.cfn import get_att, ref
+from generator.patterns._batch import queue_batch_sizing
 from generator.project import Function, Project
 
 SLUG = "chaining"
@@ -29,20 +30,23 @@ def mode(p: Project) -> str:
 def resources(p: Project) -> None:
     p.add_dlq(DLQ, group=SLUG, label="Chain failures")
     if mode(p) == "queue":
-        p.add_queue(QUEUE, group=SLUG, label="Hand-off queue", consumer_timeout=p.worker_timeout())
+        p.add_queue(QUEUE, group=SLUG, label="Hand-off queue", consumer_timeout=queue_batch_sizing(p).timeout)
         p.expose("HANDOFF_QUEUE_URL", ref(QUEUE), {"kind": "queue", "name": "handoff"})
 
 
 def functions(p: Project) -> None:
     how = mode(p)
     timeout = p.worker_timeout()
-    context = {"mode": how}
+    scheduled = p.answer("trigger") == "schedule"
+    context = {"mode": how, "scheduled": scheduled}
     request = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42"}}
     prepared = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42"}, "stage": "prepared"}
     first_events = {}
-    if p.answer("trigger") == "schedule":
+    first_sample = events.scheduled_event() if scheduled else request
+    if scheduled:
+        # The function gets EventBridge's own event: its `time` names the run (see the handler).
         first_events["Schedule"] = {"Type": "Schedule", "Properties": {
-            "Schedule": "rate(5 minutes)", "Input": '{"id": "scheduled-run"}',
+            "Schedule": "rate(5 minutes)",
             "RetryPolicy": {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600},
             "DeadLetterConfig": {"Arn": get_att(DLQ, "Arn")},
         }}
@@ -55,7 +59,7 @@ def functions(p: Project) -> None:
                          template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
                          description="First stage: prepares the work; its result goes to the second stage",
                          timeout=timeout, events=first_events, properties={"EventInvokeConfig": first_config},
-                         context=context, sample_event=request)
+                         context=context, sample_event=first_sample)
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes the prepared work",
@@ -73,6 +77,7 @@ def functions(p: Project) -> None:
                      "stages in one trace. A queue was not needed because the answers name no slow or "
                      "unreliable downstream.")
     else:
+        sizing = queue_batch_sizing(p)
         first = Function(logical_id=FIRST, folder="first_stage", pattern=SLUG,
                          template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
                          description="First stage: prepares the work and queues it for the second stage",
@@ -80,13 +85,13 @@ def functions(p: Project) -> None:
                          policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(QUEUE, "QueueName")}}],
                          environment={"HANDOFF_QUEUE_URL": ref(QUEUE)},
                          properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
-                         context=context, sample_event=request)
+                         context=context, sample_event=first_sample)
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes queued work at a bounded concurrency",
-                          timeout=timeout,
+                          timeout=sizing.timeout, environment=sizing.environment,
                           events={"Handoff": {"Type": "SQS", "Properties": {
-                              "Queue": get_att(QUEUE, "Arn"), "BatchSize": 10,
+                              "Queue": get_att(QUEUE, "Arn"), "BatchSize": sizing.batch_size,
                               "FunctionResponseTypes": ["ReportBatchItemFailures"],
                               "ScalingConfig": {"MaximumConcurrency": 5}}}},
                           context=context, sample_event=events.sqs_event([prepared], "handoff"), idempotent=True)
@@ -98,6 +103,7 @@ def functions(p: Project) -> None:
         p.note(SLUG, "An SQS queue links the stages because the answers mention a slow, limited or unreliable "
                      "downstream (or ordering): the queue absorbs bursts, the second stage runs at most 5 "
                      "batches at a time, and messages that keep failing move to the queue's DLQ.")
+        p.note(SLUG, sizing.note("The second stage"))
     if p.answer("trigger") == "schedule":
         p.connect(f"{FIRST}Schedule", FIRST, "event", "every 5 minutes")
         p.connect(f"{FIRST}Schedule", DLQ, "failure", "undeliverable")

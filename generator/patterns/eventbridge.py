@@ -5,6 +5,7 @@ from __future__ import annotations
 from architecture.model import id_from_name
 from generator import events, wiring
 from generator.cfn import get_att, ref, sub
+from generator.patterns._batch import queue_batch_sizing
 from generator.patterns._publisher import ROUTING_CATEGORIES, add_publisher
 from generator.project import Function, Project
 
@@ -35,7 +36,8 @@ def functions(p: Project) -> None:
                       event_type="ItemPublished")
     routing = bool(p.answer("content_routing"))
     names = wiring.consumer_names(p.answers, 1, 4, prefix="event-consumer")
-    timeout = p.worker_timeout()
+    sizing = queue_batch_sizing(p)
+    timeout = sizing.timeout
     concurrency = consumer_concurrency(p)
     for index, name in enumerate(names):
         stem = id_from_name(name)
@@ -65,12 +67,12 @@ def functions(p: Project) -> None:
             description=f"The {name} consumer of the project's events" + (f" (category {category})" if routing else ""),
             timeout=timeout,
             events={"Events": {"Type": "SQS", "Properties": {
-                "Queue": get_att(queue, "Arn"), "BatchSize": 10, "MaximumBatchingWindowInSeconds": 1,
+                "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size, "MaximumBatchingWindowInSeconds": 1,
                 "FunctionResponseTypes": ["ReportBatchItemFailures"],
                 "ScalingConfig": {"MaximumConcurrency": concurrency},
             }}},
             policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
-            environment={dlq_env: ref(f"{queue}Dlq")},
+            environment={dlq_env: ref(f"{queue}Dlq"), **sizing.environment},
             context={"dlq_env": dlq_env, "subscriber": name, "source": "event bus"},
             sample_event=events.sqs_event([
                 {"key": "item-1001", "id": "item-1001", "category": category},
@@ -88,6 +90,7 @@ def functions(p: Project) -> None:
                  + "Each rule retries delivery for up to an hour; what still cannot be delivered, and messages "
                    f"that keep failing, land in the consumer's DLQ (alarmed). Each consumer runs at most "
                    f"{concurrency} batches at once.")
+    p.note(SLUG, sizing.note("Each consumer"))
     p.note(SLUG, "Events are archived for 7 days so they can be replayed to a fixed consumer. Treat the "
                  "event's `detail` as a public contract: add fields, never rename or remove them.")
 

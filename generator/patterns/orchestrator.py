@@ -44,7 +44,7 @@ def functions(p: Project) -> None:
     p.add_component("Backends", "external", "Backend services", group=None)
     p.connect(p.api_id, FUNCTION, "invoke", "GET /summary/{id}")
     p.connect(FUNCTION, "Backends", "invoke", f"parallel calls ({call_timeout} s timeout)")
-    p.note(SLUG, f"Calls run in parallel, each with a {call_timeout} s timeout, inside a {timeout} s function "
+    p.note(SLUG, f"Calls run in parallel, each with a {call_timeout} s deadline for the whole call, inside a {timeout} s function "
                  f"timeout (under the {p.api_label}'s {p.gateway_timeout_s()} s). A source that fails or is late is listed in `missing`; the "
                  "answer is 502 only when all fail. Set the sources with the `AggregatorSourceUrls` parameter.")
     p.note(SLUG, "Keep the orchestrator to reads and simple aggregation. Once it needs retries across steps, "

@@ -6,6 +6,7 @@ from architecture.model import id_from_name
 from generator import events, wiring
 from generator.cfn import get_att, ref
 from generator.patterns import sqs_worker
+from generator.patterns._batch import queue_batch_sizing
 from generator.patterns._publisher import ROUTING_CATEGORIES, add_publisher
 from generator.project import Function, Project
 
@@ -30,7 +31,8 @@ def functions(p: Project) -> None:
                       event_type="ItemPublished")
     routing = bool(p.answer("content_routing"))
     names = wiring.consumer_names(p.answers, 2, 4, prefix="subscriber")
-    timeout = p.worker_timeout()
+    sizing = queue_batch_sizing(p)
+    timeout = sizing.timeout
     concurrency = min(sqs_worker.concurrency(p), 50)
     # With a bus beside the topic, the bus's consumers carry the plain names; the topic's say whose they are.
     prefix = "topic-" if p.has("eventbridge") else ""
@@ -55,12 +57,12 @@ def functions(p: Project) -> None:
             description=f"The {name} subscriber of the fan-out topic" + (f" (category {category})" if routing else ""),
             timeout=timeout,
             events={"Notifications": {"Type": "SQS", "Properties": {
-                "Queue": get_att(queue, "Arn"), "BatchSize": 10, "MaximumBatchingWindowInSeconds": 1,
+                "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size, "MaximumBatchingWindowInSeconds": 1,
                 "FunctionResponseTypes": ["ReportBatchItemFailures"],
                 "ScalingConfig": {"MaximumConcurrency": concurrency},
             }}},
             policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
-            environment={dlq_env: ref(f"{queue}Dlq")},
+            environment={dlq_env: ref(f"{queue}Dlq"), **sizing.environment},
             context={"dlq_env": dlq_env, "subscriber": key, "source": "fan-out topic"},
             sample_event=events.sqs_event([
                 {"key": "item-1001", "id": "item-1001", "category": category},
@@ -76,3 +78,4 @@ def functions(p: Project) -> None:
                  f"being lost. Each runs at most {concurrency} batches at once."
                  + (" Subscription filter policies on the `category` message attribute deliver each "
                     "subscriber only the messages it wants." if routing else ""))
+    p.note(SLUG, sizing.note("Each subscriber"))

@@ -7,6 +7,7 @@ import math
 from generator import events
 from generator.cfn import get_att, ref
 from generator import wiring
+from generator.patterns._batch import queue_batch_sizing
 from generator.project import MAX_RECEIVE_COUNT, Function, Project, clamp
 
 SLUG = "sqs-worker"
@@ -32,7 +33,7 @@ def resources(p: Project) -> None:
     if not wiring.work_queue_needed(p):
         return
     fifo = bool(p.answer("ordering"))
-    p.add_queue(QUEUE, group=SLUG, label="Work queue", consumer_timeout=p.worker_timeout(), fifo=fifo)
+    p.add_queue(QUEUE, group=SLUG, label="Work queue", consumer_timeout=queue_batch_sizing(p).timeout, fifo=fifo)
     p.expose("WORK_QUEUE_URL", ref(QUEUE), {"kind": "queue", "name": "work-queue", "fifo": fifo})
     p.expose("WORK_QUEUE_DLQ_URL", ref(f"{QUEUE}Dlq"), {"kind": "queue", "name": "work-queue-dlq", "fifo": fifo})
     p.add_output("WorkQueueUrl", "Send jobs here", ref(QUEUE))
@@ -44,10 +45,11 @@ def functions(p: Project) -> None:
                      "queues: partial batch failures, a DLQ and a concurrency cap apply to each of them.")
         return
     fifo = bool(p.answer("ordering"))
-    timeout = p.worker_timeout()
+    sizing = queue_batch_sizing(p)
+    timeout = sizing.timeout
     output = wiring.output_for(p, SLUG)
     max_concurrency = concurrency(p)
-    event = {"Queue": get_att(QUEUE, "Arn"), "BatchSize": 10,
+    event = {"Queue": get_att(QUEUE, "Arn"), "BatchSize": sizing.batch_size,
              "FunctionResponseTypes": ["ReportBatchItemFailures"],
              "ScalingConfig": {"MaximumConcurrency": max_concurrency}}
     if not fifo:
@@ -63,16 +65,17 @@ def functions(p: Project) -> None:
         timeout=timeout,
         events={"WorkQueue": {"Type": "SQS", "Properties": event}},
         policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{QUEUE}Dlq", "QueueName")}}],
-        environment={"WORK_QUEUE_DLQ_URL": ref(f"{QUEUE}Dlq")},
+        environment={"WORK_QUEUE_DLQ_URL": ref(f"{QUEUE}Dlq"), **sizing.environment},
         context={"fifo": fifo, "dlq_env": "WORK_QUEUE_DLQ_URL", "max_receive": MAX_RECEIVE_COUNT},
         sample_event=sample, idempotent=True, output=output,
     ))
-    p.connect(QUEUE, "WorkerFunction", "poll", "batches of up to 10")
+    p.connect(QUEUE, "WorkerFunction", "poll", f"batches of up to {sizing.batch_size}")
     p.connect("WorkerFunction", f"{QUEUE}Dlq", "failure", "permanent failures")
     p.note(SLUG, f"The worker runs at most {max_concurrency} batches at once (event source "
                  "`MaximumConcurrency`), which protects whatever it calls"
                  + (f" (downstream limit: {p.answer('downstream_max_rps')} requests/s)."
                     if p.answer("downstream_max_rps") is not None else "."))
+    p.note(SLUG, sizing.note("The worker"))
     p.note(SLUG, f"Queue visibility timeout is 6 x the worker timeout ({timeout} s), so a message is not "
                  "handed to a second worker while the first still processes it.")
     if fifo:

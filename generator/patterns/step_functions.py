@@ -18,6 +18,10 @@ BUILD_ORDER = 50
 MACHINE = "WorkflowStateMachine"
 FUNCTION = "WorkflowStepsFunction"
 MAX_STEPS = 20
+APPROVAL_TABLE = "ApprovalTable"
+APPROVAL_TIMEOUT_S = 7 * 24 * 3600
+# Whoever holds an open approval request confirms at least daily that it is still pending.
+APPROVAL_HEARTBEAT_S = 24 * 3600
 AWS_RETRYABLE = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                  "Lambda.TooManyRequestsException"]
 
@@ -67,14 +71,19 @@ def task_state(step: str, action: str, timeout: int, next_state: str | None, cat
         "Retry": [
             {"ErrorEquals": AWS_RETRYABLE, "IntervalSeconds": 1, "MaxAttempts": 4, "BackoffRate": 2,
              "JitterStrategy": "FULL"},
-            {"ErrorEquals": ["TransientStepError", "States.Timeout"], "IntervalSeconds": 5,
-             "MaxAttempts": 3, "BackoffRate": 2, "JitterStrategy": "FULL"},
         ],
-        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": catch_to}],
+        # A failed undo keeps the original failure in $.error and adds its own beside it.
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.compensation_error" if action == "undo"
+                   else "$.error", "Next": catch_to}],
     }
-    if not token:
+    if token:
+        # A wait that timed out is a decision not taken: it is not started again.
+        state["HeartbeatSeconds"] = APPROVAL_HEARTBEAT_S
+    else:
+        state["Retry"].append({"ErrorEquals": ["TransientStepError", "States.Timeout"], "IntervalSeconds": 5,
+                               "MaxAttempts": 3, "BackoffRate": 2, "JitterStrategy": "FULL"})
         state["ResultSelector"] = {"result.$": "$.Payload"}
-    state["ResultPath"] = "$.error" if action == "undo" else f"$.results.{step}"
+    state["ResultPath"] = f"$.{'compensation' if action == 'undo' else 'results'}.{step}"
     if next_state:
         state["Next"] = next_state
     else:
@@ -98,14 +107,14 @@ def definition(p: Project, timeout: int) -> dict:
         else:
             catch_to = "WorkflowFailed"
         is_approval = step == "request_approval"
-        states[name] = task_state(step, "do", 7 * 24 * 3600 if is_approval else timeout + 10,
+        states[name] = task_state(step, "do", APPROVAL_TIMEOUT_S if is_approval else timeout + 10,
                                   next_state, catch_to, token=is_approval)
     if compensation:
         for index, step in enumerate(steps[:-1]):
             previous = state_name(steps[index - 1], undo=True) if index > 0 else "RolledBack"
             states[state_name(step, undo=True)] = task_state(step, "undo", timeout + 10, previous, "CompensationFailed")
-        states["RolledBack"] = {"Type": "Fail", "Error": "WorkflowRolledBack",
-                                "Cause": "A step failed; the completed steps were compensated."}
+        # The execution's cause is the failed step's own, carried past the undo steps.
+        states["RolledBack"] = {"Type": "Fail", "Error": "WorkflowRolledBack", "CausePath": "$.error.Cause"}
         states["CompensationFailed"] = {"Type": "Fail", "Error": "CompensationFailed",
                                         "Cause": "A compensation task failed; manual repair needed."}
     states["WorkflowFailed"] = {"Type": "Fail", "Error": "WorkflowFailed", "Cause": "A step failed."}
@@ -116,6 +125,17 @@ def definition(p: Project, timeout: int) -> dict:
 def resources(p: Project) -> None:
     express = is_express(p)
     timeout = step_timeout(p)
+    if p.answer("long_waits"):
+        # Open approval requests with their task tokens: the token never goes to a log.
+        p.add_resource(APPROVAL_TABLE, "AWS::DynamoDB::Table", {
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
+            "SSESpecification": {"SSEEnabled": True},
+        }, group=SLUG, component=("table", "Approval requests"), DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
+        p.expose("APPROVAL_TABLE", ref(APPROVAL_TABLE), {"kind": "table", "name": "approvals", "keys": ["id"]})
+        p.add_output("ApprovalTableName", "Open approval requests and their task tokens", ref(APPROVAL_TABLE))
     p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {"RetentionInDays": 30}, group="shared")
     events = {}
     if p.answer("trigger") == "schedule" and not p.has("api-gateway-lambda"):
@@ -161,6 +181,9 @@ def functions(p: Project) -> None:
     steps = step_names(p)
     output = wiring.output_for(p, SLUG)
     compensation = bool(p.answer("compensation"))
+    long_waits = bool(p.answer("long_waits"))
+    approvals = {"policies": [{"DynamoDBCrudPolicy": {"TableName": ref(APPROVAL_TABLE)}}],
+                 "environment": {"APPROVAL_TABLE": ref(APPROVAL_TABLE)}} if long_waits else {}
     p.add_function(Function(
         logical_id=FUNCTION, folder="workflow_steps", pattern=SLUG,
         template="handlers/step_functions.py.j2", test_template="tests/step_functions.py.j2",
@@ -170,9 +193,11 @@ def functions(p: Project) -> None:
                  "express": is_express(p)},
         sample_event={"step": steps[0], "action": "do", "execution": "0f9d8c7b-sample",
                       "input": {"key": "item-1001", "id": "item-1001", "category": "standard"}},
-        idempotent=True, output=output,
+        idempotent=True, output=output, **approvals,
     ))
     p.connect(MACHINE, FUNCTION, "invoke", "one task per step")
+    if long_waits:
+        p.connect(FUNCTION, APPROVAL_TABLE, "write", "approval requests")
     express = is_express(p)
     worst = p.answer("max_duration_s")
     express_limit = f"{express_max_s(p):g} s"
@@ -198,5 +223,9 @@ def functions(p: Project) -> None:
         p.note(SLUG, f"The answers mention {p.answer('steps')} steps; {MAX_STEPS} are generated. A process this "
                      "long is usually better split into nested workflows.")
     if p.answer("long_waits"):
-        p.note(SLUG, "`AwaitApproval` pauses the execution (up to 7 days) until someone calls "
-                     "`aws stepfunctions send-task-success --task-token <token> --task-output '{}'`.")
+        p.note(SLUG, "`AwaitApproval` pauses the execution (up to 7 days) and records the request, with its "
+                     "task token, in `ApprovalTable` (the token is never logged). The approving tool reads it "
+                     "there and calls `aws stepfunctions send-task-success --task-token <token> --task-output "
+                     "'{}'` (or `send-task-failure`). While a request is open, that tool confirms it at least "
+                     "once a day with `send-task-heartbeat`: without one for 24 hours the step fails as "
+                     "abandoned. A wait that times out is not retried.")

@@ -110,6 +110,18 @@ def run_project_tests(project_dir: Path) -> subprocess.CompletedProcess:
                           cwd=project_dir, capture_output=True, text=True, timeout=600, env=env)
 
 
+def run_scenario(files: dict[str, bytes], dest: Path, source: str) -> subprocess.CompletedProcess:
+    """Unpack the project and run one extra test module of ours with its fixtures (moto, handlers)."""
+    folder = unpack(files, dest)
+    (folder / "tests" / "unit" / "test_scenario.py").write_text(source)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_", "POWERTOOLS_"))}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return subprocess.run([str(VENV_PYTHON), "-m", "pytest", "-q", "-W", "ignore::DeprecationWarning",
+                           "tests/unit/test_scenario.py"],
+                          cwd=folder, capture_output=True, text=True, timeout=600, env=env)
+
+
 # --- static contract checks ----------------------------------------------------------
 
 ASYNC_EVENT_TYPES = {"S3", "SNS", "EventBridgeRule", "Schedule", "ScheduleV2", "CloudWatchEvent"}

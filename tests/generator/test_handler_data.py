@@ -1,0 +1,155 @@
+"""What the generated handlers do with real data, run inside a generated project with its own
+fixtures (moto, fresh handler modules)."""
+
+import json
+import textwrap
+
+import pytest
+
+from gencheck import generate, load_template, run_scenario
+
+pytestmark = pytest.mark.slow
+
+
+def passes(files, tmp_path, scenario, count):
+    result = run_scenario(files, tmp_path, textwrap.dedent(scenario))
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert f"{count} passed" in result.stdout
+
+
+STREAM_VIEW = '''
+    import boto3
+
+
+    def test_the_view_keeps_numbers_as_numbers_and_sets_as_sets(load_handler, aws, lambda_context, sample_event):
+        app = load_handler("stream_processor")
+        event = sample_event("stream_processor")
+        image = event["Records"][1]["dynamodb"]["NewImage"]
+        image["amount"] = {"N": "120.5"}
+        image["tags"] = {"SS": ["express", "gift"]}
+        image["sizes"] = {"NS": ["1", "2.5"]}
+        assert app.lambda_handler(event, lambda_context) == {"batchItemFailures": []}
+        view = boto3.client("dynamodb").get_item(TableName=aws.values["VIEW_TABLE"],
+                                                 Key={"pk": {"S": "VIEW#item-1001"}, "sk": {"S": "VIEW"}})["Item"]
+        assert view["amount"] == {"N": "120.5"}
+        assert sorted(view["tags"]["SS"]) == ["express", "gift"]
+        assert sorted(view["sizes"]["NS"], key=float) == ["1", "2.5"]
+'''
+
+
+def test_the_stream_view_writes_typed_values(tmp_path):
+    passes(generate(["dynamodb-streams", "eventbridge"], name="streams"), tmp_path, STREAM_VIEW, 1)
+
+
+SCHEDULED_CHAIN = '''
+    import copy
+    import json
+
+    DELIVERED = json.loads(%r)
+
+
+    def test_runs_at_different_times_both_complete_and_a_retried_run_once(load_handler, aws, lambda_context,
+                                                                           monkeypatch):
+        first = load_handler("first_stage")
+        second = load_handler("second_stage")
+        completed = []
+        real = second.complete
+        monkeypatch.setattr(second, "complete", lambda prepared: completed.append(prepared) or real(prepared))
+        for event in DELIVERED:
+            prepared = first.lambda_handler(copy.deepcopy(event), lambda_context)
+            second.lambda_handler({"requestPayload": event, "responsePayload": prepared}, lambda_context)
+        assert len(completed) == 2
+'''
+
+
+def delivered_by_schedule(schedule: dict, event_id: str, time: str) -> dict:
+    """What EventBridge passes to the function for one run of the schedule rule."""
+    if "Input" in schedule:
+        return json.loads(schedule["Input"])
+    return {"version": "0", "id": event_id, "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": "123456789012", "time": time, "region": "us-east-1",
+            "resources": ["arn:aws:events:us-east-1:123456789012:rule/chain"], "detail": {}}
+
+
+def test_every_scheduled_chain_run_is_completed_once(tmp_path):
+    files = generate(["chaining"], name="nightly", trigger="schedule")
+    template = load_template(files["nightly/template.yaml"])
+    schedule = template["Resources"]["FirstStageFunction"]["Properties"]["Events"]["Schedule"]["Properties"]
+    runs = [delivered_by_schedule(schedule, "b1c2", "2026-01-01T00:00:00Z"),
+            delivered_by_schedule(schedule, "c3d4", "2026-01-01T00:05:00Z"),
+            # EventBridge retrying the first run delivers the same event again.
+            delivered_by_schedule(schedule, "b1c2", "2026-01-01T00:00:00Z")]
+    passes(files, tmp_path, SCHEDULED_CHAIN % json.dumps(runs), 1)
+
+
+SLOW_BACKEND = '''
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import pytest
+
+
+    class Backend(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            if self.path.startswith("/slow/"):
+                # Bytes keep coming, each well within any socket timeout, for far longer than a request.
+                try:
+                    for _ in range(60):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                except OSError:
+                    return
+            self.wfile.write(json.dumps({"path": self.path}).encode())
+
+        def log_message(self, *args):
+            pass
+
+
+    @pytest.fixture
+    def backend():
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+
+
+    def ask(app, sample_event, lambda_context):
+        started = time.monotonic()
+        response = app.lambda_handler(sample_event("aggregator"), lambda_context)
+        return response, time.monotonic() - started
+
+
+    def test_a_slow_backend_costs_only_its_own_source_request_after_request(load_handler, aws, lambda_context,
+                                                                             sample_event, backend, monkeypatch):
+        monkeypatch.setenv("SOURCE_URLS", f"{backend}/slow/{{id}},{backend}/fast/{{id}}")
+        app = load_handler("aggregator")
+        lambda_context.remaining_ms = 3000
+        for _ in range(3):
+            response, took = ask(app, sample_event, lambda_context)
+            body = json.loads(response["body"])
+            assert response["statusCode"] == 200 and body["missing"] == ["source_1"], body
+            assert took < 2.5
+
+
+    def test_when_every_backend_is_slow_the_answer_is_a_clean_error_in_time(load_handler, aws, lambda_context,
+                                                                           sample_event, backend, monkeypatch):
+        monkeypatch.setenv("SOURCE_URLS", f"{backend}/slow/a/{{id}},{backend}/slow/b/{{id}}")
+        app = load_handler("aggregator")
+        lambda_context.remaining_ms = 2000
+        for _ in range(2):
+            response, took = ask(app, sample_event, lambda_context)
+            assert response["statusCode"] == 502 and took < 2.0
+            assert json.loads(response["body"])["missing"] == ["source_1", "source_2"]
+'''
+
+
+def test_a_slow_backend_gives_a_clean_answer_before_the_function_times_out(tmp_path):
+    files = generate(["orchestrator"], name="bff", aggregate_sources=2, latency_ms=1000)
+    passes(files, tmp_path, SLOW_BACKEND, 2)
