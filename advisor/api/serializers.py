@@ -10,6 +10,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from advisor.analyzer.api import ArchitectureOutput
 from advisor.architectures.evaluation import Evaluated, evaluate
 from advisor.architectures.models import DESCRIPTION_MAX, NAME_MAX, Architecture, Revision
 from advisor.teams.actions import ActionError
@@ -100,6 +101,10 @@ class RecommendationSerializer(serializers.Serializer):
     checklist = serializers.ListField(child=serializers.CharField())
     cost = CostSerializer()
     rules_version = serializers.CharField()
+    architecture = ArchitectureOutput(allow_null=True, required=False,
+                                      help_text="The proposed patterns wired into one architecture (SPEC 8.5); "
+                                                "null when they cannot be composed for these answers, absent "
+                                                "in revisions saved before architectures were recorded.")
 
 
 class RevisionSerializer(RevisionSummarySerializer):

@@ -18,7 +18,7 @@ class RecommendTestCase(BaseTestCase):
         expected = current_engine().recommend({"trigger": "queue", "client_waits": False}).to_dict()
         self.assertEqual(r.json(), expected)
         self.assertEqual(set(r.json()), {"recommendations", "selected", "warnings", "limits", "checklist", "cost",
-                                         "rules_version"})
+                                         "rules_version", "architecture"})
 
     def test_it_evaluates_a_chosen_set(self):
         r = self.api.post(URL + "?patterns=rds,chaining", {"trigger": "queue"}, format="json")

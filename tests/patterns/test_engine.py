@@ -157,6 +157,8 @@ def answer_sets():
             value = st.booleans()
         elif question.type == "choice":
             value = st.sampled_from([c.value for c in question.choices])
+        elif question.type == "text":
+            value = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,31}", fullmatch=True), max_size=5).map(",".join)
         elif question.type == "int":
             value = st.integers(int(question.min or 0), int(question.max if question.max is not None else 10**9))
         else:
