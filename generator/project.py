@@ -29,6 +29,7 @@ LOG_RETENTION_DAYS = 30
 # raise it; the REST API's timeout is the catalogue's `api-gateway-timeout` row.
 HTTP_API_TIMEOUT_S = 30
 
+# For the generated tests only: deployed functions get Powertools from the public layer.
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
 
 
@@ -57,7 +58,8 @@ class Function:
     properties: dict = field(default_factory=dict)
     context: dict = field(default_factory=dict)
     sample_event: Any = None
-    requirements: tuple[str, ...] = (POWERTOOLS_REQUIREMENT,)
+    # Packages bundled with the function; Powertools comes from the layer (see build.py).
+    requirements: tuple[str, ...] = ()
     idempotent: bool = False
     output: Output | None = None
     handler_name: str = "lambda_handler"
@@ -186,18 +188,29 @@ class Project:
                 "DisplayName": sub("${AWS::StackName} alarms"),
             }, group="shared")
             self.add_output("AlarmTopicArn", "Subscribe on-call email or chat here", ref(ALARM_TOPIC))
+            self.add_parameter("AlarmEmail", {
+                "Type": "String", "Default": "", "AllowedPattern": r"^$|^[^\s@]+@[^\s@]+\.[^\s@]+$",
+                "Description": "Email address that receives every alarm (confirm the subscription email "
+                               "AWS sends); empty subscribes nobody",
+            })
+            self.conditions["AlarmEmailGiven"] = {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]}
+            self.add_resource("AlarmEmailSubscription", "AWS::SNS::Subscription", {
+                "TopicArn": ref(ALARM_TOPIC), "Protocol": "email", "Endpoint": ref("AlarmEmail"),
+            }, group="shared", Condition="AlarmEmailGiven")
         return ALARM_TOPIC
 
     def add_alarm(self, logical_id: str, *, description: str, namespace: str, metric: str,
                   dimensions: dict[str, Any], statistic: str = "Sum", threshold: float = 0,
                   period: int = 60) -> None:
+        """`statistic` is a CloudWatch statistic or a percentile such as "p99"."""
         topic = self.alarm_topic()
+        stat_key = "ExtendedStatistic" if statistic.startswith("p") else "Statistic"
         self.add_resource(logical_id, "AWS::CloudWatch::Alarm", {
             "AlarmDescription": description,
             "Namespace": namespace,
             "MetricName": metric,
             "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
-            "Statistic": statistic,
+            stat_key: statistic,
             "Period": period,
             "EvaluationPeriods": 1,
             "Threshold": threshold,
@@ -233,6 +246,15 @@ class Project:
             props["FifoQueue"] = True
         self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, node=(label, "sqs"))
         self.edge(logical_id, dlq, f"after {MAX_RECEIVE_COUNT} receives", failure=True)
+        # A backlog shows as age before messages expire: twice the visibility timeout (a message
+        # retried once), at least 5 minutes, at most a quarter of the retention period.
+        max_age = clamp(2 * props["VisibilityTimeout"], 300, QUEUE_RETENTION_S // 4)
+        self.add_alarm(f"{logical_id}AgeAlarm",
+                       description=f"The oldest message in {label} has waited over {max_age} s: the consumer "
+                                   f"is falling behind or failing; messages expire after {QUEUE_RETENTION_S // 86400} days.",
+                       namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage",
+                       dimensions={"QueueName": get_att(logical_id, "QueueName")},
+                       statistic="Maximum", threshold=max_age, period=300)
         return logical_id
 
     def allow_service_to_send(self, queue: str, service: str, source_arn: Any) -> None:

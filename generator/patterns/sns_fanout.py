@@ -37,8 +37,12 @@ def functions(p: Project) -> None:
         p.add_queue(queue, group=SLUG, label=f"Subscriber {i} queue", consumer_timeout=timeout)
         p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"subscriber-{i}-dlq"})
         p.allow_service_to_send(queue, "sns.amazonaws.com", ref(TOPIC))
+        # Messages SNS cannot deliver (queue deleted, policy or key changed) land here, not nowhere.
+        delivery_dlq = p.add_dlq(f"Subscriber{i}DeliveryDlq", group=SLUG, label=f"Subscriber {i} delivery DLQ")
+        p.allow_service_to_send(delivery_dlq, "sns.amazonaws.com", ref(TOPIC))
         subscription = {"TopicArn": ref(TOPIC), "Protocol": "sqs", "Endpoint": get_att(queue, "Arn"),
-                        "RawMessageDelivery": True}
+                        "RawMessageDelivery": True,
+                        "RedrivePolicy": {"deadLetterTargetArn": get_att(delivery_dlq, "Arn")}}
         if routing:
             subscription["FilterPolicyScope"] = "MessageAttributes"
             subscription["FilterPolicy"] = {"category": [category]}
@@ -63,10 +67,13 @@ def functions(p: Project) -> None:
             idempotent=True,
         ))
         p.edge(TOPIC, queue, f"category = {category}" if routing else "every message")
+        p.edge(TOPIC, delivery_dlq, "undeliverable", failure=True)
         p.edge(queue, fn_id, "batches")
         p.edge(fn_id, f"{queue}Dlq", "malformed", failure=True)
     p.note(SLUG, f"{count} subscribers, each with its own queue, DLQ and alarm: a slow or failing subscriber "
-                 "never holds back the others, and its messages wait in its queue instead of being lost."
+                 "never holds back the others, and its messages wait in its queue instead of being lost. "
+                 "Each subscription also has a delivery DLQ (`Subscriber<N>DeliveryDlq`, alarmed) for messages "
+                 "SNS could not deliver to the queue at all, for example after a queue policy change."
                  + (" Subscription filter policies on the `category` message attribute deliver each "
                     "subscriber only the messages it wants." if routing else ""))
     if int(p.answer("consumers")) > count:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.cfn import get_att, ref
+from generator.cfn import get_att, ref, sub
 from generator.project import Function, Project, clamp
 
 SLUG = "step-functions"
@@ -98,7 +98,10 @@ def definition(p: Project, timeout: int) -> dict:
 def resources(p: Project) -> None:
     express = is_express(p)
     timeout = p.worker_timeout()
-    p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {"RetentionInDays": 30}, group="shared")
+    # Under /aws/vendedlogs/ the log delivery's resource policy stays within CloudWatch Logs' size limit.
+    p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {
+        "LogGroupName": sub("/aws/vendedlogs/states/${AWS::StackName}-workflow"),
+        "RetentionInDays": 30}, group="shared")
     events = {}
     if p.answer("trigger") == "schedule" and not p.has("api-gateway-lambda"):
         p.add_dlq("WorkflowScheduleDlq", group=SLUG, label="Schedule failures")
