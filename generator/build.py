@@ -98,6 +98,8 @@ def template(project: Project) -> dict[str, Any]:
         doc["Parameters"] = project.parameters
     if project.conditions:
         doc["Conditions"] = project.conditions
+    if project.rules:
+        doc["Rules"] = project.rules
     doc["Resources"] = project.resources
     if project.outputs:
         doc["Outputs"] = project.outputs
@@ -156,6 +158,7 @@ def _readme(project: Project, diagrams_rendered: bool) -> str:
         "architecture": sel.architecture, "log_retention": LOG_RETENTION_DAYS,
         "powertools_layer": powertools_layer_arn(sel.runtime, sel.architecture).replace("${AWS::Region}", "<region>"),
         "outputs": sorted(project.outputs),
+        "api_auth": project.parameters["ApiAuth"]["Default"] if "ApiAuth" in project.parameters else None,
     })
 
 

@@ -120,3 +120,76 @@ def test_functions_get_powertools_from_the_public_layer_not_their_own_package(ru
     own = "arn:aws:lambda:eu-central-1:111122223333:layer:powertools:3"
     assert Stack(doc, parameters={"PowertoolsLayerArn": own}).resolve(doc["Globals"]["Function"]["Layers"]) == [own]
     assert re.fullmatch(doc["Parameters"]["PowertoolsLayerArn"]["AllowedPattern"], own)
+
+
+AUTH = {"http": ("AWS::ApiGatewayV2::Api", "JwtAuthorizer", "jwt"),
+        "rest": ("AWS::ApiGateway::RestApi", "CognitoAuthorizer", "cognito")}
+
+
+def deployed_api_body(doc, api, **parameters):
+    """The OpenAPI body API Gateway receives: after the SAM transform, for these parameter values."""
+    from gencheck import sam_transform
+
+    out = sam_transform(doc)
+    out["Parameters"] = doc["Parameters"]
+    api_type = AUTH[api][0]
+    (api_resource,) = [r for r in out["Resources"].values() if r["Type"] == api_type]
+    return Stack(out, parameters=parameters).resolve(api_resource["Properties"]["Body"])
+
+
+@pytest.mark.parametrize("api", ["http", "rest"])
+def test_api_routes_need_a_signed_in_caller_unless_the_deployer_opts_out(api):
+    files = generate(["api-gateway-lambda", "rds"], data_store="relational", options={"api": api})
+    doc = template_of(files)
+    _, scheme, kind = AUTH[api]
+    assert doc["Parameters"]["ApiAuth"]["Default"] == kind
+
+    settings = ({"JwtIssuer": "https://issuer.example.com", "JwtAudience": "client-1"} if api == "http"
+                else {"CognitoUserPoolArn": "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Ab"})
+    body = deployed_api_body(doc, api, **settings)
+    routes = {(path, method): op for path, item in body["paths"].items() for method, op in item.items()}
+    assert {("/items", "post"), ("/records/{record_id}", "put"), ("/health", "get")} <= set(routes)
+    for (path, method), op in routes.items():
+        assert "x-amazon-apigateway-integration" in op, (path, method)
+        if path == "/health":
+            assert not op.get("security")
+        else:
+            assert op["security"] == [{scheme: []}], (path, method)
+    authorizer = body["components"]["securitySchemes"][scheme]["x-amazon-apigateway-authorizer"]
+    if api == "http":
+        assert authorizer["type"] == "jwt"
+        assert authorizer["jwtConfiguration"] == {"issuer": "https://issuer.example.com", "audience": ["client-1"]}
+    else:
+        assert authorizer == {"type": "cognito_user_pools", "providerARNs": [settings["CognitoUserPoolArn"]]}
+
+    public = deployed_api_body(doc, api, ApiAuth="none")
+    assert not any(op.get("security") for item in public["paths"].values() for op in item.values())
+    assert not public.get("components", {}).get("securitySchemes")
+
+    # Deploying with authorisation on but no issuer or user pool is refused up front.
+    (rule,) = doc["Rules"].values()
+    assert Stack(doc).resolve(rule["RuleCondition"]) is True
+    assert Stack(doc).resolve(rule["Assertions"][0]["Assert"]) is False
+    assert Stack(doc, parameters=settings).resolve(rule["Assertions"][0]["Assert"]) is True
+
+    readme = files["serverless-app/README.md"].decode()
+    assert "## Calling the API" in readme and "ApiAuth=none" in readme and "Authorization" in readme
+
+
+@pytest.mark.parametrize("api, errors, dims", [("http", "5xx", {"ApiId"}), ("rest", "5XXError", {"ApiName", "Stage"})])
+def test_the_api_alarms_on_server_errors_and_latency(api, errors, dims):
+    doc = template_of(generate(["api-gateway-lambda"], latency_ms=800, options={"api": api}))
+    stack = Stack(doc, name="shop-prod")
+    alarms = {a["Properties"]["MetricName"]: a["Properties"] for a in stack.resources().values()
+              if a["Type"] == "AWS::CloudWatch::Alarm" and a["Properties"]["Namespace"] == "AWS/ApiGateway"}
+    assert set(alarms) == {errors, "Latency"}
+    for alarm in alarms.values():
+        assert {d["Name"] for d in alarm["Dimensions"]} == dims
+        assert alarm["AlarmActions"] == ["<AlarmTopic>"]
+    assert alarms["Latency"]["ExtendedStatistic"] == "p99" and alarms["Latency"]["Threshold"] == 800
+    if api == "rest":
+        # The dimension names the API the stack creates.
+        api_name = stack.resources()["RestApi"]["Properties"]["Name"]
+        assert {d["Name"]: d["Value"] for d in alarms[errors]["Dimensions"]} == {"ApiName": api_name, "Stage": "Prod"}
+    else:
+        assert alarms[errors]["Dimensions"][0]["Value"] == "<HttpApi>"
