@@ -22,6 +22,10 @@ aws-lambda-powertools[tracer]>=3.4,<4
 """
 
 
+FUNCTION_REQUIREMENTS_NOTE = ("# Powertools for AWS Lambda comes from the layer set in template.yaml "
+                              "(PowertoolsLayerArn) and boto3 from the Lambda runtime: neither is listed here.")
+
+
 PYTEST_INI = """\
 [pytest]
 testpaths = tests
@@ -43,9 +47,37 @@ def compose(selection: Selection) -> Project:
     return project
 
 
+# The public Powertools for AWS Lambda (Python) v3 layer, published by AWS in every commercial
+# Region: one layer per Python version and architecture. It carries Powertools with its extras
+# (the X-Ray SDK for Tracer); boto3 comes with the Lambda runtime.
+POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+POWERTOOLS_LAYER_VERSION = 27
+
+
+def powertools_layer_arn(runtime: str, architecture: str) -> str:
+    """The layer ARN for ${AWS::Region}, as Fn::Sub text."""
+    python = runtime.replace(".", "")  # python3.13 -> python313
+    return (f"arn:aws:lambda:${{AWS::Region}}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+            f"AWSLambdaPowertoolsPythonV3-{python}-{architecture}:{POWERTOOLS_LAYER_VERSION}")
+
+
+def _powertools_layer(project: Project) -> dict[str, Any]:
+    """Globals `Layers` entry: the public layer unless the PowertoolsLayerArn parameter names another."""
+    sel = project.selection
+    project.add_parameter("PowertoolsLayerArn", {
+        "Type": "String", "Default": "", "AllowedPattern": r"^$|^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:.+:\d+$",
+        "Description": "Powertools for AWS Lambda layer version ARN; empty uses the public layer "
+                       + powertools_layer_arn(sel.runtime, sel.architecture).replace("${AWS::Region}", "<region>"),
+    })
+    project.conditions["PowertoolsLayerGiven"] = {"Fn::Not": [{"Fn::Equals": [{"Ref": "PowertoolsLayerArn"}, ""]}]}
+    return {"Fn::If": ["PowertoolsLayerGiven", {"Ref": "PowertoolsLayerArn"},
+                       {"Fn::Sub": powertools_layer_arn(sel.runtime, sel.architecture)}]}
+
+
 def template(project: Project) -> dict[str, Any]:
     sel = project.selection
     titles = ", ".join(MODULES[s].TITLE for s in sel.patterns)
+    layer = _powertools_layer(project)
     variables = {
         "POWERTOOLS_SERVICE_NAME": project.name,
         "POWERTOOLS_METRICS_NAMESPACE": project.name,
@@ -60,6 +92,7 @@ def template(project: Project) -> dict[str, Any]:
             "Architectures": [sel.architecture],
             "MemorySize": int(project.answer("memory_mb")),
             "Tracing": "Active",
+            "Layers": [layer],
             "Environment": {"Variables": variables},
         }},
     }
@@ -67,6 +100,8 @@ def template(project: Project) -> dict[str, Any]:
         doc["Parameters"] = project.parameters
     if project.conditions:
         doc["Conditions"] = project.conditions
+    if project.rules:
+        doc["Rules"] = project.rules
     doc["Resources"] = project.resources
     if project.outputs:
         doc["Outputs"] = project.outputs
@@ -146,7 +181,9 @@ def _readme(project: Project, diagrams_rendered: bool) -> str:
         "shared_notes": project.notes.get("shared", []), "parameters": parameters,
         "diagrams_rendered": diagrams_rendered, "runtime": sel.runtime,
         "architecture": sel.architecture, "log_retention": LOG_RETENTION_DAYS,
+        "powertools_layer": powertools_layer_arn(sel.runtime, sel.architecture).replace("${AWS::Region}", "<region>"),
         "outputs": sorted(project.outputs), "entries": entries,
+        "api_auth": project.parameters["ApiAuth"]["Default"] if "ApiAuth" in project.parameters else None,
     })
 
 
@@ -158,7 +195,8 @@ def _project_files(project: Project) -> dict[str, str | bytes]:
     for fn in project.functions:
         context = _function_context(project, fn)
         files[f"src/{fn.folder}/app.py"] = render(fn.template, context)
-        files[f"src/{fn.folder}/requirements.txt"] = "\n".join(fn.requirements) + "\n"
+        files[f"src/{fn.folder}/requirements.txt"] = "".join(line + "\n" for line in (FUNCTION_REQUIREMENTS_NOTE,
+                                                                                   *fn.requirements))
         files[f"events/{fn.folder}.json"] = json.dumps(fn.sample_event, indent=2, sort_keys=True) + "\n"
         files[f"tests/unit/test_{fn.folder}.py"] = render(fn.test_template, context)
         needs_pg8000 = needs_pg8000 or any(r.startswith("pg8000") for r in fn.requirements)

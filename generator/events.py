@@ -10,6 +10,8 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 EPOCH_MS = "1767225600000"  # 2026-01-01T00:00:00Z, fixed so output is reproducible
 ISO_TIME = "2026-01-01T00:00:00Z"
+ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{REGION}_Example1"
+SUBJECT = "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
 
 
 def _id(seed: str) -> str:
@@ -57,6 +59,9 @@ def http_api_event(method: str, path: str, *, route: str | None = None, body: An
                      "sourceIp": "203.0.113.10", "userAgent": "curl/8.5.0"},
             "requestId": _id(f"req{method}{path}")[:20], "routeKey": f"{method} {route or path}",
             "stage": "$default", "time": "01/Jan/2026:00:00:00 +0000", "timeEpoch": int(EPOCH_MS),
+            # What the JWT authorizer passes on from a valid token.
+            "authorizer": {"jwt": {"claims": {"sub": SUBJECT, "iss": ISSUER, "client_id": "example-client-id",
+                                              "token_use": "access"}, "scopes": None}},
         },
         "isBase64Encoded": False,
     }
@@ -91,6 +96,9 @@ def rest_api_event(method: str, path: str, *, route: str | None = None, body: An
             "stage": "Prod", "requestTime": "01/Jan/2026:00:00:00 +0000", "requestTimeEpoch": int(EPOCH_MS),
             "identity": {"sourceIp": "203.0.113.10", "userAgent": "curl/8.5.0", "accountId": None,
                          "caller": None, "user": None, "userArn": None},
+            # What the Cognito user pool authorizer passes on from a valid ID token.
+            "authorizer": {"claims": {"sub": SUBJECT, "iss": ISSUER, "aud": "example-client-id",
+                                      "token_use": "id"}},
         },
         "body": json.dumps(body, sort_keys=True) if body is not None else None,
         "isBase64Encoded": False,

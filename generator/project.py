@@ -20,6 +20,8 @@ ALARM_TOPIC = "AlarmTopic"
 IDEMPOTENCY_TABLE = "IdempotencyTable"
 API_IDS = {"http": "HttpApi", "rest": "RestApi"}
 REST_STAGE = "Prod"
+# How each API checks callers, unless the ApiAuth parameter is "none".
+API_AUTH = {"http": ("jwt", "JwtAuthorizer"), "rest": ("cognito", "CognitoAuthorizer")}
 DATA_TABLE = "DataTable"
 
 DLQ_RETENTION_S = 14 * 24 * 3600
@@ -30,6 +32,7 @@ LOG_RETENTION_DAYS = 30
 # raise it; the REST API's timeout is the catalogue's `api-gateway-timeout` row.
 HTTP_API_TIMEOUT_S = 30
 
+# For the generated tests only: deployed functions get Powertools from the public layer.
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
 
 
@@ -59,7 +62,8 @@ class Function:
     properties: dict = field(default_factory=dict)
     context: dict = field(default_factory=dict)
     sample_event: Any = None
-    requirements: tuple[str, ...] = (POWERTOOLS_REQUIREMENT,)
+    # Packages bundled with the function; Powertools comes from the layer (see build.py).
+    requirements: tuple[str, ...] = ()
     idempotent: bool = False
     output: Output | None = None
     handler_name: str = "lambda_handler"
@@ -84,6 +88,7 @@ class Project:
         self.resources: dict[str, dict] = {}
         self.outputs: dict[str, dict] = {}
         self.conditions: dict[str, dict] = {}
+        self.rules: dict[str, dict] = {}
         self.functions: list[Function] = []
         self.components: dict[str, Component] = {}
         self.connections: list[Connection] = []
@@ -177,18 +182,29 @@ class Project:
                 "DisplayName": sub("${AWS::StackName} alarms"),
             }, group="shared")
             self.add_output("AlarmTopicArn", "Subscribe on-call email or chat here", ref(ALARM_TOPIC))
+            self.add_parameter("AlarmEmail", {
+                "Type": "String", "Default": "", "AllowedPattern": r"^$|^[^\s@]+@[^\s@]+\.[^\s@]+$",
+                "Description": "Email address that receives every alarm (confirm the subscription email "
+                               "AWS sends); empty subscribes nobody",
+            })
+            self.conditions["AlarmEmailGiven"] = {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]}
+            self.add_resource("AlarmEmailSubscription", "AWS::SNS::Subscription", {
+                "TopicArn": ref(ALARM_TOPIC), "Protocol": "email", "Endpoint": ref("AlarmEmail"),
+            }, group="shared", Condition="AlarmEmailGiven")
         return ALARM_TOPIC
 
     def add_alarm(self, logical_id: str, *, description: str, namespace: str, metric: str,
                   dimensions: dict[str, Any], statistic: str = "Sum", threshold: float = 0,
                   period: int = 60) -> None:
+        """`statistic` is a CloudWatch statistic or a percentile such as "p99"."""
         topic = self.alarm_topic()
+        stat_key = "ExtendedStatistic" if statistic.startswith("p") else "Statistic"
         self.add_resource(logical_id, "AWS::CloudWatch::Alarm", {
             "AlarmDescription": description,
             "Namespace": namespace,
             "MetricName": metric,
             "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
-            "Statistic": statistic,
+            stat_key: statistic,
             "Period": period,
             "EvaluationPeriods": 1,
             "Threshold": threshold,
@@ -224,6 +240,15 @@ class Project:
             props["FifoQueue"] = True
         self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, component=("queue", label))
         self.connect(logical_id, dlq, "failure", f"after {MAX_RECEIVE_COUNT} receives")
+        # A backlog shows as age before messages expire: twice the visibility timeout (a message
+        # retried once), at least 5 minutes, at most a quarter of the retention period.
+        max_age = clamp(2 * props["VisibilityTimeout"], 300, QUEUE_RETENTION_S // 4)
+        self.add_alarm(f"{logical_id}AgeAlarm",
+                       description=f"The oldest message in {label} has waited over {max_age} s: the consumer "
+                                   f"is falling behind or failing; messages expire after {QUEUE_RETENTION_S // 86400} days.",
+                       namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage",
+                       dimensions={"QueueName": get_att(logical_id, "QueueName")},
+                       statistic="Maximum", threshold=max_age, period=300)
         return logical_id
 
     def allow_service_to_send(self, queue: str, service: str, source_arn: Any) -> None:
@@ -268,11 +293,86 @@ class Project:
             return HTTP_API_TIMEOUT_S
         return int(self.limit("api-gateway-timeout"))
 
+    def _api_auth(self) -> dict:
+        """Parameters choosing how callers are authorised, and the OpenAPI body that carries the
+        authorizer; routes are added to the body by `api_event`. The authorizer is in the body
+        rather than in SAM's `Auth`, so that a Condition can leave it out."""
+        kind, scheme = API_AUTH[self.selection.api]
+        self.add_parameter("ApiAuth", {
+            "Type": "String", "AllowedValues": [kind, "none"], "Default": kind,
+            "Description": f"{kind}: callers must send a valid token ("
+                           + ("a JWT from JwtIssuer for JwtAudience" if kind == "jwt"
+                              else "an ID token of the CognitoUserPoolArn user pool")
+                           + "); none: every route is public (only for APIs meant to be open)",
+        })
+        self.conditions["ApiAuthEnabled"] = {"Fn::Not": [{"Fn::Equals": [ref("ApiAuth"), "none"]}]}
+        on = {"Fn::Equals": [ref("ApiAuth"), kind]}
+        if kind == "jwt":
+            self.add_parameter("JwtIssuer", {
+                "Type": "String", "Default": "", "AllowedPattern": "^$|^https://.+",
+                "Description": "Issuer (iss) of the JWTs the API accepts, e.g. "
+                               "https://cognito-idp.<region>.amazonaws.com/<user pool id>; required unless ApiAuth is none",
+            })
+            self.add_parameter("JwtAudience", {
+                "Type": "String", "Default": "",
+                "Description": "Audience the tokens must carry (aud, or client_id for Cognito access tokens: "
+                               "the app client id); required unless ApiAuth is none",
+            })
+            self.rules["ApiAuthNeedsIssuerAndAudience"] = {"RuleCondition": on, "Assertions": [{
+                "Assert": {"Fn::Not": [{"Fn::Or": [{"Fn::Equals": [ref("JwtIssuer"), ""]},
+                                                   {"Fn::Equals": [ref("JwtAudience"), ""]}]}]},
+                "AssertDescription": "Set JwtIssuer and JwtAudience, or set ApiAuth to none for a public API",
+            }]}
+            authorizer = {"type": "oauth2", "x-amazon-apigateway-authorizer": {
+                "type": "jwt", "identitySource": "$request.header.Authorization",
+                "jwtConfiguration": {"issuer": ref("JwtIssuer"), "audience": [ref("JwtAudience")]}}}
+        else:
+            self.add_parameter("CognitoUserPoolArn", {
+                "Type": "String", "Default": "", "AllowedPattern": "^$|^arn:aws[a-z-]*:cognito-idp:.+:userpool/.+",
+                "Description": "ARN of the Cognito user pool whose ID tokens the API accepts; "
+                               "required unless ApiAuth is none",
+            })
+            self.rules["ApiAuthNeedsUserPool"] = {"RuleCondition": on, "Assertions": [{
+                "Assert": {"Fn::Not": [{"Fn::Equals": [ref("CognitoUserPoolArn"), ""]}]},
+                "AssertDescription": "Set CognitoUserPoolArn, or set ApiAuth to none for a public API",
+            }]}
+            authorizer = {"type": "apiKey", "name": "Authorization", "in": "header",
+                          "x-amazon-apigateway-authtype": "cognito_user_pools",
+                          "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools",
+                                                             "providerARNs": [ref("CognitoUserPoolArn")]}}
+        return {
+            "openapi": "3.0.1",
+            "info": {"title": sub("${AWS::StackName}"), "version": "1.0"},
+            "paths": {},
+            "components": {"securitySchemes": {"Fn::If": [
+                "ApiAuthEnabled", {scheme: authorizer}, ref("AWS::NoValue")]}},
+        }
+
+    def _api_alarms(self) -> None:
+        """Server errors above 1% of requests, and p99 latency above the answers' target."""
+        def dims() -> dict[str, Any]:  # fresh objects for each alarm
+            if self.selection.api == "http":
+                return {"ApiId": ref(self.api_id)}
+            return {"ApiName": sub("${AWS::StackName}-api"), "Stage": REST_STAGE}
+
+        errors = "5xx" if self.selection.api == "http" else "5XXError"
+        target_ms = clamp(int(self.answer("latency_ms")), 100, self.gateway_timeout_s() * 1000)
+        self.add_alarm(f"{self.api_id}ServerErrorsAlarm",
+                       description=f"Over 1% of {self.api_label} requests failed with a 5XX status in 5 minutes.",
+                       namespace="AWS/ApiGateway", metric=errors, dimensions=dims(), statistic="Average",
+                       threshold=0.01, period=300)
+        self.add_alarm(f"{self.api_id}LatencyAlarm",
+                       description=f"The slowest 1% of {self.api_label} requests took over {target_ms} ms in 5 minutes.",
+                       namespace="AWS/ApiGateway", metric="Latency", dimensions=dims(), statistic="p99",
+                       threshold=target_ms, period=300)
+
     def api(self) -> str:
-        """The API (HTTP or REST, as selected), with throttling at the edge; created once."""
+        """The API (HTTP or REST, as selected), with throttling at the edge and callers authorised
+        unless the ApiAuth parameter opts out; created once."""
         api_id = self.api_id
         if api_id in self.resources:
             return api_id
+        body = self._api_auth()
         peak = float(self.answer("peak_rps"))
         rate = clamp(math.ceil(peak * 2), 10, 10000)
         burst = clamp(math.ceil(peak * 4), 20, 5000)
@@ -284,6 +384,7 @@ class Project:
             self.add_resource("HttpApiAccessLogs", "AWS::Logs::LogGroup",
                               {"RetentionInDays": LOG_RETENTION_DAYS}, group="shared")
             self.add_resource(api_id, "AWS::Serverless::HttpApi", {
+                "DefinitionBody": body,
                 "AccessLogSettings": {"DestinationArn": get_att("HttpApiAccessLogs", "Arn"), "Format": log_format},
                 # Throttle at the edge so a burst cannot exhaust account concurrency.
                 "DefaultRouteSettings": {"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst},
@@ -302,6 +403,9 @@ class Project:
                               {"RetentionInDays": LOG_RETENTION_DAYS}, group="shared",
                               Condition="ApiAccessLogsEnabled")
             self.add_resource(api_id, "AWS::Serverless::Api", {
+                "Name": sub("${AWS::StackName}-api"),  # the ApiName the alarms watch
+                "DefinitionBody": body,
+                "MergeDefinitions": True,  # SAM adds each route's integration to the body's route
                 "StageName": REST_STAGE,
                 "OpenApiVersion": "3.0.1",  # without it SAM also creates a stray "Stage" stage
                 "EndpointConfiguration": {"Type": "REGIONAL"},
@@ -319,10 +423,18 @@ class Project:
         self.add_component("Clients", "client", "Clients", group=None)
         self.connect("Clients", api_id, "invoke", "HTTPS requests")
         self.add_output("ApiUrl", f"Base URL of the {self.api_label}", url)
+        self._api_alarms()
         return api_id
 
-    def api_event(self, path: str, method: str, timeout: int) -> dict:
-        """The function event for one route of the API, waiting a little longer than the function."""
+    def api_event(self, path: str, method: str, timeout: int, *, public: bool = False) -> dict:
+        """The function event for one route of the API, waiting a little longer than the function.
+        The route needs an authorised caller unless `public` or the ApiAuth parameter is "none"."""
+        _, scheme = API_AUTH[self.selection.api]
+        route: dict[str, Any] = {}
+        if not public:
+            route["security"] = {"Fn::If": ["ApiAuthEnabled", [{scheme: []}], ref("AWS::NoValue")]}
+        paths = self.resources[self.api_id]["Properties"]["DefinitionBody"]["paths"]
+        paths.setdefault(path, {})[method.lower()] = route
         wait_ms = min(self.gateway_timeout_s(), timeout + 1) * 1000
         if self.selection.api == "http":
             return {"Type": "HttpApi", "Properties": {

@@ -24,7 +24,7 @@ def resources(p: Project) -> None:
 def functions(p: Project) -> None:
     output = wiring.output_for(p, SLUG)
     timeout = p.api_timeout()
-    routes = {"CreateItem": p.api_event("/items", "POST", timeout), "Health": p.api_event("/health", "GET", timeout)}
+    routes = {"CreateItem": p.api_event("/items", "POST", timeout), "Health": p.api_event("/health", "GET", timeout, public=True)}
     policies = []
     if output and output.kind == "table":
         routes["GetItem"] = p.api_event("/items/{item_id}", "GET", timeout)

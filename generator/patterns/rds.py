@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator import wiring
 from generator.cfn import ref
-from generator.project import POWERTOOLS_REQUIREMENT, Function, Project, clamp
+from generator.project import Function, Project, clamp
 
 SLUG = "rds"
 TITLE = "Lambda + RDS (through RDS Proxy)"
@@ -55,6 +55,16 @@ def resources(p: Project) -> None:
                                     "Description": "Private subnets that can reach the proxy"})
     p.add_parameter("DbSecurityGroupIds", {"Type": "List<AWS::EC2::SecurityGroup::Id>",
                                            "Description": "Security groups allowed by the proxy's security group"})
+    if behind_api(p):
+        # Reserving concurrency fails in accounts whose concurrency quota is low (new accounts start
+        # at 10 and Lambda keeps 100 unreserved), so it is off until the deployer sets it. Queue
+        # consumers are capped by their event source's MaximumConcurrency instead.
+        p.add_parameter("DbReservedConcurrency", {
+            "Type": "Number", "Default": 0, "MinValue": 0, "MaxValue": 1000,
+            "Description": f"Concurrent executions reserved for the database function, which caps its "
+                           f"connections to the proxy; 0 reserves none (suggested: {reserved_concurrency(p)})",
+        })
+        p.conditions["DbConcurrencyReserved"] = {"Fn::Not": [{"Fn::Equals": [ref("DbReservedConcurrency"), 0]}]}
     p.expose("DB_SECRET_ARN", ref("DbSecretArn"), {"kind": "secret", "name": "db-credentials",
                                                    "value": {"username": "app", "password": "test-password"}})
     p.extra_files["db/schema.sql"] = SCHEMA
@@ -89,9 +99,10 @@ def functions(p: Project) -> None:
         environment={"DB_PROXY_ENDPOINT": ref("DbProxyEndpoint"), "DB_NAME": ref("DbName"),
                      "DB_SECRET_ARN": ref("DbSecretArn"), "DB_PORT": "5432"},
         properties={"VpcConfig": {"SubnetIds": ref("DbSubnetIds"), "SecurityGroupIds": ref("DbSecurityGroupIds")},
-                    "ReservedConcurrentExecutions": reserved},
+                    "ReservedConcurrentExecutions": {"Fn::If": [
+                        "DbConcurrencyReserved", ref("DbReservedConcurrency"), ref("AWS::NoValue")]}},
         context={"reserved": reserved},
-        requirements=(POWERTOOLS_REQUIREMENT, "pg8000>=1.31,<2"),
+        requirements=("pg8000>=1.31,<2",),
         sample_event=p.api_sample_event("PUT", "/records/rec-1001", route="/records/{record_id}",
                                            body=body, path_parameters={"record_id": "rec-1001"}),
         test_settings={"DB_PROXY_ENDPOINT": "proxy.example.internal", "DB_NAME": "app"},
@@ -99,9 +110,20 @@ def functions(p: Project) -> None:
     p.connect(p.api_id, FUNCTION, "invoke", "GET/PUT /records/{id}")
     p.connect(FUNCTION, PROXY, "write", "SQL (1 connection per container)")
     p.connect(FUNCTION, SECRET, "read", "read once per container")
-    p.note(SLUG, f"Reserved concurrency is {reserved} (half of the {p.answer('db_max_connections')} database "
-                 "connections the answers allow), so at most that many connections reach the proxy; excess "
-                 "requests are throttled (alarmed) instead of overloading PostgreSQL.")
+    p.note(SLUG, f"Set the `DbReservedConcurrency` parameter to {reserved} (half of the "
+                 f"{p.answer('db_max_connections')} database connections the answers allow) so that at most that "
+                 "many connections reach the proxy and excess requests are throttled (alarmed) instead of "
+                 "overloading PostgreSQL. It is 0 (no reservation) by default because reserving fails in "
+                 "accounts whose Lambda concurrency quota is low (new accounts start at 10, and Lambda keeps "
+                 "100 unreserved): check the quota with `aws lambda get-account-settings` and set it once the "
+                 "quota allows. Without it, RDS Proxy still pools connections, but a burst can reach the "
+                 "proxy's connection limit.")
+    p.note(SLUG, "The function signs in with the username and password from `DbSecretArn`, as the proxy "
+                 "does. To drop the password from the function, turn on IAM authentication on the proxy "
+                 "(`IAMAuth: REQUIRED` on its auth entry), allow the function `rds-db:connect` on "
+                 "`arn:aws:rds-db:<region>:<account>:dbuser:<proxy resource id>/<user>`, and have "
+                 "`open_connection` pass a token from `boto3.client(\"rds\").generate_db_auth_token(...)` as "
+                 "the password; the proxy keeps using the secret towards PostgreSQL.")
     p.note(SLUG, "The function runs in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`). It needs a route to "
                  "Secrets Manager (an interface VPC endpoint or a NAT gateway). Create the table with "
                  "`db/schema.sql`. For write-heavy bursts put an SQS queue in front and keep the consumer's "

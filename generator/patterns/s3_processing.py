@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from generator import events
-from generator.cfn import ref, sub
 from generator import wiring
+from generator.cfn import ref, sub
 from generator.project import Function, Project
 
 SLUG = "s3-processing"
@@ -24,10 +24,13 @@ DLQ = "FileProcessorDlq"
 
 
 def bucket_name(p: Project, role: str) -> dict:
-    """A fixed name: the function's policy cannot Ref a bucket whose notification points at
-    the function (circular dependency). The hash of the project name keeps it unique per project."""
+    """A name known before the bucket exists: the function's policy cannot Ref a bucket whose
+    notification points at the function (circular dependency). The hash of the project name says
+    which project it belongs to; the stack's own id (a GUID, lower case) keeps two stacks of the
+    same project, in one account or many, from claiming the same name."""
     digest = hashlib.sha256(p.name.encode()).hexdigest()[:10]
-    return sub(f"{role}-{digest}-${{AWS::AccountId}}-${{AWS::Region}}")
+    stack_guid = {"Fn::Select": [2, {"Fn::Split": ["/", ref("AWS::StackId")]}]}
+    return {"Fn::Sub": [f"{role}-{digest}-${{StackGuid}}", {"StackGuid": stack_guid}]}
 
 
 def bucket_properties(name: dict | None = None) -> dict:
@@ -101,5 +104,6 @@ def functions(p: Project) -> None:
         p.note(SLUG, "Results go to a separate bucket, so the function's writes can never trigger it.")
     p.note(SLUG, "S3 invokes the function asynchronously: two retries, then the event goes to the "
                  "`FileProcessorDlq` queue (alarmed). Buckets are encrypted and block public access. "
-                 "The upload bucket has a fixed name (derived from the project name, account and region) "
-                 "to avoid a circular dependency between the bucket and the function's policy.")
+                 "The upload bucket's name is derived from the project name and the stack's id, so the "
+                 "function's policy can name it without a circular dependency and two stacks (dev and "
+                 "prod) of the same project can be deployed side by side.")

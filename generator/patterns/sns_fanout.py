@@ -45,8 +45,12 @@ def functions(p: Project) -> None:
         p.add_queue(queue, group=SLUG, label=f"{name} queue", consumer_timeout=timeout)
         p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"{key}-dlq"})
         p.allow_service_to_send(queue, "sns.amazonaws.com", ref(TOPIC))
+        # Messages SNS cannot deliver (queue deleted, policy or key changed) land here, not nowhere.
+        delivery_dlq = p.add_dlq(f"{stem}DeliveryDlq", group=SLUG, label=f"{name} delivery DLQ")
+        p.allow_service_to_send(delivery_dlq, "sns.amazonaws.com", ref(TOPIC))
         subscription = {"TopicArn": ref(TOPIC), "Protocol": "sqs", "Endpoint": get_att(queue, "Arn"),
-                        "RawMessageDelivery": True}
+                        "RawMessageDelivery": True,
+                        "RedrivePolicy": {"deadLetterTargetArn": get_att(delivery_dlq, "Arn")}}
         if routing:
             subscription["FilterPolicyScope"] = "MessageAttributes"
             subscription["FilterPolicy"] = {"category": [category]}
@@ -71,11 +75,14 @@ def functions(p: Project) -> None:
             idempotent=True,
         ))
         p.connect(TOPIC, queue, "event", f"category = {category}" if routing else "every message")
+        p.connect(TOPIC, delivery_dlq, "failure", "undeliverable")
         p.connect(queue, fn_id, "poll", "batches")
         p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
     p.note(SLUG, f"{len(names)} subscribers ({', '.join(names)}), each with its own queue, DLQ and alarm: a slow or "
                  "failing subscriber never holds back the others, and its messages wait in its queue instead of "
-                 f"being lost. Each runs at most {concurrency} batches at once."
+                 f"being lost. Each runs at most {concurrency} batches at once. "
+                 "Each subscription also has a delivery DLQ (`<Name>DeliveryDlq`, alarmed) for messages "
+                 "SNS could not deliver to the queue at all, for example after a queue policy change."
                  + (" Subscription filter policies on the `category` message attribute deliver each "
                     "subscriber only the messages it wants." if routing else ""))
     p.note(SLUG, sizing.note("Each subscriber"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from generator.cfn import get_att, ref
 from generator import wiring
+from generator.cfn import get_att, ref, sub
 from generator.project import Function, Project, clamp
 
 SLUG = "step-functions"
@@ -136,7 +136,10 @@ def resources(p: Project) -> None:
         }, group=SLUG, component=("table", "Approval requests"), DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
         p.expose("APPROVAL_TABLE", ref(APPROVAL_TABLE), {"kind": "table", "name": "approvals", "keys": ["id"]})
         p.add_output("ApprovalTableName", "Open approval requests and their task tokens", ref(APPROVAL_TABLE))
-    p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {"RetentionInDays": 30}, group="shared")
+    # Under /aws/vendedlogs/ the log delivery's resource policy stays within CloudWatch Logs' size limit.
+    p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {
+        "LogGroupName": sub("/aws/vendedlogs/states/${AWS::StackName}-workflow"),
+        "RetentionInDays": 30}, group="shared")
     events = {}
     if p.answer("trigger") == "schedule" and not p.has("api-gateway-lambda"):
         p.add_dlq("WorkflowScheduleDlq", group=SLUG, label="Schedule failures")
