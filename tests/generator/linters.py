@@ -161,7 +161,7 @@ def run_checkov(folder: Path) -> tuple[list[Finding], int]:
 # --- the skip file ----------------------------------------------------------------------
 
 def _refs(node: Any) -> set[str]:
-    """Logical ids named by Ref / Fn::GetAtt / Fn::Sub anywhere in `node`."""
+    """Logical ids named by Ref or Fn::GetAtt anywhere in `node`."""
     found: set[str] = set()
     if isinstance(node, dict):
         for key, value in node.items():

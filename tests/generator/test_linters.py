@@ -15,6 +15,7 @@ import generator
 
 from linters import (
     CHECKOV,
+    CONDITIONS,
     MORE_COMBINATIONS,
     SKIP_FILE,
     Finding,
@@ -73,9 +74,12 @@ def check(tool: str, findings: list[Finding], parsed: dict) -> None:
     assert canary_left >= {e for e in CANARY_EXPECTED if e[0] == tool}, "a skip explains the canary away"
     left = [f for f in left if f.file != CANARY]
     problems = [str(f) for f in sorted(left, key=lambda f: (f.rule, f.file, f.logical_id or ""))]
-    problems += [f"{SKIP_FILE.name}: {s} explains no finding any more; remove it"
-                 for s in skips if s not in used]
-    assert problems == [], f"{len(problems)} unexplained:\n" + "\n".join(problems)
+    # How to generate each failing template again.
+    problems += [f"{file} = generate({case[1]!r}, name={case[0]!r}, options={(case[3:] or [None])[0]!r}, "
+                 f"**{case[2]!r})" for file in sorted({f.file for f in left}) if (case := MATRIX[file[:-5]])]
+    stale = [f"{SKIP_FILE.name}: {s} explains no finding any more; remove it" for s in skips if s not in used]
+    assert not (left or stale), (f"{tool}: {len(left)} unexplained findings, {len(stale)} stale skips:\n"
+                                 + "\n".join(problems + stale))
 
 
 @pytest.mark.slow
@@ -104,3 +108,60 @@ def test_the_skip_file_is_well_formed_and_each_entry_is_narrow():
         # cfn-lint's own rules (E1234, W1234, I1234) are never skipped: only plugin rules are.
         assert not (skip.tool == "cfn-lint" and re.fullmatch(r"[EWI]\d+", skip.id)), skip
     assert len({(s.tool, s.id, s.resource_type, s.logical_id, s.when) for s in skips}) == len(skips)
+
+
+def template(resources: dict, conditions: dict | None = None) -> dict:
+    return {"Resources": resources, **({"Conditions": conditions} if conditions else {})}
+
+
+FUNCTION = "AWS::Serverless::Function"
+
+
+@pytest.mark.parametrize("condition, applies, resources, logical_id", [
+    ("dead-letter queue", True, {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"RedrivePolicy": {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["D", "Arn"]}}}}, "D": {"Type": "AWS::SQS::Queue", "Properties": {}}},
+     "D"),
+    ("dead-letter queue", True, {"F": {"Type": FUNCTION, "Properties": {"EventInvokeConfig": {"DestinationConfig": {
+        "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": "D.Arn"}}}}}},
+        "D": {"Type": "AWS::SQS::Queue", "Properties": {}}}, "D"),
+    ("dead-letter queue", False, {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"RedrivePolicy": {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["D", "Arn"]}}}}, "D": {"Type": "AWS::SQS::Queue", "Properties": {}}},
+     "Q"),
+    ("logs to a log group with retention", True, {
+        "F": {"Type": FUNCTION, "Properties": {"LoggingConfig": {"LogGroup": {"Ref": "L"}}}},
+        "L": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 30}}}, "F"),
+    ("logs to a log group with retention", False, {
+        "F": {"Type": FUNCTION, "Properties": {"LoggingConfig": {"LogGroup": {"Ref": "L"}}}},
+        "L": {"Type": "AWS::Logs::LogGroup", "Properties": {}}}, "F"),
+    ("logs to a log group with retention", False, {"F": {"Type": FUNCTION, "Properties": {}}}, "F"),
+    ("SQS-managed encryption", True, {"Q": {"Type": "AWS::SQS::Queue", "Properties": {
+        "SqsManagedSseEnabled": True}}}, "Q"),
+    ("SQS-managed encryption", False, {"Q": {"Type": "AWS::SQS::Queue", "Properties": {}}}, "Q"),
+    ("no asynchronous invocation without a destination", True, {"F": {"Type": FUNCTION, "Properties": {
+        "Events": {"Get": {"Type": "HttpApi", "Properties": {}}, "Q": {"Type": "SQS", "Properties": {}}}}}}, "F"),
+    ("no asynchronous invocation without a destination", True, {"F": {"Type": FUNCTION, "Properties": {
+        "Events": {"Up": {"Type": "S3", "Properties": {}}},
+        "EventInvokeConfig": {"DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": "D.Arn"}}}}}}}, "F"),
+    ("no asynchronous invocation without a destination", False, {"F": {"Type": FUNCTION, "Properties": {
+        "Events": {"Up": {"Type": "S3", "Properties": {}}}}}}, "F"),
+    ("no asynchronous invocation without a destination", False, {"F": {"Type": FUNCTION, "Properties": {}}}, "F"),
+])
+def test_each_condition_of_the_skip_file_holds_only_where_its_reason_does(condition, applies, resources, logical_id):
+    assert CONDITIONS[condition](template(resources), logical_id) is applies
+
+
+def test_the_rest_access_log_condition_needs_a_real_template_condition():
+    api = {"Type": "AWS::Serverless::Api", "Properties": {"AccessLogSetting": {"Fn::If": ["On", {}, {}]}}}
+    assert CONDITIONS["access logs behind a parameter"](template({"A": api}, {"On": {}}), "A")
+    assert not CONDITIONS["access logs behind a parameter"](template({"A": api}), "A")
+    plain = {"Type": "AWS::Serverless::Api", "Properties": {}}
+    assert not CONDITIONS["access logs behind a parameter"](template({"A": plain}, {"On": {}}), "A")
+
+
+def test_a_finding_outside_a_skips_narrowing_stays_unexplained():
+    skips = [s for s in load_skips() if s.id == "CKV_AWS_28"]
+    parsed = {"t.yaml": template({"IdempotencyTable": {"Type": "AWS::DynamoDB::Table", "Properties": {}},
+                                  "DataTable": {"Type": "AWS::DynamoDB::Table", "Properties": {}}})}
+    findings = [Finding("checkov", "t.yaml", "CKV_AWS_28", lid, "no PITR") for lid in ("IdempotencyTable", "DataTable")]
+    left, used = unexplained(findings, parsed, skips)
+    assert [f.logical_id for f in left] == ["DataTable"] and used == set(skips)
