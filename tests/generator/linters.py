@@ -136,10 +136,11 @@ def run_cfn_lint(paths: list[Path]) -> list[Finding]:
     return findings
 
 
-def run_checkov(folder: Path) -> tuple[list[Finding], int]:
-    """checkov's CloudFormation checks over every template in `folder`; also the number of passed checks."""
+def run_checkov(folder: Path) -> tuple[list[Finding], set[str]]:
+    """checkov's CloudFormation checks over every template in `folder`; also the files it checked."""
+    # Not --quiet: the passed checks show which files checkov read.
     result = subprocess.run([str(CHECKOV), "--directory", str(folder), "--framework", "cloudformation",
-                             "--output", "json", "--quiet", "--compact", "--skip-download"],
+                             "--output", "json", "--compact", "--skip-download"],
                             capture_output=True, text=True, timeout=900, env=_quiet_env())
     try:
         raw = json.loads(result.stdout)
@@ -147,15 +148,16 @@ def run_checkov(folder: Path) -> tuple[list[Finding], int]:
         raise AssertionError(f"checkov gave no report (exit {result.returncode}): "
                              f"{result.stdout[-1500:]} {result.stderr[-3000:]}") from None
     reports = raw if isinstance(raw, list) else [raw]
-    findings, passed = [], 0
+    findings, checked = [], set()
     for report in reports:
         assert report["summary"]["parsing_errors"] == 0, report["summary"]
-        passed += report["summary"]["passed"]
+        checked |= {Path(item["file_path"]).name for item in report["results"].get("passed_checks", [])}
         for item in report["results"]["failed_checks"]:
+            checked.add(Path(item["file_path"]).name)
             logical_id = item["resource"].split(".", 1)[1] if "." in item["resource"] else None
             findings.append(Finding("checkov", Path(item["file_path"]).name, item["check_id"], logical_id,
                                     item["check_name"]))
-    return findings, passed
+    return findings, checked
 
 
 # --- the skip file ----------------------------------------------------------------------
