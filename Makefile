@@ -8,13 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_PROCESSES ?= 2
 SAMVENV ?= .venv-sam
+CHECKOVVENV ?= .venv-checkov
 
-.PHONY: run test setup system-packages sam-cli migrate bench clean
+.PHONY: run test setup system-packages sam-cli checkov migrate bench clean
 
 run: setup migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup system-packages sam-cli
+test: setup system-packages sam-cli checkov
 	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
@@ -37,6 +38,16 @@ $(SAMVENV)/.installed: requirements-sam.txt
 	$(SAMVENV)/bin/python -m pip install --quiet -r requirements-sam.txt && touch $@ \
 		|| echo "note: the SAM CLI could not be installed; its tests are skipped"
 
+# checkov (a linter the generated-project tests run) pins older boto3, botocore and
+# packaging than ours, so it too has its own virtualenv. Its tests need it: a failed
+# install stops `make test`.
+checkov: $(CHECKOVVENV)/.installed
+
+$(CHECKOVVENV)/.installed: requirements-checkov.txt
+	test -x $(CHECKOVVENV)/bin/python || $(PYTHON) -m venv $(CHECKOVVENV)
+	$(CHECKOVVENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
 migrate: setup
 	-sh scripts/system-packages.sh graphviz
 	$(BIN)/python manage.py migrate --noinput
@@ -52,7 +63,7 @@ bench: setup migrate sam-cli
 	$(BIN)/python manage.py bench_architectures
 
 clean:
-	rm -rf $(VENV) $(SAMVENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) $(SAMVENV) $(CHECKOVVENV) db.sqlite3 media staticfiles
 
 # A production-like start on this machine: PostgreSQL and Redis must be running.
 PRODUCTION_ENV ?= DJANGO_SETTINGS_MODULE=advisor.settings_production \

@@ -37,6 +37,10 @@ def bucket_properties(name: dict | None = None) -> dict:
     props = {
         "BucketEncryption": {"ServerSideEncryptionConfiguration": [
             {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+        # An overwritten or deleted object can be recovered for 30 days.
+        "VersioningConfiguration": {"Status": "Enabled"},
+        "LifecycleConfiguration": {"Rules": [{"Id": "ExpireOldVersions", "Status": "Enabled",
+                                              "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]},
         "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
                                            "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
         "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
@@ -102,6 +106,7 @@ def functions(p: Project) -> None:
                      "key, so the function cannot trigger itself.")
     else:
         p.note(SLUG, "Results go to a separate bucket, so the function's writes can never trigger it.")
+    p.note(SLUG, "Buckets are versioned: an overwritten or deleted object can be restored for 30 days.")
     p.note(SLUG, "S3 invokes the function asynchronously: two retries, then the event goes to the "
                  "`FileProcessorDlq` queue (alarmed). Buckets are encrypted and block public access. "
                  "The upload bucket's name is derived from the project name and the stack's id, so the "
