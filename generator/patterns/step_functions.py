@@ -133,6 +133,8 @@ def resources(p: Project) -> None:
             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
             "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
             "SSESpecification": {"SSEEnabled": True},
+            # An open request holds the only copy of its task token: losing it strands the execution.
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         }, group=SLUG, component=("table", "Approval requests"), DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
         p.expose("APPROVAL_TABLE", ref(APPROVAL_TABLE), {"kind": "table", "name": "approvals", "keys": ["id"]})
         p.add_output("ApprovalTableName", "Open approval requests and their task tokens", ref(APPROVAL_TABLE))
