@@ -180,7 +180,8 @@ class Architecture:
         producers = self.component(PRODUCERS) or Component(PRODUCERS, "external", name_from_id(PRODUCERS, "external"),
                                                            None, "Your producers")
         components = self.components if self.component(PRODUCERS) else (*self.components, producers)
-        added = tuple(Connection(PRODUCERS, target, kind, "sends work") for target, kind in entries)
+        added = tuple(Connection(PRODUCERS, target, kind, "uploads files" if kind == "write" else "sends work")
+                      for target, kind in entries)
         return Architecture(components, (*self.connections, *added))
 
     # -- storage -----------------------------------------------------------------------
