@@ -165,3 +165,23 @@ def test_a_finding_outside_a_skips_narrowing_stays_unexplained():
     findings = [Finding("checkov", "t.yaml", "CKV_AWS_28", lid, "no PITR") for lid in ("IdempotencyTable", "DataTable")]
     left, used = unexplained(findings, parsed, skips)
     assert [f.logical_id for f in left] == ["DataTable"] and used == set(skips)
+
+
+def test_every_template_of_the_matrix_transforms_and_has_no_yaml_alias(templates):
+    """The SAM transform accepts every linted template, and none uses YAML anchors or aliases
+    (CloudFormation refuses them)."""
+    from gencheck import sam_transform
+
+    folder, parsed = templates
+    problems = []
+    for file, template in sorted(parsed.items()):
+        if file == CANARY:
+            continue
+        text = (folder / file).read_text()
+        if re.search(r"(^|\s)[&*]id\d+", text):
+            problems.append(f"{file}: YAML anchor or alias")
+        try:
+            sam_transform(template)
+        except Exception as exc:  # the transform's own errors name the resource at fault
+            problems.append(f"{file}: SAM transform failed: {exc}")
+    assert not problems, "\n".join(problems)
