@@ -7,9 +7,10 @@ how consumers are named, and who feeds a hub or function that nothing inside the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
+
+from architecture.names import parse_consumer_names
 
 if TYPE_CHECKING:  # project imports this module
     from generator.project import Output, Project
@@ -42,8 +43,6 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "step-functions": ("table", "bus", "topic"),
 }
 
-_CONSUMER_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
-MAX_CONSUMERS = 20
 
 
 def has_api(answers: Mapping[str, Any], patterns: tuple[str, ...]) -> bool:
@@ -79,22 +78,10 @@ def consumer_names(answers: Mapping[str, Any], low: int, high: int, prefix: str 
     """Consumers named by the answers (`consumer_names`), else numbered from `consumers`."""
     from generator.selection import GenerationError
 
-    raw = answers.get("consumer_names") or ""
-    if not isinstance(raw, str):
-        raise GenerationError("consumer_names must be text: names separated by commas")
-    names: list[str] = []
-    for part in raw.split(","):
-        name = part.strip()
-        if not name:
-            continue
-        if not _CONSUMER_NAME.fullmatch(name):
-            shown = name if len(name) <= 40 else name[:37] + "..."
-            raise GenerationError(f"consumer name {shown!r} is not valid: use up to 32 lowercase letters, digits "
-                                  "and '-', starting with a letter")
-        if name not in names:
-            names.append(name)
-    if len(names) > MAX_CONSUMERS:
-        raise GenerationError(f"at most {MAX_CONSUMERS} consumer names, not {len(names)}")
+    try:
+        names = parse_consumer_names(answers.get("consumer_names") or "")
+    except ValueError as exc:
+        raise GenerationError(str(exc)) from None
     if names:
         return tuple(names)
     count = max(low, min(high, int(answers.get("consumers") or 1)))

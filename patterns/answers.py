@@ -12,9 +12,13 @@ from typing import Any, Literal, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model
 
+from architecture.names import parse_consumer_names
+
 from .catalogue import Question
 
 MAX_TEXT_LENGTH = 500
+# Text answers that become names in a generated project, and the parser that checks each.
+TEXT_FORMATS = {"consumer_names": parse_consumer_names}
 
 
 class AnswerError(ValueError):
@@ -62,6 +66,12 @@ class AnswerValidator:
             other = validated.get(question.at_least)
             if value is not None and other is not None and value < other:
                 problems[question.key] = f"must be at least {question.at_least} ({_fmt(other)}), got {_fmt(value)}"
+        for key, parse in TEXT_FORMATS.items():
+            if key in by_key and validated.get(key):
+                try:
+                    parse(validated[key])
+                except ValueError as exc:
+                    problems[key] = str(exc)
         if problems:
             raise AnswerError(problems)
         return validated

@@ -30,3 +30,16 @@ def test_risks_apply_only_to_the_proposed_patterns(engine):
     assert all(w.pattern in made.selected for w in made.warnings if w.pattern)
     assert all(c.pattern in made.selected for c in made.limits if c.pattern)
     assert made.architecture.patterns <= set(made.selected)
+
+
+@pytest.mark.parametrize("names, message", [
+    ("Billing", "consumer name 'Billing' is not valid"),
+    ("billing,,bad name", "consumer name 'bad name' is not valid"),
+    (",".join(f"c{i}" for i in range(21)), "at most 20 consumer names"),
+])
+def test_consumer_names_are_checked_with_the_answers(engine, names, message):
+    from patterns.answers import AnswerError
+
+    with pytest.raises(AnswerError) as error:
+        engine.recommend({"trigger": "event", "consumers": 2, "consumer_names": names})
+    assert message in error.value.errors["consumer_names"]
