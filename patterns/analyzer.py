@@ -62,8 +62,9 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
             _Parser.__init__(self)
 
 from architecture import Architecture
+from pattern_library import registry
 
-from .catalogue import PATTERN_SLUGS, SEVERITIES
+from .catalogue import SEVERITIES
 
 # CloudFormation itself refuses a template body over 1 MB, so nothing real is larger.
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -844,7 +845,7 @@ def _patterns(t: _Template) -> tuple[str, ...]:
         found.add("orchestrator")
     if t.of_type(*DATABASE_TYPES, *PROXY_TYPES) or any(any(t.database_access(f)[:2]) for f in t.functions):
         found.add("rds")
-    return tuple(slug for slug in PATTERN_SLUGS if slug in found)
+    return tuple(slug for slug in registry.slugs() if slug in found)
 
 
 def _events(t: _Template, rid: str) -> list:
