@@ -21,6 +21,13 @@ SLUG_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9-]{0,62}$", "Use lower-case lette
 KEY_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9_]{0,49}$", "Use lower-case letters, digits and underscores.")
 
 
+def validate_pattern_slug(value: str) -> None:
+    """A pattern slug must name one of the pattern folders the registry finds."""
+    if not registry.is_known(value):
+        raise ValidationError(f"Unknown pattern {value!r}: use one of {', '.join(registry.slugs())}.",
+                              code="unknown_pattern")
+
+
 def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
@@ -198,8 +205,9 @@ class Rule(models.Model):
     effect = models.CharField(max_length=10, choices=EFFECTS)
     when = models.CharField("condition", max_length=1000,
                             help_text="For example: duration_s > 900 and not client_waits")
-    pattern = models.CharField(max_length=63, blank=True, choices=[(s, s) for s in registry.slugs()],
-                               help_text="Score rules: the pattern scored. Others: apply only when it is listed.")
+    pattern = models.CharField(max_length=63, blank=True, validators=[validate_pattern_slug],
+                               help_text="Score rules: the pattern scored (a pattern slug). "
+                                         "Others: apply only when it is listed.")
     weight = models.FloatField(default=0, help_text="Score rules: points added (negative counts against).")
     warning = models.ForeignKey(WarningKind, null=True, blank=True, on_delete=models.PROTECT)
     severity = models.CharField(max_length=10, blank=True, choices=[(s, s) for s in values.SEVERITIES],
