@@ -9,10 +9,10 @@ from typing import Any
 from architecture import Architecture
 from generator import diagram, wiring
 from generator.cfn import dump_yaml
-from generator.patterns import MODULES
 from generator.project import LOG_RETENTION_DAYS, Function, Project
 from generator.render import render
 from generator.selection import GenerationError, Selection
+from pattern_library import registry
 
 TEST_REQUIREMENTS = """\
 pytest>=8.3
@@ -38,11 +38,11 @@ filterwarnings =
 def compose(selection: Selection) -> Project:
     """Run every selected pattern: all resources first, so functions can wire to any hub."""
     project = Project(selection)
-    modules = [MODULES[slug] for slug in selection.patterns]
-    for module in modules:
-        module.resources(project)
-    for module in sorted(modules, key=lambda m: m.BUILD_ORDER):
-        module.functions(project)
+    chosen = [registry.get(slug) for slug in selection.patterns]
+    for pattern in chosen:
+        pattern.generate.resources(project)
+    for pattern in sorted(chosen, key=lambda p: p.build_order):
+        pattern.generate.functions(project)
     wiring.feed_from_outside(project)
     return project
 
@@ -76,7 +76,7 @@ def _powertools_layer(project: Project) -> dict[str, Any]:
 
 def template(project: Project) -> dict[str, Any]:
     sel = project.selection
-    titles = ", ".join(MODULES[s].TITLE for s in sel.patterns)
+    titles = ", ".join(registry.get(s).title for s in sel.patterns)
     layer = _powertools_layer(project)
     variables = {
         "POWERTOOLS_SERVICE_NAME": project.name,
@@ -162,7 +162,7 @@ def _readme(project: Project, diagrams_rendered: bool) -> str:
     # Only the risks of what was generated: a warning about a pattern left out would mislead.
     warnings = [{k: _clean(w.get(k) or "") for k in ("id", "severity", "pattern", "message")}
                 for w in sel.warnings if not w.get("pattern") or w.get("pattern") in sel.patterns]
-    patterns = [{"slug": s, "title": MODULES[s].TITLE, "summary": MODULES[s].SUMMARY,
+    patterns = [{"slug": s, "title": registry.get(s).title, "summary": registry.get(s).summary,
                  "notes": project.notes.get(s, [])} for s in sel.patterns]
     functions = [{"id": f.logical_id, "folder": f.folder, "description": f.description,
                   "timeout": f.timeout} for f in project.functions]

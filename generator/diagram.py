@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import graphviz
 
 from generator import graphviz_lib
-from generator.patterns import MODULES
 from architecture import Component, Connection
 from generator.project import Project
+from pattern_library import registry
 
 # component kind -> (caption, DOT shape, fill, font colour, Mermaid shape open/close)
 STYLES: dict[str, tuple[str, str, str, str, tuple[str, str]]] = {
@@ -52,7 +52,7 @@ class Drawing:
 
 
 def _groups(project: Project) -> dict[str, str]:
-    titles = {slug: MODULES[slug].TITLE for slug in project.selection.patterns}
+    titles = {slug: registry.get(slug).title for slug in project.selection.patterns}
     titles["shared"] = "Shared"
     return titles
 

@@ -13,10 +13,15 @@ from typing import Any
 
 import os
 import tempfile
+from functools import lru_cache
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from pattern_library import registry
+
+# Shared templates (project files, includes used by several patterns); each pattern folder's
+# own templates are searched after these.
 TEMPLATES = Path(__file__).parent / "templates"
 
 _PLAIN = (str, int, float, bool, type(None))
@@ -52,19 +57,26 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
-_env = SandboxedEnvironment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    bytecode_cache=_bytecode_cache(),
-    undefined=StrictUndefined,
-    autoescape=False,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    auto_reload=False,
-)
-_env.filters["py"] = _py
-_env.filters["json"] = _json
+_BYTECODE_CACHE = _bytecode_cache()
+
+
+@lru_cache(maxsize=4)
+def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader([str(folder) for folder in folders]),
+        bytecode_cache=_BYTECODE_CACHE,
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["py"] = _py
+    env.filters["json"] = _json
+    return env
 
 
 def render(template: str, context: dict[str, Any]) -> str:
-    return _env.get_template(template).render(**context)
+    environment = _environment((TEMPLATES, *registry.template_folders()))
+    return environment.get_template(template).render(**context)

@@ -8,18 +8,10 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
-PATTERN_SLUGS: tuple[str, ...] = (
-    "api-gateway-lambda",
-    "sqs-worker",
-    "sns-fanout",
-    "eventbridge",
-    "s3-processing",
-    "dynamodb-streams",
-    "step-functions",
-    "orchestrator",
-    "chaining",
-    "rds",
-)
+from pattern_library import registry
+
+# The slugs as they were when this module was imported; the registry is the list itself.
+PATTERN_SLUGS: tuple[str, ...] = registry.slugs()
 RUNTIMES: tuple[str, ...] = ("python3.13", "python3.12", "python3.11")
 ARCHITECTURES: tuple[str, ...] = ("arm64", "x86_64")
 # "http": API Gateway HTTP API (cheaper, lower latency); "rest": REST API (usage plans,
@@ -34,13 +26,14 @@ LIMIT_IDS: tuple[str, ...] = ("lambda-max-duration", "api-gateway-timeout", "ste
 NAME_RE = re.compile(r"[a-z][a-z0-9-]{0,62}")
 
 
-# Patterns whose functions answer requests through API Gateway.
-API_PATTERNS: frozenset[str] = frozenset({"api-gateway-lambda", "orchestrator", "rds"})
+# Patterns whose functions answer requests through API Gateway (their SERVES_API flag).
+API_PATTERNS: frozenset[str] = registry.api_slugs()
 
 
 def has_api(patterns: Any) -> bool:
     """Whether a project of these patterns has an API (so the API type matters)."""
-    return any(slug in API_PATTERNS for slug in patterns or ())
+    api = registry.api_slugs()
+    return any(slug in api for slug in patterns or ())
 
 
 class GenerationError(ValueError):
@@ -96,14 +89,15 @@ def validate_patterns(patterns: Any) -> tuple[str, ...]:
         raise GenerationError("patterns must be a list of pattern slugs")
     if not patterns:
         raise GenerationError("at least one pattern is required")
-    unknown = [p for p in patterns if p not in PATTERN_SLUGS]
+    known = registry.slugs()
+    unknown = [p for p in patterns if p not in known]
     if unknown:
         raise GenerationError(
             f"unknown pattern slug(s): {', '.join(map(repr, unknown))}; "
-            f"known: {', '.join(PATTERN_SLUGS)}"
+            f"known: {', '.join(known)}"
         )
     # Canonical order keeps the output identical however the caller ordered them.
-    return tuple(slug for slug in PATTERN_SLUGS if slug in patterns)
+    return tuple(slug for slug in known if slug in patterns)
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,9 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
             _Parser.__init__(self)
 
 from architecture import Architecture
+from pattern_library import registry
 
-from .catalogue import PATTERN_SLUGS, SEVERITIES
+from .catalogue import SEVERITIES
 
 # CloudFormation itself refuses a template body over 1 MB, so nothing real is larger.
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -817,63 +818,18 @@ def _mentions(text: str, name: str) -> bool:
 # Patterns ------------------------------------------------------------------------------------------
 
 def _patterns(t: _Template) -> tuple[str, ...]:
-    found: set[str] = set()
-    kinds = {source.kind for source in t.sources}
-    if "api" in kinds:
-        found.add("api-gateway-lambda")
-    if "sqs" in kinds:
-        found.add("sqs-worker")
-    if "dynamodb" in kinds:
-        found.add("dynamodb-streams")
-    if _has_s3_events(t, kinds):
-        found.add("s3-processing")
-    publishes = any(t.grant_resources(function, ["events:putevents"]) for function in t.functions)
-    if publishes or kinds & {"eventbridge", "schedule"} or t.of_type(
-            "AWS::Events::Rule", "AWS::Events::EventBus", "AWS::Scheduler::Schedule", "AWS::Pipes::Pipe") or any(
-            _get(event, "Type") in ("EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2")
-            for rid in t.of_type("AWS::Serverless::StateMachine") for event in _events(t, rid)):
-        found.add("eventbridge")
-    if _has_sns_subscribers(t):
-        found.add("sns-fanout")
-    if t.of_type(*STATE_MACHINE_TYPES):
-        found.add("step-functions")
-    invoked = {function: _invoked_functions(t, function) for function in t.functions}
-    if any(invoked.values()) or any(_destination_functions(t, function) for function in t.functions):
-        found.add("chaining")
-    if any(len(targets) >= 2 for targets in invoked.values()) or any(_aggregates(t, f) for f in t.functions):
-        found.add("orchestrator")
-    if t.of_type(*DATABASE_TYPES, *PROXY_TYPES) or any(any(t.database_access(f)[:2]) for f in t.functions):
-        found.add("rds")
-    return tuple(slug for slug in PATTERN_SLUGS if slug in found)
+    """The patterns the template uses: each pattern folder's detect.py decides for its own."""
+    found = []
+    for pattern in registry.patterns():
+        detector = pattern.part("detect")
+        if detector is not None and detector.detect(t):
+            found.append(pattern.slug)
+    return tuple(found)
 
 
 def _events(t: _Template, rid: str) -> list:
     events = t.props(rid).get("Events")
     return list(events.values()) if isinstance(events, dict) else []
-
-
-def _has_s3_events(t: _Template, kinds: set[str]) -> bool:
-    if "s3" in kinds:
-        return True
-    for bucket in t.of_type("AWS::S3::Bucket"):
-        notifications = _get(t.props(bucket), "NotificationConfiguration")
-        if isinstance(notifications, dict) and any(
-                notifications.get(key) for key in ("LambdaConfigurations", "QueueConfigurations", "TopicConfigurations")):
-            return True
-    # S3 events routed through EventBridge: a rule or SAM event whose pattern matches source aws.s3
-    patterns = [t.props(rule).get("EventPattern") for rule in t.of_type("AWS::Events::Rule")]
-    patterns += [_get(event, "Properties", "Pattern") for rid in t.of_type("AWS::Serverless::Function",
-                 "AWS::Serverless::StateMachine") for event in _events(t, rid)]
-    return any("aws.s3" in _listed(_get(pattern, "source")) for pattern in patterns)
-
-
-def _has_sns_subscribers(t: _Template) -> bool:
-    if any(source.kind == "sns" for source in t.sources):
-        return True
-    protocols = [t.props(rid).get("Protocol") for rid in t.of_type("AWS::SNS::Subscription")]
-    protocols += [_get(item, "Protocol") for topic in t.of_type("AWS::SNS::Topic")
-                  for item in _listed(t.props(topic).get("Subscription"))]
-    return any(str(protocol).lower() in ("lambda", "sqs") for protocol in protocols)
 
 
 def _invoked_functions(t: _Template, function: str) -> set[str]:
@@ -891,27 +847,6 @@ def _invoked_functions(t: _Template, function: str) -> set[str]:
         else:
             targets |= {text for text in _strings(resource) if ":function:" in text and not text.endswith(":function:*")}
     return targets
-
-
-def _destination_functions(t: _Template, function: str) -> set[str]:
-    """Functions Lambda itself invokes with this function's result (on-success/on-failure
-    destinations): chaining set up in configuration rather than in code."""
-    configs = [_get(t.props(function), "EventInvokeConfig", "DestinationConfig")]
-    configs += [t.props(rid).get("DestinationConfig") for rid in t.of_type("AWS::Lambda::EventInvokeConfig")
-                if t.function_of(t.props(rid).get("FunctionName")) == function]
-    return {target for config in configs for outcome in ("OnSuccess", "OnFailure")
-            if (target := t.function_of(_get(config, outcome, "Destination"))) and target != function}
-
-
-def _aggregates(t: _Template, function: str) -> bool:
-    """An API-facing function allowed to call three or more of the template's tables, buckets,
-    functions, workflows or databases builds one response from several services."""
-    if not any(source.kind == "api" for source in t.sources_of(function)):
-        return False
-    resources = [res for grant in t.grants.get(function, []) for res in grant.resources]
-    called = {rid for rid in t.of_type(*AGGREGATED_TYPES) if rid != function
-              and any(t.refers_to(res, rid) for res in resources)}
-    return len(called) >= 3
 
 
 # Findings -------------------------------------------------------------------------------------------

@@ -19,10 +19,6 @@ import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-PATTERN_SLUGS = (
-    "api-gateway-lambda", "sqs-worker", "sns-fanout", "eventbridge", "s3-processing",
-    "dynamodb-streams", "step-functions", "orchestrator", "chaining", "rds",
-)
 SEVERITIES = ("low", "medium", "high", "critical")
 QUESTION_TYPES = ("choice", "bool", "int", "number", "text")
 RULE_EFFECTS = ("score", "warning", "limit")

@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
 
+from pattern_library import registry
+
 from .answers import AnswerValidator, validate_answers
 from .catalogue import (
-    PATTERN_SLUGS, QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Limit, Question, Rule,
+    QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Limit, Question, Rule,
     WarningKind,
 )
 from .cost import Cost, CostLine, estimate_cost
@@ -282,7 +284,7 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
     problems: list[str] = []
     slugs = [p.slug for p in catalogue.patterns]
     for slug in slugs:
-        if slug not in PATTERN_SLUGS:
+        if not registry.is_known(slug):
             problems.append(f"pattern '{slug}' is not one of the known slugs")
     for pattern in catalogue.patterns:
         for warning_id in pattern.warnings:

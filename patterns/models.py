@@ -13,10 +13,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from pattern_library import registry
+
 from . import catalogue as values
 
 SLUG_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9-]{0,62}$", "Use lower-case letters, digits and hyphens.")
 KEY_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9_]{0,49}$", "Use lower-case letters, digits and underscores.")
+
+
+def validate_pattern_slug(value: str) -> None:
+    """A pattern slug must name one of the pattern folders the registry finds."""
+    if not registry.is_known(value):
+        raise ValidationError(f"Unknown pattern {value!r}: use one of {', '.join(registry.slugs())}.",
+                              code="unknown_pattern")
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -62,8 +71,8 @@ class Pattern(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.slug and self.slug not in values.PATTERN_SLUGS:
-            raise ValidationError({"slug": f"Must be one of the known pattern slugs: {', '.join(values.PATTERN_SLUGS)}."})
+        if self.slug and not registry.is_known(self.slug):
+            raise ValidationError({"slug": f"Must be one of the known pattern slugs: {', '.join(registry.slugs())}."})
         problems = []
         if not isinstance(self.tradeoffs, list) or not all(
             isinstance(t, dict) and set(t) == {"benefit", "cost"} for t in self.tradeoffs
@@ -75,7 +84,7 @@ class Pattern(models.Model):
             problems.append("alternatives must be a list of objects with 'instead_of', 'use' and optional 'why'")
         else:
             for alternative in self.alternatives:
-                if alternative["use"] not in values.PATTERN_SLUGS:
+                if not registry.is_known(alternative["use"]):
                     problems.append(f"alternative '{alternative['use']}' is not a pattern slug")
         if problems:
             raise ValidationError("; ".join(problems))
@@ -196,8 +205,9 @@ class Rule(models.Model):
     effect = models.CharField(max_length=10, choices=EFFECTS)
     when = models.CharField("condition", max_length=1000,
                             help_text="For example: duration_s > 900 and not client_waits")
-    pattern = models.CharField(max_length=63, blank=True, choices=[(s, s) for s in values.PATTERN_SLUGS],
-                               help_text="Score rules: the pattern scored. Others: apply only when it is listed.")
+    pattern = models.CharField(max_length=63, blank=True, validators=[validate_pattern_slug],
+                               help_text="Score rules: the pattern scored (a pattern slug). "
+                                         "Others: apply only when it is listed.")
     weight = models.FloatField(default=0, help_text="Score rules: points added (negative counts against).")
     warning = models.ForeignKey(WarningKind, null=True, blank=True, on_delete=models.PROTECT)
     severity = models.CharField(max_length=10, blank=True, choices=[(s, s) for s in values.SEVERITIES],

@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 
 from advisor.api.parsers import BoundedJSONParser
 from architecture import COMPONENT_KINDS, CONNECTION_KINDS
+from pattern_library import registry
 from patterns.analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
-from patterns.catalogue import PATTERN_SLUGS, SEVERITIES
+from patterns.catalogue import SEVERITIES
 from patterns.store import current_engine
 
 # JSON escaping can make a 1 MB template up to six times longer on the wire.
@@ -73,7 +74,7 @@ class ArchitectureOutput(serializers.Serializer):
 
 
 class AnalysisOutput(serializers.Serializer):
-    patterns = serializers.ListField(child=serializers.ChoiceField(choices=PATTERN_SLUGS))
+    patterns = serializers.ListField(child=serializers.ChoiceField(choices=registry.slugs()))
     resources = serializers.IntegerField(help_text="Number of resources the template declares.")
     findings = FindingOutput(many=True)
     architecture = ArchitectureOutput(help_text="The components the template declares and how they are "

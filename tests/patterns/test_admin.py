@@ -119,3 +119,12 @@ def test_every_catalogue_admin_page_renders(staff_client):
         assert staff_client.get(reverse(f"admin:patterns_{model}_changelist")).status_code == 200
     rule = Rule.objects.first()
     assert staff_client.get(reverse("admin:patterns_rule_change", args=[rule.pk])).status_code == 200
+
+
+def test_an_unknown_pattern_slug_is_refused_with_the_reason(staff_client):
+    rule = Rule.objects.filter(effect="score").first()
+    response = post_rule(staff_client, rule, pattern="kafka-streams")
+    assert response.status_code == 200
+    assert "Unknown pattern" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.pattern != "kafka-streams"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from patterns.catalogue import PATTERN_SLUGS
+from pattern_library import registry
 
 
 @pytest.mark.django_db
@@ -28,7 +28,7 @@ class TestPatternList:
 
 @pytest.mark.django_db
 class TestPatternPage:
-    @pytest.mark.parametrize("slug", PATTERN_SLUGS)
+    @pytest.mark.parametrize("slug", registry.slugs())
     def test_every_pattern_page_renders_its_content(self, client, engine, slug):
         pattern = engine.catalogue.pattern_map[slug]
         response = client.get(reverse("questionnaire:pattern", args=[slug]))

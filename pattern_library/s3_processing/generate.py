@@ -1,4 +1,4 @@
-"""S3 processing: uploads under one prefix trigger a function that writes results elsewhere."""
+"""Generator part of s3-processing: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
@@ -9,12 +9,7 @@ from generator import wiring
 from generator.cfn import ref, sub
 from generator.project import Function, Project
 
-SLUG = "s3-processing"
-TITLE = "S3 file processing"
-SUMMARY = ("An upload under the input prefix triggers a Lambda function through an S3 event "
-           "notification; the function writes its result under a different prefix or bucket, so "
-           "its own output never triggers it again.")
-BUILD_ORDER = 30
+from . import SLUG
 
 INPUT_PREFIX = "incoming/"
 OUTPUT_PREFIX = "processed/"

@@ -1,4 +1,4 @@
-"""DynamoDB Streams: a function reacts to item changes, with a loop guard."""
+"""Generator part of dynamodb-streams: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
@@ -7,12 +7,7 @@ from generator.cfn import get_att, json_text, ref
 from generator import wiring
 from generator.project import DATA_TABLE, Function, Project
 
-SLUG = "dynamodb-streams"
-TITLE = "DynamoDB Streams"
-SUMMARY = ("Item changes in the data table flow through its stream to a Lambda function, which keeps "
-           "a read-optimised view current; failed batches are split, retried a bounded number of "
-           "times and then recorded in an on-failure queue.")
-BUILD_ORDER = 40
+from . import SLUG
 
 FUNCTION = "StreamProcessorFunction"
 FAILURES = "StreamFailureQueue"

@@ -1,4 +1,4 @@
-"""SQS worker: a queue buffers work, a Lambda consumer processes it in batches."""
+"""Generator part of sqs-worker: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ import math
 from generator import events
 from generator.cfn import get_att, ref
 from generator import wiring
-from generator.patterns._batch import queue_batch_sizing
+from generator.batching import queue_batch_sizing
 from generator.project import MAX_RECEIVE_COUNT, Function, Project, clamp
 
-SLUG = "sqs-worker"
-TITLE = "SQS worker"
-SUMMARY = ("Producers put jobs on an SQS queue; a Lambda worker takes them in batches, reports "
-           "failures per message, and a dead-letter queue keeps what cannot be processed.")
-BUILD_ORDER = 20
+from . import SLUG
 
 QUEUE = "WorkQueue"
 

@@ -1,4 +1,4 @@
-"""Step Functions: one task per business step, Retry and Catch on each, optional compensation."""
+"""Generator part of step-functions: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
@@ -8,12 +8,7 @@ from generator import wiring
 from generator.cfn import get_att, ref, sub
 from generator.project import Function, Project, clamp
 
-SLUG = "step-functions"
-TITLE = "Step Functions workflow"
-SUMMARY = ("A state machine runs the business process one task per step, retries transient "
-           "failures with backoff, catches the rest and, where asked, undoes completed steps in "
-           "reverse order; every execution is visible step by step.")
-BUILD_ORDER = 50
+from . import SLUG
 
 MACHINE = "WorkflowStateMachine"
 FUNCTION = "WorkflowStepsFunction"

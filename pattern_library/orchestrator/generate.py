@@ -1,16 +1,11 @@
-"""Orchestrator: one function calls several services in parallel and combines the answers."""
+"""Generator part of orchestrator: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
 from generator.cfn import join, ref
 from generator.project import Function, Project, clamp
 
-SLUG = "orchestrator"
-TITLE = "Lambda orchestrator"
-SUMMARY = ("One function behind the API calls several backend services in parallel, each with "
-           "a timeout, and returns what arrived in time, marking the response partial when a source "
-           "was left out.")
-BUILD_ORDER = 65
+from . import SLUG
 
 FUNCTION = "AggregatorFunction"
 

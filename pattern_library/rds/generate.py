@@ -1,4 +1,4 @@
-"""RDS: PostgreSQL through RDS Proxy, from a VPC-attached function with bounded concurrency."""
+"""Generator part of rds: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
@@ -6,12 +6,7 @@ from generator import wiring
 from generator.cfn import ref
 from generator.project import Function, Project, clamp
 
-SLUG = "rds"
-TITLE = "Lambda + RDS (through RDS Proxy)"
-SUMMARY = ("A VPC-attached function reads and writes PostgreSQL through RDS Proxy, opening one "
-           "connection per container and limited by reserved concurrency, so a traffic spike cannot "
-           "exhaust the database's connections.")
-BUILD_ORDER = 90  # after the consumers it may give database access to
+from . import SLUG
 
 FUNCTION = "DatabaseFunction"
 # The proxy and the secret are the stack's parameters: the database lives outside it.

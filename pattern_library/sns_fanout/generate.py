@@ -1,20 +1,16 @@
-"""SNS fan-out: one topic, one SQS queue and function per independent subscriber."""
+"""Generator part of sns-fanout: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
 from architecture.model import id_from_name
 from generator import events, wiring
 from generator.cfn import get_att, ref
-from generator.patterns import sqs_worker
-from generator.patterns._batch import queue_batch_sizing
-from generator.patterns._publisher import ROUTING_CATEGORIES, add_publisher
+from pattern_library.sqs_worker import generate as sqs_worker
+from generator.batching import queue_batch_sizing
+from generator.publisher import ROUTING_CATEGORIES, add_publisher
 from generator.project import Function, Project
 
-SLUG = "sns-fanout"
-TITLE = "SNS fan-out"
-SUMMARY = ("A message published once to an SNS topic is copied to one SQS queue per subscriber; "
-           "each subscriber processes its queue at its own pace, with its own retries and DLQ.")
-BUILD_ORDER = 85
+from . import SLUG
 
 TOPIC = "FanoutTopic"
 

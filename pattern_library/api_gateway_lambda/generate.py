@@ -1,4 +1,4 @@
-"""API Gateway + Lambda: an HTTP API (or a REST API, when selected) in front of a request/response function."""
+"""Generator part of api-gateway-lambda: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
@@ -8,11 +8,7 @@ from generator.cfn import ref
 from generator import wiring
 from generator.project import Function, Project
 
-SLUG = "api-gateway-lambda"
-TITLE = "API Gateway + Lambda"
-SUMMARY = ("An API Gateway API receives requests and invokes a Lambda function that validates them and "
-           "answers within the gateway's timeout; slow work is handed to an asynchronous service.")
-BUILD_ORDER = 10
+from . import SLUG
 
 STATUS = {"queue": 202, "workflow": 202, "bus": 202, "topic": 202, "table": 201, None: 200}
 

@@ -1,19 +1,15 @@
-"""EventBridge: a custom bus, rules with event patterns, one queue and function per named consumer."""
+"""Generator part of eventbridge: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
 from architecture.model import id_from_name
 from generator import events, wiring
 from generator.cfn import get_att, ref, sub
-from generator.patterns._batch import queue_batch_sizing
-from generator.patterns._publisher import ROUTING_CATEGORIES, add_publisher
+from generator.batching import queue_batch_sizing
+from generator.publisher import ROUTING_CATEGORIES, add_publisher
 from generator.project import Function, Project
 
-SLUG = "eventbridge"
-TITLE = "EventBridge"
-SUMMARY = ("Functions publish domain events to a custom event bus; rules match them by event "
-           "pattern and deliver each to its consumer's own queue, with retries and a dead-letter queue per consumer.")
-BUILD_ORDER = 80
+from . import SLUG
 
 BUS = "EventBus"
 
@@ -97,6 +93,6 @@ def functions(p: Project) -> None:
 
 def consumer_concurrency(p: Project) -> int:
     """Batches a consumer runs at once: enough for the peak, never more than the downstream takes."""
-    from generator.patterns.sqs_worker import concurrency
+    from pattern_library.sqs_worker.generate import concurrency
 
     return min(concurrency(p), 50)

@@ -1,18 +1,13 @@
-"""Chaining, done the recommended way: Lambda destinations or a queue between the functions."""
+"""Generator part of chaining: its resources and functions in the SAM template."""
 
 from __future__ import annotations
 
 from generator import events
 from generator.cfn import get_att, ref
-from generator.patterns._batch import queue_batch_sizing
+from generator.batching import queue_batch_sizing
 from generator.project import Function, Project
 
-SLUG = "chaining"
-TITLE = "Function chaining"
-SUMMARY = ("Two functions run one after the other without either calling the other directly: the "
-           "hand-off is done by AWS (Lambda destinations or an SQS queue), so retries, failures and "
-           "tracing stay visible.")
-BUILD_ORDER = 60
+from . import SLUG
 
 FIRST = "FirstStageFunction"
 SECOND = "SecondStageFunction"

@@ -1,0 +1,19 @@
+"""How the analyzer recognises chaining: a function that invokes another, or Lambda destinations."""
+
+from patterns.analyzer import _get, _invoked_functions
+
+
+def detect(t) -> bool:
+    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    return (any(_invoked_functions(t, function) for function in t.functions)
+            or any(_destination_functions(t, function) for function in t.functions))
+
+
+def _destination_functions(t, function: str) -> set[str]:
+    """Functions Lambda itself invokes with this function's result (on-success/on-failure
+    destinations): chaining set up in configuration rather than in code."""
+    configs = [_get(t.props(function), "EventInvokeConfig", "DestinationConfig")]
+    configs += [t.props(rid).get("DestinationConfig") for rid in t.of_type("AWS::Lambda::EventInvokeConfig")
+                if t.function_of(t.props(rid).get("FunctionName")) == function]
+    return {target for config in configs for outcome in ("OnSuccess", "OnFailure")
+            if (target := t.function_of(_get(config, outcome, "Destination"))) and target != function}

@@ -1,0 +1,10 @@
+"""Orchestrator: one function calls several services in parallel and combines the answers."""
+
+SLUG = "orchestrator"
+TITLE = "Lambda orchestrator"
+SUMMARY = ("One function behind the API calls several backend services in parallel, each with "
+           "a timeout, and returns what arrived in time, marking the response partial when a source "
+           "was left out.")
+BUILD_ORDER = 65
+ORDER = 80  # place in every list of patterns
+SERVES_API = True  # its functions answer requests through API Gateway

@@ -1,0 +1,20 @@
+"""How the analyzer recognises an orchestrator: one function calling several others or services."""
+
+from patterns.analyzer import AGGREGATED_TYPES, _invoked_functions
+
+
+def detect(t) -> bool:
+    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    return (any(len(_invoked_functions(t, function)) >= 2 for function in t.functions)
+            or any(_aggregates(t, function) for function in t.functions))
+
+
+def _aggregates(t, function: str) -> bool:
+    """An API-facing function allowed to call three or more of the template's tables, buckets,
+    functions, workflows or databases builds one response from several services."""
+    if not any(source.kind == "api" for source in t.sources_of(function)):
+        return False
+    resources = [res for grant in t.grants.get(function, []) for res in grant.resources]
+    called = {rid for rid in t.of_type(*AGGREGATED_TYPES) if rid != function
+              and any(t.refers_to(res, rid) for res in resources)}
+    return len(called) >= 3

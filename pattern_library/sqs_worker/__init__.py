@@ -1,0 +1,9 @@
+"""SQS worker: a queue buffers work, a Lambda consumer processes it in batches."""
+
+SLUG = "sqs-worker"
+TITLE = "SQS worker"
+SUMMARY = ("Producers put jobs on an SQS queue; a Lambda worker takes them in batches, reports "
+           "failures per message, and a dead-letter queue keeps what cannot be processed.")
+BUILD_ORDER = 20
+ORDER = 20  # place in every list of patterns
+SERVES_API = False  # its functions answer requests through API Gateway

@@ -1,0 +1,6 @@
+"""How the analyzer recognises a function that takes messages from an SQS queue."""
+
+
+def detect(t) -> bool:
+    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    return any(source.kind == "sqs" for source in t.sources)
