@@ -266,11 +266,36 @@ def _question(index: int, row: dict[str, Any]) -> Question:
     return _simple(Question, row, order=row.get("order", index), choices=choices, **bounds)
 
 
+FOLDER_KINDS = ("patterns", "warnings", "rules", "checklist")
+
+
 def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:
+    """The shared catalogue files, then what each pattern folder's ``catalogue.yaml`` adds.
+
+    A folder's file is a mapping with ``pattern`` (its entry) and optionally ``rules``,
+    ``warnings`` and ``checklist`` (lists, as in the shared files); its rows come after the
+    shared ones, in the registry's order.
+    """
+    from pattern_library import registry  # the registry imports no catalogue code
+
     data = {}
     for kind in ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist"):
         path = directory / f"{kind}.yaml"
         data[kind] = yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
+    for folder in registry.patterns():
+        if folder.catalogue_file is None:
+            continue
+        own = yaml.safe_load(folder.catalogue_file.read_text(encoding="utf-8")) or {}
+        if not isinstance(own, dict) or not isinstance(own.get("pattern"), dict):
+            raise CatalogueError([f"{folder.catalogue_file}: expected a mapping with a 'pattern' entry"])
+        data["patterns"].append({"slug": folder.slug, **own["pattern"]})
+        for kind in ("warnings", "rules", "checklist"):
+            rows = own.get(kind) or []
+            if not isinstance(rows, list):
+                raise CatalogueError([f"{folder.catalogue_file}: {kind} must be a list"])
+            start = len(data[kind])
+            data[kind].extend({"order": start + i, **row} if kind != "warnings" else row
+                              for i, row in enumerate(rows))
     return data
 
 
