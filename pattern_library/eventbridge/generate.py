@@ -7,7 +7,8 @@ from generator import events, wiring
 from generator.cfn import get_att, ref, sub
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
-from generator.project import Function, Project
+from generator.consumers import add_queue_consumer
+from generator.project import Project
 
 from . import SLUG
 
@@ -57,29 +58,13 @@ def functions(p: Project) -> None:
         }, group=SLUG)
         p.allow_service_to_send(queue, "events.amazonaws.com", get_att(rule, "Arn"))
         p.allow_service_to_send(f"{queue}Dlq", "events.amazonaws.com", get_att(rule, "Arn"))
-        p.add_function(Function(
-            logical_id=fn_id, folder=name.replace("-", "_"), pattern=SLUG,
-            template="handlers/sns_subscriber.py.j2", test_template="tests/sns_subscriber.py.j2",
-            description=f"The {name} consumer of the project's events" + (f" (category {category})" if routing else ""),
-            timeout=timeout,
-            events={"Events": {"Type": "SQS", "Properties": {
-                "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size, "MaximumBatchingWindowInSeconds": 1,
-                "FunctionResponseTypes": ["ReportBatchItemFailures"],
-                "ScalingConfig": {"MaximumConcurrency": concurrency},
-            }}},
-            policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
-            environment={dlq_env: ref(f"{queue}Dlq"), **sizing.environment},
-            context={"dlq_env": dlq_env, "subscriber": name, "source": "event bus"},
-            sample_event=events.sqs_event([
-                {"key": "item-1001", "id": "item-1001", "category": category},
-                {"key": "item-1002", "id": "item-1002", "category": category},
-            ], name),
-            idempotent=True,
-        ))
+        add_queue_consumer(p, pattern=SLUG, key=name, queue=queue, fn_id=fn_id, event_name="Events",
+                           description=f"The {name} consumer of the project's events"
+                           + (f" (category {category})" if routing else ""),
+                           source="event bus", category=category, dlq_env=dlq_env, sizing=sizing,
+                           concurrency=concurrency, sample_queue=name)
         p.connect(BUS, queue, "event", f"rule: {category}" if routing else "rule: all project events")
         p.connect(BUS, f"{queue}Dlq", "failure", "undeliverable")
-        p.connect(queue, fn_id, "poll", "batches")
-        p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
     p.note(SLUG, f"{len(names)} consumer(s) ({', '.join(names)}), each behind its own rule and its own queue: "
                  "a slow or failing consumer never holds back the others, and its events wait in its queue. "
                  + ("Rules route by the event's `detail.category`. " if routing else "")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from architecture.model import id_from_name
-from generator import events, wiring
+from generator import wiring
 from generator.cfn import get_att, ref
 from pattern_library.sqs_worker import generate as sqs_worker
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
-from generator.project import Function, Project
+from generator.consumers import add_queue_consumer
+from generator.project import Project
 
 from . import SLUG
 
@@ -51,29 +52,13 @@ def functions(p: Project) -> None:
             subscription["FilterPolicyScope"] = "MessageAttributes"
             subscription["FilterPolicy"] = {"category": [category]}
         p.add_resource(f"{stem}Subscription", "AWS::SNS::Subscription", subscription, group=SLUG)
-        p.add_function(Function(
-            logical_id=fn_id, folder=key.replace("-", "_"), pattern=SLUG,
-            template="handlers/sns_subscriber.py.j2", test_template="tests/sns_subscriber.py.j2",
-            description=f"The {name} subscriber of the fan-out topic" + (f" (category {category})" if routing else ""),
-            timeout=timeout,
-            events={"Notifications": {"Type": "SQS", "Properties": {
-                "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size, "MaximumBatchingWindowInSeconds": 1,
-                "FunctionResponseTypes": ["ReportBatchItemFailures"],
-                "ScalingConfig": {"MaximumConcurrency": concurrency},
-            }}},
-            policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
-            environment={dlq_env: ref(f"{queue}Dlq"), **sizing.environment},
-            context={"dlq_env": dlq_env, "subscriber": key, "source": "fan-out topic"},
-            sample_event=events.sqs_event([
-                {"key": "item-1001", "id": "item-1001", "category": category},
-                {"key": "item-1002", "id": "item-1002", "category": category},
-            ], name),
-            idempotent=True,
-        ))
+        add_queue_consumer(p, pattern=SLUG, key=key, queue=queue, fn_id=fn_id, event_name="Notifications",
+                           description=f"The {name} subscriber of the fan-out topic"
+                           + (f" (category {category})" if routing else ""),
+                           source="fan-out topic", category=category, dlq_env=dlq_env, sizing=sizing,
+                           concurrency=concurrency, sample_queue=name)
         p.connect(TOPIC, queue, "event", f"category = {category}" if routing else "every message")
         p.connect(TOPIC, delivery_dlq, "failure", "undeliverable")
-        p.connect(queue, fn_id, "poll", "batches")
-        p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
     p.note(SLUG, f"{len(names)} subscribers ({', '.join(names)}), each with its own queue, DLQ and alarm: a slow or "
                  "failing subscriber never holds back the others, and its messages wait in its queue instead of "
                  f"being lost. Each runs at most {concurrency} batches at once. "

@@ -1,0 +1,38 @@
+"""A consumer behind its own queue: the function that takes one consumer's messages in batches.
+
+The bus and the topic both give each consumer a queue of its own; this is the part they share.
+"""
+
+from __future__ import annotations
+
+from generator import events
+from generator.batching import BatchSizing
+from generator.cfn import get_att, ref
+from generator.project import Function, Project
+
+
+def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id: str, event_name: str,
+                       description: str, source: str, category: str, dlq_env: str, sizing: BatchSizing,
+                       concurrency: int, sample_queue: str) -> None:
+    """The consumer function of `queue`: partial batch failures, malformed messages to the queue's
+    DLQ, idempotent per consumer (`key`), at most `concurrency` batches at once."""
+    p.add_function(Function(
+        logical_id=fn_id, folder=key.replace("-", "_"), pattern=pattern,
+        template="handlers/sns_subscriber.py.j2", test_template="tests/sns_subscriber.py.j2",
+        description=description, timeout=sizing.timeout,
+        events={event_name: {"Type": "SQS", "Properties": {
+            "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size, "MaximumBatchingWindowInSeconds": 1,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            "ScalingConfig": {"MaximumConcurrency": concurrency},
+        }}},
+        policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{queue}Dlq", "QueueName")}}],
+        environment={dlq_env: ref(f"{queue}Dlq"), **sizing.environment},
+        context={"dlq_env": dlq_env, "subscriber": key, "source": source},
+        sample_event=events.sqs_event([
+            {"key": "item-1001", "id": "item-1001", "category": category},
+            {"key": "item-1002", "id": "item-1002", "category": category},
+        ], sample_queue),
+        idempotent=True,
+    ))
+    p.connect(queue, fn_id, "poll", "batches")
+    p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
