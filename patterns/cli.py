@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import formatting
+
 MAX_INPUT_BYTES = 1024 * 1024
 
 
@@ -74,7 +76,7 @@ def render_recommendation_text(data: dict[str, Any], names: dict[str, str]) -> s
     lines.append("Checklist")
     lines += [f"  - {item}" for item in data["checklist"]]
     lines.append("")
-    lines.append(f"Estimated monthly cost: ${data['cost']['monthly_usd']:,.2f}")
+    lines.append(f"Estimated monthly cost: {formatting.usd(data['cost']['monthly_usd'])}")
     for line in data["cost"]["lines"]:
-        lines.append(f"  {line['service']:<16} ${line['usd']:>12,.2f}  {line['basis']}")
+        lines.append(f"  {line['service']:<16} {formatting.usd(line['usd']):>13}  {line['basis']}")
     return "\n".join(lines) + "\n"

@@ -32,6 +32,7 @@ from .catalogue import (
     QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Limit, Question, Rule,
     WarningKind,
 )
+from . import formatting
 from .cost import Cost, CostLine, estimate_cost
 
 if TYPE_CHECKING:
@@ -538,13 +539,8 @@ def _fmt(value: Any, grouping: bool = True) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        if value.is_integer():
-            value = int(value)
-        else:
-            return (f"{value:,.3f}" if grouping else f"{value:.3f}").rstrip("0").rstrip(".")
-    if isinstance(value, int):
-        return f"{value:,}" if grouping else str(value)
+    if isinstance(value, (int, float)):
+        return formatting.number(value, grouping)
     return str(value)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Mapping, Sequence
 
+from patterns import formatting
+
 Kind = Literal["added", "removed", "changed"]
 
 # A score moving less than this is noise, not news.
@@ -32,17 +34,9 @@ def fmt(value: Any) -> str:
         return "not set"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, (int, float)):
+        return formatting.number(value)
     return str(value)
-
-
-def usd(value: float) -> str:
-    return f"${value:,.2f}"
 
 
 def diff_answers(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Difference]:
@@ -131,7 +125,7 @@ def compare_recommendations(
     cost_before = before.get("cost", {}).get("monthly_usd")
     cost_after = after.get("cost", {}).get("monthly_usd")
     if cost_before is not None and cost_after is not None and round(cost_before, 2) != round(cost_after, 2):
-        lines.append(Difference("Monthly cost", "changed", f"{usd(cost_before)} → {usd(cost_after)}"))
+        lines.append(Difference("Monthly cost", "changed", f"{formatting.usd(cost_before)} → {formatting.usd(cost_after)}"))
 
     lines += _set_changes("Checklist", before.get("checklist", []), after.get("checklist", []), {})
     return lines

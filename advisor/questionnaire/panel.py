@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from patterns.catalogue import Pattern, WarningKind
+from patterns import formatting
 from patterns.engine import Engine, LimitCheck, Recommendation
 
 _NAMED_ANSWERS = re.compile(r"\s*\(((?:[a-z][a-z0-9_]*=[^()=]*?)(?:, [a-z][a-z0-9_]*=[^()=]*?)*)\)")
@@ -131,7 +132,7 @@ def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
     )
     limits = [
         LimitRow(check, catalogue.limit_map[check.id].name if check.id in catalogue.limit_map else check.id,
-                 format_number(check.value), format_number(check.limit), UNIT_LABELS.get(check.unit, check.unit),
+                 formatting.number(check.value), formatting.number(check.limit), UNIT_LABELS.get(check.unit, check.unit),
                  explain(check.message, labels))
         for check in recommendation.limits
     ]
@@ -141,7 +142,7 @@ def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
         broken_limits=tuple(row for row in limits if not row.check.ok),
         ok_limits=tuple(row for row in limits if row.check.ok),
         cost=_cost_groups(recommendation),
-        monthly_usd=format_usd(recommendation.cost.monthly_usd),
+        monthly_usd=formatting.usd(recommendation.cost.monthly_usd),
         checklist=recommendation.checklist,
         selected=tuple(patterns[slug] for slug in recommendation.selected if slug in patterns),
         rules_version=recommendation.rules_version,
@@ -173,26 +174,12 @@ def explain(message: str, labels: dict[str, str]) -> Explained:
     return Explained(message[: match.start()].strip(), tuple(answers), message[match.end():].strip())
 
 
-def format_number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:,.3f}".rstrip("0").rstrip(".")
-
-
-def format_usd(value: float) -> str:
-    if 0 < value < 0.01:
-        return "< $0.01"
-    return f"${value:,.2f}"
-
-
 def _cost_groups(recommendation: Recommendation) -> tuple[CostGroup, ...]:
     grouped: dict[str, list] = {}
     for line in recommendation.cost.lines:
         grouped.setdefault(line.service, []).append(line)
     return tuple(
-        CostGroup(service, format_usd(sum(line.usd for line in lines)),
-                  tuple((line.basis, format_usd(line.usd)) for line in lines))
+        CostGroup(service, formatting.usd(sum(line.usd for line in lines)),
+                  tuple((line.basis, formatting.usd(line.usd)) for line in lines))
         for service, lines in grouped.items()
     )

@@ -126,7 +126,7 @@ class ArchitectureDetailTestCase(ApiTestCase):
         self.assertEqual(self.architecture.name, "Order pipeline")
 
     def test_huge_ids_are_404(self):
-        self.assertEqual(self.api.get(detail(2**70)).status_code, 404)
+        self.assertEqual(self.api.get(f"/api/architectures/{2**70}/").status_code, 404)
 
     def test_today_reports_no_change_under_the_same_rules(self):
         body = self.api.get(reverse("api:today", args=[self.architecture.pk])).json()
@@ -149,3 +149,12 @@ class RevisionsTestCase(ApiTestCase):
     def test_a_revision_of_another_architecture_is_404(self):
         r = self.api.get(reverse("api:revision", args=[self.architecture.pk, 2]))
         self.assertEqual(r.status_code, 404)
+
+
+class HugeIdTestCase(ApiTestCase):
+    def test_an_id_too_large_for_the_database_is_not_found_rather_than_a_server_error(self):
+        huge = "215581402996061750617062768640"
+        for url in (f"/api/architectures/{huge}/", f"/api/architectures/{huge}/revisions/100/",
+                    f"/architectures/{huge}/", f"/jobs/{huge}/"):
+            with self.subTest(url=url):
+                self.assertEqual(self.api.get(url).status_code, 404)

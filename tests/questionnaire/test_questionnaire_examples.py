@@ -3,7 +3,9 @@
 import pytest
 
 from advisor.questionnaire.examples import EXAMPLES
-from advisor.questionnaire.panel import explain, format_number, format_usd
+from advisor.questionnaire.panel import explain
+from patterns.formatting import number as format_number
+from patterns.formatting import usd as format_usd
 from advisor.questionnaire.submission import read_submission
 
 
