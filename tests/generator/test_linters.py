@@ -28,6 +28,9 @@ from linters import (
 )
 from test_generated_projects import CASES
 
+# Runs in one test process with the worker-fault test (see tests/e2e/test_worker_faults.py).
+pytestmark = pytest.mark.xdist_group("cpu-heavy")
+
 MATRIX = {**CASES, **MORE_COMBINATIONS, **random_cases()}
 
 # A queue named like a DLQ that nothing sends failures to, unencrypted: both tools must
