@@ -20,7 +20,9 @@ Worker:
       Get: {Type: Api, Properties: {Path: /, Method: get}}
 """)
 
-pytestmark = pytest.mark.django_db
+# Throttle counters live in the cache, which the panel-cache tests clear: one test process
+# runs both, so neither clears the other's counters mid-test.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("shared-cache")]
 
 
 @pytest.fixture

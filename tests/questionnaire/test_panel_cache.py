@@ -9,6 +9,9 @@ from django.urls import reverse
 
 from patterns.models import Rule
 
+# These tests clear the shared cache; they run in one test process with the throttling tests.
+pytestmark = pytest.mark.xdist_group("shared-cache")
+
 ANSWERS = {"trigger": "http", "client_waits": "false", "unreliable_downstream": "true"}
 
 
