@@ -36,3 +36,15 @@ def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id:
     ))
     p.connect(queue, fn_id, "poll", "batches")
     p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
+
+
+# Batches one consumer runs at once at most, whatever the peak: beyond this a queue-fronted
+# consumer should be split or its downstream scaled, not given more pollers.
+MAX_CONSUMER_CONCURRENCY = 50
+
+
+def consumer_concurrency(p: Project) -> int:
+    """Batches a consumer runs at once: enough for the peak, never more than the downstream takes."""
+    from pattern_library.sqs_worker.generate import concurrency  # the worker's sizing rule
+
+    return min(concurrency(p), MAX_CONSUMER_CONCURRENCY)

@@ -7,7 +7,7 @@ from generator import events, wiring
 from generator.cfn import get_att, ref, sub
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
-from generator.consumers import add_queue_consumer
+from generator.consumers import add_queue_consumer, consumer_concurrency
 from generator.project import Project
 
 from . import SLUG
@@ -75,9 +75,3 @@ def functions(p: Project) -> None:
     p.note(SLUG, "Events are archived for 7 days so they can be replayed to a fixed consumer. Treat the "
                  "event's `detail` as a public contract: add fields, never rename or remove them.")
 
-
-def consumer_concurrency(p: Project) -> int:
-    """Batches a consumer runs at once: enough for the peak, never more than the downstream takes."""
-    from pattern_library.sqs_worker.generate import concurrency
-
-    return min(concurrency(p), 50)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from architecture.model import id_from_name
 from generator import wiring
 from generator.cfn import get_att, ref
-from pattern_library.sqs_worker import generate as sqs_worker
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
-from generator.consumers import add_queue_consumer
+from generator.consumers import add_queue_consumer, consumer_concurrency
 from generator.project import Project
 
 from . import SLUG
@@ -30,7 +29,7 @@ def functions(p: Project) -> None:
     names = wiring.consumer_names(p.answers, 2, 4, prefix="subscriber")
     sizing = queue_batch_sizing(p)
     timeout = sizing.timeout
-    concurrency = min(sqs_worker.concurrency(p), 50)
+    concurrency = consumer_concurrency(p)
     # With a bus beside the topic, the bus's consumers carry the plain names; the topic's say whose they are.
     prefix = "topic-" if p.has("eventbridge") else ""
     for index, name in enumerate(names):
