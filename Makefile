@@ -10,7 +10,13 @@ TEST_PROCESSES ?= 2
 SAMVENV ?= .venv-sam
 CHECKOVVENV ?= .venv-checkov
 
-.PHONY: run test setup system-packages sam-cli checkov migrate bench clean
+.PHONY: run test setup system-packages sam-cli checkov migrate bench clean lock
+
+# Each virtualenv installs from a lock file (every package pinned, with hashes) resolved from
+# the ranges in the matching requirements file; `make lock` resolves them again. A lock names
+# every dependency, so pip installs exactly its lines (--no-deps) and `pip check` then
+# confirms that nothing is missing or in conflict.
+PIP_INSTALL = -m pip install --quiet --require-hashes --no-deps
 
 run: setup migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -20,10 +26,10 @@ test: setup system-packages sam-cli checkov
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python $(PIP_INSTALL) -r requirements-dev.lock
+	$(BIN)/python -m pip check
 	touch $@
 
 system-packages:
@@ -33,9 +39,10 @@ system-packages:
 # benchmark use it for `sam build` and `sam init`. A failed install only skips those.
 sam-cli: $(SAMVENV)/.installed
 
-$(SAMVENV)/.installed: requirements-sam.txt
+$(SAMVENV)/.installed: requirements-sam.lock
 	test -x $(SAMVENV)/bin/python || $(PYTHON) -m venv $(SAMVENV)
-	$(SAMVENV)/bin/python -m pip install --quiet -r requirements-sam.txt && touch $@ \
+	$(SAMVENV)/bin/python $(PIP_INSTALL) -r requirements-sam.lock \
+		&& $(SAMVENV)/bin/python -m pip check && touch $@ \
 		|| echo "note: the SAM CLI could not be installed; its tests are skipped"
 
 # checkov (a linter the generated-project tests run) pins older boto3, botocore and
@@ -43,10 +50,30 @@ $(SAMVENV)/.installed: requirements-sam.txt
 # install stops `make test`.
 checkov: $(CHECKOVVENV)/.installed
 
-$(CHECKOVVENV)/.installed: requirements-checkov.txt
+$(CHECKOVVENV)/.installed: requirements-checkov.lock
 	test -x $(CHECKOVVENV)/bin/python || $(PYTHON) -m venv $(CHECKOVVENV)
-	$(CHECKOVVENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	$(CHECKOVVENV)/bin/python $(PIP_INSTALL) -r requirements-checkov.lock
+	$(CHECKOVVENV)/bin/python -m pip check
 	touch $@
+
+# Resolves every range file into its lock for the machines the project runs on (CPython
+# LOCK_PYTHON on Linux x86_64), then reinstalls the virtualenvs from the new locks and runs
+# the tests. By default every package moves to the newest version its ranges allow;
+# `make lock LOCK_UPGRADE=` keeps the current pins and only adds or drops what the ranges
+# changed. The runtime lock (requirements.lock, for the Docker image) is constrained to the
+# development lock so both install the same versions.
+LOCK_PYTHON ?= 3.11.7
+LOCK_UPGRADE ?= --upgrade
+LOCK = $(BIN)/uv pip compile --quiet --generate-hashes $(LOCK_UPGRADE) \
+	--python-version $(LOCK_PYTHON) --python-platform x86_64-unknown-linux-gnu \
+	--custom-compile-command "make lock"
+
+lock: setup
+	$(LOCK) -o requirements-dev.lock requirements-dev.txt
+	$(LOCK) -c requirements-dev.lock -o requirements.lock requirements.txt
+	$(LOCK) -o requirements-sam.lock requirements-sam.txt
+	$(LOCK) -o requirements-checkov.lock requirements-checkov.txt
+	$(MAKE) test
 
 migrate: setup
 	-sh scripts/system-packages.sh graphviz
