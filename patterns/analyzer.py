@@ -496,6 +496,8 @@ class _Template:
         self.raw_resources = document["Resources"]
         self.resources: dict[str, dict] = {rid: body for rid, body in self.raw_resources.items()
                                            if isinstance(rid, str) and isinstance(body, dict)}
+        self._identities: dict[str, tuple[set[str], set[str]]] = {}
+        self._database_access: dict[str, tuple[bool, bool, bool]] = {}
 
     # -- basic lookups
     def type_of(self, rid: str | None) -> str:
@@ -519,6 +521,10 @@ class _Template:
     @cached_property
     def _position(self) -> dict[str, int]:
         return {rid: index for index, rid in enumerate(self.resources)}
+
+    def position(self, rid: str) -> int:
+        """Where the resource is declared, counting from 0."""
+        return self._position[rid]
 
     @cached_property
     def parameters(self) -> set[str]:
@@ -545,6 +551,10 @@ class _Template:
         return self.of_type(*FUNCTION_TYPES)
 
     @cached_property
+    def function_ids(self) -> frozenset[str]:
+        return frozenset(self.functions)
+
+    @cached_property
     def function_names(self) -> dict[str, str]:
         """Literal FunctionName -> logical id, for mappings that name a function by text."""
         return {name: rid for rid in self.functions
@@ -557,7 +567,7 @@ class _Template:
             rid = self.function_names.get(value.rsplit(":", 1)[-1]) or self.function_names.get(value)
         if self.type_of(rid) in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
             rid = _target(self.props(rid).get("FunctionName"))
-        return rid if rid in self.functions else None
+        return rid if rid in self.function_ids else None
 
     def timeout(self, function: str) -> float | None:
         props = self.props(function)
@@ -566,6 +576,12 @@ class _Template:
     # -- identity of a resource inside other values
     def identities(self, rid: str) -> tuple[set[str], set[str]]:
         """The names (logical id, parameters) and texts (literal or Sub name) a resource is known by."""
+        known = self._identities.get(rid)
+        if known is None:
+            known = self._identities[rid] = self._identities_of(rid)
+        return set(known[0]), set(known[1])
+
+    def _identities_of(self, rid: str) -> tuple[set[str], set[str]]:
         names, texts = {rid}, set()
         name_value = self.props(rid).get(NAME_PROPERTY.get(self.type_of(rid), ""))
         if isinstance(_target(name_value), str) and _target(name_value) in self.parameters:
@@ -576,11 +592,25 @@ class _Template:
             texts.add(_sub_parts(name_value)[0])
         return names, texts
 
+    @cached_property
+    def _references(self) -> "_NameIndex":
+        index = _NameIndex()
+        for rid in self.resources:
+            names, texts = self.identities(rid)
+            for name in names:
+                index.add_name(name, rid)
+            for text in texts:
+                index.add_text(text, rid)
+        return index
+
+    def referenced(self, value: Any) -> set[str]:
+        """The resources of the template a value refers to (by name, parameter or literal name)."""
+        return self._references.lookup(value)
+
     def refers_to(self, value: Any, rid: str) -> bool:
-        names, texts = self.identities(rid)
-        if _names(value) & names:
-            return True
-        return any(_mentions(text, name) for text in _strings(value) for name in texts)
+        if rid not in self.resources:
+            return rid in _names(value)
+        return rid in self.referenced(value)
 
     # -- permissions
     @cached_property
@@ -643,8 +673,43 @@ class _Template:
         return [*self._sam_events(), *self._event_source_mappings(), *self._bucket_notifications(),
                 *self._subscriptions(), *self._rules(), *self._apis()]
 
+    @cached_property
+    def _sources_by_function(self) -> dict[str | None, list[_Source]]:
+        index: dict[str | None, list[_Source]] = {}
+        for source in self.sources:
+            index.setdefault(source.function, []).append(source)
+        return index
+
+    @cached_property
+    def _sources_by_origin(self) -> dict[str | None, list[_Source]]:
+        index: dict[str | None, list[_Source]] = {}
+        for source in self.sources:
+            index.setdefault(source.origin, []).append(source)
+        return index
+
     def sources_of(self, function: str) -> list[_Source]:
-        return [source for source in self.sources if source.function == function]
+        return list(self._sources_by_function.get(function, ()))
+
+    def sources_from(self, origin: str) -> list[_Source]:
+        """The sources that deliver from one queue, stream, table, bucket, topic or rule."""
+        return list(self._sources_by_origin.get(origin, ()))
+
+    @cached_property
+    def _invoke_configs(self) -> dict[str | None, list[dict]]:
+        index: dict[str | None, list[dict]] = {}
+        for rid in self.of_type("AWS::Lambda::EventInvokeConfig"):
+            props = self.props(rid)
+            index.setdefault(self.function_of(props.get("FunctionName")), []).append(props)
+        return index
+
+    def invoke_configs_of(self, function: str) -> list[dict]:
+        """The properties of the AWS::Lambda::EventInvokeConfig resources for one function."""
+        return list(self._invoke_configs.get(function, ()))
+
+    @cached_property
+    def invoked(self) -> dict[str, set[str]]:
+        """Function -> what it may invoke (see ``_invoked_functions``)."""
+        return {function: _invoked_functions_of(self, function) for function in self.functions}
 
     def _sam_events(self) -> Iterator[_Source]:
         kinds = {"Api": "api", "HttpApi": "api", "SQS": "sqs", "DynamoDB": "dynamodb", "Kinesis": "kinesis",
@@ -756,13 +821,13 @@ class _Template:
             props = self.props(rid)
             if "apigateway" in str(props.get("Principal", "")):
                 function = self.function_of(props.get("FunctionName"))
-                apis = _names(props.get("SourceArn")) & set(self.resources)
+                apis = self.resources.keys() & _names(props.get("SourceArn"))
                 limit = rest if apis and all(self.type_of(api) in API_TYPES_REST for api in apis) else http
                 if function:
                     yield _Source("api", function, None, {}, function, f"permission {rid}", limit)
 
     def _functions_in(self, value: Any) -> list[str]:
-        return sorted(_names(value) & set(self.functions))
+        return sorted(_names(value) & self.function_ids)
 
     def api_limit(self, function: str) -> float | None:
         """The shortest time an API in front of the function waits, or None."""
@@ -772,8 +837,17 @@ class _Template:
         return min(limits)
 
     # -- relational databases
+    @cached_property
+    def has_proxy(self) -> bool:
+        return bool(self.of_type(*PROXY_TYPES))
+
     def database_access(self, function: str) -> tuple[bool, bool, bool]:
         """(opens connections, uses the Data API, may go through a proxy) for one function."""
+        if function not in self._database_access:
+            self._database_access[function] = self._database_access_of(function)
+        return self._database_access[function]
+
+    def _database_access_of(self, function: str) -> tuple[bool, bool, bool]:
         props = self.props(function)
         variables = _get(props, "Environment", "Variables")
         variables = variables if isinstance(variables, dict) else {}
@@ -789,7 +863,7 @@ class _Template:
         # such as RdsProxyEndpoint, a prx- resource id), is taken as used.
         words = " ".join([*db_variables, *_strings(db_variables), *_names(db_variables),
                           *_strings(connect_grants), *_names(connect_grants)]).lower()
-        proxied = bool(self.of_type(*PROXY_TYPES)) or "proxy" in words or "prx-" in words
+        proxied = self.has_proxy or "proxy" in words or "prx-" in words
         return connects, data_api, proxied
 
 
@@ -802,17 +876,43 @@ def _statements(document: Any) -> Iterator[_Grant]:
             yield _Grant(actions, tuple(_listed(statement.get("Resource"))))
 
 
-def _mentions(text: str, name: str) -> bool:
-    """Whether an ARN or name in ``text`` is exactly the resource named ``name``."""
-    start = text.find(name)
-    while start != -1:
-        end = start + len(name)
-        before_ok = start == 0 or text[start - 1] in ":/"
-        after_ok = end == len(text) or text[end] in "/:"
-        if before_ok and after_ok:
-            return True
-        start = text.find(name, start + 1)
-    return False
+class _NameIndex:
+    """Which ids a value refers to: by a name it uses (Ref, GetAtt, ${...}), or by a literal or
+    Sub name inside its text (an ARN or name mentions a resource when the name is a whole
+    piece of it, between ':' or '/' separators). Built once per template, so finding what a
+    value names costs the size of the value, not of the template."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str]] = {}
+        self.texts: dict[str, list[str]] = {}
+        self._lengths: set[int] = set()
+
+    def add_name(self, name: str, rid: str) -> None:
+        self.names.setdefault(name, []).append(rid)
+
+    def add_text(self, text: str, rid: str) -> None:
+        if text:
+            self.texts.setdefault(text, []).append(rid)
+            self._lengths.add(len(text))
+
+    def lookup(self, value: Any) -> set[str]:
+        found = {rid for name in _names(value) for rid in self.names.get(name, ())}
+        if self.texts:
+            for text in _strings(value):
+                found.update(self._mentioned(text))
+        return found
+
+    def _mentioned(self, text: str) -> Iterator[str]:
+        # A name is mentioned where it starts the text or follows ':' or '/', and ends the
+        # text or is followed by '/' or ':'; only the lengths of known names are tried.
+        size = len(text)
+        starts = [0, *(index + 1 for index, char in enumerate(text) if char in ":/")]
+        for start in starts:
+            for length in self._lengths:
+                end = start + length
+                if end > size or (end < size and text[end] not in "/:"):
+                    continue
+                yield from self.texts.get(text[start:end], ())
 
 
 # Patterns ------------------------------------------------------------------------------------------
@@ -835,12 +935,17 @@ def _events(t: _Template, rid: str) -> list:
 def _invoked_functions(t: _Template, function: str) -> set[str]:
     """What the function may invoke: other functions of the template, or named ones outside it.
     A wildcard resource is not counted: it says nothing about which function is called."""
+    return t.invoked.get(function, set())
+
+
+def _invoked_functions_of(t: _Template, function: str) -> set[str]:
     targets: set[str] = set()
     for resource in t.grant_resources(function, INVOKE_ACTIONS):
-        inside = {rid for rid in t.functions if rid != function and t.refers_to(resource, rid)}
+        referenced = t.referenced(resource)
+        inside = {rid for rid in referenced if rid != function and rid in t.function_ids}
         if inside:
             targets |= inside
-        elif t.refers_to(resource, function):
+        elif function in referenced:
             continue
         elif _names(resource) & t.parameters:
             targets |= _names(resource) & t.parameters
@@ -859,11 +964,11 @@ def _join(labels: Iterable[str]) -> str:
 def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
     dead_letter_queues = {
         _target(_get(t.props(q), "RedrivePolicy", "deadLetterTargetArn")) for q in t.of_type("AWS::SQS::Queue")}
-    for queue in sorted({s.origin for s in t.sources if s.kind == "sqs" and s.origin}, key=list(t.resources).index):
+    for queue in sorted({s.origin for s in t.sources if s.kind == "sqs" and s.origin}, key=t.position):
         props = t.props(queue)
         if "RedrivePolicy" in props or queue in dead_letter_queues or t.type_of(queue) != "AWS::SQS::Queue":
             continue
-        consumers = _join(s.function or s.owner for s in t.sources if s.origin == queue and s.kind == "sqs")
+        consumers = _join(s.function or s.owner for s in t.sources_from(queue) if s.kind == "sqs")
         yield Finding("missing-dlq", "high", queue,
                       f"Queue {queue} (read by {consumers}) has no redrive policy: a message that always fails "
                       "is received again and again until it expires, costing invocations and hiding the error. "
@@ -897,9 +1002,7 @@ def _has_function_dlq(t: _Template, function: str) -> bool:
         return True
     if _get(props, "EventInvokeConfig", "DestinationConfig", "OnFailure") is not None:
         return True
-    return any(t.function_of(t.props(rid).get("FunctionName")) == function
-               and _get(t.props(rid), "DestinationConfig", "OnFailure") is not None
-               for rid in t.of_type("AWS::Lambda::EventInvokeConfig"))
+    return any(_get(config, "DestinationConfig", "OnFailure") is not None for config in t.invoke_configs_of(function))
 
 
 def _source_has_dlq(source: _Source) -> bool:
@@ -933,7 +1036,7 @@ def _check_visibility(t: _Template) -> Iterator[Finding]:
     for queue in t.of_type("AWS::SQS::Queue"):
         props = t.props(queue)
         visibility = _number(props["VisibilityTimeout"]) if "VisibilityTimeout" in props else SQS_DEFAULT_VISIBILITY_S
-        consumers = [s.function for s in t.sources if s.kind == "sqs" and s.origin == queue and s.function]
+        consumers = [s.function for s in t.sources_from(queue) if s.kind == "sqs" and s.function]
         timeouts = [(t.timeout(function), function) for function in consumers]
         known = [(timeout, function) for timeout, function in timeouts if timeout is not None]
         if visibility is None or not known or len(known) < len(timeouts):
