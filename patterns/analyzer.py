@@ -7,10 +7,14 @@ resources and their wiring -> patterns -> findings. Plain Python: the command, t
 page and the API call this one function.
 
 Parsing is hostile-input safe: the text is bounded in size, the YAML is composed in
-Python with limits on nesting and on the number of values aliases expand to (a
-"billion laughs" document is refused while it is being read, before anything grows), and
-every CloudFormation short tag becomes its long form (``!GetAtt A.B`` ->
-``{"Fn::GetAtt": ["A", "B"]}``).
+Python with limits on nesting and on the number of values, and every CloudFormation short
+tag becomes its long form (``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``). What
+CloudFormation refuses or leaves undefined is refused with its line: YAML aliases and
+merge keys (so a "billion laughs" document stops at its first alias), and a key repeated
+in one mapping. A template may declare at most ``MAX_RESOURCES`` resources, and one
+analysis may take at most ``ANALYSIS_SECONDS``: past either it is refused, not slowed down.
+The lookups the checks share are built once per template, so the cost grows with the
+size of the template.
 
 Patterns come from the wiring, in SAM (function ``Events``, policy templates, Globals)
 and plain CloudFormation shapes (event source mappings, bucket notifications, SNS
@@ -39,6 +43,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Iterable, Iterator, Mapping
@@ -70,8 +76,12 @@ from .catalogue import SEVERITIES
 MAX_TEMPLATE_BYTES = 1024 * 1024
 # Real templates nest about 15 levels deep (inline state machines a few more).
 MAX_DEPTH = 64
-# Values after expanding aliases; the largest real templates hold a few thousand.
+# Values in the document; the largest real templates hold a few thousand.
 MAX_VALUES = 100_000
+# CloudFormation's own quota of resources in one template.
+MAX_RESOURCES = 500
+# Wall-clock seconds one analysis may take (parsing included); real templates take milliseconds.
+ANALYSIS_SECONDS = 5.0
 
 # Lambda and SQS defaults that apply when a template leaves the setting out.
 LAMBDA_DEFAULT_TIMEOUT_S = 3
@@ -118,17 +128,48 @@ class Analysis:
         }
 
 
-def analyze(text: str, limits: Mapping[str, float] | None = None) -> Analysis:
+def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: float = ANALYSIS_SECONDS,
+            max_resources: int = MAX_RESOURCES) -> Analysis:
     """Analyse one template. ``limits`` maps limit ids (``api-gateway-timeout``,
-    ``http-api-timeout``) to seconds, normally the live catalogue's rows."""
-    template = _Template(load_template(text), {**DEFAULT_LIMITS, **(limits or {})})
-    findings = [finding for check in _CHECKS for finding in check(template)]
-    order = {resource: index for index, resource in enumerate(template.resources)}
-    findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
-    from .analyzer_architecture import architecture_of  # it reads this module's template model
+    ``http-api-timeout``) to seconds, normally the live catalogue's rows. Raises
+    TemplateError when the template cannot be read, declares more than ``max_resources``
+    resources, or takes longer than ``seconds`` to analyse."""
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    try:
+        template = _Template(load_template(text, max_resources=max_resources),
+                             {**DEFAULT_LIMITS, **(limits or {})})
+        findings = []
+        for check in _CHECKS:
+            _on_time()
+            findings.extend(check(template))
+        order = {resource: index for index, resource in enumerate(template.resources)}
+        findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
+        from .analyzer_architecture import architecture_of  # it reads this module's template model
 
-    return Analysis(patterns=_patterns(template), resources=len(template.raw_resources), findings=tuple(findings),
-                    architecture=architecture_of(template))
+        patterns = _patterns(template)
+        _on_time()
+        return Analysis(patterns=patterns, resources=len(template.raw_resources), findings=tuple(findings),
+                        architecture=architecture_of(template))
+    finally:
+        _DEADLINE.reset(token)
+
+
+# (deadline on the monotonic clock, seconds allowed) of the analysis running in this thread or task.
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("analysis_deadline", default=None)
+
+
+def _on_time() -> None:
+    """Refuse the analysis in progress once it has used its time; called along every long loop."""
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() >= deadline[0]:
+        raise TemplateError(f"Refused: analysing the template took longer than {deadline[1]:g} s, the most one "
+                            "analysis may take. Split it into smaller templates, or analyse one stack at a time.")
+
+
+def _too_many_resources(limit: int) -> TemplateError:
+    return TemplateError(f"Refused: the template declares more than {limit:,} resources, the most the analyzer "
+                         "reads (CloudFormation's own limit for one template). Split it into nested stacks "
+                         "and analyse each one.")
 
 
 def limits_from(limit_values: Mapping[str, Any]) -> dict[str, float]:
@@ -148,42 +189,78 @@ _LONG_FORM = {"Ref": "Ref", "Condition": "Condition"} | {
 
 
 class _TemplateLoader(Composer, _Parser, SafeConstructor, Resolver):
-    """A safe loader that counts while it composes: depth, and values after alias expansion."""
+    """A safe loader that checks while it composes: depth, the number of values and of
+    resources, YAML aliases, merge keys and repeated keys; it notes the line of each resource
+    and of each of its properties."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, max_resources: int = MAX_RESOURCES):
         _Parser.__init__(self, text)
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
         self._depth = 0
-        self._weights: dict[int, int] = {}  # node id -> values it stands for, aliases expanded
         self._composed = 0
+        self._max_resources = max_resources
+        self._resources = 0
+        self._path: list[str | None] = []  # the keys from the top down to the node being composed
+        self.lines: dict[tuple[str, ...], int] = {}  # (resource,) or (resource, property) -> line
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
-            target = self.anchors.get(self.peek_event().anchor)
-            if target is not None and id(target) not in self._weights:
-                raise TemplateError("Refused: a YAML alias refers to the value that contains it.")
-            return super().compose_node(parent, index)
+            event = self.peek_event()
+            raise TemplateError(f"Refused: line {event.start_mark.line + 1}: the YAML alias *{event.anchor[:60]}; "
+                                "CloudFormation does not accept YAML aliases. Write the value out in full.")
         self._depth += 1
         self._composed += 1
         if self._depth > MAX_DEPTH:
             raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.")
         if self._composed > MAX_VALUES:
             raise TemplateError(f"Refused: the template holds more than {MAX_VALUES:,} values.")
+        if self._composed % 512 == 0:
+            _on_time()
+        key = index.value if isinstance(index, yaml.ScalarNode) else None
+        self._path.append(key)
+        if key is not None and len(self._path) in (3, 5) and self._path[1] == "Resources":
+            self._note_line(index)
         node = super().compose_node(parent, index)
+        self._path.pop()
         self._depth -= 1
-        if isinstance(node, yaml.SequenceNode):
-            weight = 1 + sum(self._weights[id(child)] for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            weight = 1 + sum(self._weights[id(key)] + self._weights[id(value)] for key, value in node.value)
-        else:
-            weight = 1
-        if weight > MAX_VALUES:
-            raise TemplateError(f"Refused: the template expands to more than {MAX_VALUES:,} values "
-                                "(YAML aliases can multiply a small text into a huge one).")
-        self._weights[id(node)] = weight
+        if isinstance(node, yaml.MappingNode):
+            _check_keys(node)
         return node
+
+    def _note_line(self, key: yaml.ScalarNode) -> None:
+        if len(self._path) == 3:  # a resource
+            self._resources += 1
+            if self._resources > self._max_resources:
+                raise _too_many_resources(self._max_resources)
+            self.lines.setdefault((key.value,), key.start_mark.line + 1)
+        elif self._path[3] == "Properties":
+            self.lines.setdefault((self._path[2], key.value), key.start_mark.line + 1)
+
+
+def _check_keys(node: yaml.MappingNode) -> None:
+    """Refuse merge keys, and a key given twice in one mapping (CloudFormation's behaviour
+    with repeated keys is undefined: it may keep either)."""
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        line = key.start_mark.line + 1
+        if key.tag == "tag:yaml.org,2002:merge":
+            raise TemplateError(f"Refused: line {line}: a YAML merge key (<<); CloudFormation does not accept "
+                                "merge keys. Write the keys out in full.")
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        if key.value in first:
+            raise _repeated_key(key.value, line, first[key.value])
+        first[key.value] = line
+
+
+def _repeated_key(key: str, line: int | None, first_line: int | None = None) -> TemplateError:
+    where = f"line {line}: " if line else ""
+    before = f" (first on line {first_line})" if first_line else ""
+    shown = key if len(key) <= 80 else key[:77] + "..."
+    return TemplateError(f"Refused: {where}the key {shown!r} appears twice in one mapping{before}; what "
+                         "CloudFormation does with a repeated key is undefined. Keep one of them.")
 
 
 def _intrinsic(loader: _TemplateLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
@@ -206,9 +283,14 @@ _TemplateLoader.add_multi_constructor("!", _intrinsic)
 _TemplateLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_scalar)
 
 
-def load_template(text: str) -> dict[str, Any]:
+def load_template(text: str, *, max_resources: int = MAX_RESOURCES) -> dict[str, Any]:
     """Parse YAML (with short tags) or JSON into plain data; raise TemplateError if it is not
     a template we can read."""
+    return _read(text, max_resources)[0]
+
+
+def _read(text: str, max_resources: int = MAX_RESOURCES) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    """The document, and the lines of its resources and their properties (by key path)."""
     if not isinstance(text, str):
         raise TemplateError("The template must be text.")
     size = len(text) if len(text) > MAX_TEMPLATE_BYTES else len(text.encode("utf-8", "surrogatepass"))
@@ -217,9 +299,9 @@ def load_template(text: str) -> dict[str, Any]:
                             "more than CloudFormation accepts.")
     if not text.strip():
         raise TemplateError("The template is empty.")
-    document = _load_json(text) if text.lstrip()[:1] in "{[" else None
+    document, lines = _load_json(text) if text.lstrip()[:1] in "{[" else (None, {})
     if document is None:
-        document = _load_yaml(text)
+        document, lines = _load_yaml(text, max_resources)
     if not isinstance(document, dict):
         kind = {list: "a list", str: "a single text value"}.get(type(document), "a single value")
         raise TemplateError(f"Not a CloudFormation template: the top level is {kind}, not a mapping of sections.")
@@ -227,19 +309,41 @@ def load_template(text: str) -> dict[str, Any]:
     if not isinstance(resources, dict) or not resources:
         raise TemplateError("Not a CloudFormation template: it has no Resources section "
                             "(a template declares at least one resource).")
+    if len(resources) > max_resources:
+        raise _too_many_resources(max_resources)
+    return document, lines
+
+
+class _RepeatedKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        seen: set[str] = set()
+        raise _RepeatedKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
     return document
 
 
-def _load_json(text: str) -> Any:
+def _load_json(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
     """JSON, or None when the text is not JSON (YAML flow style also starts with a brace)."""
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_unique_keys)
     except RecursionError:
         raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.") from None
+    except _RepeatedKey as repeated:
+        # JSON is (nearly) YAML: the YAML reader finds the line; otherwise the key alone is shown.
+        try:
+            _load_yaml(text, MAX_RESOURCES)
+        except TemplateError as exc:
+            if "appears twice" in str(exc):
+                raise
+        raise _repeated_key(str(repeated), None) from None
     except ValueError:
-        return None
+        return None, {}
     _check_shape(document)
-    return document
+    return document, _json_lines(text, document)
 
 
 def _check_shape(document: Any) -> None:
@@ -257,10 +361,26 @@ def _check_shape(document: Any) -> None:
             stack.extend((child, depth + 1) for child in value)
 
 
-def _load_yaml(text: str) -> Any:
-    loader = _TemplateLoader(text)
+def _json_lines(text: str, document: Any) -> dict[tuple[str, ...], int]:
+    """Lines of the resources (and their properties) in a JSON template. JSON marks no
+    positions, so the YAML reader, which JSON nearly always satisfies, reads them; nothing
+    when it cannot."""
+    if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
+        return {}
+    loader = _TemplateLoader(text, max_resources=len(document["Resources"]))
     try:
-        return loader.get_single_data()
+        loader.get_single_node()
+    except (TemplateError, yaml.YAMLError, RecursionError, ValueError):
+        return {}
+    finally:
+        loader.dispose()
+    return loader.lines
+
+
+def _load_yaml(text: str, max_resources: int) -> tuple[Any, dict[tuple[str, ...], int]]:
+    loader = _TemplateLoader(text, max_resources)
+    try:
+        return loader.get_single_data(), loader.lines
     except TemplateError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -285,6 +405,7 @@ _UNKNOWN = object()  # a value the template does not pin down
 
 
 def _walk(value: Any) -> Iterator[Any]:
+    _on_time()
     stack = [value]
     while stack:
         item = stack.pop()

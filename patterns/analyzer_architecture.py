@@ -24,6 +24,7 @@ from .analyzer import (
     _get,
     _listed,
     _NameIndex,
+    _on_time,
     _names,
     _target,
     _Template,
@@ -73,6 +74,7 @@ def architecture_of(t: _Template) -> Architecture:
     graph = _Graph(t)
     for step in (_sources, _sam_events, _destinations, _redrive, _subscriptions, _rules, _bucket_targets,
                  _api_wiring, _grants, _workflows, _database_endpoints):
+        _on_time()
         step(graph)
     if graph.of_kind("api"):
         graph.add(CLIENTS, "client")

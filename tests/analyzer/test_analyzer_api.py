@@ -1,12 +1,12 @@
 """POST /analyze/api/: the analysis JSON, 400 with an error for bad input, anonymous but throttled."""
 
 import pytest
-from analyzer_samples import sam
+from analyzer_samples import REPEATED_KEY, REPEATED_KEY_REFUSAL, sam
 from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from patterns.analyzer import analyze
+from patterns.analyzer import MAX_RESOURCES, analyze
 
 URL = reverse("analyzer:api")
 TEMPLATE = sam("""
@@ -49,6 +49,10 @@ def test_it_returns_the_analysis_json(api):
     ({}, 'Send a JSON object with the template text in "template".'),
     (["Resources"], 'Send a JSON object with the template text in "template".'),
     ({"template": "x: 1\n#" + "y" * (1024 * 1024)}, "Too large"),
+    ({"template": REPEATED_KEY}, REPEATED_KEY_REFUSAL),
+    ({"template": "Resources: {A: &a {Type: T}, B: *a}\n"}, "Refused: line 1: the YAML alias *a"),
+    ({"template": "Resources:\n" + "".join(f"  T{n}: {{Type: AWS::SNS::Topic}}\n" for n in range(MAX_RESOURCES + 1))},
+     f"Refused: the template declares more than {MAX_RESOURCES:,} resources"),
 ])
 def test_bad_input_is_a_400_with_an_error(api, body, message):
     r = api.post(URL, body, format="json")
