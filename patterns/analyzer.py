@@ -45,7 +45,7 @@ import json
 import re
 import time
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -101,15 +101,31 @@ class TemplateError(ValueError):
     """The text is not a template we can read; the message says why, for the user."""
 
 
+# The property each finding is about, in order of preference: its line is the finding's line
+# when the resource sets it; otherwise the finding is on the resource's line.
+FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "missing-dlq": ("RedrivePolicy", "DestinationConfig", "EventInvokeConfig", "Events"),
+    "no-partial-batch-response": ("FunctionResponseTypes", "Events"),
+    "visibility-timeout-too-short": ("VisibilityTimeout",),
+    "direct-lambda-invoke": ("Policies",),
+    "api-timeout-exceeds-gateway": ("Timeout",),
+    "unbounded-retry": ("MaximumRetryAttempts", "Events"),
+    "unbounded-concurrency": ("ReservedConcurrentExecutions",),
+    "no-tracing": ("Tracing", "TracingConfig"),
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     id: str
     severity: str
     resource: str
     message: str
+    line: int | None = None  # 1-based, of the resource or the property concerned; None when not known
 
-    def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "severity": self.severity, "resource": self.resource, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "severity": self.severity, "resource": self.resource, "line": self.line,
+                "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -136,12 +152,12 @@ def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: fl
     resources, or takes longer than ``seconds`` to analyse."""
     token = _DEADLINE.set((time.monotonic() + seconds, seconds))
     try:
-        template = _Template(load_template(text, max_resources=max_resources),
-                             {**DEFAULT_LIMITS, **(limits or {})})
+        document, lines = _read(text, max_resources)
+        template = _Template(document, {**DEFAULT_LIMITS, **(limits or {})})
         findings = []
         for check in _CHECKS:
             _on_time()
-            findings.extend(check(template))
+            findings.extend(_with_line(finding, lines) for finding in check(template))
         order = {resource: index for index, resource in enumerate(template.resources)}
         findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
         from .analyzer_architecture import architecture_of  # it reads this module's template model
@@ -152,6 +168,12 @@ def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: fl
                         architecture=architecture_of(template))
     finally:
         _DEADLINE.reset(token)
+
+
+def _with_line(finding: Finding, lines: Mapping[tuple[str, ...], int]) -> Finding:
+    keys = [(finding.resource, name) for name in FINDING_PROPERTIES.get(finding.id, ())] + [(finding.resource,)]
+    line = next((lines[key] for key in keys if key in lines), None)
+    return replace(finding, line=line)
 
 
 # (deadline on the monotonic clock, seconds allowed) of the analysis running in this thread or task.

@@ -61,7 +61,7 @@ def test_it_prints_readable_text(template_file):
     assert "Resources: 2" in out
     assert "  - Lambda + SQS worker (sqs-worker)" in out
     assert "Findings (3)" in out
-    assert "  [HIGH] missing-dlq (Queue): Queue Queue (read by Worker) has no redrive policy" in out
+    assert "  [HIGH] missing-dlq (Queue, line 4): Queue Queue (read by Worker) has no redrive policy" in out
 
 
 @pytest.mark.django_db

@@ -88,3 +88,11 @@ def test_the_openapi_schema_documents_it(api):
     assert set(operation["responses"]) >= {"200", "400", "429"}
     schemas = r.json()["components"]["schemas"]
     assert set(schemas["AnalysisOutput"]["properties"]) == {"patterns", "resources", "findings", "architecture"}
+    assert set(schemas["FindingOutput"]["properties"]) == set(analyze(TEMPLATE).findings[0].to_dict())
+
+
+def test_each_finding_carries_its_line(api):
+    r = api.post(URL, {"template": TEMPLATE}, format="json")
+    lines = TEMPLATE.splitlines()
+    timeout = next(f for f in r.json()["findings"] if f["id"] == "api-timeout-exceeds-gateway")
+    assert lines[timeout["line"] - 1].strip() == "Timeout: 60"
