@@ -277,11 +277,15 @@ def _check_keys(node: yaml.MappingNode) -> None:
         first[key.value] = line
 
 
+class _RepeatedKeyError(TemplateError):
+    pass
+
+
 def _repeated_key(key: str, line: int | None, first_line: int | None = None) -> TemplateError:
     where = f"line {line}: " if line else ""
     before = f" (first on line {first_line})" if first_line else ""
     shown = key if len(key) <= 80 else key[:77] + "..."
-    return TemplateError(f"Refused: {where}the key {shown!r} appears twice in one mapping{before}; what "
+    return _RepeatedKeyError(f"Refused: {where}the key {shown!r} appears twice in one mapping{before}; what "
                          "CloudFormation does with a repeated key is undefined. Keep one of them.")
 
 
@@ -336,7 +340,7 @@ def _read(text: str, max_resources: int = MAX_RESOURCES) -> tuple[dict[str, Any]
     return document, lines
 
 
-class _RepeatedKey(Exception):
+class _RepeatedJsonKey(Exception):
     pass
 
 
@@ -344,7 +348,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     document = dict(pairs)
     if len(document) < len(pairs):
         seen: set[str] = set()
-        raise _RepeatedKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
+        raise _RepeatedJsonKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
     return document
 
 
@@ -354,13 +358,14 @@ def _load_json(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
         document = json.loads(text, object_pairs_hook=_unique_keys)
     except RecursionError:
         raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.") from None
-    except _RepeatedKey as repeated:
+    except _RepeatedJsonKey as repeated:
         # JSON is (nearly) YAML: the YAML reader finds the line; otherwise the key alone is shown.
         try:
             _load_yaml(text, MAX_RESOURCES)
-        except TemplateError as exc:
-            if "appears twice" in str(exc):
-                raise
+        except _RepeatedKeyError:
+            raise
+        except TemplateError:
+            pass
         raise _repeated_key(str(repeated), None) from None
     except ValueError:
         return None, {}
@@ -1049,13 +1054,17 @@ class _NameIndex:
         # A name is mentioned where it starts the text or follows ':' or '/', and ends the
         # text or is followed by '/' or ':'; only the lengths of known names are tried.
         size = len(text)
+        lengths = sorted(self._lengths)
         starts = [0, *(index + 1 for index, char in enumerate(text) if char in ":/")]
-        for start in starts:
-            for length in self._lengths:
+        for count, start in enumerate(starts, 1):
+            if count % 1024 == 0:
+                _on_time()  # a long text full of separators
+            for length in lengths:
                 end = start + length
-                if end > size or (end < size and text[end] not in "/:"):
-                    continue
-                yield from self.texts.get(text[start:end], ())
+                if end > size:
+                    break
+                if end == size or text[end] in "/:":
+                    yield from self.texts.get(text[start:end], ())
 
 
 # Patterns ------------------------------------------------------------------------------------------
