@@ -47,7 +47,7 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
 from yaml.composer import Composer
@@ -80,8 +80,11 @@ MAX_DEPTH = 64
 MAX_VALUES = 100_000
 # CloudFormation's own quota of resources in one template.
 MAX_RESOURCES = 500
-# Wall-clock seconds one analysis may take (parsing included); real templates take milliseconds.
-ANALYSIS_SECONDS = 5.0
+# Seconds of processing (CPU time of the thread, parsing included) one analysis may take:
+# real templates take milliseconds, the largest accepted ones about one second. CPU time
+# rather than wall-clock time, so whether a template is refused does not depend on how busy
+# the machine is.
+ANALYSIS_SECONDS = 3.0
 
 # Lambda and SQS defaults that apply when a template leaves the setting out.
 LAMBDA_DEFAULT_TIMEOUT_S = 3
@@ -150,7 +153,7 @@ def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: fl
     ``http-api-timeout``) to seconds, normally the live catalogue's rows. Raises
     TemplateError when the template cannot be read, declares more than ``max_resources``
     resources, or takes longer than ``seconds`` to analyse."""
-    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    token = _BUDGET.set(_Budget(seconds))
     try:
         document, lines = _read(text, max_resources)
         template = _Template(document, {**DEFAULT_LIMITS, **(limits or {})})
@@ -167,7 +170,7 @@ def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: fl
         return Analysis(patterns=patterns, resources=len(template.raw_resources), findings=tuple(findings),
                         architecture=architecture_of(template))
     finally:
-        _DEADLINE.reset(token)
+        _BUDGET.reset(token)
 
 
 def _with_line(finding: Finding, lines: Mapping[tuple[str, ...], int]) -> Finding:
@@ -176,16 +179,30 @@ def _with_line(finding: Finding, lines: Mapping[tuple[str, ...], int]) -> Findin
     return replace(finding, line=line)
 
 
-# (deadline on the monotonic clock, seconds allowed) of the analysis running in this thread or task.
-_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("analysis_deadline", default=None)
+class _Budget:
+    """The processing time one analysis has left, on this thread's CPU clock."""
+
+    __slots__ = ("deadline", "seconds", "calls")
+    CHECK_EVERY = 64  # reading the clock costs more than the work between most calls
+
+    def __init__(self, seconds: float):
+        self.deadline, self.seconds, self.calls = time.thread_time() + seconds, seconds, 0
+
+
+# The budget of the analysis running in this thread (or task), None outside one.
+_BUDGET: ContextVar[_Budget | None] = ContextVar("analysis_budget", default=None)
 
 
 def _on_time() -> None:
     """Refuse the analysis in progress once it has used its time; called along every long loop."""
-    deadline = _DEADLINE.get()
-    if deadline is not None and time.monotonic() >= deadline[0]:
-        raise TemplateError(f"Refused: analysing the template took longer than {deadline[1]:g} s, the most one "
-                            "analysis may take. Split it into smaller templates, or analyse one stack at a time.")
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    budget.calls += 1
+    if budget.calls % _Budget.CHECK_EVERY == 1 and time.thread_time() >= budget.deadline:
+        raise TemplateError(f"Refused: analysing the template took more than {budget.seconds:g} s of processing, "
+                            "the most one analysis may take. Split it into smaller templates, or analyse one "
+                            "stack at a time.")
 
 
 def _too_many_resources(limit: int) -> TemplateError:
@@ -238,7 +255,7 @@ class _TemplateLoader(Composer, _Parser, SafeConstructor, Resolver):
             raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.")
         if self._composed > MAX_VALUES:
             raise TemplateError(f"Refused: the template holds more than {MAX_VALUES:,} values.")
-        if self._composed % 512 == 0:
+        if self._composed % 64 == 0:
             _on_time()
         key = index.value if isinstance(index, yaml.ScalarNode) else None
         self._path.append(key)
@@ -566,6 +583,11 @@ def _wildcard(pattern: str) -> re.Pattern:
 
 
 def _allows(actions: Iterable[str], wanted: str) -> bool:
+    return _allowed(actions if isinstance(actions, tuple) else tuple(actions), wanted)
+
+
+@lru_cache(maxsize=4096)
+def _allowed(actions: tuple[str, ...], wanted: str) -> bool:
     return any(_wildcard(action).fullmatch(wanted) for action in actions)
 
 
@@ -646,6 +668,8 @@ class _Template:
                                            if isinstance(rid, str) and isinstance(body, dict)}
         self._identities: dict[str, tuple[set[str], set[str]]] = {}
         self._database_access: dict[str, tuple[bool, bool, bool]] = {}
+        self._policy_grants: dict[int, tuple[Any, tuple[_Grant, ...]]] = {}
+        self._allowed_resources: dict[tuple[int, tuple[str, ...]], list[Any]] = {}
 
     # -- basic lookups
     def type_of(self, rid: str | None) -> str:
@@ -782,12 +806,20 @@ class _Template:
 
     @cached_property
     def grants(self) -> dict[str, list[_Grant]]:
+        return {function: [grant for group in groups for grant in group]
+                for function, groups in self.grant_groups.items()}
+
+    @cached_property
+    def grant_groups(self) -> dict[str, list[tuple[_Grant, ...]]]:
+        """Function -> the grants of each policy attached to it, one tuple per policy; a
+        policy several functions share (Globals, a shared role) is one tuple, read once."""
         result = {}
         for function in self.functions:
+            _on_time()
             props = self.props(function)
             role = _target(props.get("Role"))
             documents = list(self.role_documents.get(role or "", []))
-            grants: list[_Grant] = []
+            groups: list[tuple[_Grant, ...]] = []
             if role is None and self.type_of(function) == "AWS::Serverless::Function":
                 documents += self.role_documents.get(f"{function}Role", [])
                 for policy in _listed(props.get("Policies")):
@@ -795,25 +827,40 @@ class _Template:
                         continue  # a managed policy by name: its contents are not in the template
                     if "Statement" in policy:
                         documents.append(policy)
-                        continue
-                    for template_name, parameters in policy.items():
-                        known = POLICY_TEMPLATES.get(template_name)
-                        if known:
-                            grants.append(_Grant(known[0], (_get(parameters, known[1]),)))
+                    else:
+                        groups.append(self._read_once(policy, _policy_template_grants))
             for document in documents:
-                grants.extend(_statements(document))
-            result[function] = grants
+                groups.append(self._read_once(document, _statements))
+            result[function] = groups
         return result
+
+    def _read_once(self, policy: Any, read: Callable[[Any], Iterable[_Grant]]) -> tuple[_Grant, ...]:
+        """The grants of one policy, read once however many functions share it (a Globals
+        policy is the same value in every function)."""
+        known = self._policy_grants.get(id(policy))
+        if known is None:
+            # The policy is kept with its grants so that its id stays its own.
+            known = self._policy_grants[id(policy)] = (policy, tuple(read(policy)))
+        return known[1]
 
     def may(self, function: str, action: str, rid: str) -> bool:
         """Whether the function's permissions allow ``action`` on the resource ``rid``."""
-        return any(_allows(grant.actions, action) and any(self.refers_to(res, rid) for res in grant.resources)
-                   for grant in self.grants.get(function, []))
+        _on_time()
+        return any(self.refers_to(res, rid) for group in self.grant_groups.get(function, [])
+                   for res in self._allowed_in(group, (action,)))
 
     def grant_resources(self, function: str, actions: Iterable[str]) -> list[Any]:
+        _on_time()
         actions = tuple(actions)
-        return [res for grant in self.grants.get(function, [])
-                if any(_allows(grant.actions, action) for action in actions) for res in grant.resources]
+        return [res for group in self.grant_groups.get(function, []) for res in self._allowed_in(group, actions)]
+
+    def _allowed_in(self, group: tuple[_Grant, ...], actions: tuple[str, ...]) -> list[Any]:
+        """The resources one policy allows any of the actions on (worked out once per policy)."""
+        key = (id(group), actions)
+        if key not in self._allowed_resources:
+            self._allowed_resources[key] = [res for grant in group if any(
+                _allows(grant.actions, action) for action in actions) for res in grant.resources]
+        return self._allowed_resources[key]
 
     # -- what invokes what
     @cached_property
@@ -1013,6 +1060,13 @@ class _Template:
                           *_strings(connect_grants), *_names(connect_grants)]).lower()
         proxied = self.has_proxy or "proxy" in words or "prx-" in words
         return connects, data_api, proxied
+
+
+def _policy_template_grants(policy: dict) -> Iterator[_Grant]:
+    for template_name, parameters in policy.items():
+        known = POLICY_TEMPLATES.get(template_name)
+        if known:
+            yield _Grant(known[0], (_get(parameters, known[1]),))
 
 
 def _statements(document: Any) -> Iterator[_Grant]:
