@@ -1111,7 +1111,7 @@ class _NameIndex:
         lengths = sorted(self._lengths)
         starts = [0, *(index + 1 for index, char in enumerate(text) if char in ":/")]
         for count, start in enumerate(starts, 1):
-            if count % 1024 == 0:
+            if count % 16 == 0:
                 _on_time()  # a long text full of separators
             for length in lengths:
                 end = start + length
