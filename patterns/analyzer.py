@@ -12,7 +12,7 @@ tag becomes its long form (``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``). W
 CloudFormation refuses or leaves undefined is refused with its line: YAML aliases and
 merge keys (so a "billion laughs" document stops at its first alias), and a key repeated
 in one mapping. A template may declare at most ``MAX_RESOURCES`` resources, and one
-analysis may take at most ``ANALYSIS_SECONDS``: past either it is refused, not slowed down.
+analysis may take at most ``ANALYSIS_SECONDS`` of processing: past either it is refused.
 The lookups the checks share are built once per template, so the cost grows with the
 size of the template.
 
