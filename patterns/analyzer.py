@@ -7,10 +7,14 @@ resources and their wiring -> patterns -> findings. Plain Python: the command, t
 page and the API call this one function.
 
 Parsing is hostile-input safe: the text is bounded in size, the YAML is composed in
-Python with limits on nesting and on the number of values aliases expand to (a
-"billion laughs" document is refused while it is being read, before anything grows), and
-every CloudFormation short tag becomes its long form (``!GetAtt A.B`` ->
-``{"Fn::GetAtt": ["A", "B"]}``).
+Python with limits on nesting and on the number of values, and every CloudFormation short
+tag becomes its long form (``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``). What
+CloudFormation refuses or leaves undefined is refused with its line: YAML aliases and
+merge keys (so a "billion laughs" document stops at its first alias), and a key repeated
+in one mapping. A template may declare at most ``MAX_RESOURCES`` resources, and one
+analysis may take at most ``ANALYSIS_SECONDS`` of processing: past either it is refused.
+The lookups the checks share are built once per template, so the cost grows with the
+size of the template.
 
 Patterns come from the wiring, in SAM (function ``Events``, policy templates, Globals)
 and plain CloudFormation shapes (event source mappings, bucket notifications, SNS
@@ -39,9 +43,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
 from yaml.composer import Composer
@@ -70,8 +76,15 @@ from .catalogue import SEVERITIES
 MAX_TEMPLATE_BYTES = 1024 * 1024
 # Real templates nest about 15 levels deep (inline state machines a few more).
 MAX_DEPTH = 64
-# Values after expanding aliases; the largest real templates hold a few thousand.
+# Values in the document; the largest real templates hold a few thousand.
 MAX_VALUES = 100_000
+# CloudFormation's own quota of resources in one template.
+MAX_RESOURCES = 500
+# Seconds of processing (CPU time of the thread, parsing included) one analysis may take:
+# real templates take milliseconds, the largest accepted ones about one second. CPU time
+# rather than wall-clock time, so whether a template is refused does not depend on how busy
+# the machine is.
+ANALYSIS_SECONDS = 3.0
 
 # Lambda and SQS defaults that apply when a template leaves the setting out.
 LAMBDA_DEFAULT_TIMEOUT_S = 3
@@ -91,15 +104,31 @@ class TemplateError(ValueError):
     """The text is not a template we can read; the message says why, for the user."""
 
 
+# The property each finding is about, in order of preference: its line is the finding's line
+# when the resource sets it; otherwise the finding is on the resource's line.
+FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "missing-dlq": ("RedrivePolicy", "DestinationConfig", "EventInvokeConfig", "Events"),
+    "no-partial-batch-response": ("FunctionResponseTypes", "Events"),
+    "visibility-timeout-too-short": ("VisibilityTimeout",),
+    "direct-lambda-invoke": ("Policies",),
+    "api-timeout-exceeds-gateway": ("Timeout",),
+    "unbounded-retry": ("MaximumRetryAttempts", "Events"),
+    "unbounded-concurrency": ("ReservedConcurrentExecutions",),
+    "no-tracing": ("Tracing", "TracingConfig"),
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     id: str
     severity: str
     resource: str
     message: str
+    line: int | None = None  # 1-based, of the resource or the property concerned; None when not known
 
-    def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "severity": self.severity, "resource": self.resource, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "severity": self.severity, "resource": self.resource, "line": self.line,
+                "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -118,17 +147,68 @@ class Analysis:
         }
 
 
-def analyze(text: str, limits: Mapping[str, float] | None = None) -> Analysis:
+def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: float = ANALYSIS_SECONDS,
+            max_resources: int = MAX_RESOURCES) -> Analysis:
     """Analyse one template. ``limits`` maps limit ids (``api-gateway-timeout``,
-    ``http-api-timeout``) to seconds, normally the live catalogue's rows."""
-    template = _Template(load_template(text), {**DEFAULT_LIMITS, **(limits or {})})
-    findings = [finding for check in _CHECKS for finding in check(template)]
-    order = {resource: index for index, resource in enumerate(template.resources)}
-    findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
-    from .analyzer_architecture import architecture_of  # it reads this module's template model
+    ``http-api-timeout``) to seconds, normally the live catalogue's rows. Raises
+    TemplateError when the template cannot be read, declares more than ``max_resources``
+    resources, or takes longer than ``seconds`` to analyse."""
+    token = _BUDGET.set(_Budget(seconds))
+    try:
+        document, lines = _read(text, max_resources)
+        template = _Template(document, {**DEFAULT_LIMITS, **(limits or {})})
+        findings = []
+        for check in _CHECKS:
+            _on_time()
+            findings.extend(_with_line(finding, lines) for finding in check(template))
+        order = {resource: index for index, resource in enumerate(template.resources)}
+        findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
+        from .analyzer_architecture import architecture_of  # it reads this module's template model
 
-    return Analysis(patterns=_patterns(template), resources=len(template.raw_resources), findings=tuple(findings),
-                    architecture=architecture_of(template))
+        patterns = _patterns(template)
+        _on_time()
+        return Analysis(patterns=patterns, resources=len(template.raw_resources), findings=tuple(findings),
+                        architecture=architecture_of(template))
+    finally:
+        _BUDGET.reset(token)
+
+
+def _with_line(finding: Finding, lines: Mapping[tuple[str, ...], int]) -> Finding:
+    keys = [(finding.resource, name) for name in FINDING_PROPERTIES.get(finding.id, ())] + [(finding.resource,)]
+    line = next((lines[key] for key in keys if key in lines), None)
+    return replace(finding, line=line)
+
+
+class _Budget:
+    """The processing time one analysis has left, on this thread's CPU clock."""
+
+    __slots__ = ("deadline", "seconds", "calls")
+    CHECK_EVERY = 64  # reading the clock costs more than the work between most calls
+
+    def __init__(self, seconds: float):
+        self.deadline, self.seconds, self.calls = time.thread_time() + seconds, seconds, 0
+
+
+# The budget of the analysis running in this thread (or task), None outside one.
+_BUDGET: ContextVar[_Budget | None] = ContextVar("analysis_budget", default=None)
+
+
+def _on_time() -> None:
+    """Refuse the analysis in progress once it has used its time; called along every long loop."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    budget.calls += 1
+    if budget.calls % _Budget.CHECK_EVERY == 1 and time.thread_time() >= budget.deadline:
+        raise TemplateError(f"Refused: analysing the template took more than {budget.seconds:g} s of processing, "
+                            "the most one analysis may take. Split it into smaller templates, or analyse one "
+                            "stack at a time.")
+
+
+def _too_many_resources(limit: int) -> TemplateError:
+    return TemplateError(f"Refused: the template declares more than {limit:,} resources, the most the analyzer "
+                         "reads (CloudFormation's own limit for one template). Split it into nested stacks "
+                         "and analyse each one.")
 
 
 def limits_from(limit_values: Mapping[str, Any]) -> dict[str, float]:
@@ -148,42 +228,82 @@ _LONG_FORM = {"Ref": "Ref", "Condition": "Condition"} | {
 
 
 class _TemplateLoader(Composer, _Parser, SafeConstructor, Resolver):
-    """A safe loader that counts while it composes: depth, and values after alias expansion."""
+    """A safe loader that checks while it composes: depth, the number of values and of
+    resources, YAML aliases, merge keys and repeated keys; it notes the line of each resource
+    and of each of its properties."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, max_resources: int = MAX_RESOURCES):
         _Parser.__init__(self, text)
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
         self._depth = 0
-        self._weights: dict[int, int] = {}  # node id -> values it stands for, aliases expanded
         self._composed = 0
+        self._max_resources = max_resources
+        self._resources = 0
+        self._path: list[str | None] = []  # the keys from the top down to the node being composed
+        self.lines: dict[tuple[str, ...], int] = {}  # (resource,) or (resource, property) -> line
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
-            target = self.anchors.get(self.peek_event().anchor)
-            if target is not None and id(target) not in self._weights:
-                raise TemplateError("Refused: a YAML alias refers to the value that contains it.")
-            return super().compose_node(parent, index)
+            event = self.peek_event()
+            raise TemplateError(f"Refused: line {event.start_mark.line + 1}: the YAML alias *{event.anchor[:60]}; "
+                                "CloudFormation does not accept YAML aliases. Write the value out in full.")
         self._depth += 1
         self._composed += 1
         if self._depth > MAX_DEPTH:
             raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.")
         if self._composed > MAX_VALUES:
             raise TemplateError(f"Refused: the template holds more than {MAX_VALUES:,} values.")
+        if self._composed % 64 == 0:
+            _on_time()
+        key = index.value if isinstance(index, yaml.ScalarNode) else None
+        self._path.append(key)
+        if key is not None and len(self._path) in (3, 5) and self._path[1] == "Resources":
+            self._note_line(index)
         node = super().compose_node(parent, index)
+        self._path.pop()
         self._depth -= 1
-        if isinstance(node, yaml.SequenceNode):
-            weight = 1 + sum(self._weights[id(child)] for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            weight = 1 + sum(self._weights[id(key)] + self._weights[id(value)] for key, value in node.value)
-        else:
-            weight = 1
-        if weight > MAX_VALUES:
-            raise TemplateError(f"Refused: the template expands to more than {MAX_VALUES:,} values "
-                                "(YAML aliases can multiply a small text into a huge one).")
-        self._weights[id(node)] = weight
+        if isinstance(node, yaml.MappingNode):
+            _check_keys(node)
         return node
+
+    def _note_line(self, key: yaml.ScalarNode) -> None:
+        if len(self._path) == 3:  # a resource
+            self._resources += 1
+            if self._resources > self._max_resources:
+                raise _too_many_resources(self._max_resources)
+            self.lines.setdefault((key.value,), key.start_mark.line + 1)
+        elif self._path[3] == "Properties":
+            self.lines.setdefault((self._path[2], key.value), key.start_mark.line + 1)
+
+
+def _check_keys(node: yaml.MappingNode) -> None:
+    """Refuse merge keys, and a key given twice in one mapping (CloudFormation's behaviour
+    with repeated keys is undefined: it may keep either)."""
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        line = key.start_mark.line + 1
+        if key.tag == "tag:yaml.org,2002:merge":
+            raise TemplateError(f"Refused: line {line}: a YAML merge key (<<); CloudFormation does not accept "
+                                "merge keys. Write the keys out in full.")
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        if key.value in first:
+            raise _repeated_key(key.value, line, first[key.value])
+        first[key.value] = line
+
+
+class _RepeatedKeyError(TemplateError):
+    pass
+
+
+def _repeated_key(key: str, line: int | None, first_line: int | None = None) -> TemplateError:
+    where = f"line {line}: " if line else ""
+    before = f" (first on line {first_line})" if first_line else ""
+    shown = key if len(key) <= 80 else key[:77] + "..."
+    return _RepeatedKeyError(f"Refused: {where}the key {shown!r} appears twice in one mapping{before}; what "
+                         "CloudFormation does with a repeated key is undefined. Keep one of them.")
 
 
 def _intrinsic(loader: _TemplateLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
@@ -206,9 +326,14 @@ _TemplateLoader.add_multi_constructor("!", _intrinsic)
 _TemplateLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_scalar)
 
 
-def load_template(text: str) -> dict[str, Any]:
+def load_template(text: str, *, max_resources: int = MAX_RESOURCES) -> dict[str, Any]:
     """Parse YAML (with short tags) or JSON into plain data; raise TemplateError if it is not
     a template we can read."""
+    return _read(text, max_resources)[0]
+
+
+def _read(text: str, max_resources: int = MAX_RESOURCES) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    """The document, and the lines of its resources and their properties (by key path)."""
     if not isinstance(text, str):
         raise TemplateError("The template must be text.")
     size = len(text) if len(text) > MAX_TEMPLATE_BYTES else len(text.encode("utf-8", "surrogatepass"))
@@ -217,9 +342,9 @@ def load_template(text: str) -> dict[str, Any]:
                             "more than CloudFormation accepts.")
     if not text.strip():
         raise TemplateError("The template is empty.")
-    document = _load_json(text) if text.lstrip()[:1] in "{[" else None
+    document, lines = _load_json(text) if text.lstrip()[:1] in "{[" else (None, {})
     if document is None:
-        document = _load_yaml(text)
+        document, lines = _load_yaml(text, max_resources)
     if not isinstance(document, dict):
         kind = {list: "a list", str: "a single text value"}.get(type(document), "a single value")
         raise TemplateError(f"Not a CloudFormation template: the top level is {kind}, not a mapping of sections.")
@@ -227,19 +352,42 @@ def load_template(text: str) -> dict[str, Any]:
     if not isinstance(resources, dict) or not resources:
         raise TemplateError("Not a CloudFormation template: it has no Resources section "
                             "(a template declares at least one resource).")
+    if len(resources) > max_resources:
+        raise _too_many_resources(max_resources)
+    return document, lines
+
+
+class _RepeatedJsonKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        seen: set[str] = set()
+        raise _RepeatedJsonKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
     return document
 
 
-def _load_json(text: str) -> Any:
+def _load_json(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
     """JSON, or None when the text is not JSON (YAML flow style also starts with a brace)."""
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_unique_keys)
     except RecursionError:
         raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.") from None
+    except _RepeatedJsonKey as repeated:
+        # JSON is (nearly) YAML: the YAML reader finds the line; otherwise the key alone is shown.
+        try:
+            _load_yaml(text, MAX_RESOURCES)
+        except _RepeatedKeyError:
+            raise
+        except TemplateError:
+            pass
+        raise _repeated_key(str(repeated), None) from None
     except ValueError:
-        return None
+        return None, {}
     _check_shape(document)
-    return document
+    return document, _json_lines(text, document)
 
 
 def _check_shape(document: Any) -> None:
@@ -257,10 +405,26 @@ def _check_shape(document: Any) -> None:
             stack.extend((child, depth + 1) for child in value)
 
 
-def _load_yaml(text: str) -> Any:
-    loader = _TemplateLoader(text)
+def _json_lines(text: str, document: Any) -> dict[tuple[str, ...], int]:
+    """Lines of the resources (and their properties) in a JSON template. JSON marks no
+    positions, so the YAML reader, which JSON nearly always satisfies, reads them; nothing
+    when it cannot."""
+    if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
+        return {}
+    loader = _TemplateLoader(text, max_resources=len(document["Resources"]))
     try:
-        return loader.get_single_data()
+        loader.get_single_node()
+    except (TemplateError, yaml.YAMLError, RecursionError, ValueError):
+        return {}
+    finally:
+        loader.dispose()
+    return loader.lines
+
+
+def _load_yaml(text: str, max_resources: int) -> tuple[Any, dict[tuple[str, ...], int]]:
+    loader = _TemplateLoader(text, max_resources)
+    try:
+        return loader.get_single_data(), loader.lines
     except TemplateError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -285,6 +449,7 @@ _UNKNOWN = object()  # a value the template does not pin down
 
 
 def _walk(value: Any) -> Iterator[Any]:
+    _on_time()
     stack = [value]
     while stack:
         item = stack.pop()
@@ -418,6 +583,11 @@ def _wildcard(pattern: str) -> re.Pattern:
 
 
 def _allows(actions: Iterable[str], wanted: str) -> bool:
+    return _allowed(actions if isinstance(actions, tuple) else tuple(actions), wanted)
+
+
+@lru_cache(maxsize=4096)
+def _allowed(actions: tuple[str, ...], wanted: str) -> bool:
     return any(_wildcard(action).fullmatch(wanted) for action in actions)
 
 
@@ -496,6 +666,10 @@ class _Template:
         self.raw_resources = document["Resources"]
         self.resources: dict[str, dict] = {rid: body for rid, body in self.raw_resources.items()
                                            if isinstance(rid, str) and isinstance(body, dict)}
+        self._identities: dict[str, tuple[set[str], set[str]]] = {}
+        self._database_access: dict[str, tuple[bool, bool, bool]] = {}
+        self._policy_grants: dict[int, tuple[Any, tuple[_Grant, ...]]] = {}
+        self._allowed_resources: dict[tuple[int, tuple[str, ...]], list[Any]] = {}
 
     # -- basic lookups
     def type_of(self, rid: str | None) -> str:
@@ -519,6 +693,10 @@ class _Template:
     @cached_property
     def _position(self) -> dict[str, int]:
         return {rid: index for index, rid in enumerate(self.resources)}
+
+    def position(self, rid: str) -> int:
+        """Where the resource is declared, counting from 0."""
+        return self._position[rid]
 
     @cached_property
     def parameters(self) -> set[str]:
@@ -545,6 +723,10 @@ class _Template:
         return self.of_type(*FUNCTION_TYPES)
 
     @cached_property
+    def function_ids(self) -> frozenset[str]:
+        return frozenset(self.functions)
+
+    @cached_property
     def function_names(self) -> dict[str, str]:
         """Literal FunctionName -> logical id, for mappings that name a function by text."""
         return {name: rid for rid in self.functions
@@ -557,7 +739,7 @@ class _Template:
             rid = self.function_names.get(value.rsplit(":", 1)[-1]) or self.function_names.get(value)
         if self.type_of(rid) in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
             rid = _target(self.props(rid).get("FunctionName"))
-        return rid if rid in self.functions else None
+        return rid if rid in self.function_ids else None
 
     def timeout(self, function: str) -> float | None:
         props = self.props(function)
@@ -566,6 +748,12 @@ class _Template:
     # -- identity of a resource inside other values
     def identities(self, rid: str) -> tuple[set[str], set[str]]:
         """The names (logical id, parameters) and texts (literal or Sub name) a resource is known by."""
+        known = self._identities.get(rid)
+        if known is None:
+            known = self._identities[rid] = self._identities_of(rid)
+        return set(known[0]), set(known[1])
+
+    def _identities_of(self, rid: str) -> tuple[set[str], set[str]]:
         names, texts = {rid}, set()
         name_value = self.props(rid).get(NAME_PROPERTY.get(self.type_of(rid), ""))
         if isinstance(_target(name_value), str) and _target(name_value) in self.parameters:
@@ -576,11 +764,25 @@ class _Template:
             texts.add(_sub_parts(name_value)[0])
         return names, texts
 
+    @cached_property
+    def _references(self) -> "_NameIndex":
+        index = _NameIndex()
+        for rid in self.resources:
+            names, texts = self.identities(rid)
+            for name in names:
+                index.add_name(name, rid)
+            for text in texts:
+                index.add_text(text, rid)
+        return index
+
+    def referenced(self, value: Any) -> set[str]:
+        """The resources of the template a value refers to (by name, parameter or literal name)."""
+        return self._references.lookup(value)
+
     def refers_to(self, value: Any, rid: str) -> bool:
-        names, texts = self.identities(rid)
-        if _names(value) & names:
-            return True
-        return any(_mentions(text, name) for text in _strings(value) for name in texts)
+        if rid not in self.resources:
+            return rid in _names(value)
+        return rid in self.referenced(value)
 
     # -- permissions
     @cached_property
@@ -604,12 +806,20 @@ class _Template:
 
     @cached_property
     def grants(self) -> dict[str, list[_Grant]]:
+        return {function: [grant for group in groups for grant in group]
+                for function, groups in self.grant_groups.items()}
+
+    @cached_property
+    def grant_groups(self) -> dict[str, list[tuple[_Grant, ...]]]:
+        """Function -> the grants of each policy attached to it, one tuple per policy; a
+        policy several functions share (Globals, a shared role) is one tuple, read once."""
         result = {}
         for function in self.functions:
+            _on_time()
             props = self.props(function)
             role = _target(props.get("Role"))
             documents = list(self.role_documents.get(role or "", []))
-            grants: list[_Grant] = []
+            groups: list[tuple[_Grant, ...]] = []
             if role is None and self.type_of(function) == "AWS::Serverless::Function":
                 documents += self.role_documents.get(f"{function}Role", [])
                 for policy in _listed(props.get("Policies")):
@@ -617,25 +827,40 @@ class _Template:
                         continue  # a managed policy by name: its contents are not in the template
                     if "Statement" in policy:
                         documents.append(policy)
-                        continue
-                    for template_name, parameters in policy.items():
-                        known = POLICY_TEMPLATES.get(template_name)
-                        if known:
-                            grants.append(_Grant(known[0], (_get(parameters, known[1]),)))
+                    else:
+                        groups.append(self._read_once(policy, _policy_template_grants))
             for document in documents:
-                grants.extend(_statements(document))
-            result[function] = grants
+                groups.append(self._read_once(document, _statements))
+            result[function] = groups
         return result
+
+    def _read_once(self, policy: Any, read: Callable[[Any], Iterable[_Grant]]) -> tuple[_Grant, ...]:
+        """The grants of one policy, read once however many functions share it (a Globals
+        policy is the same value in every function)."""
+        known = self._policy_grants.get(id(policy))
+        if known is None:
+            # The policy is kept with its grants so that its id stays its own.
+            known = self._policy_grants[id(policy)] = (policy, tuple(read(policy)))
+        return known[1]
 
     def may(self, function: str, action: str, rid: str) -> bool:
         """Whether the function's permissions allow ``action`` on the resource ``rid``."""
-        return any(_allows(grant.actions, action) and any(self.refers_to(res, rid) for res in grant.resources)
-                   for grant in self.grants.get(function, []))
+        _on_time()
+        return any(self.refers_to(res, rid) for group in self.grant_groups.get(function, [])
+                   for res in self._allowed_in(group, (action,)))
 
     def grant_resources(self, function: str, actions: Iterable[str]) -> list[Any]:
+        _on_time()
         actions = tuple(actions)
-        return [res for grant in self.grants.get(function, [])
-                if any(_allows(grant.actions, action) for action in actions) for res in grant.resources]
+        return [res for group in self.grant_groups.get(function, []) for res in self._allowed_in(group, actions)]
+
+    def _allowed_in(self, group: tuple[_Grant, ...], actions: tuple[str, ...]) -> list[Any]:
+        """The resources one policy allows any of the actions on (worked out once per policy)."""
+        key = (id(group), actions)
+        if key not in self._allowed_resources:
+            self._allowed_resources[key] = [res for grant in group if any(
+                _allows(grant.actions, action) for action in actions) for res in grant.resources]
+        return self._allowed_resources[key]
 
     # -- what invokes what
     @cached_property
@@ -643,8 +868,43 @@ class _Template:
         return [*self._sam_events(), *self._event_source_mappings(), *self._bucket_notifications(),
                 *self._subscriptions(), *self._rules(), *self._apis()]
 
+    @cached_property
+    def _sources_by_function(self) -> dict[str | None, list[_Source]]:
+        index: dict[str | None, list[_Source]] = {}
+        for source in self.sources:
+            index.setdefault(source.function, []).append(source)
+        return index
+
+    @cached_property
+    def _sources_by_origin(self) -> dict[str | None, list[_Source]]:
+        index: dict[str | None, list[_Source]] = {}
+        for source in self.sources:
+            index.setdefault(source.origin, []).append(source)
+        return index
+
     def sources_of(self, function: str) -> list[_Source]:
-        return [source for source in self.sources if source.function == function]
+        return list(self._sources_by_function.get(function, ()))
+
+    def sources_from(self, origin: str) -> list[_Source]:
+        """The sources that deliver from one queue, stream, table, bucket, topic or rule."""
+        return list(self._sources_by_origin.get(origin, ()))
+
+    @cached_property
+    def _invoke_configs(self) -> dict[str | None, list[dict]]:
+        index: dict[str | None, list[dict]] = {}
+        for rid in self.of_type("AWS::Lambda::EventInvokeConfig"):
+            props = self.props(rid)
+            index.setdefault(self.function_of(props.get("FunctionName")), []).append(props)
+        return index
+
+    def invoke_configs_of(self, function: str) -> list[dict]:
+        """The properties of the AWS::Lambda::EventInvokeConfig resources for one function."""
+        return list(self._invoke_configs.get(function, ()))
+
+    @cached_property
+    def invoked(self) -> dict[str, set[str]]:
+        """Function -> what it may invoke (see ``_invoked_functions``)."""
+        return {function: _invoked_functions_of(self, function) for function in self.functions}
 
     def _sam_events(self) -> Iterator[_Source]:
         kinds = {"Api": "api", "HttpApi": "api", "SQS": "sqs", "DynamoDB": "dynamodb", "Kinesis": "kinesis",
@@ -756,13 +1016,13 @@ class _Template:
             props = self.props(rid)
             if "apigateway" in str(props.get("Principal", "")):
                 function = self.function_of(props.get("FunctionName"))
-                apis = _names(props.get("SourceArn")) & set(self.resources)
+                apis = self.resources.keys() & _names(props.get("SourceArn"))
                 limit = rest if apis and all(self.type_of(api) in API_TYPES_REST for api in apis) else http
                 if function:
                     yield _Source("api", function, None, {}, function, f"permission {rid}", limit)
 
     def _functions_in(self, value: Any) -> list[str]:
-        return sorted(_names(value) & set(self.functions))
+        return sorted(_names(value) & self.function_ids)
 
     def api_limit(self, function: str) -> float | None:
         """The shortest time an API in front of the function waits, or None."""
@@ -772,8 +1032,17 @@ class _Template:
         return min(limits)
 
     # -- relational databases
+    @cached_property
+    def has_proxy(self) -> bool:
+        return bool(self.of_type(*PROXY_TYPES))
+
     def database_access(self, function: str) -> tuple[bool, bool, bool]:
         """(opens connections, uses the Data API, may go through a proxy) for one function."""
+        if function not in self._database_access:
+            self._database_access[function] = self._database_access_of(function)
+        return self._database_access[function]
+
+    def _database_access_of(self, function: str) -> tuple[bool, bool, bool]:
         props = self.props(function)
         variables = _get(props, "Environment", "Variables")
         variables = variables if isinstance(variables, dict) else {}
@@ -789,8 +1058,15 @@ class _Template:
         # such as RdsProxyEndpoint, a prx- resource id), is taken as used.
         words = " ".join([*db_variables, *_strings(db_variables), *_names(db_variables),
                           *_strings(connect_grants), *_names(connect_grants)]).lower()
-        proxied = bool(self.of_type(*PROXY_TYPES)) or "proxy" in words or "prx-" in words
+        proxied = self.has_proxy or "proxy" in words or "prx-" in words
         return connects, data_api, proxied
+
+
+def _policy_template_grants(policy: dict) -> Iterator[_Grant]:
+    for template_name, parameters in policy.items():
+        known = POLICY_TEMPLATES.get(template_name)
+        if known:
+            yield _Grant(known[0], (_get(parameters, known[1]),))
 
 
 def _statements(document: Any) -> Iterator[_Grant]:
@@ -802,17 +1078,47 @@ def _statements(document: Any) -> Iterator[_Grant]:
             yield _Grant(actions, tuple(_listed(statement.get("Resource"))))
 
 
-def _mentions(text: str, name: str) -> bool:
-    """Whether an ARN or name in ``text`` is exactly the resource named ``name``."""
-    start = text.find(name)
-    while start != -1:
-        end = start + len(name)
-        before_ok = start == 0 or text[start - 1] in ":/"
-        after_ok = end == len(text) or text[end] in "/:"
-        if before_ok and after_ok:
-            return True
-        start = text.find(name, start + 1)
-    return False
+class _NameIndex:
+    """Which ids a value refers to: by a name it uses (Ref, GetAtt, ${...}), or by a literal or
+    Sub name inside its text (an ARN or name mentions a resource when the name is a whole
+    piece of it, between ':' or '/' separators). Built once per template, so finding what a
+    value names costs the size of the value, not of the template."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str]] = {}
+        self.texts: dict[str, list[str]] = {}
+        self._lengths: set[int] = set()
+
+    def add_name(self, name: str, rid: str) -> None:
+        self.names.setdefault(name, []).append(rid)
+
+    def add_text(self, text: str, rid: str) -> None:
+        if text:
+            self.texts.setdefault(text, []).append(rid)
+            self._lengths.add(len(text))
+
+    def lookup(self, value: Any) -> set[str]:
+        found = {rid for name in _names(value) for rid in self.names.get(name, ())}
+        if self.texts:
+            for text in _strings(value):
+                found.update(self._mentioned(text))
+        return found
+
+    def _mentioned(self, text: str) -> Iterator[str]:
+        # A name is mentioned where it starts the text or follows ':' or '/', and ends the
+        # text or is followed by '/' or ':'; only the lengths of known names are tried.
+        size = len(text)
+        lengths = sorted(self._lengths)
+        starts = [0, *(index + 1 for index, char in enumerate(text) if char in ":/")]
+        for count, start in enumerate(starts, 1):
+            if count % 16 == 0:
+                _on_time()  # a long text full of separators
+            for length in lengths:
+                end = start + length
+                if end > size:
+                    break
+                if end == size or text[end] in "/:":
+                    yield from self.texts.get(text[start:end], ())
 
 
 # Patterns ------------------------------------------------------------------------------------------
@@ -835,12 +1141,17 @@ def _events(t: _Template, rid: str) -> list:
 def _invoked_functions(t: _Template, function: str) -> set[str]:
     """What the function may invoke: other functions of the template, or named ones outside it.
     A wildcard resource is not counted: it says nothing about which function is called."""
+    return t.invoked.get(function, set())
+
+
+def _invoked_functions_of(t: _Template, function: str) -> set[str]:
     targets: set[str] = set()
     for resource in t.grant_resources(function, INVOKE_ACTIONS):
-        inside = {rid for rid in t.functions if rid != function and t.refers_to(resource, rid)}
+        referenced = t.referenced(resource)
+        inside = {rid for rid in referenced if rid != function and rid in t.function_ids}
         if inside:
             targets |= inside
-        elif t.refers_to(resource, function):
+        elif function in referenced:
             continue
         elif _names(resource) & t.parameters:
             targets |= _names(resource) & t.parameters
@@ -859,11 +1170,11 @@ def _join(labels: Iterable[str]) -> str:
 def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
     dead_letter_queues = {
         _target(_get(t.props(q), "RedrivePolicy", "deadLetterTargetArn")) for q in t.of_type("AWS::SQS::Queue")}
-    for queue in sorted({s.origin for s in t.sources if s.kind == "sqs" and s.origin}, key=list(t.resources).index):
+    for queue in sorted({s.origin for s in t.sources if s.kind == "sqs" and s.origin}, key=t.position):
         props = t.props(queue)
         if "RedrivePolicy" in props or queue in dead_letter_queues or t.type_of(queue) != "AWS::SQS::Queue":
             continue
-        consumers = _join(s.function or s.owner for s in t.sources if s.origin == queue and s.kind == "sqs")
+        consumers = _join(s.function or s.owner for s in t.sources_from(queue) if s.kind == "sqs")
         yield Finding("missing-dlq", "high", queue,
                       f"Queue {queue} (read by {consumers}) has no redrive policy: a message that always fails "
                       "is received again and again until it expires, costing invocations and hiding the error. "
@@ -897,9 +1208,7 @@ def _has_function_dlq(t: _Template, function: str) -> bool:
         return True
     if _get(props, "EventInvokeConfig", "DestinationConfig", "OnFailure") is not None:
         return True
-    return any(t.function_of(t.props(rid).get("FunctionName")) == function
-               and _get(t.props(rid), "DestinationConfig", "OnFailure") is not None
-               for rid in t.of_type("AWS::Lambda::EventInvokeConfig"))
+    return any(_get(config, "DestinationConfig", "OnFailure") is not None for config in t.invoke_configs_of(function))
 
 
 def _source_has_dlq(source: _Source) -> bool:
@@ -933,7 +1242,7 @@ def _check_visibility(t: _Template) -> Iterator[Finding]:
     for queue in t.of_type("AWS::SQS::Queue"):
         props = t.props(queue)
         visibility = _number(props["VisibilityTimeout"]) if "VisibilityTimeout" in props else SQS_DEFAULT_VISIBILITY_S
-        consumers = [s.function for s in t.sources if s.kind == "sqs" and s.origin == queue and s.function]
+        consumers = [s.function for s in t.sources_from(queue) if s.kind == "sqs" and s.function]
         timeouts = [(t.timeout(function), function) for function in consumers]
         known = [(timeout, function) for timeout, function in timeouts if timeout is not None]
         if visibility is None or not known or len(known) < len(timeouts):

@@ -23,9 +23,9 @@ from .analyzer import (
     _allows,
     _get,
     _listed,
-    _mentions,
+    _NameIndex,
+    _on_time,
     _names,
-    _strings,
     _target,
     _Template,
 )
@@ -74,6 +74,7 @@ def architecture_of(t: _Template) -> Architecture:
     graph = _Graph(t)
     for step in (_sources, _sam_events, _destinations, _redrive, _subscriptions, _rules, _bucket_targets,
                  _api_wiring, _grants, _workflows, _database_endpoints):
+        _on_time()
         step(graph)
     if graph.of_kind("api"):
         graph.add(CLIENTS, "client")
@@ -101,13 +102,14 @@ class _Graph:
                 self.kinds[rid] = kind
         for parameter, kind in _parameter_components(t):
             self.kinds.setdefault(parameter, kind)
-        self._by_name: dict[str, str] = {}
-        self._by_text: list[tuple[str, str]] = []
+        self._index = _NameIndex()  # a name stands for one component, its own first; a text for all
         for cid in self.kinds:
             names, texts = t.identities(cid) if cid in t.resources else ({cid}, set())
-            for name in sorted(names, key=lambda n: n != cid):  # its own id first
-                self._by_name.setdefault(name, cid)
-            self._by_text.extend((text, cid) for text in texts)
+            for name in sorted(names, key=lambda n: n != cid):
+                if name not in self._index.names:
+                    self._index.add_name(name, cid)
+            for text in texts:
+                self._index.add_text(text, cid)
 
     def add(self, cid: str, kind: str) -> None:
         self.kinds.setdefault(cid, kind)
@@ -125,10 +127,7 @@ class _Graph:
     def named_in(self, value: Any) -> set[str]:
         """The components a value refers to: by Ref/GetAtt/Sub, by a parameter that names
         them, or by their literal (or Sub) name inside an ARN."""
-        found = {self._by_name[name] for name in _names(value) if name in self._by_name}
-        if self._by_text:
-            found.update(cid for text in _strings(value) for name, cid in self._by_text if _mentions(text, name))
-        return found
+        return self._index.lookup(value)
 
     def target(self, value: Any) -> str | None:
         """The component a value points at directly (!Ref X, !GetAtt X.Arn), if it is one."""
@@ -177,7 +176,7 @@ def _monitoring_topics(t: _Template) -> set[str]:
     if not topics:
         return set()
     published = {topic for function in t.functions for resource in t.grant_resources(function, ["sns:publish"])
-                 for topic in topics if t.refers_to(resource, topic)}
+                 for topic in t.referenced(resource) & topics}
     return topics - published
 
 
@@ -367,19 +366,22 @@ def _api_wiring(g: _Graph) -> None:
 
 
 def _functions_in(t: _Template, value: Any) -> list[str]:
-    return sorted(name for name in _names(value) if name in t.functions)
+    return sorted(name for name in _names(value) if name in t.function_ids)
 
 
 # -- what functions and workflows do ------------------------------------------------------------------
 
 def _grants(g: _Graph) -> None:
-    for function, grants in g.t.grants.items():
-        for grant in grants:
-            for resource in grant.resources:
-                for target in g.named_in(resource):
-                    connection = _grant_connection(grant.actions, g.kind(target))
-                    if connection and not (target == function and connection == "invoke"):
-                        g.connect(function, target, connection)
+    edges: dict[int, list[tuple[str, str]]] = {}  # per policy (shared ones once): (target, connection)
+    for function, groups in g.t.grant_groups.items():
+        for group in groups:
+            if id(group) not in edges:
+                edges[id(group)] = [(target, connection) for grant in group for resource in grant.resources
+                                    for target in g.named_in(resource)
+                                    if (connection := _grant_connection(grant.actions, g.kind(target)))]
+            for target, connection in edges[id(group)]:
+                if not (target == function and connection == "invoke"):
+                    g.connect(function, target, connection)
 
 
 def _grant_connection(actions: tuple[str, ...], kind: str | None) -> str | None:

@@ -46,6 +46,9 @@ class FindingOutput(serializers.Serializer):
     id = serializers.ChoiceField(choices=FINDING_IDS)
     severity = serializers.ChoiceField(choices=SEVERITIES)
     resource = serializers.CharField(help_text="Logical id of the resource to change.")
+    line = serializers.IntegerField(allow_null=True, min_value=1,
+                                    help_text="Line (from 1) of the resource, or of its property concerned, in the "
+                                              "template as sent; null when it cannot be told.")
     message = serializers.CharField(help_text="Why it matters and what to do.")
 
 
@@ -110,7 +113,9 @@ class AnalyzeView(APIView):
         responses={
             200: AnalysisOutput,
             400: OpenApiResponse(ErrorOutput, description="Not a template we can read: not YAML/JSON, too large, "
-                                                          "nested too deeply, a YAML bomb, or no Resources."),
+                                                          "nested too deeply, no Resources, YAML aliases or merge "
+                                                          "keys, a key repeated in one mapping, more resources "
+                                                          "than the cap, or over the time one analysis may take."),
             429: OpenApiResponse(description="Too many requests; retry after the time in Retry-After."),
         },
         examples=[OpenApiExample("SQS worker", request_only=True, value={"template": (

@@ -13,7 +13,6 @@ def _destination_functions(t, function: str) -> set[str]:
     """Functions Lambda itself invokes with this function's result (on-success/on-failure
     destinations): chaining set up in configuration rather than in code."""
     configs = [_get(t.props(function), "EventInvokeConfig", "DestinationConfig")]
-    configs += [t.props(rid).get("DestinationConfig") for rid in t.of_type("AWS::Lambda::EventInvokeConfig")
-                if t.function_of(t.props(rid).get("FunctionName")) == function]
+    configs += [config.get("DestinationConfig") for config in t.invoke_configs_of(function)]
     return {target for config in configs for outcome in ("OnSuccess", "OnFailure")
             if (target := t.function_of(_get(config, outcome, "Destination"))) and target != function}

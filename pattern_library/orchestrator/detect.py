@@ -15,6 +15,6 @@ def _aggregates(t, function: str) -> bool:
     if not any(source.kind == "api" for source in t.sources_of(function)):
         return False
     resources = [res for grant in t.grants.get(function, []) for res in grant.resources]
-    called = {rid for rid in t.of_type(*AGGREGATED_TYPES) if rid != function
-              and any(t.refers_to(res, rid) for res in resources)}
+    called = {rid for res in resources for rid in t.referenced(res)
+              if rid != function and t.type_of(rid) in AGGREGATED_TYPES}
     return len(called) >= 3

@@ -16,6 +16,12 @@ def sam(resources: str, globals_: str = "", parameters: str = "") -> str:
     return "\n".join(parts) + "\n"
 
 
+# A function whose Handler is given twice (line 7 repeats line 5): CloudFormation's behaviour is undefined.
+REPEATED_KEY = ("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: a.b\n"
+                "      Timeout: 3\n      Handler: c.d\n")
+REPEATED_KEY_REFUSAL = "Refused: line 7: the key 'Handler' appears twice in one mapping (first on line 5)"
+
+
 def run(resources: str, globals_: str = "", parameters: str = "") -> Analysis:
     return analyze(sam(resources, globals_, parameters))
 

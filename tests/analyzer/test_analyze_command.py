@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from analyzer_samples import sam
+from analyzer_samples import REPEATED_KEY, REPEATED_KEY_REFUSAL, sam
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def test_it_prints_readable_text(template_file):
     assert "Resources: 2" in out
     assert "  - Lambda + SQS worker (sqs-worker)" in out
     assert "Findings (3)" in out
-    assert "  [HIGH] missing-dlq (Queue): Queue Queue (read by Worker) has no redrive policy" in out
+    assert "  [HIGH] missing-dlq (Queue, line 4): Queue Queue (read by Worker) has no redrive policy" in out
 
 
 @pytest.mark.django_db
@@ -84,8 +84,9 @@ def test_it_reads_standard_input_and_json_templates(monkeypatch):
     ("Description: nothing\n", "no Resources section"),
     ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(6)),
-     "expands to more than"),
+     "line 2: the YAML alias *a"),
     ("[" * 100000, "nest"),
+    (REPEATED_KEY, REPEATED_KEY_REFUSAL),
     (b"\x89PNG\r\n\x1a\n\x00\x00binary", "is not UTF-8 text"),
     ("x" * (2 * 1024 * 1024), "larger than 1024 KB"),
 ])
@@ -109,4 +110,4 @@ def test_the_real_command_line_exits_2_on_a_bomb(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "analyze", str(bomb)], cwd=ROOT, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 2
-    assert "expands to more than 100,000 values" in result.stderr
+    assert "line 2: the YAML alias *a; CloudFormation does not accept YAML aliases" in result.stderr

@@ -3,12 +3,12 @@
 import secrets
 
 import pytest
-from analyzer_samples import sam
+from analyzer_samples import REPEATED_KEY, REPEATED_KEY_REFUSAL, sam
 from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from patterns.analyzer import analyze
+from patterns.analyzer import MAX_RESOURCES, analyze
 
 URL = reverse("analyzer:api")
 TEMPLATE = sam("""
@@ -51,6 +51,10 @@ def test_it_returns_the_analysis_json(api):
     ({}, 'Send a JSON object with the template text in "template".'),
     (["Resources"], 'Send a JSON object with the template text in "template".'),
     ({"template": "x: 1\n#" + "y" * (1024 * 1024)}, "Too large"),
+    ({"template": REPEATED_KEY}, REPEATED_KEY_REFUSAL),
+    ({"template": "Resources: {A: &a {Type: T}, B: *a}\n"}, "Refused: line 1: the YAML alias *a"),
+    ({"template": "Resources:\n" + "".join(f"  T{n}: {{Type: AWS::SNS::Topic}}\n" for n in range(MAX_RESOURCES + 1))},
+     f"Refused: the template declares more than {MAX_RESOURCES:,} resources"),
 ])
 def test_bad_input_is_a_400_with_an_error(api, body, message):
     r = api.post(URL, body, format="json")
@@ -92,3 +96,11 @@ def test_the_openapi_schema_documents_it(api):
     assert set(operation["responses"]) >= {"200", "400", "429"}
     schemas = r.json()["components"]["schemas"]
     assert set(schemas["AnalysisOutput"]["properties"]) == {"patterns", "resources", "findings", "architecture"}
+    assert set(schemas["FindingOutput"]["properties"]) == set(analyze(TEMPLATE).findings[0].to_dict())
+
+
+def test_each_finding_carries_its_line(api):
+    r = api.post(URL, {"template": TEMPLATE}, format="json")
+    lines = TEMPLATE.splitlines()
+    timeout = next(f for f in r.json()["findings"] if f["id"] == "api-timeout-exceeds-gateway")
+    assert lines[timeout["line"] - 1].strip() == "Timeout: 60"

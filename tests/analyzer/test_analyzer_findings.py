@@ -1,9 +1,11 @@
 """Findings (SPEC 3.5): each risk found, and not found once it is handled or cannot be known."""
 
-import pytest
-from analyzer_samples import cloudformation, ids, run
+import json
 
-from patterns.analyzer import FINDING_IDS, analyze
+import pytest
+from analyzer_samples import cloudformation, ids, run, sam
+
+from patterns.analyzer import FINDING_IDS, analyze, load_template
 
 
 def worker(events: str = "", properties: str = "") -> str:
@@ -435,7 +437,7 @@ def test_to_dict_has_exactly_the_documented_shape():
     assert data == {
         "patterns": ["sqs-worker"],
         "resources": 2,
-        "findings": [{"id": "missing-dlq", "severity": "high", "resource": "Queue",
+        "findings": [{"id": "missing-dlq", "severity": "high", "resource": "Queue", "line": 12,
                       "message": data["findings"][0]["message"]}],
         "architecture": {"version": 1, "components": [
             {"id": "Worker", "kind": "function", "name": "worker", "pattern": None},
@@ -453,3 +455,23 @@ def test_reading_a_cluster_arn_for_the_data_api_is_not_a_connection():
                           "Policies: [{Statement: [{Effect: Allow, Action: 'rds-data:*', Resource: !GetAtt Db.DBClusterArn}]}]")
                    + "Db: {Type: AWS::RDS::DBCluster, Properties: {Engine: aurora-postgresql, EnableHttpEndpoint: true}}")
     assert ids(analysis) == [("unbounded-concurrency", "Worker")]
+
+
+def test_each_finding_has_the_line_of_its_property_or_else_of_its_resource():
+    text = sam(worker(SQS_EVENT, "Timeout: 60") + """
+Queue:
+  Type: AWS::SQS::Queue
+  Properties:
+    VisibilityTimeout: 30
+""")
+    lines = text.splitlines()
+    analysis = analyze(text)
+    found = {(f.id, f.resource): f.line for f in analysis.findings}
+    assert lines[found[("visibility-timeout-too-short", "Queue")] - 1].strip() == "VisibilityTimeout: 30"
+    assert lines[found[("missing-dlq", "Queue")] - 1].strip() == "Queue:"
+    # The same template as JSON: the lines of the JSON text.
+    as_json = json.dumps(load_template(text), indent=2)
+    json_lines = as_json.splitlines()
+    found = {(f.id, f.resource): f.line for f in analyze(as_json).findings}
+    assert json_lines[found[("visibility-timeout-too-short", "Queue")] - 1].strip() == '"VisibilityTimeout": 30'
+    assert json_lines[found[("missing-dlq", "Queue")] - 1].strip() == '"Queue": {'

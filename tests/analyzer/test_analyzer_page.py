@@ -1,7 +1,7 @@
 """The analyzer page: paste or upload, see patterns (linked) and findings by severity; bad input is a 400 in place."""
 
 import pytest
-from analyzer_samples import sam
+from analyzer_samples import REPEATED_KEY, REPEATED_KEY_REFUSAL, sam
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
@@ -38,6 +38,8 @@ def test_it_reports_a_pasted_template(client):
     assert [group.severity for group in r.context["report"].groups] == ["critical", "high", "low"]
     assert html.index('id="severity-critical"') < html.index('id="severity-high"') < html.index('id="severity-low"')
     assert "recursive-s3-trigger" in html and "Thumbnailer" in html
+    line = TEMPLATE.splitlines().index("  Thumbnailer:") + 1
+    assert f"Thumbnailer, line {line}</span>" in html  # where to look in the template
     assert "2 resources" in html
     assert escape(TEMPLATE.splitlines()[-1].strip()) in html  # the text stays in the box
 
@@ -64,8 +66,11 @@ def test_a_template_without_findings_says_so(client):
     ({"template": "Description: x\n"}, "no Resources section"),
     ({"template": "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(7))},
-     "expands to more than"),
+     "line 2: the YAML alias *a"),
     ({"template": "[" * 50000}, "nest"),
+    ({"template": REPEATED_KEY}, REPEATED_KEY_REFUSAL),
+    ({"upload": SimpleUploadedFile("merge.yaml", b"Resources:\n  A:\n    <<: {Type: T}\n")},
+     "Refused: line 3: a YAML merge key (<<)"),
     ({"upload": SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n\x00\xff")}, "logo.png is not a text file"),
     ({"upload": SimpleUploadedFile("huge.yaml", b"#" * (1024 * 1024 + 10))}, "Too large"),
 ])
@@ -73,7 +78,7 @@ def test_bad_input_is_a_400_with_the_message_in_place(client, data, message):
     r = client.post(URL, data)
     assert r.status_code == 400
     html = r.content.decode()
-    assert 'role="alert"' in html and message in html
+    assert 'role="alert"' in html and escape(message) in html
     assert "report" not in r.context
     assert b'name="template"' in r.content  # the form is still there to correct
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patterns.analyzer import MAX_DEPTH, MAX_TEMPLATE_BYTES, TemplateError, analyze, load_template
+from patterns.analyzer import MAX_DEPTH, MAX_RESOURCES, MAX_TEMPLATE_BYTES, TemplateError, analyze, load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,8 +72,8 @@ def test_dates_stay_text_and_json_is_read():
     ("Resources: {A: !Foo x}\n", "the tag !Foo is not a CloudFormation function"),
     ("Resources: {A: !!python/object:os.system x}\n", "Not valid YAML or JSON"),
     ("Resources: {A: " + "9" * 5000 + "}\n", "a value cannot be read"),
-    ("Resources: {A: *nowhere}\n", "Not valid YAML or JSON"),
-    ("a: &a [*a]\nResources: {A: {Type: T}}\n", "alias refers to the value that contains it"),
+    ("Resources: {A: *nowhere}\n", "line 1: the YAML alias *nowhere"),
+    ("a: &a [*a]\nResources: {A: {Type: T}}\n", "line 1: the YAML alias *a"),
     ("\x00\x01binary\xff", "Not valid YAML or JSON"),
 ])
 def test_bad_input_is_refused_with_a_reason(text, message):
@@ -135,14 +135,62 @@ def test_yaml_bombs_are_refused_quickly_in_little_memory(text):
     result = subprocess.run([sys.executable, "-c", HOSTILE_RUN], input=text, capture_output=True, text=True,
                             timeout=20, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert "refused: Refused: the template expands to more than 100,000 values" in result.stdout
+    assert "refused: Refused: line 2: the YAML alias *a; CloudFormation does not accept YAML aliases" in result.stdout
 
 
-def test_a_few_aliases_are_fine():
-    text = ("Globals:\n  Function: &defaults {Timeout: 10, Tracing: Active}\nResources:\n"
-            "  Fn: {Type: AWS::Lambda::Function, Properties: {<<: *defaults, Handler: a.b, Role: r, "
-            "TracingConfig: {Mode: Active}}}\n")
+@pytest.mark.parametrize("text, message", [
+    # An alias, even a harmless one: CloudFormation refuses them.
+    ("Globals:\n  Function: &defaults {Timeout: 10}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n"
+     "    Properties: *defaults\n", "line 6: the YAML alias *defaults; CloudFormation does not accept YAML aliases"),
+    ("Globals:\n  Function: &defaults {Timeout: 10}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n"
+     "    Properties:\n      <<: {Timeout: 10}\n      Handler: a.b\n",
+     "line 7: a YAML merge key (<<); CloudFormation does not accept merge keys"),
+    # A repeated key: which one CloudFormation keeps is undefined.
+    ("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: a.b\n      Timeout: 3\n"
+     "      Handler: c.d\n", "line 7: the key 'Handler' appears twice in one mapping (first on line 5)"),
+    ("Resources:\n  Fn: {Type: AWS::SQS::Queue}\n  Other: {Type: AWS::SNS::Topic}\n  Fn: {Type: AWS::SNS::Topic}\n",
+     "line 4: the key 'Fn' appears twice in one mapping (first on line 2)"),
+    ("Resources: {A: {Type: T}}\nResources: {B: {Type: T}}\n", "line 2: the key 'Resources' appears twice"),
+    # JSON too, with the line found for it.
+    ('{"Resources": {\n  "A": {"Type": "T"},\n  "A": {"Type": "U"}\n}}\n',
+     "line 3: the key 'A' appears twice in one mapping (first on line 2)"),
+    ('{"Resources": {"A": {"Type": "T", "Type": "U"}}}', "the key 'Type' appears twice in one mapping"),
+])
+def test_what_cloudformation_refuses_or_leaves_undefined_is_refused_with_the_line(text, message):
+    with pytest.raises(TemplateError) as refused:
+        analyze(text)
+    assert message in str(refused.value)
+    assert str(refused.value).startswith("Refused: ")
+
+
+def test_an_anchor_without_an_alias_and_a_quoted_merge_key_are_plain_yaml():
+    text = ("Resources:\n  Fn: &fn\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: a.b\n"
+            "      Role: r\n      TracingConfig: {Mode: Active}\n      Tags: {'<<': x}\n")
     assert analyze(text).findings == ()
+
+
+def test_the_same_key_in_different_mappings_is_fine():
+    text = ("Resources:\n  A: {Type: AWS::SQS::Queue, Properties: {QueueName: a}}\n"
+            "  B: {Type: AWS::SQS::Queue, Properties: {QueueName: b}}\n")
+    assert analyze(text).resources == 2
+
+
+def many(count: int) -> str:
+    return "Resources:\n" + "".join(f"  Topic{n}: {{Type: AWS::SNS::Topic}}\n" for n in range(count))
+
+
+def test_a_template_over_the_resource_cap_is_refused_naming_the_cap():
+    assert analyze(many(MAX_RESOURCES)).resources == MAX_RESOURCES
+    for text in (many(MAX_RESOURCES + 1), json.dumps(load_template(many(MAX_RESOURCES + 1), max_resources=10_000))):
+        with pytest.raises(TemplateError) as refused:
+            analyze(text)
+        assert str(refused.value).startswith(f"Refused: the template declares more than {MAX_RESOURCES:,} resources")
+
+
+def test_an_analysis_over_its_time_budget_is_refused():
+    with pytest.raises(TemplateError) as refused:
+        analyze(many(3), seconds=0)
+    assert str(refused.value).startswith("Refused: analysing the template took more than 0 s of processing")
 
 
 @settings(max_examples=150, deadline=None)

@@ -2,6 +2,10 @@
 
 import pytest
 from analyzer_samples import cloudformation, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from patterns.analyzer import _NameIndex
 
 FUNCTION = """
 Fn:
@@ -314,3 +318,23 @@ Subnets: {Type: CommaDelimitedList}
 DbHost: {Type: String}
 """)
     assert analysis.patterns == ("rds",)
+
+
+def _mentions(text: str, name: str) -> bool:
+    """The rule written out plainly: ``name`` is a whole piece of ``text`` between the ends
+    and ':' or '/' separators."""
+    return any(text[start:start + len(name)] == name
+               and (start == 0 or text[start - 1] in ":/")
+               and (start + len(name) == len(text) or text[start + len(name)] in ":/")
+               for start in range(len(text) - len(name) + 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab:/-", min_size=1, max_size=6), min_size=1, max_size=6, unique=True),
+       st.lists(st.text(alphabet="ab:/-", max_size=20), max_size=4))
+def test_a_name_inside_a_text_is_found_exactly_where_it_is_a_whole_piece(names, texts):
+    index = _NameIndex()
+    for number, name in enumerate(names):
+        index.add_text(name, f"R{number}")
+    expected = {f"R{number}" for number, name in enumerate(names) if any(_mentions(text, name) for text in texts)}
+    assert index.lookup(texts) == expected

@@ -27,7 +27,8 @@ def render_analysis_text(data: dict[str, Any], names: dict[str, str]) -> str:
     lines.append("")
     lines.append(f"Findings ({len(data['findings'])})" if data["findings"] else "Findings: none")
     for finding in data["findings"]:
-        lines.append(f"  [{finding['severity'].upper()}] {finding['id']} ({finding['resource']}): {finding['message']}")
+        where = finding["resource"] + (f", line {finding['line']}" if finding.get("line") else "")
+        lines.append(f"  [{finding['severity'].upper()}] {finding['id']} ({where}): {finding['message']}")
     return "\n".join(lines) + "\n"
 
 
