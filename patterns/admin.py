@@ -4,6 +4,8 @@ with the reason, and nothing is written."""
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -11,6 +13,8 @@ from django.core.exceptions import ValidationError
 from . import store
 from .engine import check_catalogue
 from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, WarningKind
+
+logger = logging.getLogger(__name__)
 
 KINDS = {
     Pattern: ("patterns", "slug"), WarningKind: ("warnings", "id"), Limit: ("limits", "id"), Price: ("prices", "id"),
@@ -42,7 +46,13 @@ class CatalogueForm(forms.ModelForm):
         except (TypeError, ValueError, KeyError) as exc:
             self.add_error(None, f"This row cannot be read: {exc}")
             return
-        problems = new_problems(model, original_key, candidate)
+        try:
+            problems = new_problems(model, original_key, candidate)
+        except Exception:  # noqa: BLE001 - whatever the check trips on, the edit is refused, not a 500
+            logger.exception("checking an edit of %s %s failed", model.__name__, original_key)
+            self.add_error(None, "Not saved: the catalogue could not be checked with this change. "
+                                 "Check the values, or ask a developer to look at the server log.")
+            return
         if problems:
             self.add_error(None, ValidationError(["Not saved, because the catalogue would break:", *problems]))
 
