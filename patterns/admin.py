@@ -4,11 +4,14 @@ with the reason, and nothing is written."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.fields import InvalidJSONInput
 
 from . import store
 from .engine import check_catalogue
@@ -27,6 +30,41 @@ def new_problems(model, original_key: str | None, candidate) -> list[str]:
     kind, _ = KINDS[model]
     before = set(check_catalogue(store.catalogue_from_db()))
     return [p for p in store.problems_after_change(kind, original_key, candidate) if p not in before]
+
+
+class CatalogueJSONField(forms.JSONField):
+    """Django's JSON form field, refusing what Python's json module reads but the page cannot
+    use: whole numbers past the integer conversion limit, and lone surrogates (not text)."""
+
+    def to_python(self, value):
+        try:
+            converted = super().to_python(value)
+        except ValueError:
+            raise ValidationError("Enter valid JSON: a number in it has too many digits.", code="invalid") from None
+        if _not_text(converted):
+            raise ValidationError("Enter valid JSON: it holds a \\u escape that is not a character.", code="invalid")
+        return converted
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return InvalidJSONInput(data)
+
+    def prepare_value(self, value):
+        if isinstance(value, InvalidJSONInput) or not _not_text(value):
+            return super().prepare_value(value)
+        return json.dumps(value, cls=self.encoder)  # shown escaped, as typed
+
+
+def _not_text(value) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (TypeError, ValueError):
+        return False
+    return False
 
 
 class CatalogueForm(forms.ModelForm):
@@ -68,6 +106,7 @@ class PatternForm(CatalogueForm):
 
 class CatalogueAdmin(admin.ModelAdmin):
     form = CatalogueForm
+    formfield_overrides = {models.JSONField: {"form_class": CatalogueJSONField}}
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

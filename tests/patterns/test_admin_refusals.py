@@ -246,3 +246,18 @@ def test_load_catalogue_refuses_a_bad_file_with_the_reason(tmp_path, capsys, kin
     error = refused_load(folder, capsys)
     assert reason in error and "Traceback" not in error
     assert current_engine().version == before
+
+
+# JSON that Python reads but cannot use -----------------------------------------------------
+@pytest.mark.parametrize("field, text, reason", [
+    ("default", "1" * 5000, "a number in it has too many digits"),
+    ("choices", "[" + "1" * 5000 + "]", "a number in it has too many digits"),
+    ("default", '"\\ud800"', "is not a character"),
+])
+def test_json_the_page_cannot_use_is_a_form_error(staff_client, field, text, reason):
+    pk = Question.objects.get(key="steps").pk
+    before = row(Question, pk)
+    response = post_question(staff_client, "steps", **{field: text})
+    assert reason in form_errors(response)
+    assert row(Question, pk) == before
+    assert_site_answers(staff_client)
