@@ -256,7 +256,9 @@ def check_rule(rule: Rule, catalogue: Catalogue) -> list[str]:
     if rule.effect == "score":
         if not rule.pattern:
             problems.append("a score rule needs a pattern")
-        if not rule.weight:
+        if not _is_number(rule.weight):
+            problems.append(f"the weight must be a number, not {rule.weight!r}")
+        elif not rule.weight:
             problems.append("a score rule needs a non-zero weight")
     if rule.effect == "warning":
         if rule.warning not in catalogue.warning_map:

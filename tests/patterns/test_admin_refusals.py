@@ -201,7 +201,7 @@ def test_a_refused_rule_leaves_the_panel_quiet(staff_client, caplog):
     lambda: Question.objects.filter(key="steps").update(max=1e19),
     lambda: Limit.objects.filter(id="lambda-max-duration").update(value=0),
     lambda: Rule.objects.filter(name="api-http-entry").update(when=f"duration_s + {HUGE} > 1"),
-])
+], ids=["default-outside-choices", "max-too-large", "limit-zero", "condition-raises"])
 def test_a_bad_row_written_directly_does_not_take_the_questionnaire_down(client, db, change, caplog):
     from patterns.store import bump_version
 
@@ -235,6 +235,7 @@ def refused_load(folder, capsys) -> str:
     ("questions", "  label: What starts one unit of work?\n", "  label: " + "x" * 300 + "\n",
      "questions 'trigger': label: Ensure this value has at most 200 characters"),
     ("questions", "- key: trigger\n", "- key: trigger\n  : [\n", "not readable YAML"),
+    ("rules", "  weight: 4\n", "  weight: .nan\n", "the weight must be a number, not nan"),
 ])
 def test_load_catalogue_refuses_a_bad_file_with_the_reason(tmp_path, capsys, kind, old, new, reason):
     folder = data_copy(tmp_path)
