@@ -274,7 +274,8 @@ def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]
 
     A folder's file is a mapping with ``pattern`` (its entry) and optionally ``rules``,
     ``warnings`` and ``checklist`` (lists, as in the shared files); its rows come after the
-    shared ones, in the registry's order.
+    shared ones, in the registry's order. A folder's rules belong to its pattern: they need
+    not name it, and may not name another.
     """
     from pattern_library import registry  # the registry imports no catalogue code
 
@@ -295,6 +296,12 @@ def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]
             rows = own.get(kind) or []
             if not isinstance(rows, list):
                 raise CatalogueError([f"{folder.catalogue_file}: {kind} must be a list"])
+            if kind == "rules":
+                strays = [str(row.get("name")) for row in rows
+                          if isinstance(row, dict) and row.get("pattern", folder.slug) != folder.slug]
+                if strays:
+                    raise CatalogueError([f"{folder.catalogue_file}: rules of another pattern: {', '.join(strays)}"])
+                rows = [{**row, "pattern": folder.slug} if isinstance(row, dict) else row for row in rows]
             start = len(data[kind])
             data[kind].extend({"order": start + i, **row} if kind != "warnings" else row
                               for i, row in enumerate(rows))

@@ -23,7 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
 from pattern_library import registry
 
@@ -52,15 +52,47 @@ LIMIT_PLACEHOLDERS = ("value", "limit", "unit", "limit_name")
 
 
 # Output value objects ---------------------------------------------------------------------
+# Named tuples rather than frozen dataclasses: one is built for every rule that fires, and
+# a tuple is built several times faster.
+class ShownAnswer(NamedTuple):
+    """An answer a rule read, with its value as people read it ("1,000", "true")."""
+    key: str
+    value: str
+
+
+class Explanation(NamedTuple):
+    """Why a rule fired: the rule's sentence with the answers filled in, the answers it read,
+    and for a risk the catalogue's advice. Pages lay the three parts out; the JSON output and
+    the command line show them as one line (``text``)."""
+    why: str
+    answers: tuple[ShownAnswer, ...] = ()
+    advice: str = ""
+
+    @property
+    def text(self) -> str:
+        text = self.why
+        if self.answers:
+            text += " (" + ", ".join(f"{a.key}={a.value}" for a in self.answers) + ")"
+        return f"{text} {self.advice}" if self.advice else text
+
+    def __str__(self) -> str:
+        return self.text
+
+    @classmethod
+    def stored(cls, text: str) -> "Explanation":
+        """An explanation saved as its one-line text: kept as it was written, not taken apart."""
+        return cls(text)
+
+
 @dataclass(frozen=True)
 class RankedPattern:
     pattern: str
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Explanation, ...]
     points: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pattern": self.pattern, "score": self.score, "reasons": list(self.reasons)}
+        return {"pattern": self.pattern, "score": self.score, "reasons": [reason.text for reason in self.reasons]}
 
 
 @dataclass(frozen=True)
@@ -68,9 +100,13 @@ class WarningHit:
     id: str
     severity: str
     pattern: str | None
-    message: str
+    explanation: Explanation
     title: str = ""
-    answers: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()  # the answer keys the rule read
+
+    @property
+    def message(self) -> str:
+        return self.explanation.text
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "severity": self.severity, "pattern": self.pattern, "message": self.message,
@@ -84,8 +120,12 @@ class LimitCheck:
     value: float
     limit: float
     unit: str
-    message: str
+    explanation: Explanation
     pattern: str | None = None
+
+    @property
+    def message(self) -> str:
+        return self.explanation.text
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "ok": self.ok, "value": _number(self.value), "limit": _number(self.limit),
@@ -140,10 +180,11 @@ class Recommendation:
         it was stored with rather than one composed again under today's rules."""
         from architecture import Architecture
 
-        ranked = tuple(RankedPattern(r["pattern"], r["score"], tuple(r["reasons"])) for r in data["recommendations"])
-        warnings = tuple(WarningHit(w["id"], w["severity"], w.get("pattern"), w["message"], w.get("title", ""),
-                                    tuple(w.get("answers", ()))) for w in data["warnings"])
-        limits = tuple(LimitCheck(c["id"], c["ok"], c["value"], c["limit"], c["unit"], c["message"])
+        ranked = tuple(RankedPattern(r["pattern"], r["score"], tuple(Explanation.stored(text) for text in r["reasons"]))
+                       for r in data["recommendations"])
+        warnings = tuple(WarningHit(w["id"], w["severity"], w.get("pattern"), Explanation.stored(w["message"]),
+                                    w.get("title", ""), tuple(w.get("answers", ()))) for w in data["warnings"])
+        limits = tuple(LimitCheck(c["id"], c["ok"], c["value"], c["limit"], c["unit"], Explanation.stored(c["message"]))
                        for c in data["limits"])
         cost = Cost(data["cost"]["monthly_usd"],
                     tuple(CostLine(line["service"], line["usd"], line["basis"]) for line in data["cost"]["lines"]))
@@ -171,7 +212,7 @@ class _CompiledRule:
     rule: Rule
     condition: Compiled
     value: Compiled | None
-    # The explanation as a format template (see _format_string).
+    # The explanation's sentence as a format template (see _format_string).
     template: str = ""
     # The answers this rule read, named after its explanation.
     keys: tuple[str, ...] = ()
@@ -179,6 +220,8 @@ class _CompiledRule:
     warning: WarningKind | None = None
     severity: str = ""
     limit: Limit | None = None
+    # Each answer key with the format field that shows its value ungrouped.
+    shown_fields: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def build(cls, rule: Rule, condition: Compiled, value: Compiled | None, catalogue: Catalogue) -> "_CompiledRule":
@@ -187,18 +230,18 @@ class _CompiledRule:
         limit = catalogue.limit_map.get(rule.limit) if rule.effect == "limit" else None
         # A limit's own figures never change within a catalogue: they are written into the template.
         fixed = {"limit": _fmt(limit.value), "unit": limit.unit, "limit_name": limit.name} if limit else {}
-        return cls(rule, condition, value, _format_string(rule.explanation, keys, fixed), keys,
-                   warning, rule.severity or (warning.severity if warning else ""), limit)
+        return cls(rule, condition, value, _format_string(rule.explanation, fixed), keys,
+                   warning, rule.severity or (warning.severity if warning else ""), limit,
+                   tuple((key, _PLAIN + key) for key in keys))
 
 
 # The formatted value of a limit check, under a name no answer key can have.
 _LIMIT_VALUE = "limit-value"
 
 
-def _format_string(explanation: str, keys: tuple[str, ...], fixed: Mapping[str, str]) -> str:
+def _format_string(explanation: str, fixed: Mapping[str, str]) -> str:
     """The explanation as a str.format_map template whose only fields are answer keys
-    (checked when the rule was saved) and a limit check's value, followed by the answers
-    the rule read."""
+    (checked when the rule was saved) and a limit check's value."""
     def field(name: str) -> str:
         if name in fixed:
             return fixed[name].replace("{", "{{").replace("}", "}}")
@@ -211,8 +254,6 @@ def _format_string(explanation: str, keys: tuple[str, ...], fixed: Mapping[str, 
         piece.replace("{", "{{").replace("}", "}}") if index % 2 == 0 else field(piece)
         for index, piece in enumerate(pieces)
     )
-    if keys:
-        text += " (" + ", ".join(f"{key}={{{_PLAIN}{key}}}" for key in keys) + ")"
     return text
 
 
@@ -486,7 +527,7 @@ class Engine:
         answers = self.validate(raw)
         shown = _Formatted(answers)
         points: dict[str, float] = {}
-        reasons: dict[str, list[str]] = {}
+        reasons: dict[str, list[Explanation]] = {}
         for compiled in self.score_rules:
             if _holds(compiled.condition.evaluate, answers):
                 slug = compiled.rule.pattern
@@ -512,7 +553,7 @@ class Engine:
         return Recommendation(tuple(ranked), warnings, limits, checklist, cost, self.version, answers, selected,
                               self.limit_values)
 
-    def _rank(self, points: dict[str, float], reasons: dict[str, list[str]]) -> list[RankedPattern]:
+    def _rank(self, points: dict[str, float], reasons: dict[str, list[Explanation]]) -> list[RankedPattern]:
         fitting = [(slug, total) for slug, total in points.items() if total > 0]
         fitting.sort(key=lambda item: (-item[1], self.pattern_order.get(item[0], 99)))
         ranked = [RankedPattern(slug, _score(total), tuple(reasons.get(slug, ())), total) for slug, total in fitting]
@@ -544,7 +585,8 @@ class Engine:
                 # One entry per warning and pattern: the most severe reading wins.
                 if existing is None or SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]:
                     warnings[key] = WarningHit(kind.id, severity, rule.pattern or None,
-                                               _join(_explain(compiled, shown), kind.advice), kind.title, compiled.keys)
+                                               _explain(compiled, shown, kind.advice.strip()), kind.title,
+                                               compiled.keys)
             else:
                 check = self._limit_check(compiled, answers, shown)
                 if check is not None:
@@ -566,8 +608,8 @@ class Engine:
         if value is None or isinstance(value, bool) or not math.isfinite(value):
             return None
         shown[_LIMIT_VALUE] = _fmt(value)
-        message = compiled.template.format_map(shown)
-        return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit, message, compiled.rule.pattern or None)
+        return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit, _explain(compiled, shown),
+                          compiled.rule.pattern or None)
 
 
 @lru_cache(maxsize=8)
@@ -612,12 +654,9 @@ class _Formatted(dict):
         return value
 
 
-def _explain(compiled: _CompiledRule, shown: _Formatted) -> str:
-    return compiled.template.format_map(shown)
-
-
-def _join(why: str, advice: str) -> str:
-    return f"{why} {advice.strip()}" if advice else why
+def _explain(compiled: _CompiledRule, shown: _Formatted, advice: str = "") -> Explanation:
+    answers = tuple([ShownAnswer(key, shown[field]) for key, field in compiled.shown_fields])
+    return Explanation(compiled.template.format_map(shown), answers, advice)
 
 
 def _fmt(value: Any, grouping: bool = True) -> str:

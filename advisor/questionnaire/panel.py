@@ -1,13 +1,12 @@
 """The recommendation shaped for the page: names looked up, numbers formatted, answers named.
 
-The engine's reasons and warnings end with the answers that caused them, as
-``"... (client_waits=false, trigger=http)"``; the page shows those as separate labels, so
-they are split off here.
+The engine explains each reason, risk and limit with the answers that caused it; the page
+shows those answers as labels carrying their question, beside the sentence and the advice.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,9 +17,8 @@ from django.utils.safestring import SafeString
 
 from patterns.catalogue import Pattern, WarningKind
 from patterns import formatting
-from patterns.engine import Engine, LimitCheck, Recommendation
+from patterns.engine import Engine, Explanation, LimitCheck, Recommendation
 
-_NAMED_ANSWERS = re.compile(r"\s*\(((?:[a-z][a-z0-9_]*=[^()=]*?)(?:, [a-z][a-z0-9_]*=[^()=]*?)*)\)")
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
 # How a limit's unit reads after a number ("12,000" rather than "12,000 count").
 UNIT_LABELS = {"count": "", "rps": "/s"}
@@ -127,13 +125,13 @@ def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
     )
     warnings = tuple(
         WarningRow(catalogue.warning_map[hit.id], hit.severity, patterns.get(hit.pattern or ""),
-                   explain(hit.message, labels))
+                   explain(hit.explanation, labels))
         for hit in recommendation.warnings if hit.id in catalogue.warning_map
     )
     limits = [
         LimitRow(check, catalogue.limit_map[check.id].name if check.id in catalogue.limit_map else check.id,
                  formatting.number(check.value), formatting.number(check.limit), UNIT_LABELS.get(check.unit, check.unit),
-                 explain(check.message, labels))
+                 explain(check.explanation, labels))
         for check in recommendation.limits
     ]
     return Panel(
@@ -161,17 +159,11 @@ def flow_html(kind: WarningKind) -> SafeString:
     return SafeString(render_to_string("questionnaire/_flow.html", {"kind": kind}))
 
 
-def explain(message: str, labels: dict[str, str]) -> Explained:
-    """Split ``"why (a=1, b=true) advice"`` into the why, the named answers and the advice."""
-    matches = [m for m in _NAMED_ANSWERS.finditer(message)]
-    if not matches:
-        return Explained(message.strip(), ())
-    match = matches[-1]
-    answers = []
-    for pair in match.group(1).split(", "):
-        key, _, value = pair.partition("=")
-        answers.append(NamedAnswer(key, value, labels.get(key, key)))
-    return Explained(message[: match.start()].strip(), tuple(answers), message[match.end():].strip())
+def explain(explanation: Explanation, labels: Mapping[str, str]) -> Explained:
+    """An engine explanation laid out for the page: the sentence, each answer it read with
+    its question as a label, and the advice."""
+    answers = tuple(NamedAnswer(a.key, a.value, labels.get(a.key, a.key)) for a in explanation.answers)
+    return Explained(explanation.why, answers, explanation.advice)
 
 
 def _cost_groups(recommendation: Recommendation) -> tuple[CostGroup, ...]:

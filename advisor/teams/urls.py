@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import advisor.converters  # noqa: F401  registers <id:...>
+
 from . import views
 
 # Account pages keep Django's global names (login, logout, password_reset, ...), which
@@ -15,13 +17,13 @@ account_patterns = [
 team_patterns = [
     path("", views.team_list, name="list"),
     path("new", views.team_create, name="create"),
-    path("<int:team_id>/", views.team_detail, name="detail"),
-    path("<int:team_id>/rename", views.team_rename, name="rename"),
-    path("<int:team_id>/members/add", views.member_add, name="member_add"),
-    path("<int:team_id>/members/<int:membership_id>/role", views.member_role, name="member_role"),
-    path("<int:team_id>/members/<int:membership_id>/remove", views.member_remove, name="member_remove"),
-    path("<int:team_id>/leave", views.team_leave, name="leave"),
-    path("<int:team_id>/delete", views.team_delete, name="delete"),
+    path("<id:team_id>/", views.team_detail, name="detail"),
+    path("<id:team_id>/rename", views.team_rename, name="rename"),
+    path("<id:team_id>/members/add", views.member_add, name="member_add"),
+    path("<id:team_id>/members/<id:membership_id>/role", views.member_role, name="member_role"),
+    path("<id:team_id>/members/<id:membership_id>/remove", views.member_remove, name="member_remove"),
+    path("<id:team_id>/leave", views.team_leave, name="leave"),
+    path("<id:team_id>/delete", views.team_delete, name="delete"),
 ]
 
 urlpatterns = [

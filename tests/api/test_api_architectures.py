@@ -155,6 +155,7 @@ class HugeIdTestCase(ApiTestCase):
     def test_an_id_too_large_for_the_database_is_not_found_rather_than_a_server_error(self):
         huge = "215581402996061750617062768640"
         for url in (f"/api/architectures/{huge}/", f"/api/architectures/{huge}/revisions/100/",
-                    f"/architectures/{huge}/", f"/jobs/{huge}/"):
+                    f"/architectures/{huge}/", f"/jobs/{huge}/", f"/teams/{huge}/",
+                    f"/teams/{huge}/members/{huge}/role"):
             with self.subTest(url=url):
                 self.assertEqual(self.api.get(url).status_code, 404)

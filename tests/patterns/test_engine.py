@@ -46,8 +46,8 @@ def test_every_reason_and_warning_names_the_answers_that_caused_it():
     keys = {q.key for q in CATALOGUE.questions}
     for item in result.recommendations:
         for reason in item.reasons:
-            named = re.search(r"\(([a-z_]+)=", reason)
-            assert named and named.group(1) in keys, reason
+            assert reason.answers and {a.key for a in reason.answers} <= keys, reason
+            assert f"({reason.answers[0].key}=" in reason.text
     for warning in result.warnings:
         assert warning.answers and set(warning.answers) <= keys
         assert any(f"{key}=" in warning.message for key in warning.answers)

@@ -4,6 +4,7 @@ import pytest
 
 from advisor.questionnaire.examples import EXAMPLES
 from advisor.questionnaire.panel import explain
+from patterns.engine import Explanation, ShownAnswer
 from patterns.formatting import number as format_number
 from patterns.formatting import usd as format_usd
 from advisor.questionnaire.submission import read_submission
@@ -52,17 +53,24 @@ def test_an_empty_worst_case_follows_the_typical_time(engine):
     assert submission.query == "duration_s=60"
 
 
-def test_named_answers_are_split_from_the_text():
-    explained = explain("The queue retries. (unreliable_downstream=true, peak_rps=1,000) Add a DLQ (and alarm).",
-                        {"peak_rps": "Peak units of work per second"})
+def test_each_answer_a_reason_read_is_labelled_with_its_question():
+    explanation = Explanation("The queue retries.", (ShownAnswer("unreliable_downstream", "true"),
+                                                     ShownAnswer("peak_rps", "1,000")), "Add a DLQ (and alarm).")
+    explained = explain(explanation, {"peak_rps": "Peak units of work per second"})
     assert explained.text == "The queue retries."
     assert [(a.key, a.value) for a in explained.answers] == [("unreliable_downstream", "true"), ("peak_rps", "1,000")]
     assert explained.answers[1].label == "Peak units of work per second"
+    assert explained.answers[0].label == "unreliable_downstream"  # no question: the key stands in
     assert explained.advice == "Add a DLQ (and alarm)."
+    # The one-line form the JSON carries keeps all three parts.
+    assert explanation.text == "The queue retries. (unreliable_downstream=true, peak_rps=1,000) Add a DLQ (and alarm)."
 
 
-def test_text_without_named_answers_is_kept_whole():
-    assert explain("Nothing to split (really).", {}).text == "Nothing to split (really)."
+def test_a_sentence_with_brackets_is_not_mistaken_for_answers():
+    """Parentheses in a rule's own sentence stay in the sentence."""
+    explained = explain(Explanation("Nothing to split (really=yes)."), {})
+    assert explained.text == "Nothing to split (really=yes)."
+    assert explained.answers == ()
 
 
 def test_numbers_and_money_read_well():

@@ -120,7 +120,7 @@ def test_a_folder_on_the_registry_path_is_recommended_drawn_generated_and_detect
     advice = compile_catalogue(catalogue).recommend(
         {"trigger": "event", "client_waits": False, "peak_rps": 20000, "ordering": True})
     assert advice.recommendations[0].pattern == SLUG
-    assert "20,000 ordered events per second" in advice.recommendations[0].reasons[0]
+    assert "20,000 ordered events per second" in advice.recommendations[0].reasons[0].text
 
     # Generated and drawn, with its own templates.
     files = generator.generate_files(generator.Selection(
