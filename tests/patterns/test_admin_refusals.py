@@ -235,7 +235,9 @@ def refused_load(folder, capsys) -> str:
     ("questions", "  label: What starts one unit of work?\n", "  label: " + "x" * 300 + "\n",
      "questions 'trigger': label: Ensure this value has at most 200 characters"),
     ("questions", "- key: trigger\n", "- key: trigger\n  : [\n", "not readable YAML"),
-    ("rules", "  weight: 4\n", "  weight: .nan\n", "the weight must be a number, not nan"),
+    ("rules", "- name: warn-api-timeout\n",
+     "- {name: nan-weight, effect: score, pattern: rds, weight: .nan, when: 'true', explanation: x}\n"
+     "- name: warn-api-timeout\n", "rule 'nan-weight': the weight must be a number, not nan"),
 ])
 def test_load_catalogue_refuses_a_bad_file_with_the_reason(tmp_path, capsys, kind, old, new, reason):
     folder = data_copy(tmp_path)
