@@ -4,13 +4,20 @@ with the reason, and nothing is written."""
 
 from __future__ import annotations
 
+import json
+import logging
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.fields import InvalidJSONInput
 
 from . import store
 from .engine import check_catalogue
 from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, WarningKind
+
+logger = logging.getLogger(__name__)
 
 KINDS = {
     Pattern: ("patterns", "slug"), WarningKind: ("warnings", "id"), Limit: ("limits", "id"), Price: ("prices", "id"),
@@ -23,6 +30,41 @@ def new_problems(model, original_key: str | None, candidate) -> list[str]:
     kind, _ = KINDS[model]
     before = set(check_catalogue(store.catalogue_from_db()))
     return [p for p in store.problems_after_change(kind, original_key, candidate) if p not in before]
+
+
+class CatalogueJSONField(forms.JSONField):
+    """Django's JSON form field, refusing what Python's json module reads but the page cannot
+    use: whole numbers past the integer conversion limit, and lone surrogates (not text)."""
+
+    def to_python(self, value):
+        try:
+            converted = super().to_python(value)
+        except ValueError:
+            raise ValidationError("Enter valid JSON: a number in it has too many digits.", code="invalid") from None
+        if _not_text(converted):
+            raise ValidationError("Enter valid JSON: it holds a \\u escape that is not a character.", code="invalid")
+        return converted
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return InvalidJSONInput(data)
+
+    def prepare_value(self, value):
+        if isinstance(value, InvalidJSONInput) or not _not_text(value):
+            return super().prepare_value(value)
+        return json.dumps(value, cls=self.encoder)  # shown escaped, as typed
+
+
+def _not_text(value) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (TypeError, ValueError):
+        return False
+    return False
 
 
 class CatalogueForm(forms.ModelForm):
@@ -42,7 +84,13 @@ class CatalogueForm(forms.ModelForm):
         except (TypeError, ValueError, KeyError) as exc:
             self.add_error(None, f"This row cannot be read: {exc}")
             return
-        problems = new_problems(model, original_key, candidate)
+        try:
+            problems = new_problems(model, original_key, candidate)
+        except Exception:  # noqa: BLE001 - whatever the check trips on, the edit is refused, not a 500
+            logger.exception("checking an edit of %s %s failed", model.__name__, original_key)
+            self.add_error(None, "Not saved: the catalogue could not be checked with this change. "
+                                 "Check the values, or ask a developer to look at the server log.")
+            return
         if problems:
             self.add_error(None, ValidationError(["Not saved, because the catalogue would break:", *problems]))
 
@@ -58,6 +106,7 @@ class PatternForm(CatalogueForm):
 
 class CatalogueAdmin(admin.ModelAdmin):
     form = CatalogueForm
+    formfield_overrides = {models.JSONField: {"form_class": CatalogueJSONField}}
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

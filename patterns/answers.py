@@ -7,6 +7,7 @@ not ``true``. Every problem names the key at fault.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any, Literal, Mapping, Optional
 
@@ -17,6 +18,9 @@ from architecture.names import parse_consumer_names
 from .catalogue import Question
 
 MAX_TEXT_LENGTH = 500
+# The largest bound a number question may have: the largest whole number a JSON number
+# (and the database's float column) holds exactly.
+MAX_BOUND = 2**53 - 1
 # Text answers that become names in a generated project, and the parser that checks each.
 TEXT_FORMATS = {"consumer_names": parse_consumer_names}
 
@@ -98,7 +102,9 @@ def _model_for(questions: tuple[Question, ...]) -> type[BaseModel]:
         if question.default_from and default is None:
             # Filled from the other answer after validation.
             annotation = Optional[annotation]
-        definitions[question.key] = (annotation, Field(default=default, **constraints))
+        # The default is validated like an answer: a default outside the question's own
+        # choices or range is refused rather than handed to the rules.
+        definitions[question.key] = (annotation, Field(default=default, validate_default=True, **constraints))
     return create_model(
         "Answers",
         __config__=ConfigDict(extra="forbid", strict=True),
@@ -106,7 +112,27 @@ def _model_for(questions: tuple[Question, ...]) -> type[BaseModel]:
     )
 
 
+def bound_problems(question: Question) -> list[str]:
+    """Why the question's min and max cannot bound its answers (empty when they can)."""
+    problems = []
+    for name in ("min", "max"):
+        value = getattr(question, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or abs(value) > MAX_BOUND:
+            problems.append(f"{name} must be a number between {-MAX_BOUND:,} and {MAX_BOUND:,}, not {value!r}")
+        elif question.type == "int" and value != int(value):
+            problems.append(f"{name} of a whole-number question must be a whole number, not {value!r}")
+    if not problems and question.min is not None and question.max is not None and question.min > question.max:
+        problems.append("min is above max")
+    return problems
+
+
 def _field_type(question: Question) -> tuple[Any, dict[str, Any]]:
+    problems = bound_problems(question)
+    if problems:
+        raise ValueError(f"question {question.key}: {'; '.join(problems)}")
     bounds = {}
     if question.min is not None:
         bounds["ge"] = question.min
@@ -115,7 +141,7 @@ def _field_type(question: Question) -> tuple[Any, dict[str, Any]]:
     if question.type == "bool":
         return StrictBool, {}
     if question.type == "int":
-        return StrictInt, bounds
+        return StrictInt, {name: int(bound) for name, bound in bounds.items()}
     if question.type == "number":
         # Strict floats still accept JSON integers; booleans and strings are refused.
         return float, {**bounds, "allow_inf_nan": False}

@@ -282,11 +282,13 @@ def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]
     data = {}
     for kind in ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist"):
         path = directory / f"{kind}.yaml"
-        data[kind] = yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
+        data[kind] = (_read_yaml(path) or []) if path.exists() else []
+        if not isinstance(data[kind], list):
+            raise CatalogueError([f"{path}: expected a list of entries"])
     for folder in registry.patterns():
         if folder.catalogue_file is None:
             continue
-        own = yaml.safe_load(folder.catalogue_file.read_text(encoding="utf-8")) or {}
+        own = _read_yaml(folder.catalogue_file) or {}
         if not isinstance(own, dict) or not isinstance(own.get("pattern"), dict):
             raise CatalogueError([f"{folder.catalogue_file}: expected a mapping with a 'pattern' entry"])
         data["patterns"].append({"slug": folder.slug, **own["pattern"]})
@@ -304,6 +306,13 @@ def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]
             data[kind].extend({"order": start + i, **row} if kind != "warnings" else row
                               for i, row in enumerate(rows))
     return data
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CatalogueError([f"{path}: not readable YAML: {exc}"]) from None
 
 
 @lru_cache(maxsize=4)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
 from pattern_library import registry
 
-from .answers import AnswerValidator, validate_answers
+from .answers import AnswerError, AnswerValidator, bound_problems, validate_answers
 from .catalogue import (
     QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Limit, Question, Rule,
     WarningKind,
@@ -297,7 +297,9 @@ def check_rule(rule: Rule, catalogue: Catalogue) -> list[str]:
     if rule.effect == "score":
         if not rule.pattern:
             problems.append("a score rule needs a pattern")
-        if not rule.weight:
+        if not _is_number(rule.weight):
+            problems.append(f"the weight must be a number, not {rule.weight!r}")
+        elif not rule.weight:
             problems.append("a score rule needs a non-zero weight")
     if rule.effect == "warning":
         if rule.warning not in catalogue.warning_map:
@@ -338,6 +340,14 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
     for warning in catalogue.warnings:
         if warning.severity not in SEVERITIES:
             problems.append(f"warning '{warning.id}' has severity '{warning.severity}'")
+    for limit in catalogue.limits:
+        if not _is_number(limit.value) or not limit.value > 0:
+            problems.append(f"limit '{limit.id}': the value must be a positive number, not {limit.value!r}")
+    for price in catalogue.prices:
+        if not _is_number(price.usd) or price.usd < 0:
+            problems.append(f"price '{price.id}': usd must be zero or a positive number, not {price.usd!r}")
+        if not _is_number(price.per) or not price.per > 0:
+            problems.append(f"price '{price.id}': per must be a positive number, not {price.per!r}")
     problems += check_questions(catalogue.questions, {lim.id: lim.value for lim in catalogue.limits})
     names = set()
     for rule in catalogue.rules:
@@ -355,6 +365,80 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
         for slug in item.patterns:
             if slug not in catalogue.pattern_map:
                 problems.append(f"checklist '{item.id}' names unknown pattern '{slug}'")
+    problems += check_evaluation(catalogue)
+    return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def sample_answers(questions: tuple[Question, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """Complete answer sets that reach each question's edges: the defaults, then each
+    question in turn at its bounds, at each choice, flipped or left empty; then every
+    number at its minimum and every number at its maximum. Sets the other answers rule
+    out (an answer below one it must be at least) are left out. Each comes with a label
+    that says how it differs from the defaults."""
+    validate = AnswerValidator(tuple(questions))
+    candidates: list[tuple[str, dict[str, Any]]] = [("the default answers", {})]
+    lows, highs = {}, {}
+    for question in questions:
+        edges: list[Any] = []
+        if question.type == "choice":
+            edges = [choice.value for choice in question.choices]
+        elif question.type == "bool":
+            edges = [True, False]
+        elif question.type in ("int", "number"):
+            cast = int if question.type == "int" else float
+            low = cast(question.min) if question.min is not None else 0
+            high = cast(question.max) if question.max is not None else cast(10**9)
+            edges = [low, high]
+            lows[question.key], highs[question.key] = low, high
+        if question.nullable:
+            edges.append(None)
+        candidates += [(f"{question.key} = {_fmt(value)}", {question.key: value})
+                       for value in edges if value != question.default]
+    candidates += [("every number at its minimum", lows), ("every number at its maximum", highs)]
+    samples = []
+    for label, raw in candidates:
+        try:
+            samples.append((label, validate(raw)))
+        except AnswerError:
+            continue
+    return samples
+
+
+def check_evaluation(catalogue: Catalogue) -> list[str]:
+    """Evaluate every rule's condition and value, every checklist condition and every
+    question's ``when`` on the sample answer sets: an expression that raises is refused
+    here, rather than skipped (with a logged error) on every recommendation. Expressions
+    that do not compile, and questions that cannot validate answers, are left to the
+    other checks, which say why."""
+    variables = question_types(catalogue.questions)
+    limits = {lim.id: lim.value for lim in catalogue.limits}
+    expressions: list[tuple[str, str, str | None]] = []
+    for rule in catalogue.rules:
+        expressions.append((f"rule '{rule.name}': the condition", rule.when, "bool"))
+        if rule.effect == "limit":
+            expressions.append((f"rule '{rule.name}': the value", rule.value, "number"))
+    expressions += [(f"checklist '{item.id}': the condition", item.when, "bool") for item in catalogue.checklist if item.when]
+    expressions += [(f"question '{q.key}': when", q.when, "bool") for q in catalogue.questions if q.when]
+    try:
+        samples = sample_answers(catalogue.questions)
+    except ValueError:  # questions that cannot validate answers: check_questions says why
+        return []
+    problems = []
+    for where, source, expect in expressions:
+        try:
+            evaluate = compile_expression(source, variables, limits, expect=expect).evaluate
+        except ExpressionError:  # reported by the other checks
+            continue
+        for label, answers in samples:
+            try:
+                evaluate(answers)
+            except Exception as exc:  # noqa: BLE001 - any error is reported to staff, with its kind
+                problems.append(f"{where} cannot be evaluated with {label}: {type(exc).__name__}: {exc}")
+                break
     return problems
 
 
@@ -369,8 +453,7 @@ def check_questions(questions, limits: Mapping[str, float]) -> list[str]:
             problems.append(f"{where}: type must be one of {', '.join(QUESTION_TYPES)}")
         if question.type == "choice" and not question.choices:
             problems.append(f"{where}: a choice question needs choices")
-        if question.min is not None and question.max is not None and question.min > question.max:
-            problems.append(f"{where}: min is above max")
+        problems += [f"{where}: {problem}" for problem in bound_problems(question)]
         for other in (question.default_from, question.at_least):
             if other and other not in {q.key for q in seen}:
                 problems.append(f"{where}: '{other}' must be an earlier question")
@@ -383,6 +466,9 @@ def check_questions(questions, limits: Mapping[str, float]) -> list[str]:
     if not problems:
         try:
             validate_answers({}, tuple(questions))
+        except AnswerError as exc:
+            problems += [f"question '{key}': the default {message}" if key in {q.key for q in questions}
+                         else f"the defaults are not valid answers: {message}" for key, message in exc.errors.items()]
         except ValueError as exc:
             problems.append(f"the defaults are not valid answers: {exc}")
     return problems

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
@@ -93,12 +94,13 @@ def current_engine() -> Engine:
             raise CatalogueNotLoaded("The catalogue is empty: run `python manage.py load_catalogue`.")
         try:
             engine = compile_catalogue(catalogue)
-        except values.CatalogueError:
-            if _live["engine"] is None:
-                raise
-            # The admin refuses bad edits; if one slipped past it, keep answering with the last good set.
-            logger.exception("catalogue edit %s does not compile; keeping the previous one", version)
-            return _live["engine"]
+        except values.CatalogueError as exc:
+            # The admin and the loader refuse bad rows; if one got in some other way (SQL, a
+            # fixture), keep answering with the last good catalogue, or the shipped one in a
+            # fresh process. Remembered under this version: looked at again after the next edit.
+            engine = _live["engine"] or compile_catalogue(values.load_files())
+            logger.error("catalogue edit %s is not usable, so the %s catalogue answers instead: %s", version,
+                         "previous" if _live["engine"] is not None else "shipped", exc)
         _live.update(version=version, engine=engine, checked=now)
         return engine
 
@@ -109,6 +111,12 @@ def bump_version() -> None:
     updated = CatalogueState.objects.filter(pk=1).update(version=F("version") + 1, token=uuid.uuid4())
     if not updated:
         CatalogueState.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def _reasons(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+    return " ".join(error.messages)
 
 
 def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -> dict[str, int]:
@@ -129,10 +137,23 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
             for model in (Rule, ChecklistItem, Pattern, Question, Price, Limit, WarningKind):
                 model.objects.all().delete()
 
+        refused: list[str] = []
+
         def upsert(model, lookup: dict, fields: dict, kind: str):
-            obj, was_created = model.objects.get_or_create(**lookup, defaults=fields)
-            created[kind] = created.get(kind, 0) + int(was_created)
-            return obj, was_created
+            obj = model.objects.filter(**lookup).first()
+            if obj is not None:
+                return obj, False
+            obj = model(**lookup, **fields)
+            try:
+                # The field checks the admin applies (lengths, choices, slugs), so a file row
+                # the admin would refuse is refused here with the same reason.
+                obj.full_clean(validate_unique=False)
+            except ValidationError as exc:
+                refused.append(f"{kind} '{next(iter(lookup.values()))}': {_reasons(exc)}")
+                return obj, False
+            obj.save()
+            created[kind] = created.get(kind, 0) + 1
+            return obj, True
 
         for w in shipped.warnings:
             upsert(WarningKind, {"id": w.id}, {"title": w.title, "severity": w.severity, "summary": w.summary,
@@ -172,6 +193,8 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
         for c in shipped.checklist:
             upsert(ChecklistItem, {"id": c.id}, {"text": c.text, "when": c.when, "patterns": list(c.patterns),
                                                  "order": c.order}, "checklist")
+        if refused:
+            raise values.CatalogueError(refused)
         problems = check_catalogue(catalogue_from_db())
         if problems:
             raise values.CatalogueError(problems)
