@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Mapping, TextIO
 
 from generator.archive import build_zip
 from generator.build import generate_files
+from patterns import plain_data
 from generator.selection import API_TYPES, ARCHITECTURES, RUNTIMES, GenerationError, Selection
 
 EXIT_OK = 0
@@ -48,13 +49,17 @@ def _parser() -> _Parser:
 
 def _read_answers(path: str, stdin: TextIO) -> Any:
     try:
-        text = stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GenerationError(f"cannot read answers from {path}: {exc}") from None
+        if path == "-":
+            text = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
+        else:
+            with open(path, "rb") as handle:
+                text = handle.read()
+    except OSError as exc:
+        raise GenerationError(f"cannot read answers from {path}: {exc.strerror or exc}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GenerationError(f"answers are not valid JSON: {exc}") from None
+        return plain_data.loads(text)
+    except plain_data.PlainDataError as exc:
+        raise GenerationError(f"the answers in {path} {exc}") from None
 
 
 def _write_atomically(path: str, data: bytes) -> None:

@@ -37,7 +37,6 @@ otherwise the function.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -64,6 +63,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 from architecture import Architecture
 from pattern_library import registry
 
+from . import plain_data
 from .catalogue import SEVERITIES
 
 # CloudFormation itself refuses a template body over 1 MB, so nothing real is larger.
@@ -233,11 +233,13 @@ def load_template(text: str) -> dict[str, Any]:
 def _load_json(text: str) -> Any:
     """JSON, or None when the text is not JSON (YAML flow style also starts with a brace)."""
     try:
-        document = json.loads(text)
-    except RecursionError:
-        raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.") from None
-    except ValueError:
-        return None
+        document = plain_data.loads(text)
+    except plain_data.PlainDataError as exc:
+        if exc.syntax:
+            return None
+        if isinstance(exc, plain_data.NestedTooDeeply):
+            raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.") from None
+        raise TemplateError(f"Refused: the template {exc}.") from None
     _check_shape(document)
     return document
 
@@ -260,7 +262,11 @@ def _check_shape(document: Any) -> None:
 def _load_yaml(text: str) -> Any:
     loader = _TemplateLoader(text)
     try:
-        return loader.get_single_data()
+        document = loader.get_single_data()
+        plain_data.check(document)
+        return document
+    except plain_data.PlainDataError as exc:
+        raise TemplateError(f"Refused: the template {exc}.") from None
     except TemplateError:
         raise
     except yaml.MarkedYAMLError as exc:

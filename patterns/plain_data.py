@@ -1,0 +1,116 @@
+"""Reading JSON text, and checking already-parsed data, for values nothing downstream can
+handle: numbers too long to be real (Python refuses to convert integers of more than 4,300
+digits, and would take quadratic time before that) and lone surrogates (a ``"\\ud800"``
+escape is valid JSON, and a double-quoted YAML string may hold one, but no such text can
+be stored, encoded as UTF-8 or shown).
+
+Every reader of user data (answers files and fields, API bodies, templates, the command
+line) goes through ``loads`` or ``check``, so each refuses the same things with the same
+message. Plain Python: the generator's command line uses it without Django.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+# No answer, template value or API field needs a number longer than this.
+MAX_NUMBER_DIGITS = 100
+_MAX_BITS = int(MAX_NUMBER_DIGITS * math.log2(10)) + 1
+
+
+class PlainDataError(ValueError):
+    """The data cannot be used. The message is a predicate ("is not valid JSON (...)",
+    "holds a lone surrogate ..."), so each caller puts its own subject in front."""
+
+    def __init__(self, message: str, syntax: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.syntax = syntax  # not JSON at all, as opposed to JSON holding an unusable value
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NestedTooDeeply(PlainDataError):
+    def __init__(self):
+        super().__init__("is nested too deeply")
+
+
+def _too_long(digits: str) -> PlainDataError:
+    return PlainDataError(f"holds a number {len(digits):,} digits long; numbers of more than "
+                          f"{MAX_NUMBER_DIGITS} digits are refused")
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _too_long(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    mantissa = text.lstrip("-").split("e")[0].split("E")[0]
+    if len(mantissa.replace(".", "")) > MAX_NUMBER_DIGITS:
+        raise _too_long(text)
+    return float(text)
+
+
+def text_problem(text: str) -> str | None:
+    """Why this text cannot be used ("holds a lone surrogate ..."), or None."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        return f"holds a lone surrogate (\\u{code:04x}), which is not a character"
+    return None
+
+
+def check(value: Any) -> Any:
+    """Refuse parsed data holding a lone surrogate (in a key or a value) or an integer too
+    long to be real; return the value unchanged."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem:
+                raise PlainDataError(problem)
+        elif isinstance(item, bool):
+            continue
+        elif isinstance(item, int):
+            if item.bit_length() > _MAX_BITS:
+                raise PlainDataError(f"holds a number of more than {MAX_NUMBER_DIGITS} digits")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return value
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON text; raise PlainDataError saying what is wrong (``syntax`` is set when
+    the text is not JSON at all)."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PlainDataError("is not UTF-8 text", syntax=True) from None
+    problem = text_problem(text)
+    if problem:
+        raise PlainDataError(problem, syntax=True)
+    try:
+        data = json.loads(text, parse_int=_int, parse_float=_float)
+    except PlainDataError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise PlainDataError(f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+                             syntax=True) from None
+    except RecursionError:
+        raise NestedTooDeeply() from None
+    except ValueError as exc:  # anything else json or int() refuses
+        raise PlainDataError(f"is not valid JSON ({exc})", syntax=True) from None
+    return check(data)
