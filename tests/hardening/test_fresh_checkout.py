@@ -57,7 +57,7 @@ def test_generate_builds_from_the_shipped_catalogue(fresh):
     manage, folder = fresh
     run = manage("generate", "answers.json", "--out", "project.zip", "--no-diagrams")
     assert run.returncode == 0, run.stderr
-    assert "template.yaml" in zipfile.ZipFile(folder / "project.zip").namelist()
+    assert "serverless-app/template.yaml" in zipfile.ZipFile(folder / "project.zip").namelist()
 
 
 def test_analyze_reads_a_template_from_the_shipped_catalogue(fresh):

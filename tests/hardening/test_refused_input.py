@@ -32,11 +32,11 @@ BAD_TEMPLATES = {
     "lone surrogate in YAML": 'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: "\\ud800"\n',
     "huge number in YAML": 'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: %s\n' % HUGE,
 }
-MESSAGES = {"huge number": "digits", "lone surrogate": "surrogate"}
-
-
 def expected_message(case: str) -> str:
-    return MESSAGES["huge number" if "number" in case else "lone surrogate"]
+    if "number" in case:
+        return "digits"
+    # PyYAML itself refuses a surrogate escape in a double-quoted string, saying so.
+    return "invalid Unicode character" if "YAML" in case else "lone surrogate"
 
 
 def text_of(response) -> str:
@@ -185,9 +185,11 @@ def test_recommend_refuses_the_answers_file(tmp_path, case):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", BAD_ANSWERS)
 def test_generate_refuses_the_answers_file(tmp_path, case, capsys):
+    from patterns.management.commands.generate import Command  # takes the generator's own arguments
+
     path = tmp_path / "answers.json"
     path.write_text(BAD_ANSWERS[case])
-    code, _, _ = call("generate", str(path), "--out", str(tmp_path / "p.zip"), "--no-diagrams")
+    code = Command().run([str(path), "--out", str(tmp_path / "p.zip"), "--no-diagrams"])
     assert code == 2
     assert expected_message(case) in capsys.readouterr().err
     assert not (tmp_path / "p.zip").exists()
