@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 import tempfile
 from typing import Any, Callable, Iterable, Mapping, TextIO
@@ -62,8 +63,27 @@ def _read_answers(path: str, stdin: TextIO) -> Any:
         raise GenerationError(f"the answers in {path} {exc}") from None
 
 
+_NOT_A_FILE = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"),
+               (stat.S_ISBLK, "a device"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_target(path: str) -> None:
+    """The zip replaces a regular file or takes a new name; anything else already at ``path``
+    (a link, a device such as /dev/null, a folder, a pipe) is left alone and refused."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise GenerationError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _NOT_A_FILE if test(mode)), "not a regular file")
+        raise GenerationError(f"--out {path} is {kind}; give the path of a new or regular file")
+
+
 def _write_atomically(path: str, data: bytes) -> None:
     """Never leave a half-written zip behind."""
+    _check_target(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".generate-", suffix=".zip")
@@ -89,6 +109,7 @@ def main(
 ) -> int:
     try:
         args = _parser().parse_args(argv)
+        _check_target(args.out)  # before the work of generating, and again before writing
         raw = _read_answers(args.answers, stdin)
         if not isinstance(raw, dict):
             raise GenerationError("answers must be a JSON object")
