@@ -17,6 +17,8 @@ from typing import Any, Iterable
 
 import yaml
 
+from . import plain_data
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -269,6 +271,21 @@ def _question(index: int, row: dict[str, Any]) -> Question:
 FOLDER_KINDS = ("patterns", "warnings", "rules", "checklist")
 
 
+def _read_yaml(path: Path) -> Any:
+    """One catalogue file as plain data; CatalogueError (naming the file) if it cannot be used."""
+    try:
+        return plain_data.check(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except UnicodeDecodeError:
+        raise CatalogueError([f"{path}: is not UTF-8 text"]) from None
+    except yaml.YAMLError as exc:
+        raise CatalogueError([f"{path}: is not valid YAML ({str(exc).splitlines()[0][:200]})"]) from None
+    except plain_data.PlainDataError as exc:
+        raise CatalogueError([f"{path}: {exc}"]) from None
+    except (ValueError, OverflowError, RecursionError):
+        raise CatalogueError([f"{path}: holds a value that cannot be read (a number thousands of digits "
+                              "long, a date that does not exist, or nesting too deep)"]) from None
+
+
 def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:
     """The shared catalogue files, then what each pattern folder's ``catalogue.yaml`` adds.
 
@@ -281,11 +298,11 @@ def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]
     data = {}
     for kind in ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist"):
         path = directory / f"{kind}.yaml"
-        data[kind] = yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
+        data[kind] = _read_yaml(path) or [] if path.exists() else []
     for folder in registry.patterns():
         if folder.catalogue_file is None:
             continue
-        own = yaml.safe_load(folder.catalogue_file.read_text(encoding="utf-8")) or {}
+        own = _read_yaml(folder.catalogue_file) or {}
         if not isinstance(own, dict) or not isinstance(own.get("pattern"), dict):
             raise CatalogueError([f"{folder.catalogue_file}: expected a mapping with a 'pattern' entry"])
         data["patterns"].append({"slug": folder.slug, **own["pattern"]})

@@ -54,6 +54,15 @@ def test_a_huge_number_in_the_questionnaire_is_refused(client, url):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True], ids=["form post", "live update"])
+def test_a_huge_number_posted_from_the_questionnaire_is_an_error_next_to_the_question(client, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    r = client.post(reverse("questionnaire:start"), {"latency_ms": HUGE, "trigger": "queue"}, **headers)
+    assert r.status_code == 200  # the page (or panel) again, with the message in place
+    assert "whole number" in text_of(r)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("case", BAD_ANSWERS)
 def test_an_uploaded_answers_file_is_refused(client, case):
     upload = SimpleUploadedFile("answers.json", BAD_ANSWERS[case].encode(), content_type="application/json")
@@ -78,6 +87,18 @@ def test_answers_sent_to_the_save_page_are_refused(client, member, case, method)
     r = getattr(client, method)(reverse("architectures:save"), data)
     assert r.status_code == 400
     assert expected_message(case) in text_of(r)
+
+
+@pytest.mark.parametrize("case", BAD_ANSWERS)
+def test_answers_on_the_edit_page_are_refused(client, member, case):
+    user, team = member
+    architecture = make_architecture(team, user, answers=QUEUE_ANSWERS)
+    r = client.post(reverse("architectures:edit", args=[architecture.pk]),
+                    {"name": "Orders", "description": "", "answers_json": BAD_ANSWERS[case], "choice": "recommended"})
+    assert r.status_code == 400
+    assert expected_message(case) in text_of(r)
+    architecture.refresh_from_db()
+    assert architecture.revisions.count() == 1
 
 
 @pytest.mark.django_db
@@ -224,3 +245,23 @@ def test_standard_input_that_is_not_utf8_is_refused(tmp_path, command):
                          input=b'{"consumer_names": "\xff\xfe"}', capture_output=True, timeout=120)
     assert run.returncode == 2, run.stderr
     assert b"UTF-8" in run.stderr and b"Traceback" not in run.stderr
+
+
+BAD_CATALOGUE_VALUES = {
+    "huge number": "  value: %s" % HUGE,
+    "lone surrogate": '  name: "\\ud800"',
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", BAD_CATALOGUE_VALUES)
+def test_load_catalogue_refuses_a_file_it_cannot_use(tmp_path, case):
+    from patterns.catalogue import DATA_DIR
+
+    for source in DATA_DIR.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text())
+    limits = tmp_path / "limits.yaml"
+    limits.write_text(limits.read_text() + "- id: planted\n" + BAD_CATALOGUE_VALUES[case] + "\n")
+    code, out, err = call("load_catalogue", "--dir", str(tmp_path), "--reset")
+    assert code == 2
+    assert "limits.yaml" in err and ("digits" if "number" in case else "surrogate") in err
