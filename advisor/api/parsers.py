@@ -11,9 +11,11 @@ class BoundedJSONParser(JSONParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-            raise ParseError("JSON parse error - send the body as UTF-8.")
         try:
-            return plain_data.loads(stream.read() if stream is not None else b"")
+            text = stream.read().decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            raise ParseError(f"JSON parse error - the body is not {encoding} text.") from None
+        try:
+            return plain_data.loads(text)
         except plain_data.PlainDataError as exc:
             raise ParseError(f"JSON parse error - the body {exc}.") from None
