@@ -16,13 +16,11 @@ class BadInput(Exception):
 
 
 def read_text(path: str, stdin: TextIO | None = None, limit: int = MAX_INPUT_BYTES, what: str = "input") -> str:
+    """The UTF-8 text of a file or of standard input ("-"), at most ``limit`` bytes."""
     if path == "-":
         stream = stdin or sys.stdin
-        raw = getattr(stream, "buffer", None)
-        try:
-            text = raw.read(limit + 1).decode("utf-8") if raw is not None else stream.read(limit + 1)
-        except UnicodeDecodeError:
-            raise BadInput(f"{path}: is not UTF-8 text") from None
+        buffer = getattr(stream, "buffer", None)  # the bytes, when standard input is a real stream
+        raw = buffer.read(limit + 1) if buffer is not None else stream.read(limit + 1)
     else:
         file = Path(path)
         if not file.exists():
@@ -34,13 +32,13 @@ def read_text(path: str, stdin: TextIO | None = None, limit: int = MAX_INPUT_BYT
                 raw = handle.read(limit + 1)
         except OSError as exc:
             raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadInput(f"{path}: is not UTF-8 text") from None
-    if len(text) > limit:
+    if len(raw) > limit:
         raise BadInput(f"{path}: {what} is larger than {limit // 1024} KB")
-    if plain_data.text_problem(text):  # standard input decoded with surrogate escapes
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: is not UTF-8 text") from None
+    if plain_data.text_problem(text):
         raise BadInput(f"{path}: is not UTF-8 text")
     return text
 

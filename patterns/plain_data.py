@@ -40,21 +40,23 @@ class NestedTooDeeply(PlainDataError):
         super().__init__("is nested too deeply")
 
 
-def _too_long(digits: str) -> PlainDataError:
-    return PlainDataError(f"holds a number {len(digits):,} digits long; numbers of more than "
+def _too_long(digits: int) -> PlainDataError:
+    return PlainDataError(f"holds a number {digits:,} digits long; numbers of more than "
                           f"{MAX_NUMBER_DIGITS} digits are refused")
 
 
 def _int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
-        raise _too_long(text)
+    digits = len(text) - text.startswith("-")
+    if digits > MAX_NUMBER_DIGITS:
+        raise _too_long(digits)
     return int(text)
 
 
 def _float(text: str) -> float:
-    mantissa = text.lstrip("-").split("e")[0].split("E")[0]
-    if len(mantissa.replace(".", "")) > MAX_NUMBER_DIGITS:
-        raise _too_long(text)
+    mantissa = re.split("[eE]", text.lstrip("-"), maxsplit=1)[0]
+    digits = len(mantissa) - ("." in mantissa)
+    if digits > MAX_NUMBER_DIGITS:
+        raise _too_long(digits)
     return float(text)
 
 
