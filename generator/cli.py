@@ -2,7 +2,8 @@
 [--runtime R] [--architecture A] [--format json]`.
 
 The answer validator, the recommender and the current AWS limits are injected so this module
-stays free of the rest of the product; the Django management command passes the real ones.
+stays free of the rest of the product (it shares only ``patterns.plain_data``, the plain-Python
+JSON reader every input goes through); the Django management command passes the real ones.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any, Callable, Iterable, Mapping, TextIO
 
 from generator.archive import build_zip
 from generator.build import generate_files
-from patterns import plain_data
 from generator.selection import API_TYPES, ARCHITECTURES, RUNTIMES, GenerationError, Selection
+from patterns import plain_data
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -51,14 +52,14 @@ def _parser() -> _Parser:
 def _read_answers(path: str, stdin: TextIO) -> Any:
     try:
         if path == "-":
-            text = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
+            content = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
         else:
             with open(path, "rb") as handle:
-                text = handle.read()
+                content = handle.read()
     except OSError as exc:
         raise GenerationError(f"cannot read answers from {path}: {exc.strerror or exc}") from None
     try:
-        return plain_data.loads(text)
+        return plain_data.loads(content)
     except plain_data.PlainDataError as exc:
         raise GenerationError(f"the answers in {path} {exc}") from None
 

@@ -7,7 +7,6 @@ last word, so the messages are the ones the API and the questionnaire show.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms

@@ -4,7 +4,6 @@ exit 2 on the command line) wherever answers, templates or API bodies come in.""
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 import sys
 from pathlib import Path
