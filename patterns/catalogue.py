@@ -17,6 +17,8 @@ from typing import Any, Iterable
 
 import yaml
 
+from . import plain_data
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -269,6 +271,21 @@ def _question(index: int, row: dict[str, Any]) -> Question:
 FOLDER_KINDS = ("patterns", "warnings", "rules", "checklist")
 
 
+def _read_yaml(path: Path) -> Any:
+    """One catalogue file as plain data; CatalogueError (naming the file) if it cannot be used."""
+    try:
+        return plain_data.check(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except UnicodeDecodeError:
+        raise CatalogueError([f"{path}: is not UTF-8 text"]) from None
+    except yaml.YAMLError as exc:
+        raise CatalogueError([f"{path}: is not valid YAML ({str(exc).splitlines()[0][:200]})"]) from None
+    except plain_data.PlainDataError as exc:
+        raise CatalogueError([f"{path}: {exc}"]) from None
+    except (ValueError, OverflowError, RecursionError):
+        raise CatalogueError([f"{path}: holds a value that cannot be read (a number thousands of digits "
+                              "long, a date that does not exist, or nesting too deep)"]) from None
+
+
 def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:
     """The shared catalogue files, then what each pattern folder's ``catalogue.yaml`` adds.
 
@@ -306,13 +323,6 @@ def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]
             data[kind].extend({"order": start + i, **row} if kind != "warnings" else row
                               for i, row in enumerate(rows))
     return data
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CatalogueError([f"{path}: not readable YAML: {exc}"]) from None
 
 
 @lru_cache(maxsize=4)

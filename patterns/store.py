@@ -11,11 +11,12 @@ import logging
 import threading
 import time
 import uuid
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from . import catalogue as values
@@ -103,6 +104,22 @@ def current_engine() -> Engine:
                          "previous" if _live["engine"] is not None else "shipped", exc)
         _live.update(version=version, engine=engine, checked=now)
         return engine
+
+
+@lru_cache(maxsize=1)
+def shipped_engine() -> Engine:
+    """The catalogue as shipped in the YAML files, compiled once per process."""
+    return compile_catalogue(values.load_files())
+
+
+def live_or_shipped_engine() -> Engine:
+    """The catalogue staff edit, or the shipped files while the database has none yet (not
+    migrated, not loaded, or not reachable): what the read-only commands and the API
+    schema answer with, so they work on a fresh checkout."""
+    try:
+        return current_engine()
+    except (CatalogueNotLoaded, DatabaseError):
+        return shipped_engine()
 
 
 def bump_version() -> None:

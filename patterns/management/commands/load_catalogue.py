@@ -1,12 +1,11 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from patterns.catalogue import DATA_DIR, CatalogueError
+from patterns.management.base import DatabaseCommand
 from patterns.store import load_files_into_db
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Copy the catalogue files (patterns, warnings, limits, prices, questions, rules, checklist) into the database."
 
     def add_arguments(self, parser):
