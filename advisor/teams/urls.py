@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from advisor.throttling import PasswordResetThrottle, throttle_posts
+
 from . import views
 
 # Account pages keep Django's global names (login, logout, password_reset, ...), which
@@ -9,6 +11,9 @@ account_patterns = [
     path("accounts/signup/", views.sign_up, name="signup"),
     path("accounts/", views.account, name="account"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Before Django's own route of the same name: each reset request sends an e-mail.
+    path("accounts/password_reset/", throttle_posts(PasswordResetThrottle, what="password reset requests")(
+        auth_views.PasswordResetView.as_view()), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
 ]
 

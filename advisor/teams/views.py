@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.authtoken.models import Token
 
+from advisor.throttling import SignUpThrottle, throttle_posts
+
 from . import actions
 from .actions import ActionError
 from .forms import AddMemberForm, RoleForm, SignUpForm, TeamForm
@@ -37,6 +39,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_posts(SignUpThrottle, what="sign-ups")
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
