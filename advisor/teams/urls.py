@@ -9,6 +9,7 @@ from . import views
 # django.contrib.auth's views and LOGIN_URL expect; team pages live in the "teams" namespace.
 account_patterns = [
     path("accounts/signup/", views.sign_up, name="signup"),
+    path("accounts/confirm/<str:token>/", views.confirm_address, name="confirm_address"),
     path("accounts/", views.account, name="account"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     # Before Django's own route of the same name: each reset request sends an e-mail.

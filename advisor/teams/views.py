@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from advisor.throttling import SignUpThrottle, throttle_posts
 
-from . import actions
+from . import actions, addresses
 from .actions import ActionError
 from .forms import AddMemberForm, RoleForm, SignUpForm, TeamForm
 from .models import ROLE_HELP, Membership, Role, Team
@@ -43,12 +43,32 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The same answer whether or not the address belongs to an account already: only
+        # the message sent to the address differs (advisor.teams.addresses).
+        email = form.cleaned_data["email"]
         user = form.save()  # the personal team comes with the account (teams.signals)
+        addresses.send_address_mail(request, user, email)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_username()}. Your personal team is ready.")
+        messages.success(request, f"Welcome, {user.get_username()}. Your personal team is ready. We sent a message "
+                                  f"to {email}: open the link in it to make it your account's address.")
         return redirect_after_write(request, _next_url(request, reverse("teams:list")))
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form, "next": _next_url(request, "")}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent at sign-up: GET shows what it confirms, POST confirms it (so a mail
+    scanner that fetches links changes nothing)."""
+    page = "registration/confirm_address.html"
+    try:
+        user, email = addresses.read_token(token)
+        if request.method == "POST":
+            addresses.confirm_address(user, email)
+            return render(request, page, {"done": True, "email": email, "username": user.get_username()})
+    except ActionError as exc:
+        return render(request, page, {"error": exc.message}, status=400)
+    return render(request, page, {"email": email, "username": user.get_username()})
 
 
 @login_required

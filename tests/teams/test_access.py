@@ -151,10 +151,11 @@ EXEMPT = {
     "questionnaire:pattern": "a public catalogue page addressed by pattern slug",
     "questionnaire:pattern_diagram": "the public drawing of a catalogue pattern, addressed by pattern slug",
     "password_reset_confirm": "Django's one-time reset link; its uidb64/token is the credential",
+    "confirm_address": "the signed link sent to a sign-up's address; the token is the credential",
 }
 OUR_NAMESPACES = ("teams:", "architectures:", "api:", "jobs:")
 ACCOUNT_NAMES = {"signup", "login", "logout", "account", "password_change", "password_change_done", "password_reset",
-                 "password_reset_done", "password_reset_complete", "password_reset_confirm"}
+                 "password_reset_done", "password_reset_complete", "password_reset_confirm", "confirm_address"}
 
 
 def url_patterns(resolver: URLResolver | None = None, namespace: str = "", prefix: str = ""):
