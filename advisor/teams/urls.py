@@ -27,6 +27,8 @@ team_patterns = [
     path("<int:team_id>/members/<int:membership_id>/role", views.member_role, name="member_role"),
     path("<int:team_id>/members/<int:membership_id>/remove", views.member_remove, name="member_remove"),
     path("<int:team_id>/leave", views.team_leave, name="leave"),
+    path("invitations/<int:invitation_id>/accept", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<int:invitation_id>/decline", views.invitation_decline, name="invitation_decline"),
     path("<int:team_id>/delete", views.team_delete, name="delete"),
 ]
 
