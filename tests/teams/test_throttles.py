@@ -10,7 +10,9 @@ from django.conf import settings
 
 from advisor.teams.testing import PASSWORD, fresh_address, make_user
 
-pytestmark = pytest.mark.django_db
+# Counters live in the cache, which the panel-cache tests clear: one test process runs
+# both, so neither clears the other's counters mid-test.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("shared-cache")]
 
 TEMPLATE = "Resources: {T: {Type: AWS::SNS::Topic}}"
 
