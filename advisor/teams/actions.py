@@ -57,17 +57,16 @@ def find_user(identifier: str) -> AbstractBaseUser | None:
 
 
 @transaction.atomic
-def invite(team: Team, identifier: str, role: Role, invited_by: AbstractBaseUser) -> Invitation | None:
+def invite(team: Team, identifier: str, role: Role, invited_by: AbstractBaseUser) -> tuple[Invitation | None, bool]:
     """Invite the account ``identifier`` names, unless there is none or it is in the team
-    already; the caller answers the same either way."""
+    already; the caller answers the same either way. Inviting again changes the role
+    offered. Returns the invitation (None if nobody was invited) and whether it is new."""
     if team.personal:
         raise ActionError("A personal team cannot be shared. Create a team to work with others.")
     user = find_user(identifier)
     if user is None or Membership.objects.filter(team=team, user=user).exists():
-        return None
-    invitation, _ = Invitation.objects.update_or_create(team=team, user=user,
-                                                        defaults={"role": role, "invited_by": invited_by})
-    return invitation
+        return None, False
+    return Invitation.objects.update_or_create(team=team, user=user, defaults={"role": role, "invited_by": invited_by})
 
 
 @transaction.atomic

@@ -151,10 +151,10 @@ def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
         return _team_page(request, team, role, 400, add_form=form)
     identifier, new_role = form.cleaned_data["identifier"].strip(), Role(form.cleaned_data["role"])
     try:
-        invitation = actions.invite(team, identifier, new_role, request.user)
+        invitation, new = actions.invite(team, identifier, new_role, request.user)
     except ActionError as exc:
         return _team_page(request, team, role, 400, error=exc.message, add_form=form)
-    if invitation is not None and invitation.user.email:
+    if new and invitation.user.email:  # one message per invitation, however often it is repeated
         send_mail(f"{request.user.get_username()} invited you to {team.name}",
                   render_to_string("teams/invitation_email.txt", {
                       "invitation": invitation, "teams": request.build_absolute_uri(reverse("teams:list"))}),

@@ -125,10 +125,11 @@ class MemberAddTestCase(BaseTestCase):
         self.assertTrue(Invitation.objects.filter(pk=invitation.pk).exists())
         self.assertFalse(Membership.objects.filter(user=self.charlie, team=self.team).exists())
 
-    def test_inviting_again_changes_the_role_offered(self):
+    def test_inviting_again_changes_the_role_offered_without_another_message(self):
         self.invite("charlie", "viewer")
         self.invite("charlie", "owner")
         self.assertEqual(Invitation.objects.get().role, Role.OWNER)
+        self.assertEqual(len(mail.outbox), 1)
 
     def test_it_refuses_an_unknown_role(self):
         r = self.client.post(self.url, {"identifier": "charlie", "role": "admin"})
