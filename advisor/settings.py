@@ -172,6 +172,8 @@ LOGGING = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "advisor@localhost")
+# How long the link that confirms an address given at sign-up works.
+EMAIL_CONFIRMATION_DAYS = 3
 
 # Login throttling (django-axes): lock a username+address after repeated failures.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
@@ -179,6 +181,23 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Lock out the address the trusted proxies report, not the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "advisor.throttling.client_address"
+
+# How many proxies of ours stand in front of the app. 0 (the embedded default): the peer of
+# the connection is the client. N: the client is the N-th X-Forwarded-For entry from the
+# right, the address our outermost proxy saw; anything left of it is the client's own claim.
+# Production settings default to 1 (nginx). Every throttle and the login lockout use it
+# through advisor.throttling.client_address.
+NUM_PROXIES = envint("NUM_PROXIES", 0)
+
+# Requests per client address (per account for signed-in analyzer users), as "count/period".
+THROTTLE_RATES = {
+    "analyze-anon": "20/minute",
+    "analyze-user": "120/minute",
+    "signup": "10/hour",
+    "password-reset": "5/hour",
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -195,6 +214,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Serverless architecture advisor API",
