@@ -129,6 +129,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 GENERATION_TIME_LIMIT = envint("GENERATION_TIME_LIMIT", 120)
 GENERATION_LEASE_SECONDS = GENERATION_TIME_LIMIT + 15
 GENERATION_MAX_ATTEMPTS = envint("GENERATION_MAX_ATTEMPTS", 5)
+# How many generation jobs may be queued or running at once, and started in 24 hours, by one
+# user and within one team; a start beyond them is refused (429) with the reason.
+GENERATION_MAX_ACTIVE_JOBS = envint("GENERATION_MAX_ACTIVE_JOBS", 5)
+GENERATION_MAX_JOBS_PER_DAY = envint("GENERATION_MAX_JOBS_PER_DAY", 50)
+GENERATION_TEAM_MAX_ACTIVE_JOBS = envint("GENERATION_TEAM_MAX_ACTIVE_JOBS", 10)
+GENERATION_TEAM_MAX_JOBS_PER_DAY = envint("GENERATION_TEAM_MAX_JOBS_PER_DAY", 200)
+# Generated zips and diagrams are removed this many days after their job finished (by the
+# periodic task below, or `manage.py expire_artifacts`); the job then says its download expired.
+GENERATION_ARTIFACT_RETENTION_DAYS = envint("GENERATION_ARTIFACT_RETENTION_DAYS", 30)
+CELERY_BEAT_SCHEDULE = {
+    "expire-generation-artifacts": {"task": "advisor.jobs.tasks.expire_artifacts", "schedule": 3600.0},
+}
 # Longer than any task's hard limit plus its retry backoff, so Redis never redelivers a
 # task that is still running. A lost worker's task comes back after this at the latest.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
