@@ -122,6 +122,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Worker children are replaced after this many tasks: Graphviz's layout, which draws diagrams
 # in process, keeps about 60 KB per ten-pattern diagram that it never frees.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 500)
+# Diagrams drawn for web pages are drawn by this many worker processes per web process, each
+# replaced after so many drawings, so Graphviz's leak never builds up in a web process
+# (0: draw in the web process itself).
+DIAGRAM_PROCESSES = envint("DIAGRAM_PROCESSES", 1)
+DIAGRAM_RENDERS_PER_PROCESS = envint("DIAGRAM_RENDERS_PER_PROCESS", 100)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # One generation may run this long before its worker kills it; a job's lease outlives it a
