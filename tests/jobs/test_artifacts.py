@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from advisor.celery import app
 from advisor.jobs import actions, tasks
-from advisor.jobs.models import GenerationJob, JobStatus
+from advisor.jobs.models import GenerationJob, JobStart, JobStatus
 from advisor.teams.actions import create_team
 from advisor.teams.testing import make_architecture, make_user
 
@@ -98,6 +98,14 @@ def test_the_expiry_task_removes_old_files_only(world, settings, django_capture_
     assert not recent.expired and recent.zip_file
     assert all(name.startswith(f"{recent.artifact_folder()}/") for name in stored_files(world))
     assert tasks.expire_artifacts.delay().get() == 0  # nothing left to expire
+
+
+def test_the_expiry_forgets_starts_no_limit_counts_any_more(world, django_capture_on_commit_callbacks):
+    generated(world, django_capture_on_commit_callbacks, "python3.13")
+    generated(world, django_capture_on_commit_callbacks, "python3.12")
+    JobStart.objects.filter(job__options__runtime="python3.13").update(at=timezone.now() - timedelta(days=2))
+    tasks.expire_artifacts.delay()
+    assert list(JobStart.objects.values_list("job__options__runtime", flat=True)) == ["python3.12"]
 
 
 def test_the_expiry_runs_every_hour_and_from_the_command_line(world, settings, capsys,
