@@ -86,6 +86,7 @@ bench: setup migrate sam-cli
 	$(BIN)/python -m generator.bench
 	$(BIN)/python -m patterns.analyzer_bench
 	$(BIN)/python manage.py bench_panel
+	$(BIN)/python manage.py bench_diagrams
 	-$(BIN)/python -m advisor.questionnaire.loadtest
 	$(BIN)/python manage.py bench_architectures
 
