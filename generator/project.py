@@ -73,6 +73,11 @@ class Function:
     test_resources: tuple[str, ...] = ()
     # Alarm on the age of the oldest stream record as well as errors and throttles.
     stream_consumer: bool = False
+    # For the cost estimate: the share of one unit of work's typical compute time (the
+    # `duration_s` answer) one invocation runs (0 for a function that only forwards work),
+    # and how many times it runs for each arrival (a workflow invokes it once per step).
+    work: float = 1.0
+    calls: int = 1
 
 
 def clamp(value: float, low: int, high: int) -> int:

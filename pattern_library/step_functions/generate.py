@@ -193,7 +193,7 @@ def functions(p: Project) -> None:
                  "express": is_express(p)},
         sample_event={"step": steps[0], "action": "do", "execution": "0f9d8c7b-sample",
                       "input": {"key": "item-1001", "id": "item-1001", "category": "standard"}},
-        idempotent=True, output=output, **approvals,
+        idempotent=True, output=output, work=1 / len(steps), calls=len(steps), **approvals,
     ))
     p.connect(MACHINE, FUNCTION, "invoke", "one task per step")
     if long_waits:
