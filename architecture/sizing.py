@@ -22,7 +22,9 @@ class Sizing:
     # queues, workflows, tables, APIs
     fifo: bool = False
     express: bool = False
-    idempotency: bool = False  # the table holds idempotency records only
+    # what a table holds: "data" (the workload's items), "idempotency" (a record per
+    # invocation of each function writing it) or "records" (a record per unit of work)
+    table: str = "data"
     api: str = ""              # http | rest
 
 

@@ -12,7 +12,7 @@ from architecture import Architecture
 from architecture.sizing import Proposal, Sizing
 from generator import diagram, wiring
 from generator.cfn import dump_yaml
-from generator.project import IDEMPOTENCY_TABLE, LOG_RETENTION_DAYS, Function, Project
+from generator.project import LOG_RETENTION_DAYS, Function, Project
 from generator.render import render
 from generator.selection import API_TYPES, GenerationError, Selection
 from pattern_library import registry
@@ -272,7 +272,7 @@ def sizing(project: Project) -> dict[str, Sizing]:
         elif component.kind == "state-machine":
             sized[component.id] = Sizing(express=properties.get("Type") == "EXPRESS")
         elif component.kind == "table":
-            sized[component.id] = Sizing(idempotency=component.id == IDEMPOTENCY_TABLE)
+            sized[component.id] = Sizing(table=project.table_roles.get(component.id, "data"))
         elif component.kind == "api":
             sized[component.id] = Sizing(api=sel.api)
     return sized

@@ -101,6 +101,9 @@ class Project:
         # env var -> (template value, test resource spec for moto)
         self.env: dict[str, tuple[Any, dict]] = {}
         self.extra_files: dict[str, str] = {}
+        # For the cost estimate: tables that hold bookkeeping records rather than the
+        # workload's items ("idempotency" per invocation, "records" per unit of work).
+        self.table_roles: dict[str, str] = {}
 
     @property
     def event_source(self) -> str:
@@ -271,6 +274,7 @@ class Project:
 
     def idempotency_table(self) -> str:
         if IDEMPOTENCY_TABLE not in self.resources:
+            self.table_roles[IDEMPOTENCY_TABLE] = "idempotency"
             self.add_resource(IDEMPOTENCY_TABLE, "AWS::DynamoDB::Table", {
                 "BillingMode": "PAY_PER_REQUEST",
                 "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
+from . import formatting
 from .catalogue import Price
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ EXPRESS_MEMORY_GB = 0.064
 EXPRESS_BILLING_S = 0.1  # Express duration is billed in 100 ms increments
 STANDARD_EXTRA_TRANSITIONS = 2  # a workflow's start and end states, beside one per step
 SQS_REQUESTS_PER_MESSAGE = 3  # send, receive, delete; batching lowers it
-IDEMPOTENCY_WRITES = 2  # Powertools idempotency: the in-progress record, then the result
+BOOKKEEPING_WRITES = 2  # a record written, then its outcome (Powertools idempotency: in progress, then done)
 EVENTUALLY_CONSISTENT_READ = 0.5  # read units per 4 KB read
 AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
 # Services a function in a VPC reaches through an interface endpoint, by the kind of component
@@ -73,6 +74,13 @@ class CostLine:
     assumption: str = ""
     price: str = ""  # the price row's id
     component_name: str = ""  # the component as people read it
+
+    @property
+    def arithmetic(self) -> str:
+        """``1,000,000 requests × $0.0000002``; empty for a line stored before it was recorded."""
+        if not self.unit:
+            return ""
+        return f"{_count(self.quantity)} {self.unit} × ${_usd(self.unit_usd)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"service": self.service, "usd": self.usd, "basis": self.basis, "component": self.component,
@@ -137,6 +145,7 @@ class _Estimate:
         self.vpc_functions: list[Component] = []
         self._flow: dict[str, float] = {}
         self._visiting: set[str] = set()
+        self._items: dict[str, tuple[float, list[str]]] = {}
         self._incoming: dict[str, list] = {}
         self._outgoing: dict[str, list] = {}
         for edge in self.architecture.connections:
@@ -155,19 +164,64 @@ class _Estimate:
         component = self._components[component_id]
         if component.kind in SOURCES:
             total = self.units
+        elif component.kind == "table":
+            total = self.table_items(component_id)[0]  # each item written is a record on its stream
         else:
             total = 0.0
             for edge in self._incoming.get(component_id, ()):
                 source = self._components[edge.source]
-                if edge.kind in FLOW_EDGES or (edge.kind == "write" and component.kind in ("bucket", "table")):
+                if edge.kind in FLOW_EDGES or (edge.kind == "write" and component.kind == "bucket"):
                     total += self.flow(edge.source) / self._fan(edge.source, edge.kind)
-            if component.kind == "table" and not total and self.stream_readers(component_id):
-                total = self.units  # changes made by systems outside the stack feed its stream
             if component.kind == "function":
                 total *= self.proposal.of(component_id).calls
         self._visiting.discard(component_id)
         self._flow[component_id] = total
         return total
+
+    def arrivals(self, function_id: str) -> float:
+        """Units of work (or stream records) a function handles: its invocations over its calls per arrival."""
+        return self.flow(function_id) / max(1, self.proposal.of(function_id).calls)
+
+    def read_share(self) -> float:
+        return float(self.a("read_percent", 50)) / 100
+
+    def stream_fed(self, function_id: str) -> bool:
+        return any(e.kind == "poll" and self._components[e.source].kind == "table"
+                   for e in self._incoming.get(function_id, ()))
+
+    def table_items(self, table_id: str) -> tuple[float, list[str]]:
+        """Items written to a table of the workload's data a month, and how they add up.
+
+        A function handling units of work writes ``items_per_unit`` items for each (only for
+        the share of requests that write, when it also reads the table); a function fed by a
+        table's stream writes one item per record. A table nothing in the stack writes is
+        changed by systems outside it.
+        """
+        if table_id in self._items:
+            return self._items[table_id]
+        self._items[table_id] = (0.0, [])  # a cycle through streams counts once
+        per_unit = int(self.a("items_per_unit", 1))
+        read_share = self.read_share()
+        readers = {fn.id for fn in self.readers(table_id)}
+        items, parts = 0.0, []
+        writers = [w for w in self.writers(table_id) if w.kind == "function"]
+        for fn in writers:
+            arrivals = self.arrivals(fn.id)
+            if self.stream_fed(fn.id):
+                items += arrivals
+                parts.append(f"{_count(arrivals)} by {component_name(fn)}, one per stream record")
+                continue
+            share = 1 - read_share if fn.id in readers else 1.0
+            items += arrivals * share * per_unit
+            parts.append(f"{_count(arrivals)} units of work by {component_name(fn)}"
+                         + (f" × {share:.0%} that write" if share != 1 else "")
+                         + f" × {per_unit:,} item{'s' if per_unit != 1 else ''} each")
+        if not writers and self.stream_readers(table_id):
+            items = self.units * per_unit
+            parts.append(f"{_count(self.units)} units of work by your systems × {per_unit:,} item"
+                         f"{'s' if per_unit != 1 else ''} each")
+        self._items[table_id] = (items, parts)
+        return items, parts
 
     def _fan(self, source_id: str, kind: str) -> int:
         """An API routes each request to one of its functions; everything else copies to each target."""
@@ -218,7 +272,7 @@ def make_line(price: Price, quantity: float, assumption: str, component: "Compon
     usd = round(quantity * price.usd / price.per, 2)
     unit_usd = price.usd / price.per
     name = component_name(component) if component is not None else name
-    basis = f"{_count(quantity)} {price.unit} × ${_usd(unit_usd)} = ${usd:,.2f}: {assumption}"
+    basis = f"{_count(quantity)} {price.unit} × ${_usd(unit_usd)} = {formatting.usd(usd)}: {assumption}"
     return CostLine(service or price.service, usd, basis, component.id if component is not None else WHOLE,
                     quantity, price.unit, unit_usd, assumption, price.id, name)
 
@@ -351,36 +405,28 @@ def _state_machine(est: _Estimate, c: "Component") -> None:
 
 
 def _table(est: _Estimate, c: "Component") -> None:
-    if est.proposal.of(c.id).idempotency:
-        writes = sum(est.flow(fn.id) for fn in est.writers(c.id))
-        est.add(c, "dynamodb-write-units", writes * IDEMPOTENCY_WRITES,
-                f"{_count(writes)} idempotent invocations × {IDEMPOTENCY_WRITES} writes (in progress, then done), "
-                "each under 1 KB")
+    role = est.proposal.of(c.id).table
+    if role in ("idempotency", "records"):
+        per_invocation = role == "idempotency"
+        writes = sum(est.flow(fn.id) if per_invocation else est.arrivals(fn.id) for fn in est.writers(c.id))
+        what = "idempotent invocations" if per_invocation else "units of work"
+        est.add(c, "dynamodb-write-units", writes * BOOKKEEPING_WRITES,
+                f"{_count(writes)} {what} × {BOOKKEEPING_WRITES} writes (a record, then its outcome), each under 1 KB")
         return
     item_kb = float(est.a("item_kb", 1))
-    per_unit = int(est.a("items_per_unit", 1))
-    read_share = float(est.a("read_percent", 50)) / 100
-    readers = {fn.id for fn in est.readers(c.id)}
     write_units = math.ceil(item_kb)
-    writes = 0.0
-    parts = []
-    for fn in est.writers(c.id):
-        share = 1 - read_share if fn.id in readers else 1.0
-        writes += est.flow(fn.id) * share * per_unit
-        parts.append(f"{_count(est.flow(fn.id))} from {component_name(fn)}" + (f" × {1 - read_share:.0%} that write" if share != 1 else ""))
-    if not est.writers(c.id) and est.stream_readers(c.id):
-        writes = est.flow(c.id) * per_unit
-        parts.append(f"{_count(est.flow(c.id))} changes made by your systems")
-    if writes:
-        est.add(c, "dynamodb-write-units", writes * write_units,
-                f"{_count(writes)} items written ({'; '.join(parts)}; {per_unit:,} item{'s' if per_unit != 1 else ''} "
-                f"per unit) × {write_units} write unit{'s' if write_units != 1 else ''} ({item_kb:g} KB per item)")
-    reads = sum(est.flow(fn_id) for fn_id in readers) * read_share
+    items, parts = est.table_items(c.id)
+    if items:
+        est.add(c, "dynamodb-write-units", items * write_units,
+                f"{_count(items)} items written ({'; '.join(parts)}) × {write_units} write unit"
+                f"{'s' if write_units != 1 else ''} ({item_kb:g} KB per item)")
+    read_share = est.read_share()
+    reads = sum(est.arrivals(fn.id) for fn in est.readers(c.id)) * read_share
     if reads:
         read_units = math.ceil(item_kb / 4) * EVENTUALLY_CONSISTENT_READ
         est.add(c, "dynamodb-read-units", reads * read_units,
-                f"{_count(reads)} reads ({read_share:.0%} of requests) × {read_units:g} read units "
-                f"(eventually consistent, {item_kb:g} KB per item)")
+                f"{_count(reads)} reads ({read_share:.0%} of requests) × {read_units:g} read unit"
+                f"{'s' if read_units != 1 else ''} (eventually consistent, {item_kb:g} KB per item)")
 
 
 def _bucket(est: _Estimate, c: "Component") -> None:

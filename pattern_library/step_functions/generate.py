@@ -132,6 +132,7 @@ def resources(p: Project) -> None:
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         }, group=SLUG, component=("table", "Approval requests"), DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
         p.expose("APPROVAL_TABLE", ref(APPROVAL_TABLE), {"kind": "table", "name": "approvals", "keys": ["id"]})
+        p.table_roles[APPROVAL_TABLE] = "records"
         p.add_output("ApprovalTableName", "Open approval requests and their task tokens", ref(APPROVAL_TABLE))
     # Under /aws/vendedlogs/ the log delivery's resource policy stays within CloudWatch Logs' size limit.
     p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {
