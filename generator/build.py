@@ -6,15 +6,13 @@ import json
 import re
 from typing import Any
 
-from collections.abc import Mapping
-
 from architecture import Architecture
 from architecture.sizing import Proposal, Sizing
 from generator import diagram, wiring
 from generator.cfn import dump_yaml
 from generator.project import LOG_RETENTION_DAYS, Function, Project
 from generator.render import render
-from generator.selection import API_TYPES, GenerationError, Selection
+from generator.selection import GenerationError, Selection, chosen_api
 from pattern_library import registry
 
 TEST_REQUIREMENTS = """\
@@ -234,13 +232,6 @@ def propose_architecture(answers: Any, patterns: tuple[str, ...], limits: Any) -
     None when the patterns cannot be composed for these answers."""
     proposal = propose(answers, patterns, limits)
     return proposal.architecture if proposal else None
-
-
-def chosen_api(answers: Any) -> str:
-    """The API type a project for these answers gets: the `api_type` answer when it names one
-    the generator builds, otherwise an HTTP API."""
-    wanted = answers.get("api_type") if isinstance(answers, Mapping) else None
-    return wanted if wanted in API_TYPES else "http"
 
 
 def propose(answers: Any, patterns: tuple[str, ...], limits: Any) -> Proposal | None:
