@@ -294,8 +294,12 @@ def _function(est: _Estimate, c: "Component") -> None:
     cpu = size.cpu or "arm64"
     typical = float(est.a("duration_s", 0))
     seconds = typical * size.work if size.work > 0 else HOP_SECONDS
-    why = (f"{typical:g} s typical processing" + (f" × {size.work:.3g} of the work per invocation" if size.work not in (0, 1) else "")
-           if size.work > 0 else f"hands the work on in about {HOP_SECONDS:g} s")
+    if size.work <= 0:
+        why = f"hands the work on in about {HOP_SECONDS:g} s"
+    elif size.work == 1:
+        why = "the typical processing time"
+    else:
+        why = f"{typical:g} s typical processing × {size.work:.3g} of the work per invocation"
     if size.timeout_s and seconds > size.timeout_s:
         seconds = float(size.timeout_s)
         why = f"stopped at its {size.timeout_s} s timeout (the work does not fit a function)"
@@ -335,13 +339,19 @@ def _api(est: _Estimate, c: "Component") -> None:
     if kind == "websocket":
         chunks = max(1, math.ceil(payload_kb / 32))
         est.add(c, "apigw-websocket-messages", requests * chunks,
-                f"WebSocket API: {_count(requests)} messages × {chunks} (metered per 32 KB); connection minutes not included")
+                f"WebSocket API: {_count(requests)} messages{_metered(chunks, 32)}; connection minutes not included")
     elif kind == "rest":
         est.add(c, "apigw-rest-requests", requests, f"REST API: {_count(requests)} requests a month")
     else:
         chunks = max(1, math.ceil(payload_kb / 512))
         est.add(c, "apigw-http-requests", requests * chunks,
-                f"HTTP API: {_count(requests)} requests × {chunks} (metered per 512 KB)")
+                f"HTTP API: {_count(requests)} requests{_metered(chunks, 512)}")
+
+
+def _metered(chunks: int, size_kb: int) -> str:
+    """How a message's size counts: nothing to add when it fits one metered unit."""
+    return f" × {chunks} (each {size_kb} KB of a {'message' if size_kb != 512 else 'request'} is metered as one)" \
+        if chunks > 1 else ""
 
 
 def _chunks64(est: _Estimate) -> int:
@@ -353,8 +363,8 @@ def _queue(est: _Estimate, c: "Component") -> None:
     chunks = _chunks64(est)
     fifo = est.proposal.of(c.id).fifo
     est.add(c, "sqs-fifo-requests" if fifo else "sqs-standard-requests", messages * SQS_REQUESTS_PER_MESSAGE * chunks,
-            f"{_count(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete) × {chunks} "
-            f"(per 64 KB){', FIFO' if fifo else ''}")
+            f"{_count(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete)"
+            f"{_metered(chunks, 64)}{', FIFO queue' if fifo else ''}")
 
 
 def _topic(est: _Estimate, c: "Component") -> None:
@@ -362,7 +372,7 @@ def _topic(est: _Estimate, c: "Component") -> None:
     chunks = _chunks64(est)
     subscribers = len(est._outgoing_of_kind(c.id, "event"))
     est.add(c, "sns-publishes", messages * chunks,
-            f"{_count(messages)} publishes × {chunks} (per 64 KB); deliveries to its {subscribers} queue"
+            f"{_count(messages)} publishes{_metered(chunks, 64)}; deliveries to its {subscribers} queue"
             f"{'s' if subscribers != 1 else ''} are free")
 
 
@@ -371,7 +381,7 @@ def _bus(est: _Estimate, c: "Component") -> None:
     chunks = _chunks64(est)
     targets = len(est._outgoing_of_kind(c.id, "event"))
     est.add(c, "eventbridge-custom-events", events * chunks,
-            f"{_count(events)} custom events × {chunks} (per 64 KB); its rules deliver them to {targets} "
+            f"{_count(events)} custom events{_metered(chunks, 64)}; its rules deliver them to {targets} "
             f"target{'s' if targets != 1 else ''} at no extra charge")
 
 
