@@ -195,3 +195,13 @@ def test_any_valid_answer_set_evaluates_deterministically(answers):
         assert first["recommendations"][0]["pattern"] != "chaining"
     assert first["cost"]["monthly_usd"] >= 0
     json.dumps(first, allow_nan=False)
+
+
+def test_a_nightly_job_with_one_file_does_not_need_thousands_of_executions():
+    nightly = {"trigger": "schedule", "client_waits": False, "duration_s": 240, "peak_rps": 10,
+               "monthly_invocations": 30}
+    (check,) = [c for c in recommend(nightly, CATALOGUE).limits if c.id == "lambda-concurrency"]
+    assert check.ok and check.value == 30  # not 10/s × 240 s = 2,400
+    sustained = {**nightly, "monthly_invocations": 26_000_000}  # 10/s all month long
+    (check,) = [c for c in recommend(sustained, CATALOGUE).limits if c.id == "lambda-concurrency"]
+    assert not check.ok and check.value == 2400
