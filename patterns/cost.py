@@ -15,8 +15,9 @@ registered in ``PRICERS``, and the estimate says it was left out.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from . import formatting
@@ -518,16 +519,22 @@ def _vpc(est: _Estimate) -> None:
 
 
 def _free_tier(est: _Estimate) -> None:
-    """The monthly free quantities of the rows used, deducted once per row."""
-    totals: dict[str, float] = {}
+    """The monthly free quantities of the rows used, deducted once per row.
+
+    The deduction is what the row's lines then cost less, so a row never costs less than
+    nothing however its lines were rounded to the cent."""
+    totals: dict[str, tuple[float, float]] = {}
     for line in est.lines:
-        totals[line.price] = totals.get(line.price, 0.0) + line.quantity
-    for price_id, quantity in totals.items():
+        quantity, usd = totals.get(line.price, (0.0, 0.0))
+        totals[line.price] = (quantity + line.quantity, usd + line.usd)
+    for price_id, (quantity, usd) in totals.items():
         price = est.prices.get(price_id)
-        if price is None or not price.free or not quantity:
+        if price is None or not price.free or quantity <= 0:
             continue
         free = min(price.free, quantity)
-        est.add(None, price_id, -free, f"free tier: {_count(price.free)} {price.unit} a month", name=FREE_TIER)
+        billed = round((quantity - free) * price.usd / price.per, 2)
+        line = make_line(price, -free, f"free tier: {_count(price.free)} {price.unit} a month", None, "", FREE_TIER)
+        est.lines.append(dataclasses.replace(line, usd=round(min(0.0, billed - usd), 2)))
 
 
 def estimate(answers: Mapping[str, Any], proposal: "Proposal | None", prices: Mapping[str, Price], *,

@@ -170,6 +170,8 @@ class Recommendation:
     def cost(self) -> Cost:
         """The monthly cost of the proposed architecture, component by component; computed on
         first use, like the architecture it prices."""
+        if not self.selected:
+            return Cost(0.0, (), notes=("No pattern is proposed, so nothing is priced.",))
         return estimate(self.answers, self.proposal, self.prices,
                         provisioned=any(w.id == PROVISIONED_ADVICE for w in self.warnings),
                         express_limit_s=self.limit_values.get("step-functions-express-duration"))

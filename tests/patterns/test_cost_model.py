@@ -169,3 +169,15 @@ def test_answers_saved_before_the_new_questions_take_their_defaults():
     answers = Engine(CATALOGUE).validate({"trigger": "queue", "client_waits": False})
     assert (answers["read_percent"], answers["item_kb"], answers["items_per_unit"], answers["api_type"],
             answers["free_tier"]) == (50, 1, 1, "auto", False)
+
+
+@pytest.mark.parametrize("slug", ["sqs-worker", "sns-fanout", "step-functions"])
+def test_the_free_tier_never_makes_a_service_cost_less_than_nothing(slug):
+    engine = Engine(CATALOGUE)
+    for units in range(0, 20_000, 97):
+        cost = engine.recommend({"free_tier": True, "monthly_invocations": units, "duration_s": 0.013},
+                                patterns=(slug,)).cost
+        net: dict[str, float] = {}
+        for line in cost.lines:
+            net[line.price] = round(net.get(line.price, 0.0) + line.usd, 2)
+        assert cost.monthly_usd >= 0 and min(net.values(), default=0) >= 0, (units, net)
