@@ -355,6 +355,14 @@ def _metered(chunks: int, size_kb: int) -> str:
         if chunks > 1 else ""
 
 
+def _consumers_note(est: _Estimate, c: "Component", targets: int) -> None:
+    consumers = int(est.a("consumers", 1))
+    if consumers > targets:
+        est.notes.append(f"{component_name(c)} feeds {targets} consumer queue{'s' if targets != 1 else ''} for the "
+                         f"{consumers} consumers answered, as the generated project has them; name the consumers "
+                         "to get a queue and function for each, and a line for each here.")
+
+
 def _chunks64(est: _Estimate) -> int:
     return max(1, math.ceil(float(est.a("payload_kb", 0)) / 64))
 
@@ -372,6 +380,7 @@ def _topic(est: _Estimate, c: "Component") -> None:
     messages = est.flow(c.id)
     chunks = _chunks64(est)
     subscribers = len(est._outgoing_of_kind(c.id, "event"))
+    _consumers_note(est, c, subscribers)
     est.add(c, "sns-publishes", messages * chunks,
             f"{_count(messages)} publishes{_metered(chunks, 64)}; deliveries to its {subscribers} queue"
             f"{'s' if subscribers != 1 else ''} are free")
@@ -381,6 +390,7 @@ def _bus(est: _Estimate, c: "Component") -> None:
     events = est.flow(c.id)
     chunks = _chunks64(est)
     targets = len(est._outgoing_of_kind(c.id, "event"))
+    _consumers_note(est, c, targets)
     est.add(c, "eventbridge-custom-events", events * chunks,
             f"{_count(events)} custom events{_metered(chunks, 64)}; its rules deliver them to {targets} "
             f"target{'s' if targets != 1 else ''} at no extra charge")

@@ -47,6 +47,12 @@ def test_six_consumers_get_six_queues_each_priced():
     queues = lines_of(result, "sqs-standard-requests")
     assert len(queues) == 6 and len({line.component for line in queues}) == 6
     assert {line.component_name for line in queues} >= {"billing queue", "audit queue"}
+    assert not result.cost.notes
+    # Unnamed, the generated project has fewer consumer queues than consumers, and the estimate says so.
+    unnamed = recommend({"trigger": "event", "consumers": 6, "client_waits": False}, CATALOGUE,
+                        patterns=("sns-fanout",))
+    queues = lines_of(unnamed, "sqs-standard-requests")
+    assert any(f"feeds {len(queues)} consumer queues for the 6 consumers" in note for note in unnamed.cost.notes)
 
 
 def test_a_read_only_api_pays_no_writes_and_a_bulk_import_pays_every_row():
