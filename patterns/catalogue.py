@@ -109,6 +109,10 @@ class Limit:
     notes: str = ""
 
 
+# The Region the shipped prices are for, and of any price row that names none.
+DEFAULT_REGION = "us-east-1"
+
+
 @dataclass(frozen=True)
 class Price:
     id: str
@@ -126,7 +130,7 @@ class Price:
     # For a tier of a tiered price: the monthly quantity, in units, up to which this tier
     # applies (tiers are rows with ids ``<base>-1``, ``<base>-2``...); None for the last tier.
     up_to: float | None = None
-    region: str = "us-east-1"
+    region: str = DEFAULT_REGION
 
     @property
     def unit_usd(self) -> float:
