@@ -10,7 +10,8 @@ amount) and the assumption behind the quantity. The assumptions are the named co
 below.
 
 A component kind with no pricer (a new kind, such as a stream) costs nothing until a pricer is
-registered in ``PRICERS``, and the estimate says it was left out.
+registered in ``PRICERS``, or its pattern folder has a ``cost.py`` whose ``usage`` yields its
+lines; until then the estimate says it was left out.
 """
 
 from __future__ import annotations
@@ -547,23 +548,49 @@ def _free_tier(est: _Estimate) -> None:
         est.lines.append(dataclasses.replace(line, usd=round(min(0.0, billed - usd), 2)))
 
 
+def pattern_cost_part(slug: str) -> Any:
+    """A pattern folder's ``cost.py``, when it has one: ``usage(answers, limits)`` yields
+    (service, price id, quantity, assumption) for what only that pattern has."""
+    from pattern_library import registry  # the registry imports no cost code
+
+    return registry.get(slug).part("cost") if registry.is_known(slug) else None
+
+
+def _pattern_parts(est: _Estimate, limits: Mapping[str, float]) -> set[str]:
+    """Lines from the pattern folders' own cost parts, each on the pattern's component of a
+    kind no pricer knows (its stream, say); returns the ids of the components so priced."""
+    covered: set[str] = set()
+    for slug in sorted(est.architecture.patterns):
+        part = pattern_cost_part(slug)
+        if part is None or not hasattr(part, "usage"):
+            continue
+        own = [c for c in est.architecture.components if c.pattern == slug and c.kind not in PRICERS]
+        for service, price_id, quantity, assumption in part.usage(est.answers, limits):
+            est.add(own[0] if own else None, price_id, quantity, assumption, service=service,
+                    name="" if own else slug)
+        covered.update(c.id for c in own)
+    return covered
+
+
 def estimate(answers: Mapping[str, Any], proposal: "Proposal | None", prices: Mapping[str, Price], *,
-             provisioned: bool = False, express_limit_s: float | None = None) -> Cost:
+             provisioned: bool = False, express_limit_s: float | None = None,
+             limits: Mapping[str, float] | None = None) -> Cost:
     """The monthly cost of a proposed architecture for these (validated) answers.
 
     ``provisioned``: the advice recommends provisioned concurrency for functions behind an API.
+    ``limits``: the catalogue's limit values, for a pattern whose usage depends on one.
     """
     if proposal is None:
         return Cost(0.0, (), notes=("These patterns cannot be composed into one architecture for these answers, "
                                     "so nothing was priced.",))
     est = _Estimate(answers, proposal, prices, provisioned, express_limit_s)
-    unpriced: list[str] = []
     for component in est.architecture.components:
         pricer = PRICERS.get(component.kind)
-        if pricer is None:
-            unpriced.append(component_name(component))
-            continue
-        pricer(est, component)
+        if pricer is not None:
+            pricer(est, component)
+    covered = _pattern_parts(est, limits or {})
+    unpriced = [component_name(c) for c in est.architecture.components
+                if c.kind not in PRICERS and c.id not in covered]
     _logs(est)
     _vpc(est)
     free_tier = bool(answers.get("free_tier"))

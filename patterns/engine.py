@@ -174,7 +174,8 @@ class Recommendation:
             return Cost(0.0, (), notes=("No pattern is proposed, so nothing is priced.",))
         return estimate(self.answers, self.proposal, self.prices,
                         provisioned=any(w.id == PROVISIONED_ADVICE for w in self.warnings),
-                        express_limit_s=self.limit_values.get("step-functions-express-duration"))
+                        express_limit_s=self.limit_values.get("step-functions-express-duration"),
+                        limits=self.limit_values)
 
     @property
     def patterns(self) -> tuple[str, ...]:

@@ -187,3 +187,23 @@ def test_the_free_tier_never_makes_a_service_cost_less_than_nothing(slug):
         for line in cost.lines:
             net[line.price] = round(net.get(line.price, 0.0) + line.usd, 2)
         assert cost.monthly_usd >= 0 and min(net.values(), default=0) >= 0, (units, net)
+
+
+def test_a_pattern_folders_own_cost_part_prices_its_new_kind(monkeypatch):
+    class StreamCost:
+        @staticmethod
+        def usage(answers, limits):
+            yield "Kinesis", "stream-shard-hours", 2 * cost_model.HOURS_PER_MONTH, "2 shards all month"
+
+    components = (Component("Producers", "external", "producers"),
+                  Component("ClicksStream", "stream", "clicks", "clicks-pattern"),
+                  Component("ReaderFunction", "function", "reader", "clicks-pattern"))
+    edges = (Connection("Producers", "ClicksStream", "publish"), Connection("ClicksStream", "ReaderFunction", "poll"))
+    proposal = Proposal(Architecture(components, edges), {})
+    monkeypatch.setattr(cost_model, "pattern_cost_part", lambda slug: StreamCost if slug == "clicks-pattern" else None)
+    shard_hour = Price("stream-shard-hours", "Kinesis", "Shard hours", 0.015, 1, "shard-hours")
+    answers = Engine(CATALOGUE).validate({"monthly_invocations": 1000})
+    cost = cost_model.estimate(answers, proposal, {**P, shard_hour.id: shard_hour})
+    (line,) = [line for line in cost.lines if line.price == "stream-shard-hours"]
+    assert (line.component, line.service, line.usd) == ("ClicksStream", "Kinesis", round(1460 * 0.015, 2))
+    assert not cost.notes
