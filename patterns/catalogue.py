@@ -111,6 +111,10 @@ class Limit:
     notes: str = ""
 
 
+# The Region the shipped prices are for, and of any price row that names none.
+DEFAULT_REGION = "us-east-1"
+
+
 @dataclass(frozen=True)
 class Price:
     id: str
@@ -123,6 +127,12 @@ class Price:
     as_of: str = ""
     verified: bool = True
     notes: str = ""
+    # Units AWS gives free each month (deducted only when the free tier is asked for).
+    free: float = 0.0
+    # For a tier of a tiered price: the monthly quantity, in units, up to which this tier
+    # applies (tiers are rows with ids ``<base>-1``, ``<base>-2``...); None for the last tier.
+    up_to: float | None = None
+    region: str = DEFAULT_REGION
 
     @property
     def unit_usd(self) -> float:
@@ -222,7 +232,8 @@ class Catalogue:
                                                             better=tuple(r.get("better") or ()))),
             limits=build("limits", lambda i, r: _simple(Limit, r, value=float(r["value"]), as_of=str(r.get("as_of", "")))),
             prices=build("prices", lambda i, r: _simple(Price, r, usd=float(r["usd"]), per=float(r["per"]),
-                                                        as_of=str(r.get("as_of", "")))),
+                                                        as_of=str(r.get("as_of", "")), free=float(r.get("free") or 0),
+                                                        up_to=None if r.get("up_to") is None else float(r["up_to"]))),
             questions=build("questions", _question),
             rules=build("rules", lambda i, r: _simple(Rule, r, order=r.get("order", i),
                                                       weight=float(r.get("weight") or 0))),

@@ -153,6 +153,14 @@ class Price(models.Model):
     as_of = models.DateField(null=True, blank=True)
     verified = models.BooleanField(default=True, help_text="Untick when only a third-party figure was found.")
     notes = models.TextField(blank=True)
+    free = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True,
+                               help_text="Units AWS gives free each month (deducted when the free tier is asked "
+                                         "for); empty when nothing is free.")
+    up_to = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True,
+                                help_text="For one tier of a tiered price (ids ending -1, -2, ...): the monthly "
+                                          "quantity up to which this tier applies; empty for the last tier.")
+    region = models.CharField(max_length=30, blank=True, default=values.DEFAULT_REGION,
+                              help_text=f"The AWS Region the price is for; empty means {values.DEFAULT_REGION}.")
 
     class Meta:
         ordering = ["service", "id"]
@@ -162,7 +170,9 @@ class Price(models.Model):
 
     def to_value(self) -> values.Price:
         return values.Price(self.id, self.service, self.name, float(self.usd), float(self.per), self.unit,
-                            self.source, self.as_of.isoformat() if self.as_of else "", self.verified, self.notes)
+                            self.source, self.as_of.isoformat() if self.as_of else "", self.verified, self.notes,
+                            float(self.free or 0), None if self.up_to is None else float(self.up_to),
+                            self.region or values.DEFAULT_REGION)
 
 
 class Question(models.Model):

@@ -183,7 +183,8 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
         for p in shipped.prices:
             upsert(Price, {"id": p.id}, {"service": p.service, "name": p.name, "usd": str(p.usd), "per": int(p.per),
                                           "unit": p.unit, "source": p.source, "as_of": p.as_of or None,
-                                          "verified": p.verified, "notes": p.notes}, "prices")
+                                          "verified": p.verified, "notes": p.notes, "free": p.free,
+                                          "up_to": p.up_to, "region": p.region}, "prices")
         for q in shipped.questions:
             upsert(Question, {"key": q.key}, {
                 "label": q.label, "help": q.help, "type": q.type,

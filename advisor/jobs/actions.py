@@ -46,7 +46,7 @@ def clean_options(revision: Revision, name: str | None = None, runtime: str | No
         "name": name or default_project_name(revision.architecture.name),
         "runtime": runtime or generator.RUNTIMES[0],
         "architecture": architecture or generator.ARCHITECTURES[0],
-        "api": api or generator.API_TYPES[0],
+        "api": api or generator.chosen_api(revision.answers),  # the API the answers asked for, as priced
     }
     try:
         generator.validate_name(options["name"])

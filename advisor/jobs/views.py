@@ -25,7 +25,8 @@ def generate(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     need = Role.EDITOR if request.method == "POST" else Role.VIEWER
     revision, role = get_for_user(request.user, Revision.objects.select_related("architecture__team"), need,
                                   architecture_id=pk, number=number)
-    form = GenerateForm(request.POST or None, initial={"name": actions.default_project_name(revision.architecture.name)})
+    form = GenerateForm(request.POST or None, initial={"name": actions.default_project_name(revision.architecture.name),
+                                                       "api": generator.chosen_api(revision.answers)})
     if not generator.has_api(revision.patterns):
         del form.fields["api"]  # nothing in this architecture sits behind API Gateway
     status = 200
