@@ -211,3 +211,10 @@ def run_scenario(scenario: Scenario, engine) -> ScenarioResult:
 
 def run_scenarios(scenarios: Iterable[Scenario], engine) -> list[ScenarioResult]:
     return [run_scenario(scenario, engine) for scenario in scenarios]
+
+
+def load_scenario_files(directory=None) -> tuple[Scenario, ...]:
+    """The shipped scenarios (or those of another data folder or exported tree)."""
+    from .catalogue import DATA_DIR, read_catalogue_dir
+
+    return scenarios_from_rows(read_catalogue_dir(directory or DATA_DIR).get("scenarios") or ())
