@@ -170,6 +170,8 @@ def export_tree(out: Path, catalogue: values.Catalogue, scenarios: Iterable[Scen
 
 
 # The difference an import makes ------------------------------------------------------------------
+# Every kind of row, in the order an import writes them (what a row refers to exists
+# first); it removes rows in the reverse order.
 KINDS = ("warnings", "limits", "prices", "questions", "patterns", "rules", "checklist", "scenarios")
 KEY_FIELDS = {"patterns": "slug", "questions": "key", "rules": "name", "scenarios": "name"}
 

@@ -20,6 +20,8 @@ from django.db.models import F
 from . import catalogue as values
 from .engine import Engine, check_catalogue, compile_catalogue
 from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind
+from .catalogue_io import KEY_FIELDS
+from .catalogue_io import KINDS as WRITE_ORDER
 from .scenarios import check_scenarios, scenarios_from_rows
 
 logger = logging.getLogger(__name__)
@@ -114,9 +116,6 @@ def bump_version() -> None:
 
 MODELS = {"patterns": Pattern, "warnings": WarningKind, "limits": Limit, "prices": Price, "questions": Question,
           "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario}
-KEY_FIELDS = {"patterns": "slug", "questions": "key", "rules": "name", "scenarios": "name"}
-# Rows are written in this order (what a rule refers to exists first) and removed in reverse.
-WRITE_ORDER = ("warnings", "limits", "prices", "questions", "patterns", "rules", "checklist", "scenarios")
 
 
 def key_of(kind: str, item: Any) -> str:

@@ -3,7 +3,7 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand
 
-from patterns.catalogue import Catalogue, CatalogueError, read_catalogue_dir
+from patterns.catalogue import DATA_DIR, Catalogue, CatalogueError, read_catalogue_dir
 from patterns.engine import compile_catalogue
 from patterns.scenarios import check_scenarios, run_scenarios, scenarios_from_rows
 from patterns.store import CatalogueNotLoaded, catalogue_from_db, scenarios_from_db
@@ -14,7 +14,7 @@ class Command(BaseCommand):
             "Exit status: 0 when all pass, 1 when one fails, 2 on bad input.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--files", metavar="DIR", nargs="?", const="patterns/data", default=None,
+        parser.add_argument("--files", metavar="DIR", nargs="?", const=str(DATA_DIR), default=None,
                             help="take the catalogue and scenarios from YAML files (a data folder or an exported "
                                  "tree; default patterns/data) instead of the database")
         parser.add_argument("--name", action="append", default=[], metavar="NAME",
