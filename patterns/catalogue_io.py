@@ -9,6 +9,7 @@ version): a field is left out only where the reader would give it the same value
 
 from __future__ import annotations
 
+import re
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable
@@ -25,7 +26,10 @@ FOLDER_HEADER = ("# {slug}: the catalogue's entry for this pattern and its own r
 
 # Writing YAML -----------------------------------------------------------------------------
 class _Dumper(yaml.SafeDumper):
-    """Short lists and flat mappings on one line, long texts folded, rows one after another."""
+    """Short lists and flat mappings on one line, lists indented under their key."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
 
 
 def _plain(data: Any) -> bool:
@@ -54,12 +58,13 @@ _Dumper.add_representer(dict, _represent_dict)
 
 
 def dump_yaml(data: Any) -> str:
-    """YAML text for rows; a blank line between the rows of a top-level list."""
+    """YAML text for rows; a blank line between the rows of a list at the top of the file
+    (or under one of its keys)."""
     text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     lines = text.splitlines()
     out = []
     for index, line in enumerate(lines):
-        if line.startswith("- ") and index and not lines[index - 1].endswith(":"):
+        if re.match(r"(  )?- ", line) and index and not lines[index - 1].endswith(":"):
             out.append("")
         out.append(line)
     return "\n".join(out) + "\n"
