@@ -293,6 +293,9 @@ class Scenario(models.Model):
                 **{name: getattr(self, name) for name in scenario_values.EXPECTATIONS}}
 
     def clean(self) -> None:
+        for name in scenario_values.EXPECTATIONS:
+            if getattr(self, name) is None:  # an empty box in a form: expects nothing of this kind
+                setattr(self, name, [])
         try:
             scenario_values.scenario_from_row(self.row())
         except ValueError as exc:

@@ -196,3 +196,10 @@ def test_the_scenario_pages_need_a_staff_login(client, db):
     for name in ("admin:patterns_scenario_run", "admin:patterns_lens_download"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_empty_expectation_boxes_mean_none(staff_client):
+    response = staff_client.post(reverse("admin:patterns_scenario_add"), scenario_form(recommended="", warnings=""))
+    assert response.status_code == 302, html.unescape(response.content.decode())[:3000]
+    scenario = Scenario.objects.get(name="queue-job")
+    assert scenario.recommended == [] and scenario.warnings == []

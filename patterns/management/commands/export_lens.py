@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -31,7 +30,7 @@ class Command(BaseCommand):
             self.fail("the catalogue does not fit the lens format:\n  " + "\n  ".join(exc.problems))
         text = lens_json(lens)
         if options["out"] == "-":
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
         else:
             try:
                 Path(options["out"]).write_text(text, encoding="utf-8")
