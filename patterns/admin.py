@@ -182,3 +182,4 @@ class CatalogueStateAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+from . import admin_scenarios  # noqa: E402,F401  (scenarios and the catalogue tools)
