@@ -14,6 +14,7 @@ from django.db import models
 from django.forms.fields import InvalidJSONInput
 
 from . import store
+from .admin_history import RecordedAdmin
 from .engine import check_catalogue
 from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, WarningKind
 
@@ -104,7 +105,7 @@ class PatternForm(CatalogueForm):
         return self.instance.to_value(warnings)
 
 
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(RecordedAdmin, admin.ModelAdmin):
     form = CatalogueForm
     formfield_overrides = {models.JSONField: {"form_class": CatalogueJSONField}}
 

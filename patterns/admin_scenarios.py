@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import store
+from .admin_history import RecordedAdmin
 from .catalogue import CatalogueError
 from .lens import LensError, export_lens, lens_json
 from .models import Scenario
@@ -49,7 +50,7 @@ def _engine_or_none(request):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(RecordedAdmin, admin.ModelAdmin):
     form = ScenarioForm
     list_display = ("name", "description")
     search_fields = ("name", "description")

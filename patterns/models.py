@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -316,3 +317,32 @@ class Scenario(models.Model):
 
 
 CATALOGUE_MODELS = (Pattern, WarningKind, Limit, Price, Question, Rule, ChecklistItem)
+
+
+class CatalogueChange(models.Model):
+    """One recorded change to a catalogue row (or scenario): who, when, the row before and
+    after (the fields as ``patterns.store.row_fields`` writes them, plus the key), and the
+    rules version the catalogue had once the change was made. Written by ``patterns.history``."""
+
+    ACTIONS = [("add", "added"), ("change", "changed"), ("remove", "removed")]
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=80, help_text="The row's key after the change (before it, for a removal).")
+    action = models.CharField(max_length=10, choices=ACTIONS)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    source = models.CharField(max_length=40, blank=True, help_text="Where the change was made.")
+    at = models.DateTimeField(auto_now_add=True)
+    previous_version = models.CharField(max_length=64, blank=True)
+    rules_version = models.CharField(max_length=64, blank=True, db_index=True,
+                                     help_text="The rules version once this change was made.")
+    reverts = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "key"], name="catalogue_change_row")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} '{self.key}' {self.get_action_display()}"

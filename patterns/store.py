@@ -20,6 +20,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from . import catalogue as values
+from . import history
 from .engine import Engine, check_catalogue, compile_catalogue
 from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind
 from .catalogue_io import KEY_FIELDS
@@ -226,7 +227,7 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
     if problems:
         raise values.CatalogueError(problems)
     created: dict[str, int] = {}
-    with transaction.atomic():
+    with transaction.atomic(), history.recording(source="load_catalogue"):
         if reset:
             for model in (Scenario, Rule, ChecklistItem, Pattern, Question, Price, Limit, WarningKind):
                 model.objects.all().delete()
@@ -270,7 +271,7 @@ def plan_update(directory: Path):
 def apply_update(changes, incoming: values.Catalogue) -> None:
     """Make the database hold ``incoming``: write the added and changed rows, delete the
     removed ones, in one transaction that is rolled back unless the result is ``incoming``."""
-    with transaction.atomic():
+    with transaction.atomic(), history.recording(source="load_catalogue --update"):
         for kind in WRITE_ORDER:
             for change in changes:
                 if change.kind == kind and change.action in ("add", "change"):
