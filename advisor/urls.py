@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("advisor.teams.urls")),
     path("", include("advisor.architectures.urls")),
     path("", include("advisor.jobs.urls")),
+    path("", include("patterns.urls")),
     path("api/", include("advisor.api.urls")),
     path("analyze/", include("advisor.analyzer.urls")),
 ]
