@@ -256,3 +256,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# The endpoint Region of the AWS Price List Query API that `manage.py refresh_prices` asks
+# (the API answers for every Region from a few endpoints).
+PRICE_LIST_API_REGION = os.environ.get("PRICE_LIST_API_REGION", "us-east-1")
