@@ -15,16 +15,58 @@ from . import history
 from .models import CatalogueChange
 
 
+# Edits that can be previewed before they are saved (see ``patterns.preview``).
+PREVIEWED = ("rule", "question", "limit", "price")
+
+
 class RecordedAdmin:
     """Records what one admin page writes (a form with its related rows, a bulk action) as
-    the work of the signed-in user, with one rules version for the lot."""
+    the work of the signed-in user, with one rules version for the lot.
+
+    For rules, questions, limits and prices the change form also has "Preview": the edit is
+    checked and written inside a transaction that is then rolled back, and the page lists the
+    scenarios and saved architectures whose outcome it would change, with a button to save it."""
 
     def _recorded(self, request, view, *args, **kwargs):
         with transaction.atomic(), history.recording(request.user, source="admin"):
             return view(request, *args, **kwargs)
 
-    def changeform_view(self, request, *args, **kwargs):
-        return self._recorded(request, super().changeform_view, *args, **kwargs)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        previewable = self.model._meta.model_name in PREVIEWED
+        if previewable and request.method == "POST" and "_preview" in request.POST:
+            from . import store
+
+            request._catalogue_before = store.current_engine()
+        extra = {**(extra_context or {}), "show_preview": previewable}
+        return self._recorded(request, super().changeform_view, object_id, form_url, extra)
+
+    def response_change(self, request, obj):
+        if hasattr(request, "_catalogue_before"):
+            return self._preview_response(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if hasattr(request, "_catalogue_before"):
+            return self._preview_response(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _preview_response(self, request, obj):
+        from . import store
+        from .engine import compile_catalogue
+        from .preview import preview
+
+        try:
+            report = preview(request._catalogue_before, compile_catalogue(store.catalogue_from_db()))
+        finally:
+            transaction.set_rollback(True)  # nothing of the edit is kept
+            batch = history._current.get()
+            if batch is not None:
+                batch.pending.clear()
+        fields = [(name, value) for name, values in request.POST.lists()
+                  if name not in ("csrfmiddlewaretoken", "_preview") for value in values]
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "report": report,
+                   "title": f"Preview: {obj}", "fields": fields, "action": request.get_full_path()}
+        return TemplateResponse(request, "admin/patterns/preview.html", context)
 
     def delete_view(self, request, *args, **kwargs):
         return self._recorded(request, super().delete_view, *args, **kwargs)
