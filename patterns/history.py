@@ -66,7 +66,8 @@ def snapshot(obj) -> dict[str, Any]:
         # A row the value objects cannot read (only reachable around the admin's checks):
         # keep its raw fields so the change is still on record.
         data = model_to_dict(obj)
-        data.pop("id", None) if key_field != "id" else None
+        if key_field != "id":
+            data.pop("id", None)
         if kind == "patterns":
             data["warnings"] = sorted(w.pk if hasattr(w, "pk") else w for w in data.get("warnings", []))
     return _plain(data)
