@@ -16,31 +16,36 @@ from architecture import Component, Connection
 from generator.project import Project
 from pattern_library import registry
 
-# component kind -> (caption, DOT shape, fill, font colour, Mermaid shape open/close)
+# component kind -> (caption, DOT shape, fill, font colour, Mermaid shape open/close).
+# Each kind has a shape of its own (its glyph), so a reader tells kinds apart without colour;
+# the legend drawn beside every diagram names them.
 STYLES: dict[str, tuple[str, str, str, str, tuple[str, str]]] = {
     "api": ("API Gateway", "invhouse", "#8C4FFF", "white", ("[/", "\\]")),
     "function": ("Lambda", "box", "#ED7100", "white", ("(", ")")),
     "queue": ("SQS", "cds", "#E7157B", "white", (">", "]")),
-    "dlq": ("SQS DLQ", "cds", "#FADBE7", "#7A0E3E", (">", "]")),
+    "dlq": ("SQS DLQ", "octagon", "#FADBE7", "#7A0E3E", (">", "]")),
     "topic": ("SNS", "ellipse", "#E7157B", "white", ("((", "))")),
     "event-bus": ("EventBridge", "hexagon", "#E7157B", "white", ("{{", "}}")),
     "state-machine": ("Step Functions", "component", "#E7157B", "white", ("[[", "]]")),
     "bucket": ("S3", "folder", "#7AA116", "white", ("[(", ")]")),
     "table": ("DynamoDB", "cylinder", "#C925D1", "white", ("[(", ")]")),
-    "stream": ("Kinesis", "cds", "#8C4FFF", "white", (">", "]")),
-    "delivery-stream": ("Firehose", "cds", "#8C4FFF", "white", (">", "]")),
-    "database": ("RDS", "cylinder", "#2E73B8", "white", ("[(", ")]")),
-    "db-proxy": ("RDS Proxy", "cylinder", "#2E73B8", "white", ("[(", ")]")),
+    "stream": ("Kinesis", "rarrow", "#8C4FFF", "white", (">", "]")),
+    "delivery-stream": ("Firehose", "rpromoter", "#8C4FFF", "white", (">", "]")),
+    "database": ("RDS", "box3d", "#2E73B8", "white", ("[(", ")]")),
+    "db-proxy": ("RDS Proxy", "trapezium", "#2E73B8", "white", ("[(", ")]")),
     "secret": ("Secrets Manager", "note", "#DD344C", "white", ("[", "]")),
-    "schedule": ("EventBridge Scheduler", "hexagon", "#F5B3CF", "#5A0B2E", ("{{", "}}")),
-    "client": ("", "box", "#EEEEEE", "#232F3E", ("[", "]")),
-    "external": ("", "box", "#EEEEEE", "#232F3E", ("[", "]")),
+    "schedule": ("EventBridge Scheduler", "pentagon", "#F5B3CF", "#5A0B2E", ("{{", "}}")),
+    "client": ("", "invtrapezium", "#EEEEEE", "#232F3E", ("[", "]")),
+    "external": ("", "parallelogram", "#EEEEEE", "#232F3E", ("[", "]")),
 }
-# How each connection kind is drawn: (DOT style, colour); the kind is part of the label.
-CONNECTION_STYLES: dict[str, tuple[str, str]] = {
-    "invoke": ("solid", "#232F3E"), "event": ("solid", "#444444"), "poll": ("solid", "#444444"),
-    "start": ("bold", "#232F3E"), "read": ("dotted", "#444444"), "write": ("solid", "#444444"),
-    "publish": ("solid", "#444444"), "failure": ("dashed", "#C7131F"),
+# What the legend calls the kinds drawn without a service caption.
+LEGEND_NAMES = {"client": "Caller", "external": "Outside system"}
+# How each connection kind is drawn: (DOT style, colour, arrowhead); the kind is part of the label.
+CONNECTION_STYLES: dict[str, tuple[str, str, str]] = {
+    "invoke": ("solid", "#232F3E", "normal"), "event": ("solid", "#6B3FA0", "vee"),
+    "poll": ("dashed", "#444444", "normal"), "start": ("bold", "#232F3E", "normal"),
+    "read": ("dotted", "#1F6F8B", "onormal"), "write": ("solid", "#1F6F8B", "box"),
+    "publish": ("solid", "#9E1C5C", "diamond"), "failure": ("dashed", "#C7131F", "tee"),
 }
 OUTSIDE = ("client", "external")
 
@@ -91,11 +96,7 @@ def dot_source(project: Project) -> str:
         by_group.setdefault(_group(component), []).append(component)
 
     def add_node(g, component: Component):
-        _, shape, fill, font, _ = STYLES[component.kind]
-        style = "rounded,filled" if component.kind == "function" else "filled"
-        if component.kind == "dlq":
-            style = "filled,dashed"
-        g.node(component.id, _label(component), shape=shape, fillcolor=fill, fontcolor=font, style=style)
+        g.node(component.id, _label(component), **_node_attributes(component.kind))
 
     for group in [*project.selection.patterns, "shared"]:
         if group not in by_group:
@@ -110,10 +111,69 @@ def dot_source(project: Project) -> str:
     for component in by_group.get("outside", []):
         add_node(graph, component)
     for connection in architecture.connections:
-        style, colour = CONNECTION_STYLES[connection.kind]
+        style, colour, head = CONNECTION_STYLES[connection.kind]
         graph.edge(connection.source, connection.target, label=_edge_label(connection),
-                   style=style, color=colour, fontcolor=colour)
+                   style=style, color=colour, fontcolor=colour, arrowhead=head)
+    _add_legend(graph, architecture)
     return graph.source
+
+
+LEGEND_ROWS = 4  # legend entries stacked in one column before the next column starts
+
+
+def legend_kinds(architecture) -> tuple[list[str], list[str]]:
+    """The component kinds and connection kinds an architecture draws, in the order they are declared."""
+    components = {c.kind for c in architecture.components}
+    connections = {e.kind for e in architecture.connections}
+    return ([k for k in STYLES if k in components], [k for k in CONNECTION_STYLES if k in connections])
+
+
+def _node_attributes(kind: str) -> dict[str, str]:
+    _, shape, fill, font, _ = STYLES[kind]
+    style = "rounded,filled" if kind == "function" else "filled"
+    if kind == "dlq":
+        style = "filled,dashed"
+    return {"shape": shape, "fillcolor": fill, "fontcolor": font, "style": style}
+
+
+def _add_legend(graph, architecture) -> None:
+    """A "Legend" cluster: one sample of each component kind drawn, one arrow of each connection kind."""
+    components, connections = legend_kinds(architecture)
+    if not components and not connections:
+        return
+    entries: list[list[str]] = []  # columns of node ids, laid out left to right
+    with graph.subgraph(name="cluster_legend") as legend:
+        legend.attr(label="Legend", style="rounded", color="#BBBBBB", fontcolor="#232F3E", fontsize="11")
+        samples = []
+        for kind in components:
+            node = f"legend_{kind.replace('-', '_')}"
+            attributes = _node_attributes(kind)
+            attributes.update(fontsize="9", margin="0.05,0.02", height="0.3")
+            legend.node(node, STYLES[kind][0] or LEGEND_NAMES.get(kind, kind), **attributes)
+            samples.append(node)
+        starts, ends = [], []
+        for kind in connections:
+            style, colour, head = CONNECTION_STYLES[kind]
+            start, end = f"legend_{kind}_from", f"legend_{kind}_to"
+            legend.node(start, "", shape="point", width="0.06", color=colour)
+            legend.node(end, "", shape="point", width="0.06", color=colour)
+            legend.edge(start, end, label=kind, style=style, color=colour, fontcolor=colour, arrowhead=head,
+                        fontsize="9")
+            starts.append(start)
+            ends.append(end)
+        for index in range(0, len(samples), LEGEND_ROWS):
+            entries.append(samples[index:index + LEGEND_ROWS])
+        if starts:
+            entries.append(starts)
+        for column in [*entries, ends]:
+            if not column:
+                continue
+            with legend.subgraph() as same:
+                same.attr(rank="same")
+                for node in column:
+                    same.node(node)
+        for left, right in zip(entries, entries[1:]):
+            legend.edge(left[0], right[0], style="invis")
 
 
 def mermaid_source(project: Project) -> str:

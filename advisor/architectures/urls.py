@@ -15,4 +15,5 @@ urlpatterns = [
     path("architectures/<id:pk>/revisions/<id:number>/", views.revision_detail, name="revision"),
     path("architectures/<id:pk>/revisions/<id:number>/restore", views.revision_restore, name="restore"),
     path("architectures/<id:pk>/revisions/<id:number>/diagram.svg", views.revision_diagram, name="diagram"),
+    path("architectures/<id:pk>/revisions/<id:number>/diagram/", views.revision_diagram_page, name="diagram_page"),
 ]

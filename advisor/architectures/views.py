@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -241,6 +241,24 @@ def revision_diagram(request: HttpRequest, pk: int, number: int) -> HttpResponse
                         default_project_name(revision.architecture.name), cache_seconds=24 * 3600,
                         cache_control="private, max-age=3600",
                         missing="This revision cannot be drawn here (Graphviz is not installed, or it has no patterns).")
+
+
+@login_required
+@require_GET
+def revision_diagram_page(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The revision's diagram on a page of its own: titled, with its legend and a way back."""
+    revision, _ = _get_revision(request, pk, number)
+    svg_url = _diagram_url(revision)
+    if not svg_url:
+        raise Http404("This revision cannot be drawn here (Graphviz is not installed, or it has no patterns).")
+    architecture = revision.architecture
+    return render(request, "diagrams/page.html", {
+        "heading": f"{architecture.name}, revision {revision.number}: architecture diagram",
+        "summary": "Drawn as the generated project would be built.", "svg_url": svg_url,
+        "alt": f"Architecture diagram of revision {revision.number}: {', '.join(revision.patterns)}",
+        "back_url": reverse("architectures:revision", args=[pk, number]),
+        "back_label": f"Back to revision {revision.number} of {architecture.name}",
+    })
 
 
 @login_required

@@ -7,6 +7,7 @@ urlpatterns = [
     path("questionnaire/", views.questionnaire, name="start"),
     path("questionnaire/answers.json", views.download_answers, name="download"),
     path("questionnaire/diagram.svg", views.answers_diagram, name="diagram"),
+    path("questionnaire/diagram/", views.answers_diagram_page, name="diagram_page"),
     path("questionnaire/upload/", views.upload_answers, name="upload"),
     path("patterns/", views.pattern_list, name="patterns"),
     path("patterns/<slug:slug>/", views.pattern_detail, name="pattern"),

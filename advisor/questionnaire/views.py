@@ -74,6 +74,25 @@ def answers_diagram(request: HttpRequest) -> HttpResponse:
                         missing="Nothing to draw for these answers here (no pattern fits, or Graphviz is not installed).")
 
 
+@require_GET
+def answers_diagram_page(request: HttpRequest) -> HttpResponse:
+    """The proposed architecture's diagram on a page of its own: titled, with its legend and a way back."""
+    engine, submission, refused = _submitted(request)
+    if refused:
+        return refused
+    selected = engine.recommend(submission.answers).selected
+    if not selected or not generator.dot_available():
+        raise Http404("Nothing to draw for these answers here (no pattern fits, or Graphviz is not installed).")
+    query = f"?{submission.query}" if submission.query else ""
+    return render(request, "diagrams/page.html", {
+        "heading": "The proposed architecture", "svg_url": reverse("questionnaire:diagram") + query,
+        "summary": "Drawn for your answers as a generated project would be built.",
+        "alt": "Diagram of the proposed architecture: " + ", ".join(selected),
+        "back_url": reverse("questionnaire:start") + query, "back_label": "Back to your answers",
+        "rules_version": engine.version,
+    })
+
+
 def _submitted(request: HttpRequest) -> tuple[Engine, Submission, HttpResponse | None]:
     """The answers in the query string, or the page showing what is wrong with them (400)."""
     engine = current_engine()
@@ -123,7 +142,7 @@ def _panel_context(request: HttpRequest, engine: Engine, submission: Submission)
         "panel": build_panel(engine, recommendation),
         "share_url": request.build_absolute_uri(shared_path),
         "download_url": reverse("questionnaire:download") + query,
-        "diagram_url": (reverse("questionnaire:diagram") + query)
+        "diagram_url": (reverse("questionnaire:diagram_page") + query)
         if submission.ok and recommendation.selected and generator.dot_available() else "",
         "save_url": reverse("architectures:save") + query,
         "upload_url": reverse("questionnaire:upload") + query,

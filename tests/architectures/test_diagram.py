@@ -41,6 +41,24 @@ def test_team_members_see_the_revision_drawn(client, world):
 
 
 @needs_graphviz
+def test_the_diagram_page_has_a_title_a_focusable_drawing_and_a_way_back(client, world):
+    architecture = world["architecture"]
+    number = architecture.latest.number
+    page_url = reverse("architectures:diagram_page", args=[architecture.pk, number])
+    client.force_login(world["victor"])
+    revision_page = client.get(reverse("architectures:revision", args=[architecture.pk, number])).content.decode()
+    assert f'href="{page_url}"' in revision_page
+    assert 'class="diagram-scroll" id="diagram-1" tabindex="0" role="region" aria-label="Architecture diagram' in revision_page
+    html = client.get(page_url).content.decode()
+    assert f"<h1>Order pipeline, revision {number}: architecture diagram</h1>" in html
+    assert f'src="{diagram_url(architecture)}"' in html and 'tabindex="0" role="region"' in html
+    assert f'href="{reverse("architectures:revision", args=[architecture.pk, number])}">← Back to revision' in html
+    assert "the legend in the drawing names them" in html
+    client.force_login(world["charlie"])
+    assert client.get(page_url).status_code == 404
+
+
+@needs_graphviz
 def test_the_drawing_is_cached_per_revision(client, world, monkeypatch):
     client.force_login(world["alice"])
     first = client.get(diagram_url(world["architecture"])).content

@@ -12,8 +12,15 @@ needs_graphviz = pytest.mark.skipif(not generator.dot_available(), reason="Graph
 @pytest.mark.django_db
 def test_the_panel_links_to_a_drawing_of_the_proposal(client):
     page = client.get(reverse("questionnaire:start") + "?trigger=queue&client_waits=false").content.decode()
-    url = reverse("questionnaire:diagram") + "?trigger=queue&amp;client_waits=false"
+    url = reverse("questionnaire:diagram_page") + "?trigger=queue&amp;client_waits=false"
     assert f'href="{url}"' in page and "See it drawn" in page
+    # The drawing's own page: a title, the drawing, and a way back to the same answers.
+    drawn = client.get(reverse("questionnaire:diagram_page"), {"trigger": "queue", "client_waits": "false"})
+    html = drawn.content.decode()
+    assert drawn.status_code == 200 and "<h1>The proposed architecture</h1>" in html
+    assert 'src="' + reverse("questionnaire:diagram") + '?trigger=queue&amp;client_waits=false"' in html
+    assert 'href="' + reverse("questionnaire:start") + '?trigger=queue&amp;client_waits=false">← Back to your answers' in html
+    assert 'tabindex="0" role="region" aria-label="The proposed architecture' in html
     response = client.get(reverse("questionnaire:diagram"), {"trigger": "queue", "client_waits": "false"})
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
@@ -29,8 +36,9 @@ def test_different_answers_draw_different_architectures(client):
 
 
 @pytest.mark.django_db
-def test_bad_answers_are_a_400_page_not_a_drawing(client):
-    response = client.get(reverse("questionnaire:diagram"), {"latency_ms": "soon"})
+@pytest.mark.parametrize("name", ["questionnaire:diagram", "questionnaire:diagram_page"])
+def test_bad_answers_are_a_400_page_not_a_drawing(client, name):
+    response = client.get(reverse(name), {"latency_ms": "soon"})
     assert response.status_code == 400 and b"latency" in response.content.lower()
 
 

@@ -102,6 +102,7 @@ ROUTES: dict[str, Route] = {
     "architectures:diff": Route(architecture, {"GET": Role.VIEWER}),
     "architectures:revision": Route(revision, {"GET": Role.VIEWER}),
     "architectures:diagram": Route(revision, {"GET": Role.VIEWER}),
+    "architectures:diagram_page": Route(revision, {"GET": Role.VIEWER}),
     "architectures:restore": Route(revision, {"POST": Role.EDITOR}),
     "jobs:generate": Route(revision, {"GET": Role.VIEWER, "POST": Role.EDITOR}, {"POST": lambda w: {
         "name": "orders", "runtime": generator.RUNTIMES[0], "architecture": generator.ARCHITECTURES[0]}}),
