@@ -67,7 +67,9 @@ def uses_express_workflow(answers: Mapping[str, Any], express_limit_s: float | N
 
 
 def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: Mapping[str, Price],
-                  express_limit_s: float | None = None) -> Cost:
+                  express_limit_s: float | None = None, limits: Mapping[str, float] | None = None) -> Cost:
+    """``limits``: the catalogue's limit values, for patterns whose usage depends on one (a
+    stream's shard count on the per-shard write limits)."""
     patterns = set(patterns)
     units = answers.get("monthly_invocations", 0)
     payload_kb = answers.get("payload_kb", 0)
@@ -122,6 +124,14 @@ def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: M
     if "rds" in patterns:
         vcpu_hours = DATABASE_VCPUS * HOURS_PER_MONTH
         add("RDS Proxy", "rds-proxy-vcpu-hour", vcpu_hours, f"{DATABASE_VCPUS} database vCPUs all month")
+    # A pattern folder's cost.py prices what only that pattern has.
+    from pattern_library import registry  # the registry imports no cost code
+
+    for slug in sorted(patterns, key=lambda s: registry.get(s).order if registry.is_known(s) else 0):
+        part = registry.get(slug).part("cost") if registry.is_known(slug) else None
+        if part is not None:
+            for service, price_id, quantity, basis in part.usage(answers, limits or {}):
+                add(service, price_id, quantity, basis)
     log_gb = invocations * LOG_KB_PER_INVOCATION / (1024 * 1024)
     add("CloudWatch Logs", "cloudwatch-logs-ingestion", log_gb, f"{log_gb:,.2f} GB of logs (~1 KB per invocation)")
 

@@ -549,7 +549,7 @@ class Engine:
             if (item.condition is None or _holds(item.condition.evaluate, answers))
             and (not item.patterns or item.patterns & scope)
         )
-        cost = estimate_cost(answers, selected, self.catalogue.price_map, self.express_limit_s)
+        cost = estimate_cost(answers, selected, self.catalogue.price_map, self.express_limit_s, self.limit_values)
         return Recommendation(tuple(ranked), warnings, limits, checklist, cost, self.version, answers, selected,
                               self.limit_values)
 
