@@ -51,6 +51,7 @@ def resources(p: Project) -> None:
         "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
     }, group=SLUG, component=("stream", "Event stream"))
     p.add_output("EventStreamName", "Kinesis stream producers put records on", ref(STREAM))
+    p.expose("EVENT_STREAM_NAME", ref(STREAM), {"kind": "stream", "name": "events"})
 
 
 def functions(p: Project) -> None:
