@@ -37,6 +37,7 @@ ANSWER_KEYS = {
 PATTERNS = {
     "api-gateway-lambda", "sqs-worker", "sns-fanout", "eventbridge", "s3-processing",
     "dynamodb-streams", "step-functions", "orchestrator", "chaining", "rds",
+    "kinesis-stream",  # SPEC §8.2
 }
 WARNINGS = {
     "cold-start-latency", "api-timeout", "poison-message", "infinite-retry",
@@ -44,12 +45,15 @@ WARNINGS = {
     "stream-update-loop", "workflow-cost", "distributed-monolith", "direct-chaining",
     "connection-exhaustion", "lambda-max-duration", "payload-limit",
     "downstream-overload", "duplicate-delivery",
+    "hot-partition-key",  # kinesis-stream's own
 }
 LIMITS = {
     "lambda-max-duration", "api-gateway-timeout", "sync-payload", "async-payload",
     "sqs-message-size", "sns-message-size", "eventbridge-event-size",
     "step-functions-payload", "step-functions-express-duration",
     "lambda-concurrency", "lambda-memory",
+    # kinesis-stream's own (SPEC §8.2: shard throughput, record size)
+    "kinesis-record-size", "kinesis-shard-quota", "kinesis-shard-read-transactions", "kinesis-shard-read-kb",
 }
 SEVERITIES = {"low", "medium", "high", "critical"}
 
@@ -290,6 +294,39 @@ WORKLOADS: list[Workload] = [
       {"trigger": "data_change", "client_waits": False, "data_store": "relational",
        "react_to_changes": True, "duration_s": 0.5},
       includes=("rds",), excludes=("dynamodb-streams",)),
+
+    # --- Kinesis Data Streams (SPEC §8.2) -------------------------------------------
+    # A web analytics beacon: 8,000 page-view events per second from browsers, 1 KB each,
+    # counted per session in order. Sustained high volume with per-key order is the case
+    # streams exist for; a queue per message would cost far more invocations.
+    W("clickstream-per-session-order",
+      {"trigger": "event", "client_waits": False, "peak_rps": 8000, "ordering": True,
+       "payload_kb": 1, "duration_s": 0.005, "max_duration_s": 0.05,
+       "monthly_invocations": 20_000_000_000},
+      first="kinesis-stream", not_first=("sqs-worker", "sns-fanout"),
+      warnings=("infinite-retry", "hot-partition-key"),
+      unbroken_limits=("kinesis-record-size", "kinesis-shard-quota")),
+    # Fleet telemetry read by three teams (alerting, billing, data lake) from one flow of
+    # 3,000 readings/s: three standard readers share each shard's 2 MB/s of reads, so the
+    # read limit is broken and enhanced fan-out is the fix.
+    W("telemetry-three-standard-readers",
+      {"trigger": "event", "client_waits": False, "peak_rps": 3000, "ordering": True,
+       "payload_kb": 2, "consumers": 3, "duration_s": 0.01},
+      includes=("kinesis-stream",), broken_limits=("kinesis-shard-read-kb",)),
+    # Oversized records: 2 MB sensor snapshots do not fit a Kinesis record (1 MB).
+    W("kinesis-records-too-large",
+      {"trigger": "event", "client_waits": False, "peak_rps": 1500, "ordering": True,
+       "payload_kb": 2048, "duration_s": 0.05},
+      includes=("kinesis-stream",), broken_limits=("kinesis-record-size",)),
+    # An order-status webhook at 5 events per second, ordered per order: far too little for
+    # shards billed by the hour; a FIFO queue keeps the order for a fraction of the cost.
+    W("low-rate-ordered-webhook",
+      {"trigger": "event", "client_waits": False, "peak_rps": 5, "ordering": True, "duration_s": 0.3},
+      excludes=("kinesis-stream",)),
+    # A checkout API whose caller waits for the answer is never a stream's job.
+    W("high-rate-sync-api-is-not-a-stream",
+      {"trigger": "http", "client_waits": True, "peak_rps": 5000, "latency_ms": 300, "duration_s": 0.05},
+      first="api-gateway-lambda", excludes=("kinesis-stream",)),
 
     # --- Step Functions / orchestrator / chaining ----------------------------------
     # Example workflow: Validate Order -> Reserve Inventory -> Charge Payment -> Send
