@@ -69,3 +69,25 @@ def test_the_cost_shows_shard_hours_and_put_payload_units_with_their_arithmetic(
 def test_a_pattern_without_a_stream_has_no_kinesis_cost():
     advice = ENGINE.recommend({"trigger": "queue", "client_waits": False}, patterns=("sqs-worker",))
     assert all(line.service != "Kinesis" for line in advice.cost.lines)
+
+
+@pytest.mark.django_db
+def test_a_shard_limit_edited_in_the_admin_sizes_both_the_template_and_the_cost():
+    import yaml
+
+    import generator
+    from patterns.models import Limit
+    from patterns.store import current_engine
+
+    row = Limit.objects.get(id="kinesis-shard-write-records")
+    row.value = 500
+    row.save()
+    engine = current_engine()
+    answers = {"trigger": "event", "client_waits": False, "peak_rps": 2000, "payload_kb": 0.5}
+    advice = engine.recommend(answers, patterns=("kinesis-stream",))
+    assert any(line.basis.startswith("4 shards x 730 h") for line in advice.cost.lines)
+    files = generator.generate_files(generator.Selection(
+        patterns=("kinesis-stream",), answers=advice.answers, name="edited", render_diagrams=False,
+        limits=engine.limit_values))
+    template = yaml.safe_load(files["edited/template.yaml"])
+    assert template["Resources"]["EventStream"]["Properties"]["ShardCount"] == 4
