@@ -159,7 +159,10 @@ def _per(price: Price) -> str:
 
 
 def _usd(value: float) -> str:
-    return f"{value:,.2f}" if value >= 0.01 else f"{value:.10f}".rstrip("0")
+    """Cents when the price is in whole cents, else every digit it has ($0.015, not $0.01)."""
+    if value >= 0.01 and round(value, 2) == value:
+        return f"{value:,.2f}"
+    return f"{value:,.10f}".rstrip("0")
 
 
 def _count(value: float) -> str:
