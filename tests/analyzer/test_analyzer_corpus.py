@@ -85,8 +85,9 @@ def test_files_with_repeated_keys_aliases_or_merge_keys_are_refused_with_the_rea
 def test_most_templates_show_a_pattern(results):
     analysed = [a for a in results.values() if not isinstance(a, TemplateError)]
     with_patterns = [a for a in analysed if a.patterns]
-    # Measured: MEASURED. The rest use services outside the catalogue (MSK, AppSync, ALB,
-    # function URLs, Firehose without a function) or API integrations without a function.
+    # Measured: 309 of 455 (68%), 11 of them kinesis-stream. The rest use services outside the
+    # catalogue (MSK, AppSync, ALB, function URLs, Firehose without a function) or API
+    # integrations without a function.
     assert len(with_patterns) / len(analysed) >= 0.6
     counts = Counter(slug for a in analysed for slug in a.patterns)
     assert counts["api-gateway-lambda"] >= 90 and counts["eventbridge"] >= 80 and counts["step-functions"] >= 40
