@@ -10,7 +10,7 @@ from generator.cfn import get_att, ref
 from generator.project import Function, Project
 
 from . import SLUG
-from .sizing import consumer_sizing, shard_count
+from .sizing import WRITE_KB, WRITE_RECORDS, consumer_sizing, shard_count
 
 STREAM = "EventStream"
 FUNCTION = "StreamConsumerFunction"
@@ -88,8 +88,10 @@ def functions(p: Project) -> None:
     p.expose("FAILURE_QUEUE_URL", ref(FAILURES), {"kind": "queue", "name": "stream-record-failures"})
     p.connect(STREAM, FUNCTION, "poll", "ordered batches per shard")
     p.connect(FUNCTION, FAILURES, "failure", f"unreadable, or after {MAX_RETRIES} retries")
+    per_records, per_kb = p.limit(WRITE_RECORDS), p.limit(WRITE_KB)
     p.note(SLUG, f"`{STREAM}` has {shards} shard{'s' if shards != 1 else ''}, enough for the peak of "
-                 f"{float(p.answer('peak_rps')):,g} records/s (a shard takes 1,000 records or 1 MB per second), "
+                 f"{float(p.answer('peak_rps')):,g} records/s (a shard takes {per_records:,g} records or "
+                 f"{per_kb:,g} KB per second), "
                  f"and keeps records for {RETENTION_HOURS} hours. Producers choose the partition key: records "
                  "of one key stay in order, and no single key may exceed one shard's rate.")
     p.note(SLUG, f"The consumer reads up to {sizing.batch_size} records per batch with a {sizing.timeout} s timeout "
