@@ -9,14 +9,15 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator, Mapping
 
+from patterns.cost import HOURS_PER_MONTH
+
 from .sizing import shard_count
 
-HOURS_PER_MONTH = 730
 PUT_PAYLOAD_UNIT_KB = 25
 
 
 def usage(answers: Mapping[str, Any], limits: Mapping[str, float]) -> Iterator[tuple[str, str, float, str]]:
-    """(service, price id, quantity, basis) lines for patterns.cost."""
+    """(service, price id, quantity, assumption) lines for patterns.cost, on the stream."""
     shards = shard_count(answers, limits)
     yield ("Kinesis", "kinesis-shard-hours", shards * HOURS_PER_MONTH,
            f"{shards} shard{'s' if shards != 1 else ''} x {HOURS_PER_MONTH} h (sized for "

@@ -56,14 +56,19 @@ def test_the_cost_shows_shard_hours_and_put_payload_units_with_their_arithmetic(
     answers = {"trigger": "event", "client_waits": False, "peak_rps": 5000, "payload_kb": 30, "ordering": True,
                "monthly_invocations": 100_000_000}
     advice = ENGINE.recommend(answers, patterns=("kinesis-stream",))
-    lines = {line.basis: line.usd for line in advice.cost.lines if line.service == "Kinesis"}
+    lines = {line.price: line for line in advice.cost.lines if line.service == "Kinesis"}
     # 5,000 records/s x 30 KB = 150,000 KB/s over 1,024 KB/s per shard: 147 shards.
-    # 147 shards x 730 h x $0.015 = $1,609.65
+    # 147 shards x 730 h = 107,310 shard-hours x $0.015 = $1,609.65
+    shards = lines["kinesis-shard-hours"]
+    assert (shards.quantity, shards.unit_usd, shards.usd) == (107_310, 0.015, 1609.65)
+    assert shards.assumption == "147 shards x 730 h (sized for 5,000 records/s at peak)"
     # 30 KB records are 2 PUT payload units of 25 KB: 200,000,000 units x $0.014 per million = $2.80
-    assert lines == {
-        "147 shards x 730 h (sized for 5,000 records/s at peak) at $0.015 per shard-hours": 1609.65,
-        "100,000,000 records x 2 PUT payload units (per 25 KB) at $0.014 per million PUT payload units": 2.80,
-    }
+    units = lines["kinesis-put-payload-units"]
+    assert (units.quantity, units.usd) == (200_000_000, 2.80)
+    assert units.assumption == "100,000,000 records x 2 PUT payload units (per 25 KB)"
+    # Both are lines of the stream itself, and nothing is left unpriced.
+    assert {line.component for line in lines.values()} == {"EventStream"}
+    assert not [note for note in advice.cost.notes if "Not priced" in note]
 
 
 def test_a_pattern_without_a_stream_has_no_kinesis_cost():
@@ -85,7 +90,7 @@ def test_a_shard_limit_edited_in_the_admin_sizes_both_the_template_and_the_cost(
     engine = current_engine()
     answers = {"trigger": "event", "client_waits": False, "peak_rps": 2000, "payload_kb": 0.5}
     advice = engine.recommend(answers, patterns=("kinesis-stream",))
-    assert any(line.basis.startswith("4 shards x 730 h") for line in advice.cost.lines)
+    assert any(line.assumption.startswith("4 shards x 730 h") for line in advice.cost.lines)
     files = generator.generate_files(generator.Selection(
         patterns=("kinesis-stream",), answers=advice.answers, name="edited", render_diagrams=False,
         limits=engine.limit_values))
