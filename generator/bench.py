@@ -1,6 +1,6 @@
 """Generation time, in process: `python -m generator.bench`.
 
-Prints the median of several runs for one pattern and for all ten, with and without
+Prints the median of several runs for one pattern and for all of them, with and without
 rendering the diagram with Graphviz (libgvc in process, and a `dot` process for
 comparison; either runs while the project is templated), and the time of the whole
 command-line run in a fresh interpreter.
@@ -132,8 +132,9 @@ def sam_init_seconds(sam: str) -> float:
 def main() -> None:
     runs = int(os.environ.get("BENCH_RUNS", "20"))
     print(f"median of {runs} runs, generate_files + build_zip, in process")
-    targets = {"1 pattern (sqs-worker)": 10, "all 10 patterns": 100}
-    for label, patterns in (("1 pattern (sqs-worker)", ("sqs-worker",)), ("all 10 patterns", PATTERN_SLUGS)):
+    every = f"all {len(PATTERN_SLUGS)} patterns"
+    targets = {"1 pattern (sqs-worker)": 10, every: 100}
+    for label, patterns in (("1 pattern (sqs-worker)", ("sqs-worker",)), (every, PATTERN_SLUGS)):
         print(f"  {label:24} without diagram rendering: {measure(patterns, False, runs):7.1f} ms")
         if diagram.backend() == "library":
             took = measure(patterns, True, runs)

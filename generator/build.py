@@ -17,7 +17,7 @@ from pattern_library import registry
 
 TEST_REQUIREMENTS = """\
 pytest>=8.3
-moto[dynamodb,events,s3,secretsmanager,sns,sqs,stepfunctions]>=5.0
+moto[dynamodb,events,kinesis,s3,secretsmanager,sns,sqs,stepfunctions]>=5.0
 boto3>=1.35
 aws-lambda-powertools[tracer]>=3.4,<4
 """

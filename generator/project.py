@@ -40,7 +40,7 @@ POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
 class Output:
     """Where a function sends the result of its work."""
 
-    kind: str  # queue | workflow | bus | topic | table
+    kind: str  # queue | workflow | bus | topic | table | stream
     target: str  # logical id of the hub
     env: str  # environment variable carrying its name/url/arn
     label: str  # what flows, for the diagram
@@ -492,6 +492,9 @@ class Project:
             "bus": {"EventBridgePutEventsPolicy": {"EventBusName": ref(target)}},
             "topic": {"SNSPublishMessagePolicy": {"TopicName": get_att(target, "TopicName")}},
             "table": {"DynamoDBWritePolicy": {"TableName": ref(target)}},
+            "stream": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": ["kinesis:PutRecord", "kinesis:PutRecords"],
+                "Resource": get_att(target, "Arn")}]},
         }[output.kind]
 
     def producers_of(self, kind: str) -> list[Function]:

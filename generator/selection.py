@@ -17,8 +17,9 @@ ARCHITECTURES: tuple[str, ...] = ("arm64", "x86_64")
 # "http": API Gateway HTTP API (cheaper, lower latency); "rest": REST API (usage plans,
 # API keys, request validation, WAF).
 API_TYPES: tuple[str, ...] = ("http", "rest")
-# The AWS limits the generator sizes things by. They are catalogue rows (editable in the
-# admin); a caller passes the current values, and the shipped ones fill any gap.
+# The AWS limits the shared generator code sizes things by. They are catalogue rows (editable
+# in the admin); a caller passes the current values, and the shipped ones fill any gap. A
+# pattern folder may size by any other limit row of the catalogue the same way.
 LIMIT_IDS: tuple[str, ...] = ("lambda-max-duration", "api-gateway-timeout", "step-functions-express-duration")
 
 # The name becomes a folder in the zip, the stack name, part of S3 bucket names and
@@ -69,22 +70,23 @@ def shipped_limits() -> dict[str, float]:
     """The limit values of the catalogue files that ship with the product."""
     from patterns.catalogue import load_files  # plain Python: reads the YAML, no database
 
-    return {limit.id: float(limit.value) for limit in load_files().limits if limit.id in LIMIT_IDS}
+    return {limit.id: float(limit.value) for limit in load_files().limits}
 
 
 def validate_limits(limits: Any) -> dict[str, float]:
+    """The caller's limit values, checked, over the shipped ones."""
     if not isinstance(limits, Mapping):
         raise GenerationError("limits must be a mapping of limit ids to numbers")
+    shipped = shipped_limits()
     merged = {}
-    for key in LIMIT_IDS:
+    for key in (*LIMIT_IDS, *(k for k in shipped if k not in LIMIT_IDS)):
         if key not in limits:
             continue
         value = limits[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
             raise GenerationError(f"limit {key!r} must be a positive number, not {value!r}")
         merged[key] = float(value)
-    if len(merged) < len(LIMIT_IDS):
-        merged = {**shipped_limits(), **merged}
+    merged = {**shipped, **merged}
     missing = [key for key in LIMIT_IDS if key not in merged]
     if missing:
         raise GenerationError(f"limits missing: {', '.join(missing)}")

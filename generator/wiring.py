@@ -31,15 +31,17 @@ HUBS: dict[str, Hub] = {
     "bus": Hub("eventbridge", "EventBus", "EVENT_BUS_NAME", "events", "publish"),
     "topic": Hub("sns-fanout", "FanoutTopic", "TOPIC_ARN", "notifications", "publish"),
     "table": Hub("dynamodb-streams", "DataTable", "DATA_TABLE", "writes items", "write"),
+    "stream": Hub("kinesis-stream", "EventStream", "EVENT_STREAM_NAME", "records", "publish"),
 }
 
 # Where each pattern's function sends its result, in order of preference. A long upload job
 # starts a workflow before anything else: its steps are bounded, the upload handler is not.
 OUTPUTS: dict[str, tuple[str, ...]] = {
-    "api-gateway-lambda": ("queue", "workflow", "bus", "topic", "table"),
+    "api-gateway-lambda": ("queue", "stream", "workflow", "bus", "topic", "table"),
     "s3-processing": ("workflow", "queue", "bus", "topic"),
     "sqs-worker": ("table", "bus", "topic"),
     "dynamodb-streams": ("bus", "topic"),
+    "kinesis-stream": ("table", "bus", "topic"),
     "step-functions": ("table", "bus", "topic"),
 }
 

@@ -279,7 +279,7 @@ def _question(index: int, row: dict[str, Any]) -> Question:
     return _simple(Question, row, order=row.get("order", index), choices=choices, **bounds)
 
 
-FOLDER_KINDS = ("patterns", "warnings", "rules", "checklist")
+FOLDER_KINDS = ("patterns", "warnings", "limits", "prices", "rules", "checklist")
 # The files of the data folder. Scenarios are read with the rest but are not part of the
 # Catalogue (see patterns.scenarios): they test it.
 SHARED_KINDS = ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist", "scenarios")
@@ -303,11 +303,11 @@ def _read_yaml(path: Path) -> Any:
 def read_data_files(directory: Path = DATA_DIR, folders_root: Path | None = None) -> dict[str, list[dict[str, Any]]]:
     """The shared catalogue files, then what each pattern folder's ``catalogue.yaml`` adds.
 
-    A folder's file is a mapping with ``pattern`` (its entry) and optionally ``rules``,
-    ``warnings`` and ``checklist`` (lists, as in the shared files); its rows come after the
-    shared ones, in the registry's order. A folder's rules belong to its pattern: they need
-    not name it, and may not name another. The folders are the registry's own, or, with
-    ``folders_root``, folders of the same names under it (an exported catalogue).
+    A folder's file is a mapping with ``pattern`` (its entry) and optionally ``warnings``,
+    ``limits``, ``prices``, ``rules`` and ``checklist`` (lists, as in the shared files); its
+    rows come after the shared ones, in the registry's order. A folder's rules belong to its
+    pattern: they need not name it, and may not name another. The folders are the registry's
+    own, or, with ``folders_root``, folders of the same names under it (an exported catalogue).
     """
     from pattern_library import registry  # the registry imports no catalogue code
 
@@ -325,7 +325,7 @@ def read_data_files(directory: Path = DATA_DIR, folders_root: Path | None = None
         if not isinstance(own, dict) or not isinstance(own.get("pattern"), dict):
             raise CatalogueError([f"{catalogue_file}: expected a mapping with a 'pattern' entry"])
         data["patterns"].append({"slug": folder.slug, **own["pattern"]})
-        for kind in ("warnings", "rules", "checklist"):
+        for kind in FOLDER_KINDS[1:]:
             rows = own.get(kind) or []
             if not isinstance(rows, list):
                 raise CatalogueError([f"{catalogue_file}: {kind} must be a list"])
@@ -336,7 +336,7 @@ def read_data_files(directory: Path = DATA_DIR, folders_root: Path | None = None
                     raise CatalogueError([f"{catalogue_file}: rules of another pattern: {', '.join(strays)}"])
                 rows = [{**row, "pattern": folder.slug} if isinstance(row, dict) else row for row in rows]
             start = len(data[kind])
-            data[kind].extend({"order": start + i, **row} if kind != "warnings" else row
+            data[kind].extend({"order": start + i, **row} if kind in ("rules", "checklist") else row
                               for i, row in enumerate(rows))
     return data
 

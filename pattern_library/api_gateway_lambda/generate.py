@@ -10,7 +10,7 @@ from generator.project import Function, Project
 
 from . import SLUG
 
-STATUS = {"queue": 202, "workflow": 202, "bus": 202, "topic": 202, "table": 201, None: 200}
+STATUS = {"queue": 202, "stream": 202, "workflow": 202, "bus": 202, "topic": 202, "table": 201, None: 200}
 
 
 def resources(p: Project) -> None:

@@ -304,7 +304,7 @@ Mapping:
     DestinationConfig: {OnFailure: {Destination: !Ref FailedArn}}
 """)
     assert ids(analysis) == [("unbounded-retry", "Mapping")]
-    assert analysis.patterns == ()  # Kinesis is not one of the catalogue's patterns
+    assert analysis.patterns == ("kinesis-stream",)
 
 
 # direct-lambda-invoke ---------------------------------------------------------------------------------

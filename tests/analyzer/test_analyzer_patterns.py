@@ -27,6 +27,8 @@ Fn:
     ("Upload: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: s3:ObjectCreated:*}}", ["s3-processing"]),
     ("Changes: {Type: DynamoDB, Properties: {Stream: !GetAtt Table.StreamArn, StartingPosition: LATEST}}",
      ["dynamodb-streams"]),
+    ("Clicks: {Type: Kinesis, Properties: {Stream: !GetAtt Clicks.Arn, StartingPosition: LATEST}}",
+     ["kinesis-stream"]),
 ])
 def test_it_finds_the_pattern_of_each_sam_event(events, expected):
     analysis = run(FUNCTION + f"    Events:\n      {events}\n" + """
@@ -34,9 +36,10 @@ Queue: {Type: AWS::SQS::Queue}
 Topic: {Type: AWS::SNS::Topic}
 Bucket: {Type: AWS::S3::Bucket}
 Table: {Type: AWS::DynamoDB::Table}
+Clicks: {Type: AWS::Kinesis::Stream, Properties: {ShardCount: 1}}
 """)
     assert list(analysis.patterns) == expected
-    assert analysis.resources == 5
+    assert analysis.resources == 6
 
 
 def test_a_function_alone_is_no_pattern():
@@ -97,6 +100,27 @@ Mapping:
   Properties: {FunctionName: !GetAtt Fn.Arn, EventSourceArn: !GetAtt Table.StreamArn, StartingPosition: LATEST}
 """)
     assert analysis.patterns == ("dynamodb-streams",)
+
+
+def test_an_event_source_mapping_from_a_kinesis_stream_or_its_fan_out_consumer_is_kinesis_stream():
+    for source in ("!GetAtt Clicks.Arn", "!GetAtt Reader.ConsumerARN",
+                   "!Sub 'arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/clicks'"):
+        analysis = cfn(f"""
+Clicks: {{Type: AWS::Kinesis::Stream, Properties: {{ShardCount: 2}}}}
+Reader: {{Type: AWS::Kinesis::StreamConsumer, Properties: {{ConsumerName: reader, StreamARN: !GetAtt Clicks.Arn}}}}
+Mapping:
+  Type: AWS::Lambda::EventSourceMapping
+  Properties: {{FunctionName: !GetAtt Fn.Arn, EventSourceArn: {source}, StartingPosition: LATEST}}
+""")
+        assert analysis.patterns == ("kinesis-stream",), source
+
+
+def test_a_stream_nothing_in_the_template_reads_is_not_kinesis_stream():
+    """Producers alone (a function putting records, a delivery stream reading it) are not the pattern."""
+    analysis = run(FUNCTION + """    Policies: [{KinesisCrudPolicy: {StreamName: !Ref Clicks}}]
+Clicks: {Type: AWS::Kinesis::Stream, Properties: {ShardCount: 1}}
+""")
+    assert analysis.patterns == ()
 
 
 def test_an_event_source_mapping_named_by_arn_text_is_recognised():

@@ -30,7 +30,7 @@ ALL = list(generator.PATTERN_SLUGS)
 # Combinations beyond those of test_generated_projects.CASES, linted only (their own tests
 # are not run again): more REST APIs and patterns meeting in other ways.
 MORE_COMBINATIONS = {
-    "rest-all-ten": ("everything-rest", ALL, {"trigger": "queue", "steps": 6, "long_waits": True, "ordering": True,
+    "rest-all-patterns": ("everything-rest", ALL, {"trigger": "queue", "steps": 6, "long_waits": True, "ordering": True,
                                               "consumers": 2, "data_store": "dynamodb"}, {"api": "rest"}),
     "rest-uploads-workflow": ("intake", ["api-gateway-lambda", "s3-processing", "step-functions"],
                               {"trigger": "file_upload", "steps": 3, "compensation": True, "long_waits": True,
@@ -42,6 +42,9 @@ MORE_COMBINATIONS = {
                              "max_duration_s": 30}),
     "scheduled-uploads-fanout-chain": ("nightly", ["chaining", "sns-fanout", "s3-processing"],
                                        {"trigger": "schedule", "writes_back_to_source": True, "consumers": 2}),
+    "rest-ingest-stream-fanout": ("ingest", ["api-gateway-lambda", "kinesis-stream", "sns-fanout"],
+                                  {"client_waits": False, "peak_rps": 1500, "consumers": 3, "payload_kb": 30},
+                                  {"api": "rest"}),
     "bff-relational-streams": ("portal", ["orchestrator", "rds", "dynamodb-streams"],
                                {"aggregate_sources": 5, "data_store": "relational", "db_max_connections": 500,
                                 "latency_ms": 300}),

@@ -41,8 +41,14 @@ CASES = {
     "bff-with-database": ("customer-bff", ["orchestrator", "rds", "api-gateway-lambda"],
                           {"aggregate_sources": 4, "data_store": "relational", "db_max_connections": 40,
                            "latency_ms": 800}),
-    "all-ten": ("everything", ALL, {"consumers": 3, "steps": 4, "compensation": True, "aggregate_sources": 3,
+    "all-patterns": ("everything", ALL, {"consumers": 3, "steps": 4, "compensation": True, "aggregate_sources": 3,
                                     "content_routing": True, "writes_back_to_source": True}),
+    "clickstream-api-into-stream-and-table": ("clicks", ["api-gateway-lambda", "kinesis-stream"],
+                                              {"client_waits": False, "peak_rps": 3000, "ordering": True,
+                                               "data_store": "dynamodb", "duration_s": 0.01, "max_duration_s": 0.2}),
+    "telemetry-stream-onto-the-bus": ("telemetry", ["kinesis-stream", "eventbridge"],
+                                      {"trigger": "event", "peak_rps": 5000, "payload_kb": 2, "consumers": 2,
+                                       "content_routing": True, "duration_s": 0.02}),
     # The same patterns behind a REST API instead of an HTTP API.
     "rest-api": ("public-api", ["api-gateway-lambda"], {"data_store": "dynamodb"}, {"api": "rest"}),
     "rest-partner-api-with-jobs-and-database": (

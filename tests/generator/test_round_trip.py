@@ -69,9 +69,9 @@ COMBINATIONS = {
              unreliable_downstream=True)),
     "topic-and-bus-from-events": (["sns-fanout", "eventbridge"], "http", dict(trigger="event")),
     "topic-and-bus-on-a-schedule": (["sns-fanout", "eventbridge"], "http", dict(trigger="schedule")),
-    "all-ten-over-http": (list(generator.PATTERN_SLUGS), "http", {}),
-    "all-ten-rest-on-a-schedule": (list(generator.PATTERN_SLUGS), "rest", dict(trigger="schedule")),
-    "all-ten-from-events-with-every-option": (
+    "all-patterns-over-http": (list(generator.PATTERN_SLUGS), "http", {}),
+    "all-patterns-rest-on-a-schedule": (list(generator.PATTERN_SLUGS), "rest", dict(trigger="schedule")),
+    "all-patterns-from-events-with-every-option": (
         list(generator.PATTERN_SLUGS), "http",
         dict(trigger="event", consumers=3, content_routing=True, ordering=True,
              writes_back_to_source=True, data_store="dynamodb", long_waits=True, compensation=True, steps=4)),
@@ -92,6 +92,12 @@ COMBINATIONS = {
                                           dict(trigger="event", consumers=2)),
     "orchestrator-beside-a-crud-api": (["orchestrator", "api-gateway-lambda", "rds"], "rest",
                                        dict(aggregate_sources=4)),
+    "api-puts-records-on-the-stream": (["api-gateway-lambda", "kinesis-stream"], "rest",
+                                       dict(client_waits=False, peak_rps=3000, ordering=True)),
+    "stream-consumer-writes-the-table": (["kinesis-stream"], "http",
+                                         dict(trigger="event", peak_rps=5000, data_store="dynamodb")),
+    "stream-consumer-publishes-to-the-topic": (["kinesis-stream", "sns-fanout"], "http",
+                                               dict(trigger="event", peak_rps=2000, consumer_names="alerts,archive")),
     "long-job-split-into-bounded-steps": (["api-gateway-lambda", "step-functions"], "http",
                                           dict(duration_s=5, max_duration_s=3000, client_waits=False)),
 }
@@ -131,7 +137,8 @@ def test_bus_and_topic_with_the_same_named_consumers_get_distinct_components():
     assert {"BillingQueue", "TopicBillingQueue", "BillingFunction", "TopicBillingFunction"} <= ids
 
 
-PATTERN_SETS = st.lists(st.sampled_from(generator.PATTERN_SLUGS), min_size=1, max_size=10, unique=True)
+PATTERN_SETS = st.lists(st.sampled_from(generator.PATTERN_SLUGS), min_size=1, max_size=len(generator.PATTERN_SLUGS),
+                        unique=True)
 NAMES = st.sampled_from(["", "billing,shipping,analytics", "audit", "email,sms", "a-1,b-2,c-3,d-4,e-5"])
 
 

@@ -179,3 +179,18 @@ def test_the_readme_leaves_out_warnings_about_patterns_not_generated():
     assert "queue risk" in readme and "whole-system risk" in readme
     assert "database risk" not in readme and "connection-exhaustion" not in readme
     assert "| medium | all | `distributed-monolith` |" in readme
+
+
+def test_kinesis_sizing_limits_come_from_the_caller_or_the_shipped_catalogue_and_are_checked():
+    stream_answers = answers(trigger="event", client_waits=False, peak_rps=3000, payload_kb=1)
+
+    def shards(limits):
+        files = generator.generate_files(generator.Selection(
+            patterns=("kinesis-stream",), answers=stream_answers, name="sized", render_diagrams=False,
+            limits=limits))
+        return load_template(files["sized/template.yaml"])["Resources"]["EventStream"]["Properties"]["ShardCount"]
+
+    assert shards({}) == 3  # the shipped 1,000 records/s per shard
+    assert shards({"kinesis-shard-write-records": 250}) == 12  # an edited row wins
+    with pytest.raises(generator.GenerationError, match="'kinesis-shard-write-records' must be a positive number"):
+        shards({"kinesis-shard-write-records": 0})

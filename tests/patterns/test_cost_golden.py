@@ -97,6 +97,12 @@ GOLDEN = {
         + logs(2_000_000)
         + line(1_460, "nat-gateway-hours")           # 2 NAT gateways × 730 h
         + line(2_000_000 * 8 / GB_OF_KB, "nat-gateway-gb")),  # 2M × 4 KB in and 4 KB out
+    "kinesis-stream": lambda: (
+        line(730, "kinesis-shard-hours")             # 10 records/s × 4 KB fits 1 shard, all month
+        + line(2_000_000, "kinesis-put-payload-units")  # 2M records × 1 unit (4 KB ≤ 25 KB)
+        + worker_function()
+        + line(4_000_000, "dynamodb-write-units")    # idempotency: 2M invocations × 2
+        + logs(2_000_000)),
 }
 
 

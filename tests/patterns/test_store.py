@@ -46,11 +46,11 @@ def test_the_shipped_texts_are_complete():
     catalogue = load_files()
     assert {p.slug for p in catalogue.patterns} == {
         "api-gateway-lambda", "sqs-worker", "sns-fanout", "eventbridge", "s3-processing",
-        "dynamodb-streams", "step-functions", "orchestrator", "chaining", "rds"}
+        "dynamodb-streams", "step-functions", "orchestrator", "chaining", "rds", "kinesis-stream"}
     for pattern in catalogue.patterns:
         assert pattern.summary and pattern.when_to_use and pattern.tradeoffs and pattern.rule_of_thumb
         assert pattern.services and pattern.warnings and pattern.alternatives and pattern.best_for and pattern.main_risk
-    assert len(catalogue.warnings) == 16
+    assert len(catalogue.warnings) == 17  # SPEC §3.3's sixteen and kinesis-stream's hot-partition-key
     for warning in catalogue.warnings:
         assert warning.bad and warning.better and warning.advice
     required_limits = {"lambda-max-duration", "api-gateway-timeout", "sync-payload", "async-payload",

@@ -33,6 +33,7 @@ ANSWER_KEYS = {
 PATTERNS = {
     "api-gateway-lambda", "sqs-worker", "sns-fanout", "eventbridge", "s3-processing",
     "dynamodb-streams", "step-functions", "orchestrator", "chaining", "rds",
+    "kinesis-stream",  # SPEC §8.2
 }
 WARNINGS = {
     "cold-start-latency", "api-timeout", "poison-message", "infinite-retry",
@@ -40,12 +41,15 @@ WARNINGS = {
     "stream-update-loop", "workflow-cost", "distributed-monolith", "direct-chaining",
     "connection-exhaustion", "lambda-max-duration", "payload-limit",
     "downstream-overload", "duplicate-delivery",
+    "hot-partition-key",  # kinesis-stream's own
 }
 LIMITS = {
     "lambda-max-duration", "api-gateway-timeout", "sync-payload", "async-payload",
     "sqs-message-size", "sns-message-size", "eventbridge-event-size",
     "step-functions-payload", "step-functions-express-duration",
     "lambda-concurrency", "lambda-memory",
+    # kinesis-stream's own (SPEC §8.2: shard throughput, record size)
+    "kinesis-record-size", "kinesis-shard-quota", "kinesis-shard-read-transactions", "kinesis-shard-read-kb",
 }
 SEVERITIES = {"low", "medium", "high", "critical"}
 

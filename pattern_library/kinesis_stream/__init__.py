@@ -1,0 +1,10 @@
+"""Kinesis Data Streams: a function reads ordered batches of records, shard by shard."""
+
+SLUG = "kinesis-stream"
+TITLE = "Kinesis Data Streams"
+SUMMARY = ("Producers put records on a Kinesis data stream, sized in shards for the peak rate; a Lambda "
+           "function reads each shard in ordered batches, reports only the records that failed, and after "
+           "a bounded number of retries describes what it could not process in an on-failure queue.")
+BUILD_ORDER = 45
+ORDER = 65  # place in every list of patterns
+SERVES_API = False  # its functions answer requests through API Gateway

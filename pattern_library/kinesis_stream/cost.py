@@ -1,0 +1,29 @@
+"""What a Kinesis stream costs beyond its functions: shard-hours and PUT payload units.
+
+The stream is provisioned (see sizing.py), so it is billed for every shard all month whether
+records flow or not, plus every 25 KB of each record put.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator, Mapping
+
+from patterns.cost import HOURS_PER_MONTH
+
+from .sizing import shard_count
+
+PUT_PAYLOAD_UNIT_KB = 25
+
+
+def usage(answers: Mapping[str, Any], limits: Mapping[str, float]) -> Iterator[tuple[str, str, float, str]]:
+    """(service, price id, quantity, assumption) lines for patterns.cost, on the stream."""
+    shards = shard_count(answers, limits)
+    yield ("Kinesis", "kinesis-shard-hours", shards * HOURS_PER_MONTH,
+           f"{shards} shard{'s' if shards != 1 else ''} x {HOURS_PER_MONTH} h (sized for "
+           f"{answers.get('peak_rps', 0):,g} records/s at peak)")
+    units_per_record = max(1, math.ceil(float(answers.get("payload_kb") or 0) / PUT_PAYLOAD_UNIT_KB))
+    records = int(answers.get("monthly_invocations") or 0)
+    yield ("Kinesis", "kinesis-put-payload-units", records * units_per_record,
+           f"{records:,} records x {units_per_record} PUT payload unit{'s' if units_per_record != 1 else ''} "
+           f"(per {PUT_PAYLOAD_UNIT_KB} KB)")
