@@ -112,7 +112,7 @@ class CatalogueChangeAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         change = get_object_or_404(CatalogueChange.objects.select_related("user", "reverts"), pk=object_id)
-        extra = {"change": change, "diff": history.field_diff(change),
+        extra = {"catalogue_change": change, "diff": history.field_diff(change),
                  "can_revert": self._can_revert(request),
                  "revert_url": reverse("admin:patterns_cataloguechange_revert", args=[change.pk]),
                  "version_url": reverse("admin:patterns_cataloguechange_version", args=[change.rules_version])}
