@@ -18,7 +18,7 @@ from advisor.teams.actions import ActionError
 from advisor.teams.models import Team
 from patterns.answers import AnswerError
 from patterns.engine import Engine
-from patterns.wording import Words, words_for
+from patterns.wording import Words, labelled, words_for
 
 from .evaluation import Evaluated, evaluate
 from .models import DESCRIPTION_MAX, NAME_MAX
@@ -52,7 +52,7 @@ def answers_from_params(params: QueryDict, engine: Engine) -> Any:
 def answer_problems(error: AnswerError, words: Words | None = None) -> list[str]:
     """Each problem, named by its question."""
     words = words or Words()
-    return [f"{words.question(key)}: {message}" if key else message for key, message in error.errors.items()]
+    return [labelled(words.question(key), message) if key else message for key, message in error.errors.items()]
 
 
 class ArchitectureForm(forms.Form):

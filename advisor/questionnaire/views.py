@@ -26,7 +26,7 @@ from advisor.diagrams import svg_response
 from patterns.answers import AnswerError
 from patterns.engine import Engine
 from patterns.store import current_engine
-from patterns.wording import words_for
+from patterns.wording import labelled, words_for
 
 from .examples import EXAMPLES
 from .layout import question_rows, sections
@@ -128,7 +128,7 @@ def upload_answers(request: HttpRequest) -> HttpResponse:
 def answer_problems(engine: Engine, exc: AnswerError) -> list[str]:
     """Each problem with a set of answers, named by its question."""
     words = words_for(engine.catalogue)
-    return [f"{words.question(key)}: {message}" if key else message for key, message in exc.errors.items()]
+    return [labelled(words.question(key), message) if key else message for key, message in exc.errors.items()]
 
 
 def _shared_path(submission: Submission) -> str:

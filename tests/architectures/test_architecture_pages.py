@@ -266,7 +266,8 @@ class CompareTestCase(BaseTestCase):
         self.assertContains(r, "Thumbnails")
         self.assertContains(r, "Lambda + S3 file processing")
         rows = {key: (a, b) for key, a, b in r.context["answer_rows"]}
-        self.assertEqual(rows["trigger"], ("queue", "file_upload"))
+        self.assertEqual(rows["What starts one unit of work?"],
+                         ("A message or job put on a queue", "A file arriving in storage"))
 
     def test_it_needs_exactly_two(self):
         r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk]})
