@@ -106,8 +106,16 @@ class TestErrorsInPlace:
 
     def test_worst_case_below_typical_is_refused_on_the_worst_case(self, client, error_next_to):
         response = client.post(URL, {"duration_s": "60", "max_duration_s": "10"})
-        assert "must be at least duration_s" in error_next_to(response.content, "max_duration_s").lower()
+        assert error_next_to(response.content, "max_duration_s") == \
+            "Must be at least “Typical processing time of one unit of work” (60), got 10."
         assert error_next_to(response.content, "duration_s") == ""
+
+    def test_a_comparison_with_a_wrong_answer_does_not_quote_its_default(self, client, error_next_to):
+        # The typical time is wrong (0); the worst case is not compared with the default put in its place.
+        response = client.post(URL, {"duration_s": "0", "max_duration_s": "0.5"})
+        assert "got 0" in error_next_to(response.content, "duration_s")
+        message = error_next_to(response.content, "max_duration_s")
+        assert message == "Must be at least “Typical processing time of one unit of work”; fix that answer first."
 
     def test_the_panel_still_answers_and_lists_what_to_fix(self, client):
         response = client.post(URL, {"trigger": "queue", "peak_rps": "-3"})
