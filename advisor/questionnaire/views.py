@@ -263,12 +263,14 @@ def pattern_diagram(request: HttpRequest, slug: str) -> HttpResponse:
 def checklist(request: HttpRequest) -> HttpResponse:
     engine = current_engine()
     catalogue = engine.catalogue
+    words = words_for(catalogue)
     items = [
-        (item, [catalogue.pattern_map[slug] for slug in item.patterns if slug in catalogue.pattern_map])
+        (item, [catalogue.pattern_map[slug] for slug in item.patterns if slug in catalogue.pattern_map],
+         words.condition(item.when) if item.when else "")
         for item in sorted(catalogue.checklist, key=lambda c: c.order)
     ]
     return render(request, "questionnaire/checklist.html", {
-        "always": [(item, pats) for item, pats in items if not item.when and not pats],
-        "conditional": [(item, pats) for item, pats in items if item.when or pats],
+        "always": [(item, pats) for item, pats, _ in items if not item.when and not pats],
+        "conditional": [(item, pats, when) for item, pats, when in items if item.when or pats],
         "rules_version": engine.version,
     })

@@ -23,3 +23,13 @@ def answer(value: Any) -> str:
 def broken(limits: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The limit checks of a recommendation that fail."""
     return [check for check in limits if not check.get("ok")]
+
+
+@register.filter
+def pattern_list(slugs: list[str]) -> str:
+    """``{{ revision.patterns|pattern_list }}``: the patterns' names, joined ("A, B and C")."""
+    from advisor.architectures.evaluation import words
+    from patterns.store import current_engine
+
+    names = [words(current_engine()).pattern(slug) for slug in slugs]
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
