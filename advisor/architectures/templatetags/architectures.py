@@ -2,8 +2,6 @@ from typing import Any, Mapping
 
 from django import template
 
-from ..changes import fmt
-
 register = template.Library()
 
 
@@ -11,18 +9,6 @@ register = template.Library()
 def lookup(mapping: Mapping[str, Any], key: str) -> Any:
     """``{{ names|lookup:slug }}``: a pattern's name from its slug (the slug if unknown)."""
     return mapping.get(key, key)
-
-
-@register.filter
-def answer(value: Any) -> str:
-    """An answer value as people read it (yes/no, 1,000, not set)."""
-    return fmt(value)
-
-
-@register.filter
-def broken(limits: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The limit checks of a recommendation that fail."""
-    return [check for check in limits if not check.get("ok")]
 
 
 @register.filter
