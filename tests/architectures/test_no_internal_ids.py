@@ -1,7 +1,7 @@
 """Every page type, rendered with realistic data, shows people words, never the catalogue's ids.
 
 Answer keys, warning ids, limit ids, pattern slugs, rule names and checklist ids are read
-from the catalogue and looked for in the text a person sees (tags, attributes and URLs
+from the catalogue (and the analyzer's finding ids from the analyzer) and looked for in the text a person sees (tags, attributes and URLs
 stripped). Ids that are also plain English words ("steps", "chaining") cannot be told
 apart from prose and are left out; every id with a dash or an underscore is checked.
 """
@@ -21,6 +21,7 @@ from advisor.jobs.models import GenerationJob, JobStatus
 from advisor.teams.actions import create_team
 from advisor.teams.models import Membership, Role
 from advisor.teams.testing import make_architecture, make_user
+from patterns.analyzer import FINDING_IDS
 from patterns.store import current_engine
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,7 @@ def internal_ids() -> dict[str, str]:
         "pattern slug": [p.slug for p in catalogue.patterns],
         "rule name": [r.name for r in catalogue.rules],
         "checklist id": [c.id for c in catalogue.checklist],
+        "analyzer finding id": list(FINDING_IDS),
     }
     return {name: kind for kind, names in kinds.items() for name in names if re.search(r"[-_]", name)}
 
