@@ -23,7 +23,7 @@ from advisor.diagrams import svg_response
 from advisor.jobs.actions import default_project_name
 from advisor.questionnaire.panel import build_panel, stored_panel
 from advisor.questionnaire.submission import query_for, to_text
-from advisor.questionnaire.views import Editing, questionnaire_response
+from advisor.questionnaire.views import Editing, import_answers, questionnaire_response
 from advisor.teams.actions import ActionError
 from advisor.teams.models import Role, Team
 from advisor.teams.scoping import get_for_user, visible_to
@@ -180,8 +180,10 @@ def architecture_edit(request: HttpRequest, pk: int) -> HttpResponse:
     as a new revision. Without answers in the request it starts from the latest revision's."""
     architecture, _ = _get_architecture(request, pk, Role.EDITOR)
     engine = current_engine()
+    if request.method == "POST" and request.POST.get("import") == "answers":
+        return import_answers(request, engine, _editing(architecture))
     data = request.POST if request.method == "POST" else request.GET
-    if request.method == "GET" and not any(question.key in data for question in engine.questions):
+    if request.method == "GET" and not data:
         latest = architecture.latest
         data = {key: to_text(value) for key, value in (latest.answers if latest else {}).items()}
     return questionnaire_response(request, engine, data, _editing(architecture))

@@ -38,6 +38,10 @@ from .submission import (
 PAGE = "questionnaire/questionnaire.html"
 
 
+# The query of an edit page whose answers are all defaults (see ``_own_path``).
+DEFAULTS_QUERY = "defaults=all"
+
+
 @dataclass(frozen=True)
 class Editing:
     """The questionnaire opened on a saved architecture: the form posts to ``path``, and
@@ -105,8 +109,16 @@ def _submitted(request: HttpRequest) -> tuple[Engine, Submission, HttpResponse |
 
 @require_POST
 def upload_answers(request: HttpRequest) -> HttpResponse:
-    engine = current_engine()
-    upload = request.FILES.get("answers_file")
+    return import_answers(request, current_engine())
+
+
+# The field an answers file is posted in, and the marker of an import on the edit page.
+IMPORT_FIELD = "answers_file"
+
+
+def import_answers(request: HttpRequest, engine: Engine, editing: Editing | None = None) -> HttpResponse:
+    """Load an answers file into the questionnaire (or the one editing an architecture)."""
+    upload = request.FILES.get(IMPORT_FIELD)
     try:
         if upload is None:
             raise AnswerError({"": "Choose a JSON file of answers to load."})
@@ -114,7 +126,8 @@ def upload_answers(request: HttpRequest) -> HttpResponse:
     except AnswerError as exc:
         # The page keeps the answers the user had (they are in the form action's query string).
         submission = read_submission(engine, request.GET)
-        context = _page_context(request, engine, submission, upload_errors=answer_problems(engine, exc))
+        context = _page_context(request, engine, submission, upload_errors=answer_problems(engine, exc),
+                                editing=editing)
         return render(request, PAGE, context, status=400)
     submission = read_submission(engine, {key: to_text(value) for key, value in raw.items()})
     ignored = [question.label for question in engine.questions if question.key in raw and question.key not in submission.visible]
@@ -122,7 +135,7 @@ def upload_answers(request: HttpRequest) -> HttpResponse:
     if ignored:
         messages.info(request, "These answers do not apply to this workload and keep their defaults: "
                       + "; ".join(ignored) + ".")
-    return redirect(_shared_path(submission) + "#recommendation")
+    return redirect(_own_path(submission, editing) + "#recommendation")
 
 
 def answer_problems(engine: Engine, exc: AnswerError) -> list[str]:
@@ -140,7 +153,9 @@ def _own_path(submission: Submission, editing: Editing | None) -> str:
     """Where these answers live on this page: the questionnaire, or the one editing an architecture."""
     if editing is None:
         return _shared_path(submission)
-    return f"{editing.path}?{submission.query}" if submission.query else editing.path
+    # Every answer at its default still has to say so: without answers the page opens on
+    # the architecture's saved ones.
+    return f"{editing.path}?{submission.query or DEFAULTS_QUERY}"
 
 
 def _panel_context(request: HttpRequest, engine: Engine, submission: Submission,
@@ -158,7 +173,7 @@ def _panel_context(request: HttpRequest, engine: Engine, submission: Submission,
         "diagram_url": (reverse("questionnaire:diagram") + query)
         if submission.ok and recommendation.selected and generator.dot_available() else "",
         "save_url": (editing.save_path if editing else reverse("architectures:save")) + query,
-        "upload_url": reverse("questionnaire:upload") + query,
+        "upload_url": (editing.path if editing else reverse("questionnaire:upload")) + query,
         "rules_version": engine.version,
         "error_list": [(q.key, q.label, submission.errors[q.key]) for q in engine.questions if q.key in submission.errors],
     }

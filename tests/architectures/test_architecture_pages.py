@@ -1,5 +1,6 @@
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from advisor.architectures.models import Architecture, Revision
@@ -111,6 +112,25 @@ class EditTestCase(BaseTestCase):
         r = self.client.post(self.url, {"trigger": "event", "client_waits": "false"})
         self.assertRedirects(r, self.url + "?trigger=event&client_waits=false#recommendation",
                              fetch_redirect_response=False)
+
+    def test_answers_all_at_their_defaults_stay_so_on_reload(self):
+        r = self.client.post(self.url, {"trigger": "http"}, headers={"HX-Request": "true"})
+        self.assertEqual(r["HX-Replace-Url"], self.url + "?defaults=all")
+        page = self.client.get(r["HX-Replace-Url"])
+        self.assertEqual(page.context["submission"].changed, {})
+
+    def test_an_answers_file_is_imported_into_the_architecture(self):
+        upload = SimpleUploadedFile("answers.json", json.dumps({"trigger": "event", "consumers": 3}).encode())
+        r = self.client.post(self.url, {"import": "answers", "answers_file": upload})
+        self.assertRedirects(r, self.url + "?trigger=event&consumers=3#recommendation",
+                             fetch_redirect_response=False)
+        self.assertEqual(self.architecture.revisions.count(), 1)
+
+    def test_a_bad_answers_file_is_explained_on_the_edit_page(self):
+        upload = SimpleUploadedFile("answers.json", b'{"memory_mb": 64}')
+        r = self.client.post(self.url + "?trigger=queue", {"import": "answers", "answers_file": upload})
+        self.assertContains(r, "Lambda memory: must be between 128 and 10,240", status_code=400)
+        self.assertContains(r, "Save as revision 2 of Order pipeline", status_code=400)
 
     def test_the_save_page_is_prefilled(self):
         r = self.client.get(self.revise_url + "?trigger=queue&client_waits=false&duration_s=1200")
