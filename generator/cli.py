@@ -2,7 +2,8 @@
 [--runtime R] [--architecture A] [--format json]`.
 
 The answer validator, the recommender and the current AWS limits are injected so this module
-stays free of the rest of the product; the Django management command passes the real ones.
+stays free of the rest of the product (it shares only ``patterns.plain_data``, the plain-Python
+JSON reader every input goes through); the Django management command passes the real ones.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 import tempfile
 from typing import Any, Callable, Iterable, Mapping, TextIO
@@ -17,6 +19,7 @@ from typing import Any, Callable, Iterable, Mapping, TextIO
 from generator.archive import build_zip
 from generator.build import generate_files
 from generator.selection import API_TYPES, ARCHITECTURES, RUNTIMES, GenerationError, Selection
+from patterns import plain_data
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -48,17 +51,40 @@ def _parser() -> _Parser:
 
 def _read_answers(path: str, stdin: TextIO) -> Any:
     try:
-        text = stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GenerationError(f"cannot read answers from {path}: {exc}") from None
+        if path == "-":
+            content = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
+        else:
+            with open(path, "rb") as handle:
+                content = handle.read()
+    except OSError as exc:
+        raise GenerationError(f"cannot read answers from {path}: {exc.strerror or exc}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GenerationError(f"answers are not valid JSON: {exc}") from None
+        return plain_data.loads(content)
+    except plain_data.PlainDataError as exc:
+        raise GenerationError(f"the answers in {path} {exc}") from None
+
+
+_NOT_A_FILE = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"),
+               (stat.S_ISBLK, "a device"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_target(path: str) -> None:
+    """The zip replaces a regular file or takes a new name; anything else already at ``path``
+    (a link, a device such as /dev/null, a folder, a pipe) is left alone and refused."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise GenerationError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _NOT_A_FILE if test(mode)), "not a regular file")
+        raise GenerationError(f"--out {path} is {kind}; give the path of a new or regular file")
 
 
 def _write_atomically(path: str, data: bytes) -> None:
     """Never leave a half-written zip behind."""
+    _check_target(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".generate-", suffix=".zip")
@@ -84,6 +110,7 @@ def main(
 ) -> int:
     try:
         args = _parser().parse_args(argv)
+        _check_target(args.out)  # before the work of generating, and again before writing
         raw = _read_answers(args.answers, stdin)
         if not isinstance(raw, dict):
             raise GenerationError("answers must be a JSON object")

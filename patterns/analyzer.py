@@ -41,7 +41,6 @@ otherwise the function.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from contextvars import ContextVar
@@ -70,6 +69,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 from architecture import Architecture
 from pattern_library import registry
 
+from . import plain_data
 from .catalogue import SEVERITIES
 
 # CloudFormation itself refuses a template body over 1 MB, so nothing real is larger.
@@ -386,9 +386,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _load_json(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
     """JSON, or None when the text is not JSON (YAML flow style also starts with a brace)."""
     try:
-        document = json.loads(text, object_pairs_hook=_unique_keys)
-    except RecursionError:
-        raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.") from None
+        document = plain_data.loads(text, object_pairs_hook=_unique_keys)
     except _RepeatedJsonKey as repeated:
         # JSON is (nearly) YAML: the YAML reader finds the line; otherwise the key alone is shown.
         try:
@@ -398,8 +396,12 @@ def _load_json(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
         except TemplateError:
             pass
         raise _repeated_key(str(repeated), None) from None
-    except ValueError:
-        return None, {}
+    except plain_data.PlainDataError as exc:
+        if exc.syntax:
+            return None, {}
+        if isinstance(exc, plain_data.NestedTooDeeply):
+            raise TemplateError(f"Refused: the template is nested more than {MAX_DEPTH} levels deep.") from None
+        raise TemplateError(f"Refused: the template {exc}.") from None
     _check_shape(document)
     return document, _json_lines(text, document)
 
@@ -438,7 +440,11 @@ def _json_lines(text: str, document: Any) -> dict[tuple[str, ...], int]:
 def _load_yaml(text: str, max_resources: int) -> tuple[Any, dict[tuple[str, ...], int]]:
     loader = _TemplateLoader(text, max_resources)
     try:
-        return loader.get_single_data(), loader.lines
+        document = loader.get_single_data()
+        plain_data.check(document)
+        return document, loader.lines
+    except plain_data.PlainDataError as exc:
+        raise TemplateError(f"Refused: the template {exc}.") from None
     except TemplateError:
         raise
     except yaml.MarkedYAMLError as exc:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import formatting
+from . import formatting, plain_data
 
 MAX_INPUT_BYTES = 1024 * 1024
 
@@ -17,8 +16,11 @@ class BadInput(Exception):
 
 
 def read_text(path: str, stdin: TextIO | None = None, limit: int = MAX_INPUT_BYTES, what: str = "input") -> str:
+    """The UTF-8 text of a file or of standard input ("-"), at most ``limit`` bytes."""
     if path == "-":
-        text = (stdin or sys.stdin).read(limit + 1)
+        stream = stdin or sys.stdin
+        buffer = getattr(stream, "buffer", None)  # the bytes, when standard input is a real stream
+        raw = buffer.read(limit + 1) if buffer is not None else stream.read(limit + 1)
     else:
         file = Path(path)
         if not file.exists():
@@ -30,12 +32,14 @@ def read_text(path: str, stdin: TextIO | None = None, limit: int = MAX_INPUT_BYT
                 raw = handle.read(limit + 1)
         except OSError as exc:
             raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadInput(f"{path}: is not UTF-8 text") from None
-    if len(text) > limit:
+    if len(raw) > limit:
         raise BadInput(f"{path}: {what} is larger than {limit // 1024} KB")
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: is not UTF-8 text") from None
+    if plain_data.text_problem(text):
+        raise BadInput(f"{path}: is not UTF-8 text")
     return text
 
 
@@ -44,11 +48,9 @@ def read_json(path: str, stdin: TextIO | None = None, what: str = "answers") -> 
     if not text.strip():
         raise BadInput(f"{path}: is empty; expected a JSON object of {what}")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{path}: is not valid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})") from None
-    except RecursionError:
-        raise BadInput(f"{path}: is nested too deeply") from None
+        return plain_data.loads(text)
+    except plain_data.PlainDataError as exc:
+        raise BadInput(f"{path}: {exc}") from None
 
 
 def render_recommendation_text(data: dict[str, Any], names: dict[str, str]) -> str:
@@ -76,7 +78,26 @@ def render_recommendation_text(data: dict[str, Any], names: dict[str, str]) -> s
     lines.append("Checklist")
     lines += [f"  - {item}" for item in data["checklist"]]
     lines.append("")
-    lines.append(f"Estimated monthly cost: {formatting.usd(data['cost']['monthly_usd'])}")
-    for line in data["cost"]["lines"]:
-        lines.append(f"  {line['service']:<16} {formatting.usd(line['usd']):>13}  {line['basis']}")
+    cost = data["cost"]
+    region = f" ({cost['region']} prices" + (", free tier deducted)" if cost.get("free_tier") else ")") \
+        if cost.get("region") else ""
+    lines.append(f"Estimated monthly cost: {formatting.usd(cost['monthly_usd'])}{region}")
+    lines += _cost_lines(cost["lines"])
+    if cost.get("alternatives"):
+        lines.append("Other options, not in the total")
+        lines += _cost_lines(cost["alternatives"])
+    lines += [f"  note: {note}" for note in cost.get("notes", ())]
     return "\n".join(lines) + "\n"
+
+
+def _cost_lines(cost_lines: list[dict[str, Any]]) -> list[str]:
+    """Each line under the component it prices, with its arithmetic (``basis``)."""
+    out: list[str] = []
+    shown = None
+    for line in cost_lines:
+        title = line.get("component_name") or line["service"]
+        if title != shown:
+            out.append(f"  {title}")
+            shown = title
+        out.append(f"    {line['service']:<15} {formatting.usd(line['usd']):>11}  {line['basis']}")
+    return out

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import DatabaseError
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 
 from patterns.answers import MAX_TEXT_LENGTH
-from patterns.catalogue import load_files
-from patterns.engine import Engine, compile_catalogue
-from patterns.store import CatalogueNotLoaded, current_engine
+from patterns.engine import Engine
+from patterns.store import live_or_shipped_engine
 
 
 def schema_engine() -> Engine:
@@ -21,10 +19,7 @@ def schema_engine() -> Engine:
     The schema is also built by `manage.py check` (drf-spectacular's system check), which
     runs before `migrate` on a new deployment.
     """
-    try:
-        return current_engine()
-    except (CatalogueNotLoaded, DatabaseError):
-        return compile_catalogue(load_files())
+    return live_or_shipped_engine()
 
 
 def _number(value: float) -> float | int:

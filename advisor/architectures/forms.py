@@ -7,7 +7,6 @@ last word, so the messages are the ones the API and the questionnaire show.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -16,6 +15,7 @@ from django.http import QueryDict
 from advisor.questionnaire.submission import read_submission
 from advisor.teams.actions import ActionError
 from advisor.teams.models import Team
+from patterns import plain_data
 from patterns.answers import AnswerError
 from patterns.engine import Engine
 from patterns.wording import Words, labelled, words_for
@@ -30,11 +30,9 @@ def parse_answers_json(text: str) -> Any:
     if len(text) > MAX_ANSWERS_JSON:
         raise AnswerError({"": "the answers are too long to be real answers"})
     try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise AnswerError({"": f"the answers are not valid JSON ({exc.msg} at character {exc.pos})"}) from None
-    except RecursionError:
-        raise AnswerError({"": "the answers are nested too deeply to be real answers"}) from None
+        return plain_data.loads(text)
+    except plain_data.PlainDataError as exc:
+        raise AnswerError({"": f"the answers field {exc}"}) from None
 
 
 def answers_from_params(params: QueryDict, engine: Engine) -> Any:

@@ -7,7 +7,7 @@ shows those answers as labels carrying their question, beside the sentence and t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -85,10 +85,18 @@ class LimitRow:
 
 
 @dataclass(frozen=True)
-class CostGroup:
+class CostRow:
     service: str
+    arithmetic: str  # "1,000,000 requests × $0.0000002"; empty for lines saved without it
     usd: str
-    lines: tuple[tuple[str, str], ...]  # (basis, usd)
+    assumption: str  # why the quantity is what it is
+
+
+@dataclass(frozen=True)
+class CostGroup:
+    title: str  # the component, or the service for lines saved before components were priced
+    usd: str
+    lines: tuple[CostRow, ...]
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,10 @@ class Panel:
     ok_limits: tuple[LimitRow, ...]
     cost: tuple[CostGroup, ...]
     monthly_usd: str
+    cost_alternatives: tuple[CostGroup, ...]
+    cost_region: str
+    cost_free_tier: bool
+    cost_notes: tuple[str, ...]
     checklist: tuple[str, ...]
     selected: tuple[Pattern, ...]
     rules_version: str
@@ -143,8 +155,12 @@ def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
         warnings=warnings,
         broken_limits=tuple(row for row in limits if not row.check.ok),
         ok_limits=tuple(row for row in limits if row.check.ok),
-        cost=_cost_groups(recommendation),
+        cost=cost_groups(recommendation.cost.lines),
         monthly_usd=formatting.usd(recommendation.cost.monthly_usd),
+        cost_alternatives=cost_groups(recommendation.cost.alternatives),
+        cost_region=recommendation.cost.region,
+        cost_free_tier=recommendation.cost.free_tier,
+        cost_notes=recommendation.cost.notes,
         checklist=recommendation.checklist,
         selected=tuple(patterns[slug] for slug in recommendation.selected if slug in patterns),
         rules_version=recommendation.rules_version,
@@ -197,8 +213,9 @@ def _read_stored(text: str, words: Words, advice: str) -> Explanation:
 
 def saved_recommendation(engine: Engine, data: Mapping[str, Any], answers: Mapping[str, Any]) -> Recommendation:
     """A stored recommendation as the typed object. Under the rules it was saved with, the
-    engine gives it again with every explanation in parts; otherwise it is read back from
-    what was stored."""
+    engine gives its reasons, risks and limits again with every explanation in parts;
+    otherwise they are read back from what was stored. Everything else (cost, checklist)
+    is the stored one."""
     stored = Recommendation.from_dict(data, answers)
     if data.get("rules_version") != engine.version:
         return stored
@@ -212,17 +229,27 @@ def saved_recommendation(engine: Engine, data: Mapping[str, Any], answers: Mappi
         and [c.to_dict() for c in again.limits] == list(data["limits"])
         and list(again.checklist) == list(data["checklist"])
     )
-    return again if same else stored
+    if not same:
+        return stored
+    typed = replace(stored, recommendations=again.recommendations, warnings=again.warnings, limits=again.limits)
+    # The stored cost and architecture (kept where their cached properties keep values) stay.
+    for name in ("cost", "architecture"):
+        if name in stored.__dict__:
+            object.__setattr__(typed, name, stored.__dict__[name])
+    return typed
 
 
-def _cost_groups(recommendation: Recommendation) -> tuple[CostGroup, ...]:
+def cost_groups(lines) -> tuple[CostGroup, ...]:
+    """Cost lines grouped by the component they price, in the order the components come, each
+    line with its arithmetic and assumption."""
     grouped: dict[str, list] = {}
-    for line in recommendation.cost.lines:
-        grouped.setdefault(line.service, []).append(line)
+    for line in lines:
+        grouped.setdefault(line.component_name or line.service, []).append(line)
     return tuple(
-        CostGroup(service, formatting.usd(sum(line.usd for line in lines)),
-                  tuple((line.basis, formatting.usd(line.usd)) for line in lines))
-        for service, lines in grouped.items()
+        CostGroup(title, formatting.usd(round(sum(line.usd for line in group), 2)),
+                  tuple(CostRow(line.service, line.arithmetic, formatting.usd(line.usd), line.assumption or line.basis)
+                        for line in group))
+        for title, group in grouped.items()
     )
 
 

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 
+from patterns import plain_data
 from patterns.answers import AnswerError
 from patterns.engine import Engine
 
@@ -106,13 +107,9 @@ def read_answers_file(engine: Engine, content: bytes) -> dict[str, Any]:
     if len(content) > MAX_ANSWERS_FILE_BYTES:
         raise AnswerError({"": f"The file is larger than {MAX_ANSWERS_FILE_BYTES // 1024} KB; an answers file is a few hundred bytes."})
     try:
-        raw = json.loads(content.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise AnswerError({"": "The file is not UTF-8 text."}) from None
-    except json.JSONDecodeError as exc:
-        raise AnswerError({"": f"The file is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."}) from None
-    except RecursionError:
-        raise AnswerError({"": "The file is nested too deeply."}) from None
+        raw = plain_data.loads(content)
+    except plain_data.PlainDataError as exc:
+        raise AnswerError({"": f"The file {exc}."}) from None
     engine.validate(raw)  # raises AnswerError naming each bad key
     return raw
 

@@ -86,12 +86,12 @@ def test_the_schema_is_built_before_the_database_is_migrated(monkeypatch):
     from django.db import ProgrammingError
     from drf_spectacular.generators import SchemaGenerator
 
-    from advisor.api import openapi
+    from patterns import store
 
     def not_migrated():
         raise ProgrammingError('relation "patterns_cataloguestate" does not exist')
 
-    monkeypatch.setattr(openapi, "current_engine", not_migrated)
+    monkeypatch.setattr(store, "current_engine", not_migrated)
     schema = SchemaGenerator().get_schema(request=None, public=True)
     answers = json.dumps(schema)
     assert '"trigger"' in answers and '"client_waits"' in answers

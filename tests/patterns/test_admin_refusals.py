@@ -234,7 +234,7 @@ def refused_load(folder, capsys) -> str:
     ("limits", "  value: 900\n", "  value: 0\n", "limit 'lambda-max-duration': the value must be a positive number"),
     ("questions", "  label: What starts one unit of work?\n", "  label: " + "x" * 300 + "\n",
      "questions 'trigger': label: Ensure this value has at most 200 characters"),
-    ("questions", "- key: trigger\n", "- key: trigger\n  : [\n", "not readable YAML"),
+    ("questions", "- key: trigger\n", "- key: trigger\n  : [\n", "is not valid YAML"),
     ("rules", "- name: warn-api-timeout\n",
      "- {name: nan-weight, effect: score, pattern: rds, weight: .nan, when: 'true', explanation: x}\n"
      "- name: warn-api-timeout\n", "rule 'nan-weight': the weight must be a number, not nan"),

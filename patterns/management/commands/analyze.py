@@ -3,21 +3,10 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError
 
 from patterns.analyzer import MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
-from patterns.catalogue import Catalogue, load_files
 from patterns.cli import BadInput, read_text
-from patterns.store import CatalogueNotLoaded, current_engine
-
-
-def current_catalogue() -> Catalogue:
-    """The catalogue staff edit, or the shipped files when the database has none yet:
-    reading a template needs only limits and pattern names."""
-    try:
-        return current_engine().catalogue
-    except (CatalogueNotLoaded, DatabaseError):
-        return load_files()
+from patterns.store import live_or_shipped_engine
 
 
 def render_analysis_text(data: dict[str, Any], names: dict[str, str]) -> str:
@@ -42,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = options["template"]
-        catalogue = current_catalogue()
+        catalogue = live_or_shipped_engine().catalogue
         try:
             text = read_text(path, sys.stdin, limit=MAX_TEMPLATE_BYTES, what="template")
             result = analyze(text, limits_from(catalogue.limit_map)).to_dict()

@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from patterns.store import CatalogueNotLoaded, current_engine
+from patterns.store import live_or_shipped_engine
 
 
 class Command(BaseCommand):
@@ -31,11 +31,7 @@ class Command(BaseCommand):
     def run(self, argv: list[str]) -> int:
         from generator.cli import main
 
-        try:
-            engine = current_engine()
-        except CatalogueNotLoaded as exc:
-            sys.stderr.write(f"error: {exc}\n")
-            return 1
+        engine = live_or_shipped_engine()
 
         def recommend_patterns(answers):
             result = engine.recommend(answers)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from patterns.answers import AnswerError
 from patterns.cli import BadInput, read_json, render_recommendation_text
-from patterns.store import CatalogueNotLoaded, current_engine
+from patterns.store import live_or_shipped_engine
 
 
 class Command(BaseCommand):
@@ -18,14 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             raw = read_json(options["answers"], sys.stdin)
-            engine = current_engine()
+            engine = live_or_shipped_engine()
             result = engine.recommend(raw).to_dict()
         except (BadInput, AnswerError) as exc:
             self.stderr.write(f"error: {exc}")
             raise SystemExit(2)
-        except CatalogueNotLoaded as exc:
-            self.stderr.write(f"error: {exc}")
-            raise SystemExit(1)
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, indent=2))
         else:

@@ -1,17 +1,17 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from advisor.architectures.bench import measure, populate
+from patterns.management.base import DatabaseCommand
 
 
 class Rollback(Exception):
     pass
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Time the architectures list with many saved architectures; leaves the database unchanged."
 
     def add_arguments(self, parser):

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from advisor.questionnaire.bench import main
+from patterns.management.base import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Measure the server time of the questionnaire's live panel (p50/p99 over many requests)."
 
     def add_arguments(self, parser):
