@@ -93,11 +93,21 @@ VISIBILITY_FACTOR = 6
 # Used only when no catalogue is given (SPEC 3.4: limits are data rows).
 DEFAULT_LIMITS = {"api-gateway-timeout": 29.0, "http-api-timeout": 30.0}
 
-FINDING_IDS = (
-    "missing-dlq", "no-partial-batch-response", "visibility-timeout-too-short", "recursive-s3-trigger",
-    "stream-writes-same-table", "direct-lambda-invoke", "rds-without-proxy", "api-timeout-exceeds-gateway",
-    "unbounded-retry", "unbounded-concurrency", "no-tracing",
-)
+# Each finding's id (the API and the command line) and its title (pages).
+FINDING_TITLES = {
+    "missing-dlq": "No dead-letter queue or failure destination",
+    "no-partial-batch-response": "One bad record fails the whole batch",
+    "visibility-timeout-too-short": "Messages reappear while still being processed",
+    "recursive-s3-trigger": "The function can trigger itself through its bucket",
+    "stream-writes-same-table": "The stream handler writes to its own source table",
+    "direct-lambda-invoke": "Functions call each other directly",
+    "rds-without-proxy": "The database is reached without RDS Proxy",
+    "api-timeout-exceeds-gateway": "The function outlives the API's timeout",
+    "unbounded-retry": "Failed records are retried without a bound",
+    "unbounded-concurrency": "Concurrency toward a limited system is not capped",
+    "no-tracing": "Tracing is off",
+}
+FINDING_IDS = tuple(FINDING_TITLES)
 
 
 class TemplateError(ValueError):
@@ -125,6 +135,10 @@ class Finding:
     resource: str
     message: str
     line: int | None = None  # 1-based, of the resource or the property concerned; None when not known
+
+    @property
+    def title(self) -> str:
+        return FINDING_TITLES.get(self.id, self.id)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "severity": self.severity, "resource": self.resource, "line": self.line,

@@ -69,7 +69,8 @@ class AnswerValidator:
             value = validated.get(question.key)
             other = validated.get(question.at_least)
             if value is not None and other is not None and value < other:
-                problems[question.key] = f"must be at least {question.at_least} ({_fmt(other)}), got {_fmt(value)}"
+                label = by_key[question.at_least].label if question.at_least in by_key else question.at_least
+                problems[question.key] = f"must be at least “{label}” ({_fmt(other)}), got {_fmt(value)}"
         for key, parse in TEXT_FORMATS.items():
             if key in by_key and validated.get(key):
                 try:

@@ -14,12 +14,18 @@ from typing import Any, Iterable, Mapping
 from advisor.teams.actions import ActionError
 from patterns.answers import AnswerError
 from patterns.engine import Engine
+from patterns.wording import Words, words_for
 
 from .changes import Difference, compare_recommendations
 
 
 def pattern_names(engine: Engine) -> dict[str, str]:
     return {slug: pattern.name for slug, pattern in engine.catalogue.pattern_map.items()}
+
+
+def words(engine: Engine) -> Words:
+    """The catalogue's names for answer keys and values, patterns, risks and limits."""
+    return words_for(engine.catalogue)
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,7 @@ def gave_up(engine: Engine, evaluated: Evaluated) -> list[Difference]:
         return []
     proposed = engine.recommend(evaluated.answers).selected
     baseline = engine.recommend(evaluated.answers, patterns=proposed).to_dict()
-    names = pattern_names(engine)
-    lines = compare_recommendations(baseline, evaluated.recommendation, names)
+    lines = compare_recommendations(baseline, evaluated.recommendation, words(engine))
     return [line for line in lines if line.section != "Ranking"]
 
 
@@ -101,5 +106,4 @@ def recommend_today(engine: Engine, snapshot: Mapping[str, Any]) -> Today:
         current = engine.recommend(snapshot["answers"], patterns=patterns).to_dict()
     except AnswerError as exc:
         return Today(None, [], dict(exc.errors), rules_changed)
-    names = pattern_names(engine)
-    return Today(current, compare_recommendations(saved, current, names), {}, rules_changed)
+    return Today(current, compare_recommendations(saved, current, words(engine)), {}, rules_changed)

@@ -1,4 +1,4 @@
-"""Input for the save and edit pages.
+"""Input for the save and revise pages.
 
 The answers come in as the questionnaire sends them: a JSON object in an ``answers``
 field, or one query-string parameter per question. Either way the rules engine has the
@@ -18,6 +18,7 @@ from advisor.teams.models import Team
 from patterns import plain_data
 from patterns.answers import AnswerError
 from patterns.engine import Engine
+from patterns.wording import Words, labelled, words_for
 
 from .evaluation import Evaluated, evaluate
 from .models import DESCRIPTION_MAX, NAME_MAX
@@ -46,8 +47,10 @@ def answers_from_params(params: QueryDict, engine: Engine) -> Any:
     return submission.answers
 
 
-def answer_problems(error: AnswerError) -> list[str]:
-    return [f"{key}: {message}" if key else message for key, message in error.errors.items()]
+def answer_problems(error: AnswerError, words: Words | None = None) -> list[str]:
+    """Each problem, named by its question."""
+    words = words or Words()
+    return [labelled(words.question(key), message) if key else message for key, message in error.errors.items()]
 
 
 class ArchitectureForm(forms.Form):
@@ -84,7 +87,7 @@ class ArchitectureForm(forms.Form):
         try:
             self.evaluated = evaluate(self.engine, self.answers, cleaned.get("patterns") if own else None)
         except AnswerError as exc:
-            self.add_error(self.answers_field, answer_problems(exc))
+            self.add_error(self.answers_field, answer_problems(exc, words_for(self.engine.catalogue)))
         except ActionError as exc:
             self.add_error("patterns", exc.message)
         return cleaned
@@ -100,21 +103,9 @@ class SaveForm(ArchitectureForm):
         self.fields["team"].queryset = teams
 
 
-class EditForm(ArchitectureForm):
-    answers_json = forms.CharField(
-        label="Answers (JSON)", widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
-        max_length=MAX_ANSWERS_JSON,
-        help_text="Change any answer; a new revision is saved when the answers or patterns change.",
-    )
-    note = forms.CharField(max_length=200, required=False, label="What changed (optional)")
-    field_order = ["name", "description", "answers_json", "choice", "patterns", "note"]
+class ReviseForm(ArchitectureForm):
+    """Saving edited answers as a new revision of an architecture."""
 
-    answers_field = "answers_json"
-
-    def clean(self) -> dict[str, Any]:
-        try:
-            self.answers = parse_answers_json(self.data.get("answers_json", ""))
-        except AnswerError as exc:
-            self.add_error("answers_json", answer_problems(exc))
-            return self.cleaned_data
-        return super().clean()
+    note = forms.CharField(max_length=200, required=False, label="What changed (optional)",
+                           help_text="Shown in the history beside the revision.")
+    field_order = ["note", "name", "description", "choice", "patterns"]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("architectures/compare", views.architecture_compare, name="compare"),
     path("architectures/<id:pk>/", views.architecture_detail, name="detail"),
     path("architectures/<id:pk>/edit", views.architecture_edit, name="edit"),
+    path("architectures/<id:pk>/revise", views.architecture_revise, name="revise"),
     path("architectures/<id:pk>/delete", views.architecture_delete, name="delete"),
     path("architectures/<id:pk>/diff", views.revision_diff, name="diff"),
     path("architectures/<id:pk>/revisions/<id:number>/", views.revision_detail, name="revision"),

@@ -21,7 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import generator
 from advisor.diagrams import svg_response
 from advisor.jobs.actions import default_project_name
-from advisor.questionnaire.submission import query_for
+from advisor.questionnaire.panel import build_panel, stored_panel
+from advisor.questionnaire.submission import query_for, to_text
+from advisor.questionnaire.views import Editing, import_answers, questionnaire_response
 from advisor.teams.actions import ActionError
 from advisor.teams.models import Role, Team
 from advisor.teams.scoping import get_for_user, visible_to
@@ -32,8 +34,8 @@ from patterns.store import current_engine
 
 from . import actions
 from .changes import diff_revisions, grouped
-from .evaluation import evaluate, gave_up, pattern_names, recommend_today
-from .forms import ArchitectureForm, EditForm, SaveForm, answer_problems, answers_from_params
+from .evaluation import evaluate, gave_up, pattern_names, recommend_today, words
+from .forms import ArchitectureForm, ReviseForm, SaveForm, answer_problems, answers_from_params
 from .models import Architecture, Revision
 
 PAGE_SIZE = 25
@@ -92,7 +94,7 @@ def _choice_context(engine: Engine, answers: dict[str, Any], params: QueryDict) 
     """The proposal and, for a hand-picked set, what it gives up (the page's live panel)."""
     proposal = engine.recommend(answers)
     own = params.get("choice") == ArchitectureForm.OWN
-    context: dict[str, Any] = {"proposal": proposal, "names": pattern_names(engine), "own": own}
+    context: dict[str, Any] = {"proposal": build_panel(engine, proposal), "names": pattern_names(engine), "own": own}
     try:
         evaluated = evaluate(engine, answers, params.getlist("patterns") if own else None)
     except ActionError as exc:
@@ -116,7 +118,7 @@ def architecture_save(request: HttpRequest) -> HttpResponse:
     try:
         answers = engine.validate(answers_from_params(params, engine))
     except AnswerError as exc:
-        return bad_request(request, "These answers cannot be saved", answer_problems(exc))
+        return bad_request(request, "These answers cannot be saved", answer_problems(exc, words(engine)))
     teams = visible_to(request.user, Team.objects.all(), Role.EDITOR)
     saving = request.method == "POST" and params.get("step") == "save"
     form = SaveForm(params if saving else None, initial={"team": params.get("team")},
@@ -146,12 +148,15 @@ def _detail_page(request: HttpRequest, architecture: Architecture, role: Role, s
     context = {
         "architecture": architecture, "role": role, "can_edit": role.allows(Role.EDITOR), "latest": latest,
         "today": recommend_today(engine, latest.snapshot()) if latest else None, "names": pattern_names(engine),
+        "words": words(engine),
         "revisions": architecture.revisions.select_related("author").defer("answers", "recommendation"),
         "rules_version": engine.version, "error": error,
     }
     if latest:
         context["diagram_url"] = _diagram_url(latest)
         context["today_groups"] = grouped(context["today"].differences)
+        context["panel"] = stored_panel(engine, latest.recommendation, latest.answers)
+        context["problems"] = [(words(engine).question(key), message) for key, message in context["today"].problems.items()]
         context["questionnaire_url"] = f"{reverse('questionnaire:start')}?{query_for(engine, latest.answers)}"
     return render(request, "architectures/detail.html", context, status=status)
 
@@ -171,18 +176,57 @@ def architecture_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def architecture_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    architecture, role = _get_architecture(request, pk, Role.EDITOR)
+    """The questionnaire on a saved architecture: its answers, the live panel, and saving
+    as a new revision. Without answers in the request it starts from the latest revision's."""
+    architecture, _ = _get_architecture(request, pk, Role.EDITOR)
     engine = current_engine()
+    if request.method == "POST" and request.POST.get("import") == "answers":
+        return import_answers(request, engine, _editing(architecture))
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "GET" and not data:
+        latest = architecture.latest
+        data = {key: to_text(value) for key, value in (latest.answers if latest else {}).items()}
+    return questionnaire_response(request, engine, data, _editing(architecture))
+
+
+def _editing(architecture: Architecture) -> Editing:
+    number = architecture.latest.number + 1 if architecture.latest else 1
+    return Editing(architecture.name, reverse("architectures:edit", args=[architecture.pk]),
+                   reverse("architectures:revise", args=[architecture.pk]),
+                   reverse("architectures:detail", args=[architecture.pk]), number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def architecture_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save answers from the questionnaire as a new revision: a note, and the name,
+    description and patterns as they were (changeable here)."""
+    architecture, _ = _get_architecture(request, pk, Role.EDITOR)
+    engine = current_engine()
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        answers = engine.validate(answers_from_params(params, engine))
+    except AnswerError as exc:
+        return bad_request(request, "These answers cannot be saved", answer_problems(exc, words(engine)))
     latest = architecture.latest
-    initial = {
-        "name": architecture.name, "description": architecture.description,
-        "answers_json": json.dumps(latest.answers, indent=2),
-        "choice": ArchitectureForm.RECOMMENDED if latest.follows_recommendation else ArchitectureForm.OWN,
-        "patterns": latest.patterns,
-    }
-    params = request.POST if request.method == "POST" else None
-    form = EditForm(params, initial=initial, engine=engine, answers=latest.answers)
-    if request.method == "POST":
+    hand_picked = latest is not None and not latest.follows_recommendation
+    initial = {"name": architecture.name, "description": architecture.description,
+               "choice": ArchitectureForm.OWN if hand_picked else ArchitectureForm.RECOMMENDED,
+               "patterns": list(latest.patterns) if latest else []}
+    saving = request.method == "POST" and params.get("step") == "save"
+    form = ReviseForm(params if saving else None, initial=initial, engine=engine, answers=answers)
+    choice_params = params
+    if request.method == "GET" and "choice" not in params:
+        choice_params = QueryDict(mutable=True)
+        choice_params["choice"] = initial["choice"]
+        choice_params.setlist("patterns", initial["patterns"])
+    context = {"form": form, "answers_json": json.dumps(answers), "architecture": architecture,
+               "editing": _editing(architecture), "edit_url": reverse("architectures:edit", args=[pk])
+               + (f"?{query_for(engine, answers)}" if query_for(engine, answers) else ""),
+               **_choice_context(engine, answers, choice_params)}
+    if request.htmx and not saving:
+        return render(request, "architectures/save.html#choice", context)
+    if saving:
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -194,10 +238,8 @@ def architecture_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 saved = f"revision {revision.number} saved" if revision else "details saved; answers and patterns unchanged"
                 messages.success(request, f"{architecture.name}: {saved}.")
                 return redirect_after_write(request, reverse("architectures:detail", args=[architecture.pk]))
-        status = 400
-    else:
-        status = 200
-    return render(request, "architectures/edit.html", {"form": form, "architecture": architecture}, status=status)
+        return render(request, "architectures/save.html", context, status=400)
+    return render(request, "architectures/save.html", context)
 
 
 @login_required
@@ -220,10 +262,21 @@ def _get_revision(request: HttpRequest, pk: int, number: int, need: Role = Role.
 @require_GET
 def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     revision, role = _get_revision(request, pk, number)
+    engine = current_engine()
     context = {"revision": revision, "architecture": revision.architecture, "role": role,
-               "can_edit": role.allows(Role.EDITOR), "names": pattern_names(current_engine()),
-               "answers": sorted(revision.answers.items()), "diagram_url": _diagram_url(revision)}
+               "can_edit": role.allows(Role.EDITOR), "names": pattern_names(engine),
+               "answers": _answer_rows(engine, revision.answers), "diagram_url": _diagram_url(revision),
+               "panel": stored_panel(engine, revision.recommendation, revision.answers)}
     return render(request, "architectures/revision.html", context)
+
+
+def _answer_rows(engine: Engine, *answer_sets: dict[str, Any]) -> list[tuple[str, ...]]:
+    """(question, answer, answer...) rows in question order, for the answers given."""
+    vocabulary = words(engine)
+    order = {question.key: index for index, question in enumerate(engine.questions)}
+    keys = sorted(set().union(*answer_sets), key=lambda key: (order.get(key, len(order)), key))
+    return [(vocabulary.question(key), *(vocabulary.value(key, answers[key]) if key in answers else "not asked"
+                                         for answers in answer_sets)) for key in keys]
 
 
 def _diagram_url(revision: Revision) -> str:
@@ -288,7 +341,7 @@ def revision_diff(request: HttpRequest, pk: int) -> HttpResponse:
         return bad_request(request, "These revisions cannot be compared",
                            [f"{architecture.name} has no revision {', '.join(missing)}."])
     before, after = found[older], found[newer]
-    lines = diff_revisions(before.snapshot(), after.snapshot(), pattern_names(current_engine()))
+    lines = diff_revisions(before.snapshot(), after.snapshot(), words(current_engine()))
     context = {"architecture": architecture, "before": before, "after": after, "groups": grouped(lines),
                "numbers": architecture.revisions.values_list("number", flat=True)}
     template = "architectures/diff.html#diff" if request.htmx else "architectures/diff.html"
@@ -306,9 +359,10 @@ def architecture_compare(request: HttpRequest) -> HttpResponse:
     left, right = (_get_architecture(request, pk)[0] for pk in ids)
     engine = current_engine()
     names = pattern_names(engine)
-    keys = sorted(set(left.latest.answers) | set(right.latest.answers))
-    answer_rows = [(key, left.latest.answers.get(key), right.latest.answers.get(key)) for key in keys]
-    lines = diff_revisions(left.latest.snapshot(), right.latest.snapshot(), names)
+    answer_rows = _answer_rows(engine, left.latest.answers, right.latest.answers)
+    lines = diff_revisions(left.latest.snapshot(), right.latest.snapshot(), words(engine))
     context = {"left": left, "right": right, "answer_rows": answer_rows, "names": names,
+               "left_panel": stored_panel(engine, left.latest.recommendation, left.latest.answers),
+               "right_panel": stored_panel(engine, right.latest.recommendation, right.latest.answers),
                "groups": grouped([line for line in lines if line.section != "Answers"])}
     return render(request, "architectures/compare.html", context)

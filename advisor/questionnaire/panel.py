@@ -6,29 +6,33 @@ shows those answers as labels carrying their question, beside the sentence and t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Mapping
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from patterns.answers import AnswerError
 from patterns.catalogue import Pattern, WarningKind
 from patterns import formatting
-from patterns.engine import Engine, Explanation, LimitCheck, Recommendation
+from patterns.engine import Engine, Explanation, LimitCheck, Recommendation, ShownAnswer
+from patterns.wording import UNIT_LABELS, Words, labelled, words_for
 
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
-# How a limit's unit reads after a number ("12,000" rather than "12,000 count").
-UNIT_LABELS = {"count": "", "rps": "/s"}
 
 
 @dataclass(frozen=True)
 class NamedAnswer:
     key: str
-    value: str
-    label: str  # the question, for a tooltip
+    value: str  # as the questionnaire offers it ("No", "1,000 ms", a choice's label)
+    label: str  # the question
+
+    @property
+    def text(self) -> str:
+        return labelled(self.label, self.value)
 
 
 @dataclass(frozen=True)
@@ -127,23 +131,23 @@ class Panel:
 
 def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
     catalogue = engine.catalogue
-    labels = {question.key: question.label for question in engine.questions}
+    words = words_for(catalogue)
     patterns = catalogue.pattern_map
     selected = set(recommendation.selected)
     ranked = tuple(
         RankedRow(patterns[item.pattern], round(item.score * 100), item.pattern in selected,
-                  tuple(explain(reason, labels) for reason in item.reasons))
+                  tuple(explain(reason, words) for reason in item.reasons))
         for item in recommendation.recommendations if item.pattern in patterns
     )
     warnings = tuple(
         WarningRow(catalogue.warning_map[hit.id], hit.severity, patterns.get(hit.pattern or ""),
-                   explain(hit.explanation, labels))
+                   explain(hit.explanation, words, catalogue.warning_map[hit.id].advice.strip()))
         for hit in recommendation.warnings if hit.id in catalogue.warning_map
     )
     limits = [
         LimitRow(check, catalogue.limit_map[check.id].name if check.id in catalogue.limit_map else check.id,
                  formatting.number(check.value), formatting.number(check.limit), UNIT_LABELS.get(check.unit, check.unit),
-                 explain(check.explanation, labels))
+                 explain(check.explanation, words))
         for check in recommendation.limits
     ]
     return Panel(
@@ -175,11 +179,64 @@ def flow_html(kind: WarningKind) -> SafeString:
     return SafeString(render_to_string("questionnaire/_flow.html", {"kind": kind}))
 
 
-def explain(explanation: Explanation, labels: Mapping[str, str]) -> Explained:
-    """An engine explanation laid out for the page: the sentence, each answer it read with
-    its question as a label, and the advice."""
-    answers = tuple(NamedAnswer(a.key, a.value, labels.get(a.key, a.key)) for a in explanation.answers)
+def explain(explanation: Explanation, words: Words, advice: str = "") -> Explained:
+    """An engine explanation laid out for the page: the sentence, each answer it read as its
+    question and the answer as offered, and the advice. A stored explanation (one line of
+    text, from a saved revision) is read back into the same three parts."""
+    if not explanation.answers and not explanation.advice:
+        explanation = _read_stored(explanation.why, words, advice)
+    answers = tuple(NamedAnswer(a.key, words.shown(a.key, a.value), words.question(a.key)) for a in explanation.answers)
     return Explained(explanation.why, answers, explanation.advice)
+
+
+# The answers part of a stored explanation: " (key=value, key=value)" (see Explanation.text).
+_STORED_ANSWERS = re.compile(r" \(((?:[a-z_][a-z0-9_]*=[^=]*?)(?:, [a-z_][a-z0-9_]*=[^=]*?)*)\)(?: |$)")
+_STORED_PAIR = re.compile(r"(?:^|, )([a-z_][a-z0-9_]*)=")
+
+
+def _read_stored(text: str, words: Words, advice: str) -> Explanation:
+    """``Explanation.text`` taken apart again, for explanations saved before they were kept
+    in parts: the sentence, the answers (only keys the questionnaire has), the advice."""
+    for match in _STORED_ANSWERS.finditer(text):
+        inside = match.group(1)
+        keys = _STORED_PAIR.findall(inside)
+        if not keys or any(key not in words.questions for key in keys):
+            continue
+        values = _STORED_PAIR.split(inside)[1:]  # key, value, key, value...
+        answers = tuple(ShownAnswer(values[i], values[i + 1]) for i in range(0, len(values), 2))
+        rest = text[match.end():].strip()
+        return Explanation(text[:match.start()].strip(), answers, rest)
+    if advice and text.endswith(" " + advice):
+        return Explanation(text[: -len(advice) - 1].strip(), (), advice)
+    return Explanation(text)
+
+
+def saved_recommendation(engine: Engine, data: Mapping[str, Any], answers: Mapping[str, Any]) -> Recommendation:
+    """A stored recommendation as the typed object. Under the rules it was saved with, the
+    engine gives its reasons, risks and limits again with every explanation in parts;
+    otherwise they are read back from what was stored. Everything else (cost, checklist)
+    is the stored one."""
+    stored = Recommendation.from_dict(data, answers)
+    if data.get("rules_version") != engine.version:
+        return stored
+    try:
+        again = engine.recommend(dict(answers), patterns=tuple(data.get("selected", ())))
+    except AnswerError:
+        return stored
+    same = (
+        [r.to_dict() for r in again.recommendations] == list(data["recommendations"])
+        and [w.to_dict() for w in again.warnings] == list(data["warnings"])
+        and [c.to_dict() for c in again.limits] == list(data["limits"])
+        and list(again.checklist) == list(data["checklist"])
+    )
+    if not same:
+        return stored
+    typed = replace(stored, recommendations=again.recommendations, warnings=again.warnings, limits=again.limits)
+    # The stored cost and architecture (kept where their cached properties keep values) stay.
+    for name in ("cost", "architecture"):
+        if name in stored.__dict__:
+            object.__setattr__(typed, name, stored.__dict__[name])
+    return typed
 
 
 def cost_groups(lines) -> tuple[CostGroup, ...]:
@@ -194,3 +251,8 @@ def cost_groups(lines) -> tuple[CostGroup, ...]:
                         for line in group))
         for title, group in grouped.items()
     )
+
+
+def stored_panel(engine: Engine, data: Mapping[str, Any], answers: Mapping[str, Any]) -> Panel:
+    """The panel for a recommendation kept with a saved revision."""
+    return build_panel(engine, saved_recommendation(engine, data, answers))

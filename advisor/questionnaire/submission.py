@@ -91,6 +91,12 @@ def read_submission(engine: Engine, data: Mapping[str, str]) -> Submission:
             break
         given = kept
     problems.update(invalid)
+    for question in engine.questions:
+        # Compared with an answer that is itself wrong, the comparison would quote the
+        # default put in its place rather than what was typed: point at that answer instead.
+        if question.at_least in problems and question.key in invalid:
+            earlier = engine.catalogue.question_map[question.at_least].label
+            problems[question.key] = f"Must be at least “{earlier}”; fix that answer first."
     errors = {key: _sentence(message) for key, message in problems.items() if key in visible}
     sent = {key: data[key] for key in errors if key in data}
     return Submission(answers, non_default(engine, answers, visible), errors, visible, sent)

@@ -8,6 +8,7 @@ few out-of-band pieces of the form that changed.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from advisor.diagrams import svg_response
 from patterns.answers import AnswerError
 from patterns.engine import Engine
 from patterns.store import current_engine
+from patterns.wording import labelled, words_for
 
 from .examples import EXAMPLES
 from .layout import question_rows, sections
@@ -36,19 +38,41 @@ from .submission import (
 PAGE = "questionnaire/questionnaire.html"
 
 
+# The query of an edit page whose answers are all defaults (see ``_own_path``).
+DEFAULTS_QUERY = "defaults=all"
+
+
+@dataclass(frozen=True)
+class Editing:
+    """The questionnaire opened on a saved architecture: the form posts to ``path``, and
+    saving leads to ``save_path`` (a new revision) instead of a new architecture."""
+
+    name: str
+    path: str  # this questionnaire, on the architecture
+    save_path: str  # the page that saves the answers as a revision
+    back_path: str  # the architecture's page
+    next_number: int
+
+
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest) -> HttpResponse:
     engine = current_engine()
     data = request.POST if request.method == "POST" else request.GET
+    return questionnaire_response(request, engine, data)
+
+
+def questionnaire_response(request: HttpRequest, engine: Engine, data: Mapping[str, str],
+                           editing: Editing | None = None) -> HttpResponse:
+    """The questionnaire page (or its live update) for these submitted answers."""
     if request.htmx:
-        return _live_update(request, engine, data)
+        return _live_update(request, engine, data, editing)
     submission = read_submission(engine, data)
     if request.method == "POST" and submission.ok:
         # Post/redirect/get: the result lands on its own shareable URL.
-        return redirect(_shared_path(submission) + "#recommendation")
+        return redirect(_own_path(submission, editing) + "#recommendation")
     # A bookmarked or hand-edited URL with a bad value is the client's mistake: 400, shown in place.
     status = 400 if request.method == "GET" and not submission.ok else 200
-    response = render(request, PAGE, _page_context(request, engine, submission), status=status)
+    response = render(request, PAGE, _page_context(request, engine, submission, editing=editing), status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -104,8 +128,16 @@ def _submitted(request: HttpRequest) -> tuple[Engine, Submission, HttpResponse |
 
 @require_POST
 def upload_answers(request: HttpRequest) -> HttpResponse:
-    engine = current_engine()
-    upload = request.FILES.get("answers_file")
+    return import_answers(request, current_engine())
+
+
+# The field an answers file is posted in, and the marker of an import on the edit page.
+IMPORT_FIELD = "answers_file"
+
+
+def import_answers(request: HttpRequest, engine: Engine, editing: Editing | None = None) -> HttpResponse:
+    """Load an answers file into the questionnaire (or the one editing an architecture)."""
+    upload = request.FILES.get(IMPORT_FIELD)
     try:
         if upload is None:
             raise AnswerError({"": "Choose a JSON file of answers to load."})
@@ -113,19 +145,22 @@ def upload_answers(request: HttpRequest) -> HttpResponse:
     except AnswerError as exc:
         # The page keeps the answers the user had (they are in the form action's query string).
         submission = read_submission(engine, request.GET)
-        context = _page_context(request, engine, submission, upload_errors=_upload_messages(exc))
+        context = _page_context(request, engine, submission, upload_errors=answer_problems(engine, exc),
+                                editing=editing)
         return render(request, PAGE, context, status=400)
     submission = read_submission(engine, {key: to_text(value) for key, value in raw.items()})
-    ignored = sorted(key for key in raw if key not in submission.visible)
+    ignored = [question.label for question in engine.questions if question.key in raw and question.key not in submission.visible]
     messages.success(request, f"Loaded the answers from {upload.name}.")
     if ignored:
         messages.info(request, "These answers do not apply to this workload and keep their defaults: "
-                      + ", ".join(ignored) + ".")
-    return redirect(_shared_path(submission) + "#recommendation")
+                      + "; ".join(ignored) + ".")
+    return redirect(_own_path(submission, editing) + "#recommendation")
 
 
-def _upload_messages(exc: AnswerError) -> list[str]:
-    return [f"{key}: {message}" if key else message for key, message in exc.errors.items()]
+def answer_problems(engine: Engine, exc: AnswerError) -> list[str]:
+    """Each problem with a set of answers, named by its question."""
+    words = words_for(engine.catalogue)
+    return [labelled(words.question(key), message) if key else message for key, message in exc.errors.items()]
 
 
 def _shared_path(submission: Submission) -> str:
@@ -133,29 +168,41 @@ def _shared_path(submission: Submission) -> str:
     return f"{path}?{submission.query}" if submission.query else path
 
 
-def _panel_context(request: HttpRequest, engine: Engine, submission: Submission) -> dict[str, Any]:
+def _own_path(submission: Submission, editing: Editing | None) -> str:
+    """Where these answers live on this page: the questionnaire, or the one editing an architecture."""
+    if editing is None:
+        return _shared_path(submission)
+    # Every answer at its default still has to say so: without answers the page opens on
+    # the architecture's saved ones.
+    return f"{editing.path}?{submission.query or DEFAULTS_QUERY}"
+
+
+def _panel_context(request: HttpRequest, engine: Engine, submission: Submission,
+                   editing: Editing | None = None) -> dict[str, Any]:
     recommendation = engine.recommend(submission.answers)
     shared_path = _shared_path(submission)
     query = f"?{submission.query}" if submission.query else ""
     return {
         "submission": submission,
         "panel": build_panel(engine, recommendation),
+        "editing": editing,
+        "form_path": editing.path if editing else reverse("questionnaire:start"),
         "share_url": request.build_absolute_uri(shared_path),
         "download_url": reverse("questionnaire:download") + query,
         "diagram_url": (reverse("questionnaire:diagram_page") + query)
         if submission.ok and recommendation.selected and generator.dot_available() else "",
-        "save_url": reverse("architectures:save") + query,
-        "upload_url": reverse("questionnaire:upload") + query,
+        "save_url": (editing.save_path if editing else reverse("architectures:save")) + query,
+        "upload_url": (editing.path if editing else reverse("questionnaire:upload")) + query,
         "rules_version": engine.version,
         "error_list": [(q.key, q.label, submission.errors[q.key]) for q in engine.questions if q.key in submission.errors],
     }
 
 
 def _page_context(request: HttpRequest, engine: Engine, submission: Submission,
-                  upload_errors: list[str] | None = None) -> dict[str, Any]:
+                  upload_errors: list[str] | None = None, editing: Editing | None = None) -> dict[str, Any]:
     rows = question_rows(engine, submission)
     return {
-        **_panel_context(request, engine, submission),
+        **_panel_context(request, engine, submission, editing),
         "sections": sections(engine, rows),
         "examples": EXAMPLES,
         "upload_errors": upload_errors or [],
@@ -170,14 +217,15 @@ PANEL_CACHE_SECONDS = 600
 _TOKEN_PLACEHOLDER = "csrf-placeholder-6b1f0c"
 
 
-def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str]) -> HttpResponse:
+def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str],
+                 editing: Editing | None = None) -> HttpResponse:
     fields = sorted((key, value) for key, value in data.lists() if key != "csrfmiddlewaretoken")
-    key = "panel:" + hashlib.sha256(repr((engine.version, request.scheme, request.get_host(), fields)).encode()).hexdigest()
+    key = "panel:" + hashlib.sha256(repr((engine.version, request.scheme, request.get_host(), editing, fields)).encode()).hexdigest()
     cached = cache.get(key)
     if cached is None:
         submission = read_submission(engine, data)
-        body = _render_live_update(request, engine, submission, data).content.decode()
-        cached = (body, _shared_path(submission) if submission.ok else None)
+        body = _render_live_update(request, engine, submission, data, editing).content.decode()
+        cached = (body, _own_path(submission, editing) if submission.ok else None)
         cache.set(key, cached, PANEL_CACHE_SECONDS)
     body, shared_path = cached
     response = HttpResponse(body.replace(_TOKEN_PLACEHOLDER, get_token(request)))
@@ -188,14 +236,14 @@ def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str]) 
 
 
 def _render_live_update(request: HttpRequest, engine: Engine, submission: Submission,
-                        data: Mapping[str, str]) -> HttpResponse:
+                        data: Mapping[str, str], editing: Editing | None = None) -> HttpResponse:
     # A question the page shows has its inputs in the form, so its key is in the post.
     # Only conditional questions that appear or disappear are re-rendered; inputs the user
     # may still be typing in are never replaced.
     toggled = {q.key for q in engine.questions if q.when and (q.key in data) != (q.key in submission.visible)}
     rows = question_rows(engine, submission, bind=toggled)
     context = {
-        **_panel_context(request, engine, submission),
+        **_panel_context(request, engine, submission, editing),
         "sections": sections(engine, rows),
         "toggled_rows": [rows[key] for key in rows if key in toggled],
         "error_rows": [row for key, row in rows.items() if row.visible and key not in toggled],
@@ -249,12 +297,14 @@ def pattern_diagram(request: HttpRequest, slug: str) -> HttpResponse:
 def checklist(request: HttpRequest) -> HttpResponse:
     engine = current_engine()
     catalogue = engine.catalogue
+    words = words_for(catalogue)
     items = [
-        (item, [catalogue.pattern_map[slug] for slug in item.patterns if slug in catalogue.pattern_map])
+        (item, [catalogue.pattern_map[slug] for slug in item.patterns if slug in catalogue.pattern_map],
+         words.condition(item.when) if item.when else "")
         for item in sorted(catalogue.checklist, key=lambda c: c.order)
     ]
     return render(request, "questionnaire/checklist.html", {
-        "always": [(item, pats) for item, pats in items if not item.when and not pats],
-        "conditional": [(item, pats) for item, pats in items if item.when or pats],
+        "always": [(item, pats) for item, pats, _ in items if not item.when and not pats],
+        "conditional": [(item, pats, when) for item, pats, when in items if item.when or pats],
         "rules_version": engine.version,
     })

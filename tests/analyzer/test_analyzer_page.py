@@ -37,7 +37,8 @@ def test_it_reports_a_pasted_template(client):
     assert "Lambda + S3 file processing" in html
     assert [group.severity for group in r.context["report"].groups] == ["critical", "high", "low"]
     assert html.index('id="severity-critical"') < html.index('id="severity-high"') < html.index('id="severity-low"')
-    assert "recursive-s3-trigger" in html and "Thumbnailer" in html
+    assert 'data-finding="recursive-s3-trigger"' in html and "Thumbnailer" in html
+    assert "The function can trigger itself through its bucket" in html  # the finding's title, not its id
     line = TEMPLATE.splitlines().index("  Thumbnailer:") + 1
     assert f"Thumbnailer, line {line}</span>" in html  # where to look in the template
     assert "2 resources" in html

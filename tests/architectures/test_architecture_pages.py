@@ -1,5 +1,6 @@
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from advisor.architectures.models import Architecture, Revision
@@ -49,7 +50,7 @@ class RuleChangesTestCase(BaseTestCase):
         self.client.force_login(self.victor)
         r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
         self.assertContains(r, "advice differs from the saved one")
-        self.assertContains(r, "poison-message on Lambda + SQS worker (high)")
+        self.assertContains(r, "Unprocessable messages are retried over and over on Lambda + SQS worker (high)")
         self.assertNotContains(r, "Save again with today")  # viewers cannot
 
     def test_the_list_flags_architectures_saved_under_older_rules(self):
@@ -76,61 +77,122 @@ class RuleChangesTestCase(BaseTestCase):
 
 
 class EditTestCase(BaseTestCase):
+    """Editing goes through the questionnaire: its answers and live panel, then a revision."""
+
     def setUp(self):
         super().setUp()
         self.url = reverse("architectures:edit", args=[self.architecture.pk])
+        self.revise_url = reverse("architectures:revise", args=[self.architecture.pk])
         self.client.force_login(self.bob)
 
-    def form(self, **overrides):
-        data = {"name": "Order pipeline", "description": "", "answers_json": json.dumps(self.revision.answers),
-                "choice": "recommended", "note": ""}
+    def form(self, answers=None, **overrides):
+        data = {"step": "save", "answers": json.dumps(answers or self.revision.answers), "name": "Order pipeline",
+                "description": "", "choice": "recommended", "note": ""}
         return {**data, **overrides}
 
-    def test_the_form_is_prefilled(self):
+    def test_it_opens_the_questionnaire_with_the_saved_answers(self):
         r = self.client.get(self.url)
-        self.assertContains(r, "&quot;trigger&quot;: &quot;queue&quot;")
+        self.assertContains(r, "<h1>Edit Order pipeline</h1>", html=True)
+        self.assertEqual(r.context["submission"].answers, self.revision.answers)
+        self.assertContains(r, 'value="queue" id="id_trigger_1" checked')
+        # The panel's save leads to a new revision of this architecture, not a new one.
+        self.assertContains(r, "Save as revision 2 of Order pipeline")
+        self.assertContains(r, f'href="{self.revise_url}?')
+        self.assertNotContains(r, reverse("architectures:save"))
 
-    def test_renaming_alone_adds_no_revision(self):
-        self.client.post(self.url, self.form(name="Orders v2"))
-        self.architecture.refresh_from_db()
-        self.assertEqual(self.architecture.name, "Orders v2")
+    def test_live_updates_stay_on_the_architecture(self):
+        r = self.client.post(self.url, {"trigger": "queue", "client_waits": "false", "duration_s": "1200"},
+                             headers={"HX-Request": "true"})
+        self.assertEqual(r.status_code, 200)
+        self.assertNotContains(r, "<html")
+        self.assertTrue(r["HX-Replace-Url"].startswith(self.url + "?"))
+        self.assertContains(r, f"{self.revise_url}?trigger=queue&amp;client_waits=false&amp;duration_s=1200")
+
+    def test_a_plain_post_lands_on_the_edit_url(self):
+        r = self.client.post(self.url, {"trigger": "event", "client_waits": "false"})
+        self.assertRedirects(r, self.url + "?trigger=event&client_waits=false#recommendation",
+                             fetch_redirect_response=False)
+
+    def test_answers_all_at_their_defaults_stay_so_on_reload(self):
+        r = self.client.post(self.url, {"trigger": "http"}, headers={"HX-Request": "true"})
+        self.assertEqual(r["HX-Replace-Url"], self.url + "?defaults=all")
+        page = self.client.get(r["HX-Replace-Url"])
+        self.assertEqual(page.context["submission"].changed, {})
+
+    def test_an_answers_file_is_imported_into_the_architecture(self):
+        upload = SimpleUploadedFile("answers.json", json.dumps({"trigger": "event", "consumers": 3}).encode())
+        r = self.client.post(self.url, {"import": "answers", "answers_file": upload})
+        self.assertRedirects(r, self.url + "?trigger=event&consumers=3#recommendation",
+                             fetch_redirect_response=False)
         self.assertEqual(self.architecture.revisions.count(), 1)
 
-    def test_new_answers_add_a_revision(self):
+    def test_a_bad_answers_file_is_explained_on_the_edit_page(self):
+        upload = SimpleUploadedFile("answers.json", b'{"memory_mb": 64}')
+        r = self.client.post(self.url + "?trigger=queue", {"import": "answers", "answers_file": upload})
+        self.assertContains(r, "Lambda memory: must be between 128 and 10,240", status_code=400)
+        self.assertContains(r, "Save as revision 2 of Order pipeline", status_code=400)
+
+    def test_the_save_page_is_prefilled(self):
+        r = self.client.get(self.revise_url + "?trigger=queue&client_waits=false&duration_s=1200")
+        self.assertContains(r, "Save revision 2 of Order pipeline")
+        self.assertEqual(r.context["form"]["name"].value(), "Order pipeline")
+        self.assertEqual(json.loads(r.context["answers_json"])["duration_s"], 1200)
+
+    def test_saving_adds_a_revision_with_the_note(self):
         answers = {**self.revision.answers, "duration_s": 1200, "max_duration_s": 1200}
-        r = self.client.post(self.url, self.form(answers_json=json.dumps(answers), note="Jobs got longer"))
+        r = self.client.post(self.revise_url, self.form(answers, note="Jobs got longer"))
         self.assertRedirects(r, reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertEqual(Architecture.objects.count(), 1)
         self.architecture.refresh_from_db()
         latest = self.architecture.latest
         self.assertEqual((latest.number, latest.author, latest.note), (2, self.bob, "Jobs got longer"))
         self.assertEqual(latest.answers["duration_s"], 1200)
+        diff = self.client.get(reverse("architectures:diff", args=[self.architecture.pk]))
+        self.assertContains(diff, "Typical processing time of one unit of work: 30 s → 1,200 s")
 
-    def test_bad_answers_are_refused_with_per_key_messages(self):
+    def test_renaming_alone_adds_no_revision(self):
+        self.client.post(self.revise_url, self.form(name="Orders v2"))
+        self.architecture.refresh_from_db()
+        self.assertEqual(self.architecture.name, "Orders v2")
+        self.assertEqual(self.architecture.revisions.count(), 1)
+
+    def test_a_hand_picked_set_stays_hand_picked(self):
+        self.client.post(self.revise_url, self.form(choice="own", patterns=["sqs-worker", "rds"]))
+        r = self.client.get(self.revise_url + "?trigger=queue")
+        self.assertEqual(r.context["form"]["choice"].value(), "own")
+        self.assertEqual(r.context["form"]["patterns"].value(), ["sqs-worker", "rds"])
+
+    def test_bad_answers_are_refused_naming_the_question(self):
         answers = {**self.revision.answers, "memory_mb": 64}
-        r = self.client.post(self.url, self.form(answers_json=json.dumps(answers), name="Renamed"))
-        self.assertContains(r, "memory_mb: must be between 128 and 10,240", status_code=400)
+        r = self.client.post(self.revise_url, self.form(answers, name="Renamed"))
+        self.assertContains(r, "Lambda memory: must be between 128 and 10,240", status_code=400)
         self.architecture.refresh_from_db()
         self.assertEqual(self.architecture.name, "Order pipeline")
         self.assertEqual(self.architecture.revisions.count(), 1)
 
-    def test_broken_json_is_refused(self):
-        r = self.client.post(self.url, self.form(answers_json="{nope"))
-        self.assertContains(r, "not valid JSON", status_code=400)
-
     def test_a_name_used_in_the_team_is_refused(self):
         make_architecture(self.team, self.alice, name="Billing")
-        r = self.client.post(self.url, self.form(name="billing"))
+        r = self.client.post(self.revise_url, self.form(name="billing"))
         self.assertContains(r, "already has an architecture called", status_code=400)
         self.architecture.refresh_from_db()
         self.assertEqual(self.architecture.name, "Order pipeline")
 
+    def test_the_raw_json_edit_form_is_gone(self):
+        r = self.client.get(self.url)
+        self.assertNotContains(r, "Answers (JSON)")
+        self.assertNotContains(r, 'name="answers_json"')
+
     def test_viewer_gets_403_and_nothing_changes(self):
         self.client.force_login(self.victor)
         self.assertEqual(self.client.get(self.url).status_code, 403)
-        r = self.client.post(self.url, self.form(name="Hijacked"))
+        self.assertEqual(self.client.get(self.revise_url).status_code, 403)
+        r = self.client.post(self.revise_url, self.form(name="Hijacked"))
         self.assertEqual(r.status_code, 403)
         self.architecture.refresh_from_db()
         self.assertEqual(self.architecture.name, "Order pipeline")
+        detail = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertNotContains(detail, self.url)
+        self.assertContains(detail, "Try these answers in the questionnaire")
 
 
 class DeleteTestCase(BaseTestCase):
@@ -152,8 +214,8 @@ class RevisionsTestCase(BaseTestCase):
     def setUp(self):
         super().setUp()
         self.client.force_login(self.alice)
-        self.client.post(reverse("architectures:edit", args=[self.architecture.pk]), {
-            "name": "Order pipeline", "answers_json": json.dumps({**self.revision.answers, "payload_kb": 2048}),
+        self.client.post(reverse("architectures:revise", args=[self.architecture.pk]), {
+            "step": "save", "name": "Order pipeline", "answers": json.dumps({**self.revision.answers, "payload_kb": 2048}),
             "choice": "own", "patterns": ["sqs-worker", "rds"]})
         self.architecture.refresh_from_db()
 
@@ -164,13 +226,13 @@ class RevisionsTestCase(BaseTestCase):
     def test_a_revision_page_shows_its_answers(self):
         r = self.client.get(reverse("architectures:revision", args=[self.architecture.pk, 1]))
         self.assertContains(r, "Revision 1")
-        self.assertContains(r, "payload_kb")
+        self.assertContains(r, "<th scope=\"row\">Size of one request or message</th><td>4 KB</td>", html=True)
 
     def test_the_diff_is_readable(self):
         r = self.client.get(reverse("architectures:diff", args=[self.architecture.pk]), {"from": 1, "to": 2})
-        self.assertContains(r, "payload_kb: 4 → 2,048")
+        self.assertContains(r, "Size of one request or message: 4 KB → 2,048 KB")
         self.assertContains(r, "Lambda + RDS")
-        self.assertContains(r, "sqs-message-size: 2,048 KB against a limit of 1,024 KB")
+        self.assertContains(r, "SQS maximum message size: 2,048 KB against a limit of 1,024 KB")
 
     def test_the_diff_defaults_to_the_last_two(self):
         r = self.client.get(reverse("architectures:diff", args=[self.architecture.pk]))
@@ -180,7 +242,7 @@ class RevisionsTestCase(BaseTestCase):
         r = self.client.get(reverse("architectures:diff", args=[self.architecture.pk]), {"from": 2, "to": 1},
                             headers={"HX-Request": "true"})
         self.assertNotContains(r, "<html")
-        self.assertContains(r, "payload_kb: 2,048 → 4")
+        self.assertContains(r, "Size of one request or message: 2,048 KB → 4 KB")
 
     def test_bad_revision_numbers_are_a_400(self):
         url = reverse("architectures:diff", args=[self.architecture.pk])
@@ -224,7 +286,8 @@ class CompareTestCase(BaseTestCase):
         self.assertContains(r, "Thumbnails")
         self.assertContains(r, "Lambda + S3 file processing")
         rows = {key: (a, b) for key, a, b in r.context["answer_rows"]}
-        self.assertEqual(rows["trigger"], ("queue", "file_upload"))
+        self.assertEqual(rows["What starts one unit of work?"],
+                         ("A message or job put on a queue", "A file arriving in storage"))
 
     def test_it_needs_exactly_two(self):
         r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk]})

@@ -2,6 +2,8 @@
 
 from django.test import SimpleTestCase
 
+from patterns.catalogue import load_files
+from patterns.wording import words_for
 from advisor.architectures.changes import Difference, compare_recommendations, diff_answers, diff_revisions, grouped
 
 
@@ -39,13 +41,13 @@ class CompareRecommendationsTestCase(SimpleTestCase):
         )
         self.assertEqual(compare_recommendations(rec(), after, NAMES), [
             Difference("Ranking", "changed", "Best fit: SQS worker → Step Functions"),
-            Difference("Ranking", "added", "Step Functions now fits (score 0.80)"),
-            Difference("Ranking", "changed", "SQS worker score 0.70 → 0.50"),
+            Difference("Ranking", "added", "Step Functions now fits (80%)"),
+            Difference("Ranking", "changed", "SQS worker fit 70% → 50%"),
             Difference("Ranking", "removed", "EventBridge no longer fits"),
             Difference("Patterns in the architecture", "added", "Step Functions"),
             Difference("Patterns in the architecture", "removed", "SQS worker"),
             Difference("Risks", "changed", "poison-message on SQS worker: high → critical"),
-            Difference("Risks", "added", "workflow-cost on Step Functions (low): Costs add up."),
+            Difference("Risks", "added", "workflow-cost on Step Functions (low)"),
             Difference("Hard limits broken", "added", "lambda-max-duration: 1,200 s against a limit of 900 s"),
             Difference("Monthly cost", "changed", "$8.55 → $20.00"),
             Difference("Checklist", "added", "Set Retry on tasks"),
@@ -83,12 +85,34 @@ class DiffRevisionsTestCase(SimpleTestCase):
                               ["sqs-worker", "step-functions"], follows=False,
                               recommendation=rec(cost={"monthly_usd": 9, "lines": []}))
         self.assertEqual(diff_revisions(before, after, NAMES), [
-            Difference("Answers", "changed", "client_waits: no → yes"),
+            Difference("Answers", "changed", "client_waits: No → Yes"),
             Difference("Answers", "changed", "downstream_max_rps: not set → 50"),
             Difference("Answers", "added", "steps: 3"),
             Difference("Chosen patterns", "added", "Step Functions"),
             Difference("Chosen patterns", "changed", "Pattern set is now hand-picked"),
             Difference("Monthly cost", "changed", "$8.55 → $9.00"),
+        ])
+
+    def test_with_the_catalogue_every_line_reads_in_its_words(self):
+        words = words_for(load_files())
+        before = self.snapshot({"trigger": "queue", "client_waits": False, "payload_kb": 4}, ["sqs-worker"])
+        after = self.snapshot(
+            {"trigger": "event", "client_waits": True, "payload_kb": 2048}, ["sqs-worker"],
+            recommendation=rec(
+                recommendations=[{"pattern": "sqs-worker", "score": 0.83, "reasons": []}],
+                warnings=[{"id": "event-schema-drift", "severity": "medium", "pattern": "eventbridge", "message": "m"}],
+                limits=[{"id": "lambda-concurrency", "ok": False, "value": 3000, "limit": 1000, "unit": "count",
+                         "message": ""}]))
+        texts = [line.text for line in diff_revisions(before, after, words)]
+        self.assertEqual(texts, [
+            "What starts one unit of work? A message or job put on a queue → A business event another system publishes",
+            "Does the caller wait for the result? No → Yes",
+            "Size of one request or message: 4 KB → 2,048 KB",
+            "Lambda + SQS worker fit 70% → 83%",
+            "Lambda + EventBridge no longer fits",
+            "Event shape changes break consumers silently on Lambda + EventBridge (medium)",
+            "Unprocessable messages are retried over and over on Lambda + SQS worker (high)",
+            "Lambda concurrent executions per Region (default quota): 3,000 against a limit of 1,000",
         ])
 
     def test_identical_revisions_have_no_differences(self):

@@ -63,7 +63,7 @@ class SaveTestCase(BaseTestCase):
                             headers={"HX-Request": "true"})
         self.assertNotContains(r, "<html")
         self.assertContains(r, "Compared with the proposal")
-        self.assertContains(r, "distributed-monolith on Lambda orchestrator (medium)")  # a risk that now applies
+        self.assertContains(r, "The orchestrator grows into a distributed monolith on Lambda orchestrator (medium)")  # a risk that now applies
         given_up = dict(r.context["gave_up"])["Patterns in the architecture"]
         self.assertIn(Difference("Patterns in the architecture", "removed", "Lambda + Step Functions"), given_up)
 
@@ -79,12 +79,12 @@ class SaveTestCase(BaseTestCase):
 
     def test_bad_answers_get_per_key_messages_and_a_400(self):
         r = self.client.get(self.url, {"answers": json.dumps({"latency_ms": 0, "colour": "blue"})})
-        self.assertContains(r, "latency_ms: must be between 1 and 3,600,000", status_code=400)
+        self.assertContains(r, "Response time the caller accepts (p99): must be between 1 and 3,600,000", status_code=400)
         self.assertContains(r, "colour: unknown answer key", status_code=400)
 
     def test_bad_query_string_answers_get_a_400(self):
         r = self.client.get(self.url, {"trigger": "carrier-pigeon"})
-        self.assertContains(r, "trigger", status_code=400)
+        self.assertContains(r, "What starts one unit of work?", status_code=400)
 
     def test_answers_that_are_not_json_get_a_400(self):
         for text in ("{", "[" * 50000, "x" * 70000):

@@ -30,7 +30,7 @@ def test_max_duration_defaults_to_the_given_duration():
     ({"latency_ms": 1.5}, "latency_ms", "whole number"),
     ({"latency_ms": "100"}, "latency_ms", "whole number"),
     ({"duration_s": True}, "duration_s", "must be a number"),
-    ({"duration_s": 10, "max_duration_s": 5}, "max_duration_s", "at least duration_s"),
+    ({"duration_s": 10, "max_duration_s": 5}, "max_duration_s", "at least “Typical processing time of one unit of work”"),
     ({"consumers": 1001}, "consumers", "between 1 and 1,000"),
     ({"payload_kb": -1}, "payload_kb", "between 0 and 10,240"),
     ({"peak_rps": float("nan")}, "peak_rps", ""),

@@ -66,7 +66,7 @@ def test_it_reads_standard_input(monkeypatch):
     ('{"client_waits": "no"}', "client_waits: must be true or false"),
     ('{"colour": "blue"}', "colour: unknown answer key"),
     ('{"consumers": 0}', "consumers: must be between 1 and 1,000"),
-    ('{"duration_s": 5, "max_duration_s": 1}', "max_duration_s: must be at least duration_s"),
+    ('{"duration_s": 5, "max_duration_s": 1}', "max_duration_s: must be at least “Typical processing time of one unit of work” (5), got 1"),
     ('["http"]', "must be a JSON object"),
     ('"http"', "must be a JSON object"),
     ("{trigger: http}", "is not valid JSON"),

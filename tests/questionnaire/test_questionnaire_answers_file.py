@@ -63,16 +63,16 @@ class TestUpload:
         response = upload(client, b'{"client_waits": false, "latency_ms": 50}')
         assert response["Location"] == URL + "?client_waits=false#recommendation"
         page = client.get(response["Location"].split("#")[0])
-        assert "do not apply to this workload and keep their defaults: latency_ms." in page.content.decode()
+        assert "do not apply to this workload and keep their defaults: Response time the caller accepts (p99)." in page.content.decode()
 
     @pytest.mark.parametrize("content, message", [
         (b"not json", "The file is not valid JSON"),
         (b"", "The file is not valid JSON"),
         (b"[1, 2]", "answers must be a JSON object"),
         (b'{"colour": "blue"}', "colour: unknown answer key"),
-        (b'{"steps": "3"}', "steps: must be a whole number"),
-        (b'{"latency_ms": 0}', "latency_ms: must be between 1 and 3,600,000"),
-        (b'{"trigger": "carrier pigeon"}', "trigger: must be one of"),
+        (b'{"steps": "3"}', "Dependent steps in the business process: must be a whole number"),
+        (b'{"latency_ms": 0}', "Response time the caller accepts (p99): must be between 1 and 3,600,000"),
+        (b'{"trigger": "carrier pigeon"}', "What starts one unit of work? must be one of"),
         (b"\xff\xfe{}", "The file is not UTF-8 text."),
         (b"[" * 100_000, "larger than 64 KB"),
         (b"[" * 5000 + b"]" * 5000, "nested too deeply"),

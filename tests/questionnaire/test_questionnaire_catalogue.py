@@ -64,9 +64,15 @@ class TestChecklist:
         for item in engine.catalogue.checklist:
             assert escape(item.text) in content
             if item.when:
-                assert f"<code>{escape(item.when)}</code>" in content
+                assert escape(item.when) not in content  # said in words, not as the rule's expression
             for slug in item.patterns:
                 assert f'href="{reverse("questionnaire:pattern", args=[slug])}"' in content
+
+
+    def test_it_says_when_an_item_applies_in_words(self, client):
+        content = client.get(reverse("questionnaire:checklist")).content.decode()
+        assert escape("When “Does the caller wait for the result?” is Yes and "
+                      "“Response time the caller accepts (p99)” is under 1,000 ms") in content
 
 
 @pytest.mark.django_db

@@ -4,7 +4,9 @@ import pytest
 
 from advisor.questionnaire.examples import EXAMPLES
 from advisor.questionnaire.panel import explain
+from patterns.catalogue import Question
 from patterns.engine import Explanation, ShownAnswer
+from patterns.wording import Words
 from patterns.formatting import number as format_number
 from patterns.formatting import usd as format_usd
 from advisor.questionnaire.submission import read_submission
@@ -56,10 +58,12 @@ def test_an_empty_worst_case_follows_the_typical_time(engine):
 def test_each_answer_a_reason_read_is_labelled_with_its_question():
     explanation = Explanation("The queue retries.", (ShownAnswer("unreliable_downstream", "true"),
                                                      ShownAnswer("peak_rps", "1,000")), "Add a DLQ (and alarm).")
-    explained = explain(explanation, {"peak_rps": "Peak units of work per second"})
+    peak = Question("peak_rps", "Peak units of work per second", "number", unit="per second")
+    explained = explain(explanation, Words(questions={"peak_rps": peak}))
     assert explained.text == "The queue retries."
-    assert [(a.key, a.value) for a in explained.answers] == [("unreliable_downstream", "true"), ("peak_rps", "1,000")]
-    assert explained.answers[1].label == "Peak units of work per second"
+    assert [(a.key, a.value) for a in explained.answers] == [("unreliable_downstream", "true"),
+                                                             ("peak_rps", "1,000 per second")]
+    assert explained.answers[1].text == "Peak units of work per second: 1,000 per second"
     assert explained.answers[0].label == "unreliable_downstream"  # no question: the key stands in
     assert explained.advice == "Add a DLQ (and alarm)."
     # The one-line form the JSON carries keeps all three parts.
@@ -68,9 +72,18 @@ def test_each_answer_a_reason_read_is_labelled_with_its_question():
 
 def test_a_sentence_with_brackets_is_not_mistaken_for_answers():
     """Parentheses in a rule's own sentence stay in the sentence."""
-    explained = explain(Explanation("Nothing to split (really=yes)."), {})
+    explained = explain(Explanation("Nothing to split (really=yes)."), Words())
     assert explained.text == "Nothing to split (really=yes)."
     assert explained.answers == ()
+
+
+def test_a_stored_explanation_is_read_back_into_its_parts():
+    """A saved revision keeps each explanation as one line; pages show it in parts again."""
+    waits = Question("client_waits", "Does the caller wait for the result?", "bool")
+    text = Explanation("The queue retries.", (ShownAnswer("client_waits", "false"),), "Add a DLQ.").text
+    explained = explain(Explanation.stored(text), Words(questions={"client_waits": waits}))
+    assert (explained.text, explained.advice) == ("The queue retries.", "Add a DLQ.")
+    assert [answer.text for answer in explained.answers] == ["Does the caller wait for the result? No"]
 
 
 def test_numbers_and_money_read_well():

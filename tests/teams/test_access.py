@@ -79,7 +79,12 @@ def no_kwargs(w: World) -> dict:
 
 
 def edit_form(w: World) -> dict:
-    return {"name": "Renamed", "description": "", "answers_json": json.dumps(QUEUE_ANSWERS), "choice": "recommended"}
+    return {"trigger": "event", "client_waits": "false"}
+
+
+def revise_form(w: World) -> dict:
+    return {"step": "save", "answers": json.dumps(QUEUE_ANSWERS), "name": "Renamed", "description": "",
+            "choice": "recommended", "note": "Queue instead"}
 
 
 def save_form(w: World) -> dict:
@@ -98,6 +103,7 @@ ROUTES: dict[str, Route] = {
     "teams:delete": Route(team_id, {"POST": Role.OWNER}, {"POST": lambda w: {"confirm": w.team.name}}),
     "architectures:detail": Route(architecture, {"GET": Role.VIEWER}),
     "architectures:edit": Route(architecture, {"GET": Role.EDITOR, "POST": Role.EDITOR}, {"POST": edit_form}),
+    "architectures:revise": Route(architecture, {"GET": Role.EDITOR, "POST": Role.EDITOR}, {"POST": revise_form}),
     "architectures:delete": Route(architecture, {"POST": Role.EDITOR}, {"POST": lambda w: {"confirm": "yes"}}),
     "architectures:diff": Route(architecture, {"GET": Role.VIEWER}),
     "architectures:revision": Route(revision, {"GET": Role.VIEWER}),

@@ -2,8 +2,6 @@ from typing import Any, Mapping
 
 from django import template
 
-from ..changes import fmt
-
 register = template.Library()
 
 
@@ -14,21 +12,10 @@ def lookup(mapping: Mapping[str, Any], key: str) -> Any:
 
 
 @register.filter
-def answer(value: Any) -> str:
-    """An answer value as people read it (yes/no, 1,000, not set)."""
-    return fmt(value)
+def pattern_list(slugs: list[str]) -> str:
+    """``{{ revision.patterns|pattern_list }}``: the patterns' names, joined ("A, B and C")."""
+    from advisor.architectures.evaluation import words
+    from patterns.store import current_engine
 
-
-@register.filter
-def broken(limits: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The limit checks of a recommendation that fail."""
-    return [check for check in limits if not check.get("ok")]
-
-
-@register.filter
-def cost_groups(cost: Mapping[str, Any] | None, part: str = "lines") -> tuple:
-    """A stored cost's lines (or ``alternatives``) grouped by component, with their arithmetic."""
-    from advisor.questionnaire.panel import cost_groups as grouped
-    from patterns.cost import CostLine
-
-    return grouped(CostLine.from_dict(line) for line in (cost or {}).get(part, ()))
+    names = [words(current_engine()).pattern(slug) for slug in slugs]
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
