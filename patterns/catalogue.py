@@ -154,6 +154,26 @@ class ChecklistItem:
     order: int = 0
 
 
+@dataclass(frozen=True)
+class LambdaAlternative:
+    """What to use instead of, or beside, Lambda when the answers call for it (SPEC §8.4).
+
+    ``when`` is an expression over answer keys, like a rule's condition; ``patterns``, when
+    given, also requires one of those patterns to be proposed. ``replaces`` names the
+    patterns whose functions it stands in for; ``fits_lambda`` false means the core of the
+    work does not belong in Lambda at all. ``why`` may use ``{answer_key}`` placeholders;
+    ``lambda_role`` says what Lambda still does beside it."""
+    id: str
+    title: str
+    when: str
+    why: str
+    lambda_role: str = ""
+    replaces: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    fits_lambda: bool = True
+    order: int = 0
+
+
 @dataclass(frozen=True, eq=False)
 class Catalogue:
     """Immutable; compared and cached by identity, versioned by content."""
@@ -165,6 +185,7 @@ class Catalogue:
     questions: tuple[Question, ...]
     rules: tuple[Rule, ...]
     checklist: tuple[ChecklistItem, ...] = field(default=())
+    alternatives: tuple[LambdaAlternative, ...] = field(default=())
 
     @cached_property
     def version(self) -> str:
@@ -228,6 +249,9 @@ class Catalogue:
                                                       weight=float(r.get("weight") or 0))),
             checklist=build("checklist", lambda i, r: _simple(ChecklistItem, r, order=r.get("order", i),
                                                               patterns=tuple(r.get("patterns") or ()))),
+            alternatives=build("alternatives", lambda i, r: _simple(
+                LambdaAlternative, r, order=r.get("order", i), replaces=tuple(r.get("replaces") or ()),
+                patterns=tuple(r.get("patterns") or ()))),
         )
         if problems:
             raise CatalogueError(problems)
@@ -297,7 +321,7 @@ def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]
     from pattern_library import registry  # the registry imports no catalogue code
 
     data = {}
-    for kind in ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist"):
+    for kind in ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist", "alternatives"):
         path = directory / f"{kind}.yaml"
         data[kind] = (_read_yaml(path) or []) if path.exists() else []
         if not isinstance(data[kind], list):

@@ -13,7 +13,9 @@ How a recommendation is made:
    another pattern fits); the strong ones form the proposed architecture (``selected``);
 4. ``warning`` and ``limit`` rules apply when their condition holds and, if they name a
    pattern, when that pattern is listed (or chosen, when the caller names the patterns);
-5. the checklist items that apply and the monthly cost of the architecture are added.
+5. the alternatives to Lambda whose conditions hold are added (SPEC §8.4): what to use
+   instead of, or beside, a function, and whether the core of the work fits Lambda at all;
+6. the checklist items that apply and the monthly cost of the architecture are added.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from pattern_library import registry
 
 from .answers import AnswerError, AnswerValidator, bound_problems, validate_answers
 from .catalogue import (
-    QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Limit, Question, Rule,
-    WarningKind,
+    QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, LambdaAlternative, Limit, Question,
+    Rule, WarningKind,
 )
 from . import formatting
 from .cost import Cost, CostLine, estimate_cost
@@ -133,6 +135,30 @@ class LimitCheck:
 
 
 @dataclass(frozen=True)
+class AlternativeHit:
+    """An alternative to Lambda that applies: its id, why (with the answers it read and what
+    Lambda still does), and the proposed patterns whose functions it stands in for."""
+    id: str
+    title: str
+    explanation: Explanation
+    replaces: tuple[str, ...] = ()
+    fits_lambda: bool = True
+
+    @property
+    def message(self) -> str:
+        return self.explanation.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "message": self.message, "replaces": list(self.replaces),
+                "fits_lambda": self.fits_lambda}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "AlternativeHit":
+        return cls(data["id"], data.get("title", ""), Explanation.stored(data["message"]),
+                   tuple(data.get("replaces", ())), bool(data.get("fits_lambda", True)))
+
+
+@dataclass(frozen=True)
 class Recommendation:
     recommendations: tuple[RankedPattern, ...]
     warnings: tuple[WarningHit, ...]
@@ -144,6 +170,13 @@ class Recommendation:
     selected: tuple[str, ...] = ()
     # The catalogue's limit values, which size the proposed architecture (timeouts, steps).
     limit_values: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # What to use instead of, or beside, Lambda (SPEC §8.4), most decisive first.
+    alternatives: tuple[AlternativeHit, ...] = ()
+
+    @property
+    def fits_lambda(self) -> bool:
+        """False when an alternative says the core of the work does not belong in Lambda."""
+        return all(alternative.fits_lambda for alternative in self.alternatives)
 
     @cached_property
     def architecture(self) -> "Architecture | None":
@@ -164,6 +197,9 @@ class Recommendation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            # First, because when Lambda is not the answer nothing below is the whole story.
+            "fits_lambda": self.fits_lambda,
+            "alternatives": [a.to_dict() for a in self.alternatives],
             "recommendations": [r.to_dict() for r in self.recommendations],
             "selected": list(self.selected),
             "warnings": [w.to_dict() for w in self.warnings],
@@ -188,8 +224,10 @@ class Recommendation:
                        for c in data["limits"])
         cost = Cost(data["cost"]["monthly_usd"],
                     tuple(CostLine(line["service"], line["usd"], line["basis"]) for line in data["cost"]["lines"]))
+        # Recommendations stored before alternatives existed have none: Lambda fitted.
+        alternatives = tuple(AlternativeHit.from_dict(a) for a in data.get("alternatives", ()))
         recommendation = cls(ranked, warnings, limits, tuple(data["checklist"]), cost, data["rules_version"],
-                             dict(answers or {}), tuple(data.get("selected", ())))
+                             dict(answers or {}), tuple(data.get("selected", ())), alternatives=alternatives)
         stored = data.get("architecture")
         # Set where the cached property keeps its value (instance dict), so nothing is recomposed.
         object.__setattr__(recommendation, "architecture", Architecture.from_dict(stored) if stored else None)
@@ -255,6 +293,15 @@ def _format_string(explanation: str, fixed: Mapping[str, str]) -> str:
         for index, piece in enumerate(pieces)
     )
     return text
+
+
+@dataclass(frozen=True)
+class _CompiledAlternative:
+    alternative: LambdaAlternative
+    condition: Compiled
+    template: str
+    shown_fields: tuple[tuple[str, str], ...]
+    patterns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -365,7 +412,39 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
         for slug in item.patterns:
             if slug not in catalogue.pattern_map:
                 problems.append(f"checklist '{item.id}' names unknown pattern '{slug}'")
+    problems += check_alternatives(catalogue)
     problems += check_evaluation(catalogue)
+    return problems
+
+
+def check_alternatives(catalogue: Catalogue) -> list[str]:
+    """Every reason an alternative to Lambda cannot be used with this catalogue."""
+    problems: list[str] = []
+    variables = question_types(catalogue.questions)
+    limits = {lim.id: lim.value for lim in catalogue.limits}
+    seen: set[str] = set()
+    for alternative in catalogue.alternatives:
+        where = f"alternative '{alternative.id}'"
+        if alternative.id in seen:
+            problems.append(f"{where} is defined twice")
+        seen.add(alternative.id)
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,62}", alternative.id):
+            problems.append(f"{where}: an id is lower-case letters, digits and hyphens")
+        if not alternative.title.strip():
+            problems.append(f"{where}: the title is empty")
+        if not alternative.why.strip():
+            problems.append(f"{where}: why is empty")
+        try:
+            compile_expression(alternative.when, variables, limits, expect="bool")
+        except ExpressionError as exc:
+            problems.append(f"{where}: condition: {exc}")
+        for name in _PLACEHOLDER.findall(alternative.why):
+            if name not in variables:
+                problems.append(f"{where}: why: unknown placeholder {{{name}}}")
+        for field_name in ("replaces", "patterns"):
+            for slug in getattr(alternative, field_name):
+                if slug not in catalogue.pattern_map:
+                    problems.append(f"{where}: {field_name} names unknown pattern '{slug}'")
     return problems
 
 
@@ -422,6 +501,7 @@ def check_evaluation(catalogue: Catalogue) -> list[str]:
         if rule.effect == "limit":
             expressions.append((f"rule '{rule.name}': the value", rule.value, "number"))
     expressions += [(f"checklist '{item.id}': the condition", item.when, "bool") for item in catalogue.checklist if item.when]
+    expressions += [(f"alternative '{a.id}': the condition", a.when, "bool") for a in catalogue.alternatives]
     expressions += [(f"question '{q.key}': when", q.when, "bool") for q in catalogue.questions if q.when]
     try:
         samples = sample_answers(catalogue.questions)
@@ -506,6 +586,13 @@ class Engine:
                                frozenset(item.patterns))
             for item in sorted(catalogue.checklist, key=lambda c: c.order)
         ]
+        self.alternatives = []
+        for alternative in sorted(catalogue.alternatives, key=lambda a: a.order):
+            condition = compile_expression(alternative.when, variables, limits, expect="bool")
+            keys = condition.keys
+            self.alternatives.append(_CompiledAlternative(
+                alternative, condition, _format_string(alternative.why, {}),
+                tuple((key, _PLAIN + key) for key in keys), frozenset(alternative.patterns)))
         express = catalogue.limit_map.get("step-functions-express-duration")
         self.express_limit_s = express.value if express else None
         self.pattern_order = {p.slug: index for index, p in enumerate(sorted(catalogue.patterns, key=lambda p: p.order))}
@@ -551,7 +638,27 @@ class Engine:
         )
         cost = estimate_cost(answers, selected, self.catalogue.price_map, self.express_limit_s)
         return Recommendation(tuple(ranked), warnings, limits, checklist, cost, self.version, answers, selected,
-                              self.limit_values)
+                              self.limit_values, alternatives=self._alternatives(answers, shown, selected))
+
+    def _alternatives(self, answers: Mapping[str, Any], shown: "_Formatted",
+                      selected: tuple[str, ...]) -> tuple[AlternativeHit, ...]:
+        hits = []
+        for compiled in self.alternatives:
+            if compiled.patterns and not compiled.patterns.intersection(selected):
+                continue
+            if not _holds(compiled.condition.evaluate, answers):
+                continue
+            alternative = compiled.alternative
+            explanation = Explanation(
+                compiled.template.format_map(shown),
+                tuple([ShownAnswer(key, shown[field]) for key, field in compiled.shown_fields]),
+                alternative.lambda_role.strip())
+            hits.append(AlternativeHit(alternative.id, alternative.title, explanation,
+                                       tuple(slug for slug in alternative.replaces if slug in selected),
+                                       alternative.fits_lambda))
+        # Those that take the work off Lambda first; otherwise in catalogue order.
+        hits.sort(key=lambda hit: hit.fits_lambda)
+        return tuple(hits)
 
     def _rank(self, points: dict[str, float], reasons: dict[str, list[Explanation]]) -> list[RankedPattern]:
         fitting = [(slug, total) for slug, total in points.items() if total > 0]

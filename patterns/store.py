@@ -21,7 +21,9 @@ from django.db.models import F
 
 from . import catalogue as values
 from .engine import Engine, check_catalogue, compile_catalogue
-from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, WarningKind
+from .models import (
+    CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, WarningKind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ class CatalogueNotLoaded(RuntimeError):
 
 
 def catalogue_parts() -> dict[str, list]:
-    """The database rows as value objects, by kind (7 queries)."""
+    """The database rows as value objects, by kind (8 queries)."""
     pattern_warnings: dict[int, list[str]] = {}
     for pattern_id, warning_id in Pattern.warnings.through.objects.values_list("pattern_id", "warningkind_id"):
         pattern_warnings.setdefault(pattern_id, []).append(warning_id)
@@ -49,6 +51,7 @@ def catalogue_parts() -> dict[str, list]:
         "questions": [q.to_value() for q in Question.objects.all()],
         "rules": [r.to_value() for r in Rule.objects.all()],
         "checklist": [c.to_value() for c in ChecklistItem.objects.all()],
+        "alternatives": [a.to_value() for a in LambdaAlternative.objects.all()],
     }
 
 
@@ -151,7 +154,7 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
     created: dict[str, int] = {}
     with transaction.atomic():
         if reset:
-            for model in (Rule, ChecklistItem, Pattern, Question, Price, Limit, WarningKind):
+            for model in (Rule, ChecklistItem, LambdaAlternative, Pattern, Question, Price, Limit, WarningKind):
                 model.objects.all().delete()
 
         refused: list[str] = []
@@ -210,6 +213,12 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
         for c in shipped.checklist:
             upsert(ChecklistItem, {"id": c.id}, {"text": c.text, "when": c.when, "patterns": list(c.patterns),
                                                  "order": c.order}, "checklist")
+        for a in shipped.alternatives:
+            upsert(LambdaAlternative, {"id": a.id}, {
+                "title": a.title, "when": a.when, "why": a.why, "lambda_role": a.lambda_role,
+                "replaces": list(a.replaces), "patterns": list(a.patterns), "fits_lambda": a.fits_lambda,
+                "order": a.order,
+            }, "alternatives")
         if refused:
             raise values.CatalogueError(refused)
         problems = check_catalogue(catalogue_from_db())

@@ -44,12 +44,19 @@ WARNINGS = {
     "stream-update-loop", "workflow-cost", "distributed-monolith", "direct-chaining",
     "connection-exhaustion", "lambda-max-duration", "payload-limit",
     "downstream-overload", "duplicate-delivery",
+    # SPEC §8.3
+    "express-at-least-once", "fifo-throughput", "api-account-throttle", "dual-write",
+    "scaling-rate", "stream-readers", "vpc-egress-cost",
 }
 LIMITS = {
     "lambda-max-duration", "api-gateway-timeout", "sync-payload", "async-payload",
     "sqs-message-size", "sns-message-size", "eventbridge-event-size",
     "step-functions-payload", "step-functions-express-duration",
     "lambda-concurrency", "lambda-memory",
+    # read by the rules since the limits audit (SPEC §8.3)
+    "api-gateway-account-rps", "sqs-fifo-throughput", "eventbridge-targets-per-rule",
+    "lambda-sqs-max-concurrency", "sqs-max-visibility-timeout", "lambda-async-event-max-age",
+    "lambda-scaling-rate", "dynamodb-stream-readers",
 }
 SEVERITIES = {"low", "medium", "high", "critical"}
 
