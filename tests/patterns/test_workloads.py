@@ -56,7 +56,7 @@ LIMITS = {
     # read by the rules since the limits audit (SPEC §8.3)
     "api-gateway-account-rps", "sqs-fifo-throughput", "eventbridge-targets-per-rule",
     "lambda-sqs-max-concurrency", "sqs-max-visibility-timeout", "lambda-async-event-max-age",
-    "lambda-scaling-rate", "dynamodb-stream-readers",
+    "lambda-scaling-rate", "dynamodb-stream-readers", "http-api-timeout",
 }
 SEVERITIES = {"low", "medium", "high", "critical"}
 
