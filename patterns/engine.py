@@ -62,13 +62,56 @@ class ShownAnswer(NamedTuple):
     value: str
 
 
-class Explanation(NamedTuple):
+class Explanation:
     """Why a rule fired: the rule's sentence with the answers filled in, the answers it read,
     and for a risk the catalogue's advice. Pages lay the three parts out; the JSON output and
-    the command line show them as one line (``text``)."""
-    why: str
-    answers: tuple[ShownAnswer, ...] = ()
-    advice: str = ""
+    the command line show them as one line (``text``).
+
+    The engine's explanations are filled in on first read (``deferred``): a recommendation
+    carries a dozen of them, and callers that only compare ids, such as the scenario checks,
+    never read the sentences."""
+
+    __slots__ = ("_why", "_answers", "advice", "_pending")
+
+    def __init__(self, why: str, answers: tuple[ShownAnswer, ...] = (), advice: str = ""):
+        self._why, self._answers, self.advice, self._pending = why, answers, advice, None
+
+    @classmethod
+    def deferred(cls, template: str, shown: Mapping[str, str], fields: tuple[tuple[str, str], ...],
+                 advice: str = "") -> "Explanation":
+        explanation = cls("", (), advice)
+        explanation._pending = (template, shown, fields)
+        return explanation
+
+    def _fill(self) -> None:
+        template, shown, fields = self._pending
+        self._why = template.format_map(shown)
+        self._answers = tuple([ShownAnswer(key, shown[name]) for key, name in fields])
+        self._pending = None
+
+    @property
+    def why(self) -> str:
+        if self._pending is not None:
+            self._fill()
+        return self._why
+
+    @property
+    def answers(self) -> tuple[ShownAnswer, ...]:
+        if self._pending is not None:
+            self._fill()
+        return self._answers
+
+    def _parts(self) -> tuple:
+        return (self.why, self.answers, self.advice)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Explanation) and self._parts() == other._parts()
+
+    def __hash__(self) -> int:
+        return hash(self._parts())
+
+    def __repr__(self) -> str:
+        return f"Explanation(why={self.why!r}, answers={self.answers!r}, advice={self.advice!r})"
 
     @property
     def text(self) -> str:
@@ -649,10 +692,8 @@ class Engine:
             if not _holds(compiled.condition.evaluate, answers):
                 continue
             alternative = compiled.alternative
-            explanation = Explanation(
-                compiled.template.format_map(shown),
-                tuple([ShownAnswer(key, shown[field]) for key, field in compiled.shown_fields]),
-                alternative.lambda_role.strip())
+            explanation = Explanation.deferred(compiled.template, shown, compiled.shown_fields,
+                                               alternative.lambda_role.strip())
             hits.append(AlternativeHit(alternative.id, alternative.title, explanation,
                                        tuple(slug for slug in alternative.replaces if slug in selected),
                                        alternative.fits_lambda))
@@ -673,8 +714,10 @@ class Engine:
         return ranked
 
     def _gated(self, answers: Mapping[str, Any], shown: "_Formatted", selected: frozenset[str]):
-        warnings: dict[tuple[str, str | None], WarningHit] = {}
-        limits: dict[str, LimitCheck] = {}
+        # The winning reading of each warning and limit is chosen first; only the winners are
+        # explained, since formatting a sentence costs more than evaluating a rule.
+        warnings: dict[tuple[str, str | None], _CompiledRule] = {}
+        limits: dict[str, tuple[_CompiledRule, float]] = {}
         for compiled in self.gated_rules:
             rule = compiled.rule
             if rule.pattern and rule.pattern not in selected:
@@ -686,27 +729,30 @@ class Engine:
                 logger.warning("rule %s could not be evaluated", rule.name, exc_info=True)
                 continue
             if compiled.warning is not None:
-                kind, severity = compiled.warning, compiled.severity
-                key = (kind.id, rule.pattern or None)
+                key = (compiled.warning.id, rule.pattern or None)
                 existing = warnings.get(key)
                 # One entry per warning and pattern: the most severe reading wins.
-                if existing is None or SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]:
-                    warnings[key] = WarningHit(kind.id, severity, rule.pattern or None,
-                                               _explain(compiled, shown, kind.advice.strip()), kind.title,
-                                               compiled.keys)
+                if existing is None or SEVERITY_RANK[compiled.severity] > SEVERITY_RANK[existing.severity]:
+                    warnings[key] = compiled
             else:
-                check = self._limit_check(compiled, answers, shown)
-                if check is not None:
-                    existing = limits.get(check.id)
+                value = self._limit_value(compiled, answers)
+                if value is not None:
+                    limit_id = compiled.limit.id
+                    existing = limits.get(limit_id)
                     # One line per limit: the most broken reading wins.
-                    if existing is None or (check.value / (check.limit or 1)) > (existing.value / (existing.limit or 1)):
-                        limits[check.id] = check
-        ordered_warnings = sorted(warnings.values(), key=lambda w: (-SEVERITY_RANK[w.severity], w.id))
-        ordered_limits = sorted(limits.values(), key=lambda c: (c.ok, c.id))
+                    if existing is None or value / (compiled.limit.value or 1) > existing[1] / (existing[0].limit.value or 1):
+                        limits[limit_id] = (compiled, value)
+        hits = [WarningHit(compiled.warning.id, compiled.severity, compiled.rule.pattern or None,
+                           _explain(compiled, shown, compiled.warning.advice.strip()), compiled.warning.title,
+                           compiled.keys)
+                for compiled in warnings.values()]
+        checks = [self._limit_check(compiled, value, shown) for compiled, value in limits.values()]
+        ordered_warnings = sorted(hits, key=lambda w: (-SEVERITY_RANK[w.severity], w.id))
+        ordered_limits = sorted(checks, key=lambda c: (c.ok, c.id))
         return tuple(ordered_warnings), tuple(ordered_limits)
 
-    def _limit_check(self, compiled: _CompiledRule, answers: Mapping[str, Any], shown: "_Formatted") -> LimitCheck | None:
-        limit = compiled.limit
+    @staticmethod
+    def _limit_value(compiled: _CompiledRule, answers: Mapping[str, Any]) -> float | None:
         try:
             value = compiled.value.evaluate(answers)
         except Exception:  # evaluation never raises: a rule that cannot be read does not fire
@@ -714,9 +760,13 @@ class Engine:
             return None
         if value is None or isinstance(value, bool) or not math.isfinite(value):
             return None
-        shown[_LIMIT_VALUE] = _fmt(value)
-        return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit, _explain(compiled, shown),
-                          compiled.rule.pattern or None)
+        return value
+
+    @staticmethod
+    def _limit_check(compiled: _CompiledRule, value: float, shown: "_Formatted") -> LimitCheck:
+        limit = compiled.limit
+        return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit,
+                          _explain(compiled, _WithValue(shown, value)), compiled.rule.pattern or None)
 
 
 @lru_cache(maxsize=8)
@@ -761,9 +811,19 @@ class _Formatted(dict):
         return value
 
 
-def _explain(compiled: _CompiledRule, shown: _Formatted, advice: str = "") -> Explanation:
-    answers = tuple([ShownAnswer(key, shown[field]) for key, field in compiled.shown_fields])
-    return Explanation(compiled.template.format_map(shown), answers, advice)
+class _WithValue(dict):
+    """The answers as formatted for people, and one limit check's value."""
+
+    def __init__(self, shown: _Formatted, value: float):
+        super().__init__()
+        self.shown, self.value = shown, value
+
+    def __missing__(self, key: str) -> str:
+        return _fmt(self.value) if key == _LIMIT_VALUE else self.shown[key]
+
+
+def _explain(compiled: _CompiledRule, shown: Mapping[str, str], advice: str = "") -> Explanation:
+    return Explanation.deferred(compiled.template, shown, compiled.shown_fields, advice)
 
 
 def _fmt(value: Any, grouping: bool = True) -> str:
