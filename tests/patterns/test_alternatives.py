@@ -149,3 +149,9 @@ def test_staff_cannot_save_an_alternative_that_breaks_the_catalogue(staff_client
     assert "unknown answer key 'push_to_client'" in html.unescape(response.content.decode())
     row.refresh_from_db()
     assert row.when == "push_to_clients"
+
+
+def test_staff_see_the_alternatives_in_the_admin(staff_client):
+    response = staff_client.get(reverse("admin:patterns_lambdaalternative_changelist"))
+    assert response.status_code == 200
+    assert "fargate-task" in response.content.decode()
