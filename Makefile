@@ -86,6 +86,7 @@ bench: setup migrate sam-cli
 	$(BIN)/python -m generator.bench
 	$(BIN)/python -m patterns.analyzer_bench
 	$(BIN)/python manage.py bench_panel
+	$(BIN)/python manage.py bench_diagrams
 	-$(BIN)/python -m advisor.questionnaire.loadtest
 	$(BIN)/python manage.py bench_architectures
 
@@ -98,7 +99,7 @@ PRODUCTION_ENV ?= DJANGO_SETTINGS_MODULE=advisor.settings_production \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key 2>/dev/null || (python3 -c 'import secrets; print(secrets.token_urlsafe(64))' | tee .secret_key))} \
 	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} SECURE_COOKIES=$${SECURE_COOKIES:-false} SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} \
-	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} NUM_PROXIES=$${NUM_PROXIES:-0}
 
 .PHONY: production
 production: setup

@@ -1,15 +1,34 @@
-"""Architectures drawn on request: the SVG the generator would put in the project, cached."""
+"""Architectures drawn on request: the SVG the generator would put in the project, cached.
+
+Graphviz's layout keeps some memory it never frees (tens of KB a diagram), and these drawings
+are open to anyone, so a web process must not draw them itself: it composes the DOT source and
+hands it to a small pool of worker processes, each replaced after DIAGRAM_RENDERS_PER_PROCESS
+drawings. The workers are forked from a multiprocessing fork server that imported the
+generator once and never draws, so a replacement starts in milliseconds. (Celery workers,
+which draw the diagrams of generated projects, are recycled by their own setting.)
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterable, Mapping
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 
 import generator
+from generator import diagram
 from patterns.engine import Engine
+
+logger = logging.getLogger(__name__)
+RENDER_TIMEOUT_S = 60  # a drawing gives up after 30 s inside the worker; this is only a backstop
 
 
 def svg_response(engine: Engine, patterns: Iterable[str], answers: Mapping[str, Any], name: str, *,
@@ -38,6 +57,65 @@ def _draw(engine: Engine, patterns: tuple[str, ...], answers: Mapping[str, Any],
         return None
     selection = generator.Selection(patterns=patterns, answers=answers, name=name, limits=engine.limit_values)
     try:
-        return generator.architecture_svg(selection)
+        source = diagram.architecture_dot(selection)
     except generator.GenerationError:
         return None
+    if not generator.dot_available():
+        return None
+    return render_svg(source)
+
+
+# Drawing in worker processes ------------------------------------------------------------------
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def render_svg(source: str) -> bytes | None:
+    """SVG of a DOT source drawn by a pool worker (in this process when DIAGRAM_PROCESSES is 0)."""
+    if settings.DIAGRAM_PROCESSES <= 0:
+        return diagram.render_svg(source)
+    for _ in range(2):  # a worker that died (killed, out of memory) breaks the pool: one new pool
+        pool = _executor()
+        try:
+            return pool.submit(diagram.render_svg, source).result(timeout=RENDER_TIMEOUT_S)
+        except (BrokenProcessPool, RuntimeError):  # RuntimeError: another thread shut this pool down
+            logger.warning("a diagram worker process died; starting new ones")
+            _discard(pool)
+        except FutureTimeout:
+            logger.warning("a diagram took longer than %s s; its workers are replaced", RENDER_TIMEOUT_S)
+            _discard(pool)
+            return None
+    return None
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                # The fork server imports the drawing code once; each worker is forked from it.
+                context.set_forkserver_preload([diagram.__name__])
+            else:
+                context = multiprocessing.get_context("spawn")
+            _pool = ProcessPoolExecutor(max_workers=settings.DIAGRAM_PROCESSES, mp_context=context,
+                                        max_tasks_per_child=settings.DIAGRAM_RENDERS_PER_PROCESS,
+                                        initializer=diagram.exit_with_parent)
+        return _pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def stop_workers() -> None:
+    """Stop the worker processes; the next drawing starts new ones with the current settings."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)

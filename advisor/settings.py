@@ -122,6 +122,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Worker children are replaced after this many tasks: Graphviz's layout, which draws diagrams
 # in process, keeps about 60 KB per ten-pattern diagram that it never frees.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 500)
+# Diagrams drawn for web pages are drawn by this many worker processes per web process, each
+# replaced after so many drawings, so Graphviz's leak never builds up in a web process
+# (0: draw in the web process itself).
+DIAGRAM_PROCESSES = envint("DIAGRAM_PROCESSES", 1)
+DIAGRAM_RENDERS_PER_PROCESS = envint("DIAGRAM_RENDERS_PER_PROCESS", 100)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # One generation may run this long before its worker kills it; a job's lease outlives it a
@@ -129,6 +134,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 GENERATION_TIME_LIMIT = envint("GENERATION_TIME_LIMIT", 120)
 GENERATION_LEASE_SECONDS = GENERATION_TIME_LIMIT + 15
 GENERATION_MAX_ATTEMPTS = envint("GENERATION_MAX_ATTEMPTS", 5)
+# How many generation jobs may be queued or running at once, and started in 24 hours, by one
+# user and within one team; a start beyond them is refused (429) with the reason.
+GENERATION_MAX_ACTIVE_JOBS = envint("GENERATION_MAX_ACTIVE_JOBS", 5)
+GENERATION_MAX_JOBS_PER_DAY = envint("GENERATION_MAX_JOBS_PER_DAY", 50)
+GENERATION_TEAM_MAX_ACTIVE_JOBS = envint("GENERATION_TEAM_MAX_ACTIVE_JOBS", 10)
+GENERATION_TEAM_MAX_JOBS_PER_DAY = envint("GENERATION_TEAM_MAX_JOBS_PER_DAY", 200)
+# Generated zips and diagrams are removed this many days after their job finished (by the
+# periodic task below, or `manage.py expire_artifacts`); the job then says its download expired.
+GENERATION_ARTIFACT_RETENTION_DAYS = envint("GENERATION_ARTIFACT_RETENTION_DAYS", 30)
+CELERY_BEAT_SCHEDULE = {
+    "expire-generation-artifacts": {"task": "advisor.jobs.tasks.expire_artifacts", "schedule": 3600.0},
+}
 # Longer than any task's hard limit plus its retry backoff, so Redis never redelivers a
 # task that is still running. A lost worker's task comes back after this at the latest.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -172,6 +189,8 @@ LOGGING = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "advisor@localhost")
+# How long the link that confirms an address given at sign-up works.
+EMAIL_CONFIRMATION_DAYS = 3
 
 # Login throttling (django-axes): lock a username+address after repeated failures.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
@@ -179,6 +198,23 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Lock out the address the trusted proxies report, not the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "advisor.throttling.client_address"
+
+# How many proxies of ours stand in front of the app. 0 (the embedded default): the peer of
+# the connection is the client. N: the client is the N-th X-Forwarded-For entry from the
+# right, the address our outermost proxy saw; anything left of it is the client's own claim.
+# Production settings default to 1 (nginx). Every throttle and the login lockout use it
+# through advisor.throttling.client_address.
+NUM_PROXIES = envint("NUM_PROXIES", 0)
+
+# Requests per client address (per account for signed-in analyzer users), as "count/period".
+THROTTLE_RATES = {
+    "analyze-anon": "20/minute",
+    "analyze-user": "120/minute",
+    "signup": "10/hour",
+    "password-reset": "5/hour",
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -195,6 +231,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Serverless architecture advisor API",

@@ -7,6 +7,9 @@ these. SECRET_KEY must come from the environment.
 import os
 
 os.environ.setdefault("DJANGO_REQUIRE_SECRET_KEY", "1")
+# One proxy (deploy/nginx) stands in front of gunicorn; set NUM_PROXIES=0 when clients
+# reach gunicorn directly (make production, compose.yaml).
+os.environ.setdefault("NUM_PROXIES", "1")
 
 from .settings import *  # noqa: E402,F401,F403
 from .settings import envbool, envint  # noqa: E402

@@ -13,6 +13,7 @@ from generator.selection import (
     RUNTIMES,
     GenerationError,
     Selection,
+    chosen_api,
     has_api,
     validate_name,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Selection",
     "architecture_svg",
     "build_zip",
+    "chosen_api",
     "dot_available",
     "generate_files",
     "has_api",

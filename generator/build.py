@@ -7,11 +7,12 @@ import re
 from typing import Any
 
 from architecture import Architecture
+from architecture.sizing import Proposal, Sizing
 from generator import diagram, wiring
 from generator.cfn import dump_yaml
 from generator.project import LOG_RETENTION_DAYS, Function, Project
 from generator.render import render
-from generator.selection import GenerationError, Selection
+from generator.selection import GenerationError, Selection, chosen_api
 from pattern_library import registry
 
 TEST_REQUIREMENTS = """\
@@ -229,14 +230,43 @@ def compose_checked(sel: Selection) -> Project:
 def propose_architecture(answers: Any, patterns: tuple[str, ...], limits: Any) -> Architecture | None:
     """The architecture a project of these patterns would have, without rendering any file;
     None when the patterns cannot be composed for these answers."""
+    proposal = propose(answers, patterns, limits)
+    return proposal.architecture if proposal else None
+
+
+def propose(answers: Any, patterns: tuple[str, ...], limits: Any) -> Proposal | None:
+    """The architecture and each component's sizing (memory, timeout, queue type...), as a
+    project of these patterns would have them; None when they cannot be composed."""
     if not patterns:
         return None
     try:
         selection = Selection(patterns=patterns, answers=answers, render_diagrams=False,
-                              limits=dict(limits or {})).validated()
-        return compose_checked(selection).architecture
+                              limits=dict(limits or {}), api=chosen_api(answers)).validated()
+        project = compose_checked(selection)
     except GenerationError:
         return None
+    return Proposal(project.architecture, sizing(project))
+
+
+def sizing(project: Project) -> dict[str, Sizing]:
+    sel = project.selection
+    sized: dict[str, Sizing] = {}
+    memory = int(project.answer("memory_mb"))
+    for fn in project.functions:
+        sized[fn.logical_id] = Sizing(memory_mb=int(fn.properties.get("MemorySize", memory)), timeout_s=fn.timeout,
+                                      work=fn.work, calls=fn.calls, in_vpc="VpcConfig" in fn.properties,
+                                      cpu=sel.architecture)
+    for component in project.components.values():
+        properties = project.resources.get(component.id, {}).get("Properties", {})
+        if component.kind in ("queue", "dlq"):
+            sized[component.id] = Sizing(fifo=bool(properties.get("FifoQueue")))
+        elif component.kind == "state-machine":
+            sized[component.id] = Sizing(express=properties.get("Type") == "EXPRESS")
+        elif component.kind == "table":
+            sized[component.id] = Sizing(table=project.table_roles.get(component.id, "data"))
+        elif component.kind == "api":
+            sized[component.id] = Sizing(api=sel.api)
+    return sized
 
 
 def generate_files(selection: Selection) -> dict[str, bytes]:

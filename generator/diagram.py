@@ -260,13 +260,41 @@ class Rendering:
             self._folder = None
 
 
+def architecture_dot(selection) -> str:
+    """The DOT source of a selection's diagram; GenerationError for a selection that cannot be generated."""
+    from generator.build import compose_checked  # build imports this module
+
+    return dot_source(compose_checked(selection.validated()))
+
+
+def render_svg(source: str) -> bytes | None:
+    """SVG of a DOT source drawn here and now; None without Graphviz or when drawing failed."""
+    images = Rendering(source, formats={"architecture.svg": "svg"}).result()
+    return images["architecture.svg"] if images else None
+
+
+def exit_with_parent() -> None:
+    """For a drawing worker process: end it as soon as the process that asked for it is gone.
+
+    A web process that is killed runs no clean-up, and its idle workers would wait forever.
+    """
+    import multiprocessing
+    import multiprocessing.connection
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def architecture_svg(selection) -> bytes | None:
     """The diagram of a selection as SVG alone, for showing an architecture without generating it.
 
     Raises GenerationError for a selection that cannot be generated; None without Graphviz.
     """
-    from generator.build import compose_checked  # build imports this module
-
-    project = compose_checked(selection.validated())
-    images = Rendering(dot_source(project), formats={"architecture.svg": "svg"}).result()
-    return images["architecture.svg"] if images else None
+    return render_svg(architecture_dot(selection))

@@ -73,6 +73,11 @@ class Function:
     test_resources: tuple[str, ...] = ()
     # Alarm on the age of the oldest stream record as well as errors and throttles.
     stream_consumer: bool = False
+    # For the cost estimate: the share of one unit of work's typical compute time (the
+    # `duration_s` answer) one invocation runs (0 for a function that only forwards work),
+    # and how many times it runs for each arrival (a workflow invokes it once per step).
+    work: float = 1.0
+    calls: int = 1
 
 
 def clamp(value: float, low: int, high: int) -> int:
@@ -96,6 +101,9 @@ class Project:
         # env var -> (template value, test resource spec for moto)
         self.env: dict[str, tuple[Any, dict]] = {}
         self.extra_files: dict[str, str] = {}
+        # For the cost estimate: tables that hold bookkeeping records rather than the
+        # workload's items ("idempotency" per invocation, "records" per unit of work).
+        self.table_roles: dict[str, str] = {}
 
     @property
     def event_source(self) -> str:
@@ -266,6 +274,7 @@ class Project:
 
     def idempotency_table(self) -> str:
         if IDEMPOTENCY_TABLE not in self.resources:
+            self.table_roles[IDEMPOTENCY_TABLE] = "idempotency"
             self.add_resource(IDEMPOTENCY_TABLE, "AWS::DynamoDB::Table", {
                 "BillingMode": "PAY_PER_REQUEST",
                 "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],

@@ -35,7 +35,7 @@ def add_publisher(p: Project, *, pattern: str, kind: str, logical_id: str, folde
         timeout=10, events=fn_events,
         properties={"EventInvokeConfig": p.function_event_invoke_config(dlq)},
         context={"scheduled": scheduled, "event_type": event_type},
-        sample_event=sample, output=output,
+        sample_event=sample, output=output, work=0.0,
     ))
     p.connect(logical_id, dlq, "failure", "failed invocations")
 

@@ -36,6 +36,13 @@ def has_api(patterns: Any) -> bool:
     return any(slug in api for slug in patterns or ())
 
 
+def chosen_api(answers: Any) -> str:
+    """The API type a project for these answers gets: the `api_type` answer when it names one
+    the generator builds, otherwise the first (an HTTP API)."""
+    wanted = answers.get("api_type") if isinstance(answers, Mapping) else None
+    return wanted if wanted in API_TYPES else API_TYPES[0]
+
+
 class GenerationError(ValueError):
     """The selection cannot be turned into a project; the message says why."""
 

@@ -144,7 +144,7 @@ class LimitAdmin(CatalogueAdmin):
 
 @admin.register(Price)
 class PriceAdmin(CatalogueAdmin):
-    list_display = ("id", "service", "usd", "per", "unit", "verified", "as_of")
+    list_display = ("id", "service", "usd", "per", "unit", "free", "region", "verified", "as_of")
     list_filter = ("verified", "service")
     search_fields = ("id", "name", "service")
 
@@ -192,3 +192,4 @@ class CatalogueStateAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+from . import admin_scenarios  # noqa: E402,F401  (scenarios and the catalogue tools)

@@ -111,6 +111,10 @@ class Limit:
     notes: str = ""
 
 
+# The Region the shipped prices are for, and of any price row that names none.
+DEFAULT_REGION = "us-east-1"
+
+
 @dataclass(frozen=True)
 class Price:
     id: str
@@ -123,6 +127,12 @@ class Price:
     as_of: str = ""
     verified: bool = True
     notes: str = ""
+    # Units AWS gives free each month (deducted only when the free tier is asked for).
+    free: float = 0.0
+    # For a tier of a tiered price: the monthly quantity, in units, up to which this tier
+    # applies (tiers are rows with ids ``<base>-1``, ``<base>-2``...); None for the last tier.
+    up_to: float | None = None
+    region: str = DEFAULT_REGION
 
     @property
     def unit_usd(self) -> float:
@@ -243,7 +253,8 @@ class Catalogue:
                                                             better=tuple(r.get("better") or ()))),
             limits=build("limits", lambda i, r: _simple(Limit, r, value=float(r["value"]), as_of=str(r.get("as_of", "")))),
             prices=build("prices", lambda i, r: _simple(Price, r, usd=float(r["usd"]), per=float(r["per"]),
-                                                        as_of=str(r.get("as_of", "")))),
+                                                        as_of=str(r.get("as_of", "")), free=float(r.get("free") or 0),
+                                                        up_to=None if r.get("up_to") is None else float(r["up_to"]))),
             questions=build("questions", _question),
             rules=build("rules", lambda i, r: _simple(Rule, r, order=r.get("order", i),
                                                       weight=float(r.get("weight") or 0))),
@@ -293,6 +304,10 @@ def _question(index: int, row: dict[str, Any]) -> Question:
 
 
 FOLDER_KINDS = ("patterns", "warnings", "rules", "checklist")
+# The files of the data folder. Scenarios are read with the rest but are not part of the
+# Catalogue (see patterns.scenarios): they test it.
+SHARED_KINDS = ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist", "scenarios",
+                "alternatives")
 
 
 def _read_yaml(path: Path) -> Any:
@@ -310,43 +325,62 @@ def _read_yaml(path: Path) -> Any:
                               "long, a date that does not exist, or nesting too deep)"]) from None
 
 
-def read_data_files(directory: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:
+def read_data_files(directory: Path = DATA_DIR, folders_root: Path | None = None) -> dict[str, list[dict[str, Any]]]:
     """The shared catalogue files, then what each pattern folder's ``catalogue.yaml`` adds.
 
     A folder's file is a mapping with ``pattern`` (its entry) and optionally ``rules``,
     ``warnings`` and ``checklist`` (lists, as in the shared files); its rows come after the
     shared ones, in the registry's order. A folder's rules belong to its pattern: they need
-    not name it, and may not name another.
+    not name it, and may not name another. The folders are the registry's own, or, with
+    ``folders_root``, folders of the same names under it (an exported catalogue).
     """
     from pattern_library import registry  # the registry imports no catalogue code
 
     data = {}
-    for kind in ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist", "alternatives"):
+    for kind in SHARED_KINDS:
         path = directory / f"{kind}.yaml"
         data[kind] = (_read_yaml(path) or []) if path.exists() else []
         if not isinstance(data[kind], list):
             raise CatalogueError([f"{path}: expected a list of entries"])
     for folder in registry.patterns():
-        if folder.catalogue_file is None:
+        catalogue_file = folder.catalogue_file if folders_root is None else folders_root / folder.folder.name / registry.CATALOGUE_FILE
+        if catalogue_file is None or not catalogue_file.is_file():
             continue
-        own = _read_yaml(folder.catalogue_file) or {}
+        own = _read_yaml(catalogue_file) or {}
         if not isinstance(own, dict) or not isinstance(own.get("pattern"), dict):
-            raise CatalogueError([f"{folder.catalogue_file}: expected a mapping with a 'pattern' entry"])
+            raise CatalogueError([f"{catalogue_file}: expected a mapping with a 'pattern' entry"])
         data["patterns"].append({"slug": folder.slug, **own["pattern"]})
         for kind in ("warnings", "rules", "checklist"):
             rows = own.get(kind) or []
             if not isinstance(rows, list):
-                raise CatalogueError([f"{folder.catalogue_file}: {kind} must be a list"])
+                raise CatalogueError([f"{catalogue_file}: {kind} must be a list"])
             if kind == "rules":
                 strays = [str(row.get("name")) for row in rows
                           if isinstance(row, dict) and row.get("pattern", folder.slug) != folder.slug]
                 if strays:
-                    raise CatalogueError([f"{folder.catalogue_file}: rules of another pattern: {', '.join(strays)}"])
+                    raise CatalogueError([f"{catalogue_file}: rules of another pattern: {', '.join(strays)}"])
                 rows = [{**row, "pattern": folder.slug} if isinstance(row, dict) else row for row in rows]
             start = len(data[kind])
             data[kind].extend({"order": start + i, **row} if kind != "warnings" else row
                               for i, row in enumerate(rows))
     return data
+
+
+# Where an exported catalogue keeps its files: the repository's own layout.
+EXPORT_DATA_DIR = Path("patterns") / "data"
+EXPORT_FOLDERS_DIR = Path("pattern_library")
+
+
+def read_catalogue_dir(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a data folder (whose pattern folders are the registry's), or of an
+    exported tree: ``patterns/data/*.yaml`` and ``pattern_library/<folder>/catalogue.yaml``
+    under ``path``, as ``manage.py export_catalogue`` writes it."""
+    path = Path(path)
+    if (path / EXPORT_DATA_DIR).is_dir():
+        return read_data_files(path / EXPORT_DATA_DIR, path / EXPORT_FOLDERS_DIR)
+    if not path.is_dir():
+        raise CatalogueError([f"{path}: no such folder"])
+    return read_data_files(path)
 
 
 @lru_cache(maxsize=4)

@@ -96,7 +96,26 @@ def render_recommendation_text(data: dict[str, Any], names: dict[str, str]) -> s
     lines.append("Checklist")
     lines += [f"  - {item}" for item in data["checklist"]]
     lines.append("")
-    lines.append(f"Estimated monthly cost: {formatting.usd(data['cost']['monthly_usd'])}")
-    for line in data["cost"]["lines"]:
-        lines.append(f"  {line['service']:<16} {formatting.usd(line['usd']):>13}  {line['basis']}")
+    cost = data["cost"]
+    region = f" ({cost['region']} prices" + (", free tier deducted)" if cost.get("free_tier") else ")") \
+        if cost.get("region") else ""
+    lines.append(f"Estimated monthly cost: {formatting.usd(cost['monthly_usd'])}{region}")
+    lines += _cost_lines(cost["lines"])
+    if cost.get("alternatives"):
+        lines.append("Other options, not in the total")
+        lines += _cost_lines(cost["alternatives"])
+    lines += [f"  note: {note}" for note in cost.get("notes", ())]
     return "\n".join(lines) + "\n"
+
+
+def _cost_lines(cost_lines: list[dict[str, Any]]) -> list[str]:
+    """Each line under the component it prices, with its arithmetic (``basis``)."""
+    out: list[str] = []
+    shown = None
+    for line in cost_lines:
+        title = line.get("component_name") or line["service"]
+        if title != shown:
+            out.append(f"  {title}")
+            shown = title
+        out.append(f"    {line['service']:<15} {formatting.usd(line['usd']):>11}  {line['basis']}")
+    return out

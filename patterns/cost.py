@@ -1,160 +1,624 @@
-"""Monthly cost estimate of an architecture, from the price rows.
+"""Monthly cost of an architecture, component by component, from the price rows.
 
 Prices are data (``prices.yaml`` / the admin). What is code here is the usage model: how
-many requests, messages, transitions and GB-seconds one unit of work causes in each
-pattern. The assumptions are named constants and spelled out in each line's ``basis`` so a
-reader can check them. Free tiers are not subtracted: the estimate is what the workload
-costs at scale.
+much work reaches each component of the architecture in a month, and what that work is
+billed as. The architecture's graph says where work flows (an API splits its requests
+between the functions behind it, a topic copies every message to each subscriber queue, a
+workflow invokes its function once per step); each kind of component has a pricer that turns
+the work reaching it into lines. Every line carries its arithmetic (quantity x unit price =
+amount) and the assumption behind the quantity. The assumptions are the named constants
+below.
+
+A component kind with no pricer (a new kind, such as a stream) costs nothing until a pricer is
+registered in ``PRICERS``, or its pattern folder has a ``cost.py`` whose ``usage`` yields its
+lines; until then the estimate says it was left out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
+from . import formatting
 from .catalogue import Price
 
-# Short hops (an API function that only enqueues, a fan-out subscriber) run about this long.
+if TYPE_CHECKING:
+    from architecture import Architecture, Component
+    from architecture.sizing import Proposal
+
+# The usage model's assumptions (not prices: those are rows).
+# A function that only hands work on (to a queue, a bus, a workflow) runs about this long.
 HOP_SECONDS = 0.1
 LOG_KB_PER_INVOCATION = 1.0
-# RDS Proxy is billed per vCPU of the database behind it; a small production instance.
+# Initialisation of a Python function with the Powertools layer, billed for every cold start.
+INIT_SECONDS = 0.5
+# Cold starts: every invocation when invocations are further apart than an idle environment
+# lives; otherwise this share of them (new environments as traffic grows, and recycling).
+ENVIRONMENT_IDLE_S = 300
+COLD_START_SHARE = 0.01
+# RDS Proxy bills the vCPUs of the database behind it, with a minimum of two: the database's
+# size is not asked, so the minimum is what is priced.
 DATABASE_VCPUS = 2
 HOURS_PER_MONTH = 730
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 EXPRESS_MEMORY_GB = 0.064
+EXPRESS_BILLING_S = 0.1  # Express duration is billed in 100 ms increments
+STANDARD_EXTRA_TRANSITIONS = 2  # a workflow's start and end states, beside one per step
 SQS_REQUESTS_PER_MESSAGE = 3  # send, receive, delete; batching lowers it
+BOOKKEEPING_WRITES = 2  # a record written, then its outcome (Powertools idempotency: in progress, then done)
+EVENTUALLY_CONSISTENT_READ = 0.5  # read units per 4 KB read
+AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
+# Services a function in a VPC reaches through an interface endpoint, by the kind of component
+# it talks to (S3 and DynamoDB have free gateway endpoints).
+ENDPOINT_SERVICES = {"queue": "SQS", "dlq": "SQS", "topic": "SNS", "event-bus": "EventBridge",
+                     "state-machine": "Step Functions", "secret": "Secrets Manager", "stream": "Kinesis",
+                     "delivery-stream": "Firehose"}
+
+FLOW_EDGES = frozenset({"invoke", "event", "poll", "start", "publish"})
+SOURCES = frozenset({"client", "external", "schedule"})
+WHOLE = ""  # the component of a line that belongs to the whole architecture
+# How lines of the whole architecture are named.
+LOGS, NETWORK, FREE_TIER = "Function logs", "VPC networking", "Free tier"
 
 
 @dataclass(frozen=True)
 class CostLine:
+    """One priced quantity: ``quantity`` ``unit`` x ``unit_usd`` = ``usd``, because ``assumption``."""
     service: str
     usd: float
     basis: str
+    component: str = WHOLE  # the component's id, or "" for the whole architecture
+    quantity: float = 0.0
+    unit: str = ""
+    unit_usd: float = 0.0
+    assumption: str = ""
+    price: str = ""  # the price row's id
+    component_name: str = ""  # the component as people read it
+
+    @property
+    def arithmetic(self) -> str:
+        """``1,000,000 requests × $0.0000002``; empty for a line stored before it was recorded."""
+        if not self.unit:
+            return ""
+        return f"{_count(self.quantity)} {self.unit} × ${_usd(self.unit_usd)}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"service": self.service, "usd": self.usd, "basis": self.basis}
+        return {"service": self.service, "usd": self.usd, "basis": self.basis, "component": self.component,
+                "component_name": self.component_name, "quantity": _quantity(self.quantity), "unit": self.unit,
+                "unit_usd": self.unit_usd, "price": self.price, "assumption": self.assumption}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "CostLine":
+        """A stored line; lines saved before the arithmetic was recorded have only the first three keys."""
+        return cls(data["service"], data["usd"], data["basis"], data.get("component", WHOLE),
+                   data.get("quantity", 0.0), data.get("unit", ""), data.get("unit_usd", 0.0),
+                   data.get("assumption", ""), data.get("price", ""), data.get("component_name", ""))
 
 
 @dataclass(frozen=True)
 class Cost:
     monthly_usd: float
     lines: tuple[CostLine, ...]
+    # Priced options that are not in the total (Standard beside Express, VPC endpoints beside NAT).
+    alternatives: tuple[CostLine, ...] = ()
+    region: str = ""
+    free_tier: bool = False
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"monthly_usd": self.monthly_usd, "lines": [line.to_dict() for line in self.lines]}
+        return {"monthly_usd": self.monthly_usd, "lines": [line.to_dict() for line in self.lines],
+                "alternatives": [line.to_dict() for line in self.alternatives], "region": self.region,
+                "free_tier": self.free_tier, "notes": list(self.notes)}
 
-
-def lambda_hops(patterns: Iterable[str], answers: Mapping[str, Any]) -> int:
-    """Function invocations one unit of work causes in this architecture."""
-    hops = 0
-    for slug in set(patterns):
-        if slug in ("sns-fanout", "eventbridge"):
-            hops += answers.get("consumers", 1)
-        elif slug in ("step-functions", "chaining"):
-            hops += answers.get("steps", 1)
-        elif slug == "rds":
-            continue  # the database is reached from another pattern's function
-        else:
-            hops += 1
-    return max(hops, 1)
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Cost":
+        return cls(data["monthly_usd"], tuple(CostLine.from_dict(line) for line in data["lines"]),
+                   tuple(CostLine.from_dict(line) for line in data.get("alternatives", ())),
+                   data.get("region", ""), data.get("free_tier", False), tuple(data.get("notes", ())))
 
 
 def uses_express_workflow(answers: Mapping[str, Any], express_limit_s: float | None) -> bool:
     """Express fits work that never waits long and ends within Express's duration limit
     (the limit row; without one, the workflow is priced as Standard)."""
     return (express_limit_s is not None and not answers.get("long_waits")
-            and answers.get("max_duration_s", 0) <= express_limit_s)
+            and answers.get("max_duration_s", 0) + answers.get("wait_s", 0) <= express_limit_s)
 
 
-def estimate_cost(answers: Mapping[str, Any], patterns: Iterable[str], prices: Mapping[str, Price],
-                  express_limit_s: float | None = None) -> Cost:
-    patterns = set(patterns)
-    units = answers.get("monthly_invocations", 0)
-    payload_kb = answers.get("payload_kb", 0)
-    lines: list[CostLine] = []
+# The estimate -------------------------------------------------------------------------------
+class _Estimate:
+    """The state of one estimate: the work reaching each component, and the lines so far."""
 
-    def add(service: str, price_id: str, quantity: float, basis: str) -> None:
-        price = prices.get(price_id)
-        if price is None:
-            return
-        usd = quantity * price.usd / price.per
-        lines.append(CostLine(service, round(usd, 2), f"{basis} at {_price_label(price)}"))
+    def __init__(self, answers: Mapping[str, Any], proposal: "Proposal", prices: Mapping[str, Price],
+                 provisioned: bool, express_limit_s: float | None):
+        self.answers = answers
+        self.proposal = proposal
+        self.architecture: Architecture = proposal.architecture
+        self.prices = prices
+        self.provisioned = provisioned
+        self.express_limit_s = express_limit_s
+        self.units = float(answers.get("monthly_invocations", 0))
+        self.lines: list[CostLine] = []
+        self.alternatives: list[CostLine] = []
+        self.notes: list[str] = []
+        self.used: set[str] = set()
+        self.log_gb = 0.0
+        self.vpc_functions: list[Component] = []
+        self._flow: dict[str, float] = {}
+        self._visiting: set[str] = set()
+        self._items: dict[str, tuple[float, list[str]]] = {}
+        self._incoming: dict[str, list] = {}
+        self._outgoing: dict[str, list] = {}
+        for edge in self.architecture.connections:
+            self._incoming.setdefault(edge.target, []).append(edge)
+            self._outgoing.setdefault(edge.source, []).append(edge)
+        self._components = {c.id: c for c in self.architecture.components}
 
-    hops = lambda_hops(patterns, answers)
-    invocations = units * hops
-    add("Lambda", "lambda-requests", invocations, f"{_count(invocations)} invocations ({hops} per unit of work)")
-    memory_gb = answers.get("memory_mb", 512) / 1024
-    seconds = units * answers.get("duration_s", 0) + units * max(hops - 1, 0) * HOP_SECONDS
-    add("Lambda", "lambda-gb-second-arm64", seconds * memory_gb,
-        f"{_count(seconds * memory_gb)} GB-s at {answers.get('memory_mb', 512)} MB on arm64")
-
-    if "api-gateway-lambda" in patterns:
-        chunks = max(1, math.ceil(payload_kb / 512))
-        add("API Gateway", "apigw-http-requests", units * chunks, f"{_count(units * chunks)} HTTP API requests")
-    if "sqs-worker" in patterns or "chaining" in patterns:
-        chunks = max(1, math.ceil(payload_kb / 64))
-        requests = units * SQS_REQUESTS_PER_MESSAGE * chunks
-        price_id = "sqs-fifo-requests" if answers.get("ordering") else "sqs-standard-requests"
-        add("SQS", price_id, requests, f"{_count(requests)} requests (send, receive, delete per 64 KB)")
-    if "sns-fanout" in patterns:
-        chunks = max(1, math.ceil(payload_kb / 64))
-        add("SNS", "sns-publishes", units * chunks, f"{_count(units * chunks)} publishes")
-        deliveries = units * answers.get("consumers", 1) * SQS_REQUESTS_PER_MESSAGE * chunks
-        add("SQS", "sqs-standard-requests", deliveries, f"{_count(deliveries)} subscriber queue requests")
-    if "eventbridge" in patterns:
-        chunks = max(1, math.ceil(payload_kb / 64))
-        add("EventBridge", "eventbridge-custom-events", units * chunks, f"{_count(units * chunks)} custom events")
-    if "step-functions" in patterns:
-        steps = answers.get("steps", 1)
-        if uses_express_workflow(answers, express_limit_s):
-            add("Step Functions", "sfn-express-requests", units, f"{_count(units)} Express executions")
-            gb_s = units * answers.get("max_duration_s", 0) * EXPRESS_MEMORY_GB
-            add("Step Functions", "sfn-express-gb-second", gb_s, f"{_count(gb_s)} GB-s of Express duration (64 MB)")
+    # -- where work flows ---------------------------------------------------------------------
+    def flow(self, component_id: str) -> float:
+        """Arrivals per month at a component: requests, messages, executions, invocations."""
+        if component_id in self._flow:
+            return self._flow[component_id]
+        if component_id in self._visiting:
+            return 0.0  # a cycle: the loop's repeats are a risk the warnings name, not a cost to guess
+        self._visiting.add(component_id)
+        component = self._components[component_id]
+        if component.kind in SOURCES:
+            total = self.units
+        elif component.kind == "table":
+            total = self.table_items(component_id)[0]  # each item written is a record on its stream
         else:
-            transitions = units * (steps + 2)
-            add("Step Functions", "sfn-standard-transitions", transitions,
-                f"{_count(transitions)} state transitions ({steps + 2} per execution)")
-    if answers.get("data_store") == "dynamodb" or "dynamodb-streams" in patterns:
-        write_units = units * max(1, math.ceil(payload_kb))
-        read_units = units * max(1, math.ceil(payload_kb / 4))
-        add("DynamoDB", "dynamodb-write-units", write_units, f"{_count(write_units)} on-demand write units")
-        add("DynamoDB", "dynamodb-read-units", read_units, f"{_count(read_units)} on-demand read units")
-    if "rds" in patterns:
-        vcpu_hours = DATABASE_VCPUS * HOURS_PER_MONTH
-        add("RDS Proxy", "rds-proxy-vcpu-hour", vcpu_hours, f"{DATABASE_VCPUS} database vCPUs all month")
-    log_gb = invocations * LOG_KB_PER_INVOCATION / (1024 * 1024)
-    add("CloudWatch Logs", "cloudwatch-logs-ingestion", log_gb, f"{log_gb:,.2f} GB of logs (~1 KB per invocation)")
+            total = 0.0
+            for edge in self._incoming.get(component_id, ()):
+                source = self._components[edge.source]
+                if edge.kind in FLOW_EDGES or (edge.kind == "write" and component.kind == "bucket"):
+                    total += self.flow(edge.source) / self._fan(edge.source, edge.kind)
+            if component.kind == "function":
+                total *= self.proposal.of(component_id).calls
+        self._visiting.discard(component_id)
+        self._flow[component_id] = total
+        return total
 
-    total = round(sum(line.usd for line in lines), 2)
-    return Cost(total, tuple(lines))
+    def arrivals(self, function_id: str) -> float:
+        """Units of work (or stream records) a function handles: its invocations over its calls per arrival."""
+        return self.flow(function_id) / max(1, self.proposal.of(function_id).calls)
+
+    def read_share(self) -> float:
+        return float(self.a("read_percent", 50)) / 100
+
+    def stream_fed(self, function_id: str) -> bool:
+        return any(e.kind == "poll" and self._components[e.source].kind == "table"
+                   for e in self._incoming.get(function_id, ()))
+
+    def table_items(self, table_id: str) -> tuple[float, list[str]]:
+        """Items written to a table of the workload's data a month, and how they add up.
+
+        A function handling units of work writes ``items_per_unit`` items for each (only for
+        the share of requests that write, when it also reads the table); a function fed by a
+        table's stream writes one item per record. A table nothing in the stack writes is
+        changed by systems outside it.
+        """
+        if table_id in self._items:
+            return self._items[table_id]
+        self._items[table_id] = (0.0, [])  # a cycle through streams counts once
+        per_unit = int(self.a("items_per_unit", 1))
+        read_share = self.read_share()
+        readers = {fn.id for fn in self.readers(table_id)}
+        items, parts = 0.0, []
+        writers = [w for w in self.writers(table_id) if w.kind == "function"]
+        for fn in writers:
+            arrivals = self.arrivals(fn.id)
+            if self.stream_fed(fn.id):
+                items += arrivals
+                parts.append(f"{_count(arrivals)} by {component_name(fn)}, one per stream record")
+                continue
+            share = 1 - read_share if fn.id in readers else 1.0
+            items += arrivals * share * per_unit
+            parts.append(f"{_count(arrivals)} units of work by {component_name(fn)}"
+                         + (f" × {share:.0%} that write" if share != 1 else "")
+                         + f" × {per_unit:,} item{'s' if per_unit != 1 else ''} each")
+        if not writers and self.stream_readers(table_id):
+            items = self.units * per_unit
+            parts.append(f"{_count(self.units)} units of work by your systems × {per_unit:,} item"
+                         f"{'s' if per_unit != 1 else ''} each")
+        self._items[table_id] = (items, parts)
+        return items, parts
+
+    def _fan(self, source_id: str, kind: str) -> int:
+        """An API routes each request to one of its functions; everything else copies to each target."""
+        if self._components[source_id].kind != "api" or kind != "invoke":
+            return 1
+        return max(1, sum(1 for e in self._outgoing.get(source_id, ()) if e.kind == "invoke"))
+
+    def stream_readers(self, component_id: str) -> list:
+        return [e for e in self._outgoing.get(component_id, ()) if e.kind == "poll"]
+
+    def writers(self, component_id: str) -> list["Component"]:
+        return [self._components[e.source] for e in self._incoming.get(component_id, ()) if e.kind == "write"]
+
+    def readers(self, component_id: str) -> list["Component"]:
+        return [self._components[e.source] for e in self._incoming.get(component_id, ()) if e.kind == "read"]
+
+    def _outgoing_of_kind(self, component_id: str, kind: str) -> list:
+        return [e for e in self._outgoing.get(component_id, ()) if e.kind == kind]
+
+    def reaches(self, component_id: str, kinds: Iterable[str]) -> list["Component"]:
+        kinds = set(kinds)
+        return [self._components[e.target] for e in self._outgoing.get(component_id, ())
+                if self._components[e.target].kind in kinds]
+
+    # -- lines ----------------------------------------------------------------------------------
+    def price(self, price_id: str) -> Price | None:
+        return self.prices.get(price_id)
+
+    def add(self, component: "Component | None", price_id: str, quantity: float, assumption: str,
+            *, alternative: bool = False, service: str = "", name: str = "") -> CostLine | None:
+        """A line for a component, or with ``name`` for a part of the whole architecture."""
+        price = self.prices.get(price_id)
+        if price is None:
+            return None
+        line = make_line(price, quantity, assumption, component, service, name)
+        (self.alternatives if alternative else self.lines).append(line)
+        if not alternative:
+            self.used.add(price_id)
+        return line
+
+    def a(self, key: str, default: Any = 0) -> Any:
+        value = self.answers.get(key, default)
+        return default if value is None else value
 
 
-_LABELS: dict[tuple, str] = {}
+def make_line(price: Price, quantity: float, assumption: str, component: "Component | None" = None,
+              service: str = "", name: str = "") -> CostLine:
+    usd = round(quantity * price.usd / price.per, 2)
+    unit_usd = price.usd / price.per
+    name = component_name(component) if component is not None else name
+    basis = f"{_count(quantity)} {price.unit} × ${_usd(unit_usd)} = {formatting.usd(usd)}: {assumption}"
+    return CostLine(service or price.service, usd, basis, component.id if component is not None else WHOLE,
+                    quantity, price.unit, unit_usd, assumption, price.id, name)
 
 
-def _price_label(price: Price) -> str:
-    key = (price.usd, price.per, price.unit)
-    label = _LABELS.get(key)
-    if label is None:
-        label = _LABELS[key] = f"${_usd(price.usd)} per {_per(price)}"
-    return label
+def component_name(component: "Component") -> str:
+    label = component.label or component.name.replace("-", " ")
+    kind = component.kind.replace("-", " ")
+    return label if kind in label.lower() else f"{label} ({kind})"
 
 
-def _per(price: Price) -> str:
-    if price.per == 1:
-        return price.unit
-    if price.per == 1_000_000:
-        return f"million {price.unit}"
-    return f"{price.per:,.0f} {price.unit}"
+# Pricers, one per component kind ----------------------------------------------------------------
+def _function(est: _Estimate, c: "Component") -> None:
+    invocations = est.flow(c.id)
+    if not invocations:
+        return
+    size = est.proposal.of(c.id)
+    memory_mb = size.memory_mb or int(est.a("memory_mb", 512))
+    memory_gb = memory_mb / 1024
+    cpu = size.cpu or "arm64"
+    typical = float(est.a("duration_s", 0))
+    seconds = typical * size.work if size.work > 0 else HOP_SECONDS
+    if size.work <= 0:
+        why = f"hands the work on in about {HOP_SECONDS:g} s"
+    elif size.work == 1:
+        why = "the typical processing time"
+    else:
+        why = f"{typical:g} s typical processing × {size.work:.3g} of the work per invocation"
+    if size.timeout_s and seconds > size.timeout_s:
+        seconds = float(size.timeout_s)
+        why = f"stopped at its {size.timeout_s} s timeout (the work does not fit a function)"
+    per_arrival = f", {size.calls} per arrival" if size.calls > 1 else ""
+    est.add(c, "lambda-requests", invocations, f"{_count(invocations)} invocations a month{per_arrival}")
+    gb_s = invocations * seconds * memory_gb
+    synchronous = any(est._components[e.source].kind == "api" for e in est._incoming.get(c.id, ()))
+    if est.provisioned and synchronous:
+        concurrency = max(1, math.ceil(invocations / SECONDS_PER_MONTH * seconds))
+        standing = concurrency * memory_gb * SECONDS_PER_MONTH
+        est.add(c, f"lambda-provisioned-gb-second-{cpu}", standing,
+                f"{concurrency} provisioned environment{'s' if concurrency != 1 else ''} (the average concurrency, "
+                f"rounded up) × {memory_gb:g} GB × {SECONDS_PER_MONTH:,} s a month, against cold starts")
+        est.add(c, f"lambda-provisioned-duration-{cpu}", gb_s,
+                f"{_count(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB on provisioned environments")
+    else:
+        est.add(c, f"lambda-gb-second-{cpu}", gb_s,
+                f"{_count(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB ({memory_mb} MB), {cpu}")
+        gap = SECONDS_PER_MONTH / invocations
+        if gap >= ENVIRONMENT_IDLE_S:
+            cold, cold_why = invocations, f"every invocation starts cold (one every {_count(gap)} s; an idle environment lives about {ENVIRONMENT_IDLE_S // 60} min)"
+        else:
+            cold, cold_why = invocations * COLD_START_SHARE, f"{COLD_START_SHARE:.0%} of invocations start cold"
+        est.add(c, f"lambda-gb-second-{cpu}", cold * INIT_SECONDS * memory_gb,
+                f"INIT billed for cold starts: {_count(cold)} cold starts × {INIT_SECONDS:g} s × {memory_gb:g} GB; {cold_why}",
+                service="Lambda")
+    est.log_gb += invocations * LOG_KB_PER_INVOCATION / (1024 * 1024)
+    if size.in_vpc:
+        est.vpc_functions.append(c)
+
+
+def _api(est: _Estimate, c: "Component") -> None:
+    requests = est.flow(c.id)
+    payload_kb = float(est.a("payload_kb", 0))
+    chosen = est.a("api_type", "auto")
+    kind = "websocket" if chosen == "websocket" else (est.proposal.of(c.id).api or "http")
+    if kind == "websocket":
+        chunks = max(1, math.ceil(payload_kb / 32))
+        est.add(c, "apigw-websocket-messages", requests * chunks,
+                f"WebSocket API: {_count(requests)} messages{_metered(chunks, 32)}; connection minutes not included")
+    elif kind == "rest":
+        est.add(c, "apigw-rest-requests", requests, f"REST API: {_count(requests)} requests a month")
+    else:
+        chunks = max(1, math.ceil(payload_kb / 512))
+        est.add(c, "apigw-http-requests", requests * chunks,
+                f"HTTP API: {_count(requests)} requests{_metered(chunks, 512)}")
+
+
+def _metered(chunks: int, size_kb: int) -> str:
+    """How a message's size counts: nothing to add when it fits one metered unit."""
+    return f" × {chunks} (each {size_kb} KB of a {'message' if size_kb != 512 else 'request'} is metered as one)" \
+        if chunks > 1 else ""
+
+
+def _consumers_note(est: _Estimate, c: "Component", targets: int) -> None:
+    consumers = int(est.a("consumers", 1))
+    if consumers > targets:
+        est.notes.append(f"{component_name(c)} feeds {targets} consumer queue{'s' if targets != 1 else ''} for the "
+                         f"{consumers} consumers answered, as the generated project has them; name the consumers "
+                         "to get a queue and function for each, and a line for each here.")
+
+
+def _chunks64(est: _Estimate) -> int:
+    return max(1, math.ceil(float(est.a("payload_kb", 0)) / 64))
+
+
+def _queue(est: _Estimate, c: "Component") -> None:
+    messages = est.flow(c.id)
+    chunks = _chunks64(est)
+    fifo = est.proposal.of(c.id).fifo
+    est.add(c, "sqs-fifo-requests" if fifo else "sqs-standard-requests", messages * SQS_REQUESTS_PER_MESSAGE * chunks,
+            f"{_count(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete)"
+            f"{_metered(chunks, 64)}{', FIFO queue' if fifo else ''}")
+
+
+def _topic(est: _Estimate, c: "Component") -> None:
+    messages = est.flow(c.id)
+    chunks = _chunks64(est)
+    subscribers = len(est._outgoing_of_kind(c.id, "event"))
+    _consumers_note(est, c, subscribers)
+    est.add(c, "sns-publishes", messages * chunks,
+            f"{_count(messages)} publishes{_metered(chunks, 64)}; deliveries to its {subscribers} queue"
+            f"{'s' if subscribers != 1 else ''} are free")
+
+
+def _bus(est: _Estimate, c: "Component") -> None:
+    events = est.flow(c.id)
+    chunks = _chunks64(est)
+    targets = len(est._outgoing_of_kind(c.id, "event"))
+    _consumers_note(est, c, targets)
+    est.add(c, "eventbridge-custom-events", events * chunks,
+            f"{_count(events)} custom events{_metered(chunks, 64)}; its rules deliver them to {targets} "
+            f"target{'s' if targets != 1 else ''} at no extra charge")
+
+
+def _state_machine(est: _Estimate, c: "Component") -> None:
+    executions = est.flow(c.id)
+    steps = int(est.a("steps", 1))
+    express_fits = uses_express_workflow(est.answers, est.express_limit_s)
+    express = est.proposal.of(c.id).express or (express_fits and c.id not in est.proposal.sizing)
+    typical = float(est.a("duration_s", 0)) + float(est.a("wait_s", 0))
+    billed = math.ceil(round(typical / EXPRESS_BILLING_S, 6)) * EXPRESS_BILLING_S
+    transitions = executions * (steps + STANDARD_EXTRA_TRANSITIONS)
+
+    def express_lines(alternative: bool) -> None:
+        est.add(c, "sfn-express-requests", executions, f"Express: {_count(executions)} executions", alternative=alternative)
+        est.add(c, "sfn-express-gb-second", executions * billed * EXPRESS_MEMORY_GB,
+                f"Express: {_count(executions)} executions × {billed:g} s (the typical duration, in 100 ms steps) × "
+                f"{EXPRESS_MEMORY_GB:g} GB", alternative=alternative)
+
+    def standard_line(alternative: bool) -> None:
+        est.add(c, "sfn-standard-transitions", transitions,
+                f"Standard: {_count(executions)} executions × {steps + STANDARD_EXTRA_TRANSITIONS} state transitions "
+                f"({steps} step{'s' if steps != 1 else ''}, start and end)", alternative=alternative)
+
+    if express:
+        express_lines(False)
+        standard_line(True)  # Standard fits whatever Express fits
+    else:
+        standard_line(False)
+        if express_fits:
+            express_lines(True)
+
+
+def _table(est: _Estimate, c: "Component") -> None:
+    role = est.proposal.of(c.id).table
+    if role in ("idempotency", "records"):
+        per_invocation = role == "idempotency"
+        writes = sum(est.flow(fn.id) if per_invocation else est.arrivals(fn.id) for fn in est.writers(c.id))
+        what = "idempotent invocations" if per_invocation else "units of work"
+        est.add(c, "dynamodb-write-units", writes * BOOKKEEPING_WRITES,
+                f"{_count(writes)} {what} × {BOOKKEEPING_WRITES} writes (a record, then its outcome), each under 1 KB")
+        return
+    item_kb = float(est.a("item_kb", 1))
+    write_units = math.ceil(item_kb)
+    items, parts = est.table_items(c.id)
+    if items:
+        est.add(c, "dynamodb-write-units", items * write_units,
+                f"{_count(items)} items written ({'; '.join(parts)}) × {write_units} write unit"
+                f"{'s' if write_units != 1 else ''} ({item_kb:g} KB per item)")
+    read_share = est.read_share()
+    reads = sum(est.arrivals(fn.id) for fn in est.readers(c.id)) * read_share
+    if reads:
+        read_units = math.ceil(item_kb / 4) * EVENTUALLY_CONSISTENT_READ
+        est.add(c, "dynamodb-read-units", reads * read_units,
+                f"{_count(reads)} reads ({read_share:.0%} of requests) × {read_units:g} read unit"
+                f"{'s' if read_units != 1 else ''} (eventually consistent, {item_kb:g} KB per item)")
+
+
+def _bucket(est: _Estimate, c: "Component") -> None:
+    puts = sum(est.flow(w.id) for w in est.writers(c.id))
+    gets = sum(est.flow(r.id) for r in est.readers(c.id))
+    if puts:
+        est.add(c, "s3-put-requests", puts, f"{_count(puts)} objects written")
+    if gets:
+        est.add(c, "s3-get-requests", gets, f"{_count(gets)} objects read")
+
+
+def _db_proxy(est: _Estimate, c: "Component") -> None:
+    est.add(c, "rds-proxy-vcpu-hour", DATABASE_VCPUS * HOURS_PER_MONTH,
+            f"{DATABASE_VCPUS} database vCPUs (the proxy's minimum; the database's size is not asked) × "
+            f"{HOURS_PER_MONTH} hours")
+    est.notes.append("The database instance is not priced: its class and storage are not asked. Add it from the "
+                     "RDS pricing page.")
+
+
+def _database(est: _Estimate, c: "Component") -> None:
+    est.notes.append(f"{component_name(c)} is not priced: its class and storage are not asked.")
+
+
+def _free(est: _Estimate, c: "Component") -> None:
+    """Components that cost nothing of their own: callers, schedules, secrets' reads..."""
+
+
+# The pricer of each component kind. A new kind is priced by adding its price rows and one
+# entry here.
+PRICERS: dict[str, Callable[[_Estimate, "Component"], None]] = {
+    "function": _function, "api": _api, "queue": _queue, "topic": _topic, "event-bus": _bus,
+    "state-machine": _state_machine, "table": _table, "bucket": _bucket, "db-proxy": _db_proxy,
+    "database": _database, "dlq": _free, "client": _free, "external": _free, "schedule": _free,
+    "secret": _free,
+}
+
+
+def _logs(est: _Estimate) -> None:
+    """Lambda logs, priced on the tiers of the ``lambda-logs-ingestion-N`` rows."""
+    remaining, floor, index = est.log_gb, 0.0, 1
+    while remaining > 0:
+        price = est.prices.get(f"lambda-logs-ingestion-{index}")
+        if price is None:
+            break
+        span = remaining if price.up_to is None else min(remaining, price.up_to - floor)
+        if span > 0:
+            est.add(None, price.id, span, f"{span:,.2f} GB of function logs (about {LOG_KB_PER_INVOCATION:g} KB per "
+                                          f"invocation)" + (f", the part above {floor:,.0f} GB" if floor else ""),
+                    name=LOGS)
+            remaining -= span
+        if price.up_to is None:
+            break
+        floor = price.up_to
+        index += 1
+
+
+def _vpc(est: _Estimate) -> None:
+    """Functions in a VPC reach AWS services through NAT gateways, or through interface endpoints."""
+    if not est.vpc_functions:
+        return
+    payload_kb = float(est.a("payload_kb", 0))
+    invocations = sum(est.flow(fn.id) for fn in est.vpc_functions)
+    gb = invocations * payload_kb * 2 / (1024 * 1024)
+    names = ", ".join(component_name(fn) for fn in est.vpc_functions)
+    est.add(None, "nat-gateway-hours", AVAILABILITY_ZONES * HOURS_PER_MONTH,
+            f"{AVAILABILITY_ZONES} NAT gateways (one per Availability Zone) × {HOURS_PER_MONTH} hours, for {names} in a VPC",
+            name=NETWORK)
+    est.add(None, "nat-gateway-gb", gb, f"{gb:,.2f} GB: {_count(invocations)} invocations × {payload_kb:g} KB in and out",
+            name=NETWORK)
+    services = sorted({ENDPOINT_SERVICES[t.kind] for fn in est.vpc_functions
+                       for t in est.reaches(fn.id, ENDPOINT_SERVICES)})
+    if services:
+        count = len(services)
+        est.add(None, "vpc-endpoint-hours", count * AVAILABILITY_ZONES * HOURS_PER_MONTH,
+                f"instead of NAT: {count} interface endpoint{'s' if count != 1 else ''} ({', '.join(services)}) × "
+                f"{AVAILABILITY_ZONES} Availability Zones × {HOURS_PER_MONTH} hours", alternative=True, name=NETWORK)
+        est.add(None, "vpc-endpoint-gb", gb, f"instead of NAT: {gb:,.2f} GB through the endpoints", alternative=True,
+                name=NETWORK)
+
+
+def _free_tier(est: _Estimate) -> None:
+    """The monthly free quantities of the rows used, deducted once per row.
+
+    The deduction is what the row's lines then cost less, so a row never costs less than
+    nothing however its lines were rounded to the cent."""
+    totals: dict[str, tuple[float, float]] = {}
+    for line in est.lines:
+        quantity, usd = totals.get(line.price, (0.0, 0.0))
+        totals[line.price] = (quantity + line.quantity, usd + line.usd)
+    for price_id, (quantity, usd) in totals.items():
+        price = est.prices.get(price_id)
+        if price is None or not price.free or quantity <= 0:
+            continue
+        free = min(price.free, quantity)
+        billed = round((quantity - free) * price.usd / price.per, 2)
+        line = make_line(price, -free, f"free tier: {_count(price.free)} {price.unit} a month", None, "", FREE_TIER)
+        est.lines.append(dataclasses.replace(line, usd=round(min(0.0, billed - usd), 2)))
+
+
+def pattern_cost_part(slug: str) -> Any:
+    """A pattern folder's ``cost.py``, when it has one: ``usage(answers, limits)`` yields
+    (service, price id, quantity, assumption) for what only that pattern has."""
+    from pattern_library import registry  # the registry imports no cost code
+
+    return registry.get(slug).part("cost") if registry.is_known(slug) else None
+
+
+def _pattern_parts(est: _Estimate, limits: Mapping[str, float]) -> set[str]:
+    """Lines from the pattern folders' own cost parts, each on the pattern's component of a
+    kind no pricer knows (its stream, say); returns the ids of the components so priced."""
+    covered: set[str] = set()
+    for slug in sorted(est.architecture.patterns):
+        part = pattern_cost_part(slug)
+        if part is None or not hasattr(part, "usage"):
+            continue
+        own = [c for c in est.architecture.components if c.pattern == slug and c.kind not in PRICERS]
+        for service, price_id, quantity, assumption in part.usage(est.answers, limits):
+            est.add(own[0] if own else None, price_id, quantity, assumption, service=service,
+                    name="" if own else slug)
+        covered.update(c.id for c in own)
+    return covered
+
+
+def estimate(answers: Mapping[str, Any], proposal: "Proposal | None", prices: Mapping[str, Price], *,
+             provisioned: bool = False, express_limit_s: float | None = None,
+             limits: Mapping[str, float] | None = None) -> Cost:
+    """The monthly cost of a proposed architecture for these (validated) answers.
+
+    ``provisioned``: the advice recommends provisioned concurrency for functions behind an API.
+    ``limits``: the catalogue's limit values, for a pattern whose usage depends on one.
+    """
+    if proposal is None:
+        return Cost(0.0, (), notes=("These patterns cannot be composed into one architecture for these answers, "
+                                    "so nothing was priced.",))
+    est = _Estimate(answers, proposal, prices, provisioned, express_limit_s)
+    for component in est.architecture.components:
+        pricer = PRICERS.get(component.kind)
+        if pricer is not None:
+            pricer(est, component)
+    covered = _pattern_parts(est, limits or {})
+    unpriced = [component_name(c) for c in est.architecture.components
+                if c.kind not in PRICERS and c.id not in covered]
+    _logs(est)
+    _vpc(est)
+    free_tier = bool(answers.get("free_tier"))
+    if free_tier:
+        _free_tier(est)
+    if unpriced:
+        est.notes.append(f"Not priced yet: {', '.join(unpriced)}.")
+    regions = sorted({prices[line.price].region for line in est.lines if line.price in prices})
+    total = round(sum(line.usd for line in est.lines), 2)
+    return Cost(total, tuple(est.lines), tuple(est.alternatives), ", ".join(regions), free_tier, tuple(est.notes))
+
+
+def _quantity(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 6)
 
 
 def _usd(value: float) -> str:
-    return f"{value:,.2f}" if value >= 0.01 else f"{value:.10f}".rstrip("0")
+    """A unit price with every digit the row has: 0.015, 0.0000166667, 3.50."""
+    text = f"{value:,.12f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
 
 
 def _count(value: float) -> str:
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}M"
-    if value >= 1_000:
-        return f"{value / 1_000:,.1f}k"
-    return f"{value:,.0f}"
+    """A quantity in full, so the arithmetic can be checked: 12,345,678 or 0.0625."""
+    value = float(value)
+    if value.is_integer():
+        return f"{value:,.0f}"
+    if abs(value) < 1:
+        return f"{value:.4g}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")

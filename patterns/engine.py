@@ -35,10 +35,12 @@ from .catalogue import (
     Rule, WarningKind,
 )
 from . import formatting
-from .cost import Cost, CostLine, estimate_cost
+from .cost import Cost, estimate
 
 if TYPE_CHECKING:
     from architecture import Architecture
+    from architecture.sizing import Proposal
+    from .catalogue import Price
 from .expressions import BOOL, NUMBER, TEXT, Compiled, ExpressionError, VarType
 from .expressions import compile_expression as _compile_uncached
 
@@ -51,6 +53,8 @@ SELECT_SCORE = 0.4
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 LIMIT_PLACEHOLDERS = ("value", "limit", "unit", "limit_name")
+# The warning whose advice is provisioned concurrency: when it applies, the cost includes it.
+PROVISIONED_ADVICE = "cold-start-latency"
 
 
 # Output value objects ---------------------------------------------------------------------
@@ -207,12 +211,13 @@ class Recommendation:
     warnings: tuple[WarningHit, ...]
     limits: tuple[LimitCheck, ...]
     checklist: tuple[str, ...]
-    cost: Cost
     rules_version: str
     answers: Mapping[str, Any] = field(default_factory=dict)
     selected: tuple[str, ...] = ()
     # The catalogue's limit values, which size the proposed architecture (timeouts, steps).
     limit_values: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # The catalogue's prices, which the cost is computed from.
+    prices: Mapping[str, "Price"] = field(default_factory=dict, compare=False, repr=False)
     # What to use instead of, or beside, Lambda (SPEC §8.4), most decisive first.
     alternatives: tuple[AlternativeHit, ...] = ()
 
@@ -222,13 +227,31 @@ class Recommendation:
         return all(alternative.fits_lambda for alternative in self.alternatives)
 
     @cached_property
+    def proposal(self) -> "Proposal | None":
+        """The proposed patterns as the generator would build them, with each component's
+        sizing; None when they cannot be composed for these answers. Built on first use
+        only: the rules alone do not need it."""
+        from generator.build import propose  # the generator reads the catalogue too
+
+        return propose(self.answers, self.selected, self.limit_values)
+
+    @cached_property
     def architecture(self) -> "Architecture | None":
         """The proposed patterns wired into one architecture, as the generator would build it;
-        None when they cannot be composed for these answers. Built on first use only: the
-        rules alone do not need it."""
-        from generator.build import propose_architecture  # the generator reads the catalogue too
+        None when they cannot be composed for these answers."""
+        proposal = self.proposal
+        return proposal.architecture if proposal else None
 
-        return propose_architecture(self.answers, self.selected, self.limit_values)
+    @cached_property
+    def cost(self) -> Cost:
+        """The monthly cost of the proposed architecture, component by component; computed on
+        first use, like the architecture it prices."""
+        if not self.selected:
+            return Cost(0.0, (), notes=("No pattern is proposed, so nothing is priced.",))
+        return estimate(self.answers, self.proposal, self.prices,
+                        provisioned=any(w.id == PROVISIONED_ADVICE for w in self.warnings),
+                        express_limit_s=self.limit_values.get("step-functions-express-duration"),
+                        limits=self.limit_values)
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -265,15 +288,15 @@ class Recommendation:
                                     w.get("title", ""), tuple(w.get("answers", ()))) for w in data["warnings"])
         limits = tuple(LimitCheck(c["id"], c["ok"], c["value"], c["limit"], c["unit"], Explanation.stored(c["message"]))
                        for c in data["limits"])
-        cost = Cost(data["cost"]["monthly_usd"],
-                    tuple(CostLine(line["service"], line["usd"], line["basis"]) for line in data["cost"]["lines"]))
         # Recommendations stored before alternatives existed have none: Lambda fitted.
         alternatives = tuple(AlternativeHit.from_dict(a) for a in data.get("alternatives", ()))
-        recommendation = cls(ranked, warnings, limits, tuple(data["checklist"]), cost, data["rules_version"],
+        recommendation = cls(ranked, warnings, limits, tuple(data["checklist"]), data["rules_version"],
                              dict(answers or {}), tuple(data.get("selected", ())), alternatives=alternatives)
         stored = data.get("architecture")
-        # Set where the cached property keeps its value (instance dict), so nothing is recomposed.
+        # Set where the cached properties keep their values (instance dict), so nothing is
+        # recomposed or repriced under today's rules and prices.
         object.__setattr__(recommendation, "architecture", Architecture.from_dict(stored) if stored else None)
+        object.__setattr__(recommendation, "cost", Cost.from_dict(data["cost"]))
         return recommendation
 
 
@@ -636,8 +659,7 @@ class Engine:
             self.alternatives.append(_CompiledAlternative(
                 alternative, condition, _format_string(alternative.why, {}),
                 tuple((key, _PLAIN + key) for key in keys), frozenset(alternative.patterns)))
-        express = catalogue.limit_map.get("step-functions-express-duration")
-        self.express_limit_s = express.value if express else None
+        self.prices = catalogue.price_map
         self.pattern_order = {p.slug: index for index, p in enumerate(sorted(catalogue.patterns, key=lambda p: p.order))}
         self.when_conditions = {
             q.key: compile_expression(q.when, variables, limits) for q in self.questions if q.when
@@ -679,9 +701,9 @@ class Engine:
             if (item.condition is None or _holds(item.condition.evaluate, answers))
             and (not item.patterns or item.patterns & scope)
         )
-        cost = estimate_cost(answers, selected, self.catalogue.price_map, self.express_limit_s)
-        return Recommendation(tuple(ranked), warnings, limits, checklist, cost, self.version, answers, selected,
-                              self.limit_values, alternatives=self._alternatives(answers, shown, selected))
+        return Recommendation(tuple(ranked), warnings, limits, checklist, self.version, answers, selected,
+                              self.limit_values, self.prices,
+                              alternatives=self._alternatives(answers, shown, selected))
 
     def _alternatives(self, answers: Mapping[str, Any], shown: "_Formatted",
                       selected: tuple[str, ...]) -> tuple[AlternativeHit, ...]:

@@ -13,7 +13,10 @@ def number(value: float | int, grouping: bool = True) -> str:
 
 
 def usd(value: float) -> str:
-    """A monthly amount in US dollars: ``$1,234.50``; an amount under a cent reads ``< $0.01``."""
+    """A monthly amount in US dollars: ``$1,234.50``; an amount under a cent reads ``< $0.01``;
+    a deduction ``-$0.20``."""
+    if value < 0:
+        return "-" + usd(-value)
     if 0 < value < 0.01:
         return "< $0.01"
     return f"${value:,.2f}"

@@ -16,6 +16,7 @@ from django.db import models
 from pattern_library import registry
 
 from . import catalogue as values
+from . import scenarios as scenario_values
 
 SLUG_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9-]{0,62}$", "Use lower-case letters, digits and hyphens.")
 KEY_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9_]{0,49}$", "Use lower-case letters, digits and underscores.")
@@ -153,6 +154,14 @@ class Price(models.Model):
     as_of = models.DateField(null=True, blank=True)
     verified = models.BooleanField(default=True, help_text="Untick when only a third-party figure was found.")
     notes = models.TextField(blank=True)
+    free = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True,
+                               help_text="Units AWS gives free each month (deducted when the free tier is asked "
+                                         "for); empty when nothing is free.")
+    up_to = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True,
+                                help_text="For one tier of a tiered price (ids ending -1, -2, ...): the monthly "
+                                          "quantity up to which this tier applies; empty for the last tier.")
+    region = models.CharField(max_length=30, blank=True, default=values.DEFAULT_REGION,
+                              help_text=f"The AWS Region the price is for; empty means {values.DEFAULT_REGION}.")
 
     class Meta:
         ordering = ["service", "id"]
@@ -162,7 +171,9 @@ class Price(models.Model):
 
     def to_value(self) -> values.Price:
         return values.Price(self.id, self.service, self.name, float(self.usd), float(self.per), self.unit,
-                            self.source, self.as_of.isoformat() if self.as_of else "", self.verified, self.notes)
+                            self.source, self.as_of.isoformat() if self.as_of else "", self.verified, self.notes,
+                            float(self.free or 0), None if self.up_to is None else float(self.up_to),
+                            self.region or values.DEFAULT_REGION)
 
 
 class Question(models.Model):
@@ -249,6 +260,59 @@ class ChecklistItem(models.Model):
 
     def to_value(self) -> values.ChecklistItem:
         return values.ChecklistItem(self.id, self.text, self.when, tuple(self.patterns or ()), self.order)
+
+
+class Scenario(models.Model):
+    """A named answer set and the outcome the catalogue must give it (see patterns.scenarios).
+
+    Not one of the ``CATALOGUE_MODELS``: a scenario tests the catalogue, so editing one does
+    not change the rules version.
+    """
+
+    name = models.CharField(max_length=80, unique=True, validators=[SLUG_VALIDATOR])
+    description = models.TextField(blank=True, help_text="Why the workload should come out this way.")
+    answers = models.JSONField(default=dict, help_text='The answers, as {"key": value}; other keys take their default.')
+    top = models.JSONField("first pattern", default=list, blank=True,
+                           help_text="Pattern slugs; the first ranked pattern must be one of them.")
+    recommended = models.JSONField(default=list, blank=True, help_text="Pattern slugs that must all be ranked.")
+    recommended_any = models.JSONField("recommended (any)", default=list, blank=True,
+                                       help_text="Pattern slugs of which at least one must be ranked.")
+    not_recommended = models.JSONField(default=list, blank=True, help_text="Pattern slugs that must not be ranked.")
+    not_top = models.JSONField("not first", default=list, blank=True,
+                               help_text="Pattern slugs that may be ranked but not first.")
+    warnings = models.JSONField("warnings that fire", default=list, blank=True,
+                                help_text="Warning ids that must fire.")
+    no_warnings = models.JSONField("warnings that do not fire", default=list, blank=True,
+                                   help_text="Warning ids that must not fire.")
+    broken_limits = models.JSONField(default=list, blank=True, help_text="Limit ids that must be checked and broken.")
+    unbroken_limits = models.JSONField(default=list, blank=True, help_text="Limit ids that, when checked, must hold.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def fields_from_value(scenario: "scenario_values.Scenario") -> dict:
+        return {"description": scenario.description, "answers": dict(scenario.answers),
+                **{name: list(getattr(scenario, name)) for name in scenario_values.EXPECTATIONS}}
+
+    def row(self) -> dict:
+        return {"name": self.name, "description": self.description, "answers": self.answers,
+                **{name: getattr(self, name) for name in scenario_values.EXPECTATIONS}}
+
+    def clean(self) -> None:
+        for name in scenario_values.EXPECTATIONS:
+            if getattr(self, name) is None:  # an empty box in a form: expects nothing of this kind
+                setattr(self, name, [])
+        try:
+            scenario_values.scenario_from_row(self.row())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def to_value(self) -> "scenario_values.Scenario":
+        return scenario_values.scenario_from_row(self.row())
 
 
 class LambdaAlternative(models.Model):

@@ -22,8 +22,11 @@ from django.db.models import F
 from . import catalogue as values
 from .engine import Engine, check_catalogue, compile_catalogue
 from .models import (
-    CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, WarningKind,
+    CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind,
 )
+from .catalogue_io import KEY_FIELDS
+from .catalogue_io import KINDS as WRITE_ORDER
+from .scenarios import check_scenarios, scenarios_from_rows
 
 logger = logging.getLogger(__name__)
 
@@ -139,86 +142,109 @@ def _reasons(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+MODELS = {"patterns": Pattern, "warnings": WarningKind, "limits": Limit, "prices": Price, "questions": Question,
+          "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario, "alternatives": LambdaAlternative}
+
+
+def key_of(kind: str, item: Any) -> str:
+    return getattr(item, KEY_FIELDS.get(kind, "id"))
+
+
+def row_fields(kind: str, item: Any) -> dict[str, Any]:
+    """The model fields (other than the key) that hold one value object of ``kind``."""
+    if kind == "warnings":
+        return {"title": item.title, "severity": item.severity, "summary": item.summary,
+                "bad": "\n".join(item.bad), "better": "\n".join(item.better), "advice": item.advice}
+    if kind == "limits":
+        return {"name": item.name, "value": item.value, "unit": item.unit, "source": item.source,
+                "as_of": item.as_of or None, "verified": item.verified, "notes": item.notes}
+    if kind == "prices":
+        return {"service": item.service, "name": item.name, "usd": str(item.usd), "per": int(item.per),
+                "unit": item.unit, "source": item.source, "as_of": item.as_of or None,
+                "verified": item.verified, "notes": item.notes, "free": item.free, "up_to": item.up_to,
+                "region": item.region}
+    if kind == "questions":
+        return {"label": item.label, "help": item.help, "type": item.type,
+                "choices": [{"value": c.value, "label": c.label} for c in item.choices], "default": item.default,
+                "min": item.min, "max": item.max, "nullable": item.nullable, "unit": item.unit,
+                "section": item.section, "when": item.when, "default_from": item.default_from,
+                "at_least": item.at_least, "order": item.order}
+    if kind == "patterns":
+        return {"name": item.name, "summary": item.summary, "when_to_use": "\n".join(item.when_to_use),
+                "tradeoffs": [{"benefit": t.benefit, "cost": t.cost} for t in item.tradeoffs],
+                "rule_of_thumb": item.rule_of_thumb, "services": "\n".join(item.services),
+                "alternatives": [{"instead_of": a.instead_of, "use": a.use, "why": a.why} for a in item.alternatives],
+                "best_for": item.best_for, "main_risk": item.main_risk, "order": item.order}
+    if kind == "rules":
+        return {"effect": item.effect, "when": item.when, "pattern": item.pattern, "weight": item.weight,
+                "warning_id": item.warning or None, "severity": item.severity, "limit_id": item.limit or None,
+                "value": item.value, "explanation": item.explanation, "enabled": item.enabled, "order": item.order}
+    if kind == "checklist":
+        return {"text": item.text, "when": item.when, "patterns": list(item.patterns), "order": item.order}
+    if kind == "scenarios":
+        return Scenario.fields_from_value(item)
+    if kind == "alternatives":
+        return {"title": item.title, "when": item.when, "why": item.why, "lambda_role": item.lambda_role,
+                "replaces": list(item.replaces), "patterns": list(item.patterns), "fits_lambda": item.fits_lambda,
+                "order": item.order}
+    raise KeyError(kind)
+
+
+def write_row(kind: str, item: Any, update: bool) -> bool:
+    """Create the row for ``item`` (or, with ``update``, overwrite the one with its key);
+    True when a row was created."""
+    model = MODELS[kind]
+    lookup = {KEY_FIELDS.get(kind, "id"): key_of(kind, item)}
+    fields = row_fields(kind, item)
+    obj = model.objects.filter(**lookup).first()
+    created = obj is None
+    if created:
+        obj = model(**lookup, **fields)
+    elif update:
+        for name, value in fields.items():
+            setattr(obj, name, value)
+    else:
+        return False
+    # The field checks the admin applies (lengths, choices, slugs): a file row the admin
+    # would refuse is refused here with the same reason (ValidationError).
+    obj.full_clean(validate_unique=False)
+    obj.save()
+    if kind == "patterns" and (created or update):
+        obj.warnings.set(item.warnings)
+    return created
+
+
+def scenarios_from_db() -> tuple:
+    return tuple(s.to_value() for s in Scenario.objects.all())
+
+
 def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -> dict[str, int]:
-    """Copy the YAML catalogue into the database.
+    """Copy the YAML catalogue (and its scenarios) into the database.
 
     Without ``reset`` only missing rows are added, so staff edits survive. With ``reset``
     every row is replaced by the file's version and rows not in the files are removed.
-    The result is checked as a whole before the transaction commits.
+    The result is checked as a whole before the transaction commits. ``directory`` is a
+    data folder or an exported tree (see ``values.read_catalogue_dir``).
     """
-    data = values.read_data_files(Path(directory))
+    data = values.read_catalogue_dir(Path(directory))
     shipped = values.Catalogue.from_dict(data)
-    problems = check_catalogue(shipped)
+    shipped_scenarios = scenarios_from_rows(data.get("scenarios") or ())
+    problems = check_catalogue(shipped) or check_scenarios(shipped_scenarios, shipped)
     if problems:
         raise values.CatalogueError(problems)
     created: dict[str, int] = {}
     with transaction.atomic():
         if reset:
-            for model in (Rule, ChecklistItem, LambdaAlternative, Pattern, Question, Price, Limit, WarningKind):
+            for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, Pattern, Question, Price, Limit, WarningKind):
                 model.objects.all().delete()
-
         refused: list[str] = []
-
-        def upsert(model, lookup: dict, fields: dict, kind: str):
-            obj = model.objects.filter(**lookup).first()
-            if obj is not None:
-                return obj, False
-            obj = model(**lookup, **fields)
-            try:
-                # The field checks the admin applies (lengths, choices, slugs), so a file row
-                # the admin would refuse is refused here with the same reason.
-                obj.full_clean(validate_unique=False)
-            except ValidationError as exc:
-                refused.append(f"{kind} '{next(iter(lookup.values()))}': {_reasons(exc)}")
-                return obj, False
-            obj.save()
-            created[kind] = created.get(kind, 0) + 1
-            return obj, True
-
-        for w in shipped.warnings:
-            upsert(WarningKind, {"id": w.id}, {"title": w.title, "severity": w.severity, "summary": w.summary,
-                                               "bad": "\n".join(w.bad), "better": "\n".join(w.better),
-                                               "advice": w.advice}, "warnings")
-        for lim in shipped.limits:
-            upsert(Limit, {"id": lim.id}, {"name": lim.name, "value": lim.value, "unit": lim.unit,
-                                            "source": lim.source, "as_of": lim.as_of or None,
-                                            "verified": lim.verified, "notes": lim.notes}, "limits")
-        for p in shipped.prices:
-            upsert(Price, {"id": p.id}, {"service": p.service, "name": p.name, "usd": str(p.usd), "per": int(p.per),
-                                          "unit": p.unit, "source": p.source, "as_of": p.as_of or None,
-                                          "verified": p.verified, "notes": p.notes}, "prices")
-        for q in shipped.questions:
-            upsert(Question, {"key": q.key}, {
-                "label": q.label, "help": q.help, "type": q.type,
-                "choices": [{"value": c.value, "label": c.label} for c in q.choices], "default": q.default,
-                "min": q.min, "max": q.max, "nullable": q.nullable, "unit": q.unit, "section": q.section,
-                "when": q.when, "default_from": q.default_from, "at_least": q.at_least, "order": q.order,
-            }, "questions")
-        for p in shipped.patterns:
-            obj, was_created = upsert(Pattern, {"slug": p.slug}, {
-                "name": p.name, "summary": p.summary, "when_to_use": "\n".join(p.when_to_use),
-                "tradeoffs": [{"benefit": t.benefit, "cost": t.cost} for t in p.tradeoffs],
-                "rule_of_thumb": p.rule_of_thumb, "services": "\n".join(p.services),
-                "alternatives": [{"instead_of": a.instead_of, "use": a.use, "why": a.why} for a in p.alternatives],
-                "best_for": p.best_for, "main_risk": p.main_risk, "order": p.order,
-            }, "patterns")
-            if was_created:
-                obj.warnings.set(p.warnings)
-        for r in shipped.rules:
-            upsert(Rule, {"name": r.name}, {
-                "effect": r.effect, "when": r.when, "pattern": r.pattern, "weight": r.weight,
-                "warning_id": r.warning or None, "severity": r.severity, "limit_id": r.limit or None,
-                "value": r.value, "explanation": r.explanation, "enabled": r.enabled, "order": r.order,
-            }, "rules")
-        for c in shipped.checklist:
-            upsert(ChecklistItem, {"id": c.id}, {"text": c.text, "when": c.when, "patterns": list(c.patterns),
-                                                 "order": c.order}, "checklist")
-        for a in shipped.alternatives:
-            upsert(LambdaAlternative, {"id": a.id}, {
-                "title": a.title, "when": a.when, "why": a.why, "lambda_role": a.lambda_role,
-                "replaces": list(a.replaces), "patterns": list(a.patterns), "fits_lambda": a.fits_lambda,
-                "order": a.order,
-            }, "alternatives")
+        for kind in WRITE_ORDER:
+            items = shipped_scenarios if kind == "scenarios" else getattr(shipped, kind)
+            for item in items:
+                try:
+                    created[kind] = created.get(kind, 0) + int(write_row(kind, item, update=False))
+                except ValidationError as exc:
+                    refused.append(f"{kind} '{key_of(kind, item)}': {_reasons(exc)}")
         if refused:
             raise values.CatalogueError(refused)
         problems = check_catalogue(catalogue_from_db())
@@ -226,3 +252,45 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
             raise values.CatalogueError(problems)
         bump_version()
     return created
+
+
+def read_incoming(directory: Path) -> tuple[values.Catalogue, tuple]:
+    """The catalogue and scenarios in ``directory``, checked as a whole; CatalogueError lists
+    every reason it cannot be imported."""
+    data = values.read_catalogue_dir(Path(directory))
+    incoming = values.Catalogue.from_dict(data)
+    incoming_scenarios = scenarios_from_rows(data.get("scenarios") or ())
+    problems = check_catalogue(incoming) + check_scenarios(incoming_scenarios, incoming)
+    if problems:
+        raise values.CatalogueError(problems)
+    return incoming, incoming_scenarios
+
+
+def plan_update(directory: Path):
+    """What importing ``directory`` would add, change and remove in the database."""
+    from .catalogue_io import catalogue_diff
+
+    incoming, incoming_scenarios = read_incoming(directory)
+    return catalogue_diff(catalogue_from_db(), scenarios_from_db(), incoming, incoming_scenarios), incoming
+
+
+def apply_update(changes, incoming: values.Catalogue) -> None:
+    """Make the database hold ``incoming``: write the added and changed rows, delete the
+    removed ones, in one transaction that is rolled back unless the result is ``incoming``."""
+    with transaction.atomic():
+        for kind in WRITE_ORDER:
+            for change in changes:
+                if change.kind == kind and change.action in ("add", "change"):
+                    write_row(kind, change.new, update=True)
+        for kind in reversed(WRITE_ORDER):
+            removed = [change.key for change in changes if change.kind == kind and change.action == "remove"]
+            if removed:
+                MODELS[kind].objects.filter(**{f"{KEY_FIELDS.get(kind, 'id')}__in": removed}).delete()
+        result = catalogue_from_db()
+        problems = check_catalogue(result)
+        if not problems and result.version != incoming.version:
+            problems = [f"the database holds rules version {result.version} after the import, not the files' "
+                        f"{incoming.version}"]
+        if problems:
+            raise values.CatalogueError(problems)
+        bump_version()

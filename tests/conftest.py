@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 
@@ -13,3 +15,17 @@ def fresh_catalogue_check():
     store._live["checked"] = 0.0
     yield
     store._live["checked"] = 0.0
+
+
+@pytest.fixture(autouse=True)
+def own_throttle_counters(monkeypatch):
+    """Each test counts requests against the throttles from zero: its counters get keys of
+    their own, so the other test process (which shares Redis) and earlier runs cannot have
+    used up its budget, and it cannot use up theirs."""
+    try:
+        from advisor.throttling import ClientRateThrottle
+    except Exception:  # the generator's tests also run without Django
+        yield
+        return
+    monkeypatch.setattr(ClientRateThrottle, "cache_format", f"throttle_{uuid.uuid4().hex}_%(scope)s_%(ident)s")
+    yield

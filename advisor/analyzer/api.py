@@ -12,10 +12,10 @@ from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from advisor.api.parsers import BoundedJSONParser
+from advisor.throttling import AccountThrottle, AnonymousClientThrottle
 from architecture import COMPONENT_KINDS, CONNECTION_KINDS
 from pattern_library import registry
 from patterns.analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
@@ -26,14 +26,12 @@ from patterns.store import current_engine
 MAX_BODY_BYTES = 6 * MAX_TEMPLATE_BYTES + 1024
 
 
-class AnalyzeAnonThrottle(AnonRateThrottle):
+class AnalyzeAnonThrottle(AnonymousClientThrottle):
     scope = "analyze-anon"
-    rate = "20/minute"
 
 
-class AnalyzeUserThrottle(UserRateThrottle):
+class AnalyzeUserThrottle(AccountThrottle):
     scope = "analyze-user"
-    rate = "120/minute"
 
 
 class TemplateInput(serializers.Serializer):

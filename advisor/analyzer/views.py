@@ -1,7 +1,7 @@
 """The analyzer page: paste or upload a SAM/CloudFormation template, see its patterns and risks.
 
 A plain form post (files do not travel well over htmx), answered in place: the report, or
-the reason the template was refused with a 400.
+the reason the template was refused with a 400. Analyses share the API's throttles.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from advisor.throttling import throttle_posts
 from patterns.analyzer import MAX_TEMPLATE_BYTES, TemplateError
 from patterns.store import current_engine
 
+from .api import AnalyzeAnonThrottle, AnalyzeUserThrottle
 from .forms import TemplateForm
 from .reading import analyze_for_page, uploaded_text
 
@@ -20,6 +22,7 @@ PAGE = "analyzer/analyze.html"
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_posts(AnalyzeAnonThrottle, AnalyzeUserThrottle, what="template analyses")
 def analyze_template(request: HttpRequest) -> HttpResponse:
     engine = current_engine()
     context = {"rules_version": engine.version, "max_kb": MAX_TEMPLATE_BYTES // 1024}

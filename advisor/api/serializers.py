@@ -91,14 +91,33 @@ class AlternativeSerializer(serializers.Serializer):
 
 
 class CostLineSerializer(serializers.Serializer):
+    """One priced quantity: quantity × unit_usd = usd. Lines saved before the arithmetic was
+    recorded carry only service, usd and basis."""
+
     service = serializers.CharField()
     usd = serializers.FloatField()
-    basis = serializers.CharField()
+    basis = serializers.CharField(help_text="The line in words: quantity × unit price = amount, and why.")
+    component = serializers.CharField(required=False, allow_blank=True,
+                                      help_text="Id of the architecture component priced; empty for the whole "
+                                                "architecture (logs, networking, free tier).")
+    component_name = serializers.CharField(required=False, allow_blank=True)
+    quantity = serializers.FloatField(required=False)
+    unit = serializers.CharField(required=False, allow_blank=True)
+    unit_usd = serializers.FloatField(required=False, help_text="US dollars per one unit.")
+    price = serializers.CharField(required=False, allow_blank=True, help_text="Id of the price row used.")
+    assumption = serializers.CharField(required=False, allow_blank=True,
+                                       help_text="What the quantity assumes.")
 
 
 class CostSerializer(serializers.Serializer):
     monthly_usd = serializers.FloatField()
     lines = CostLineSerializer(many=True)
+    alternatives = CostLineSerializer(many=True, required=False,
+                                      help_text="Priced options not in the total (Standard beside Express "
+                                                "workflows, VPC endpoints beside NAT gateways).")
+    region = serializers.CharField(required=False, allow_blank=True, help_text="The Region the prices are for.")
+    free_tier = serializers.BooleanField(required=False, help_text="Whether the monthly free tier was deducted.")
+    notes = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class RecommendationSerializer(serializers.Serializer):

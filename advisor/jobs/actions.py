@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -18,9 +20,11 @@ from django.utils import timezone
 
 import generator
 from advisor.architectures.models import Revision
+from advisor.teams.models import Team
 from patterns.store import current_engine
 
-from .models import GenerationJob, JobStatus, options_key
+from .artifacts import delete_quietly, remove_tree
+from .models import ACTIVE_STATUSES, GenerationJob, JobStart, JobStatus, options_key
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +46,7 @@ def clean_options(revision: Revision, name: str | None = None, runtime: str | No
         "name": name or default_project_name(revision.architecture.name),
         "runtime": runtime or generator.RUNTIMES[0],
         "architecture": architecture or generator.ARCHITECTURES[0],
-        "api": api or generator.API_TYPES[0],
+        "api": api or generator.chosen_api(revision.answers),  # the API the answers asked for, as priced
     }
     try:
         generator.validate_name(options["name"])
@@ -59,25 +63,112 @@ def clean_options(revision: Revision, name: str | None = None, runtime: str | No
     return options
 
 
+class QuotaExceeded(Exception):
+    """Starting a job now would pass a limit; the message says which and when to try again."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, when known
+
+
 def request_generation(revision: Revision, options: dict[str, str], user) -> tuple[GenerationJob, bool]:
-    """The job for this revision and options, created and queued if it is new."""
+    """The job for this revision and options, created and queued if it is new.
+
+    A job whose artifacts expired is built again. Starting one counts against the limits;
+    QuotaExceeded says why it was refused.
+    """
     key = options_key(options)
+    team_id = revision.architecture.team_id
     with transaction.atomic():
-        job, created = GenerationJob.objects.get_or_create(
-            revision=revision, options_key=key, defaults={"options": options, "requested_by": user})
-        if created:
-            enqueue(job)
-    return job, created
+        _lock_quota_holders(user, team_id)
+        job = GenerationJob.objects.filter(revision=revision, options_key=key).first()
+        if job is not None and not job.expired:
+            return job, False
+        check_quota(user, team_id)
+        if job is None:
+            job = GenerationJob.objects.create(revision=revision, options_key=key, options=options, requested_by=user)
+        else:
+            GenerationJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.QUEUED, error="", attempts=0, started_at=None, finished_at=None,
+                lease_token=None, lease_expires=None, artifacts_expired_at=None, requested_by=user,
+                zip_bytes=0, zip_sha256="", file_count=0)
+            job.refresh_from_db()
+        JobStart.objects.create(user=user, team_id=team_id, job=job)
+        enqueue(job)
+    return job, True
 
 
-def retry_job(job: GenerationJob) -> bool:
-    """Put a failed job back in the queue; False if it was not failed."""
+def retry_job(job: GenerationJob, user=None) -> bool:
+    """Put a failed job back in the queue; False if it was not failed.
+
+    A retry is a start like any other: QuotaExceeded when it would pass a limit.
+    """
+    team_id = GenerationJob.objects.filter(pk=job.pk).values_list(GenerationJob.TEAM_PATH, flat=True).first()
+    if team_id is None:
+        return False
     with transaction.atomic():
+        _lock_quota_holders(user, team_id)
+        if not GenerationJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).exists():
+            return False
+        check_quota(user, team_id)
         reset = GenerationJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
-            status=JobStatus.QUEUED, error="", attempts=0, finished_at=None, lease_token=None, lease_expires=None)
-        if reset:
-            enqueue(job)
+            status=JobStatus.QUEUED, error="", attempts=0, finished_at=None, lease_token=None, lease_expires=None,
+            requested_by=user)
+        JobStart.objects.create(user=user, team_id=team_id, job_id=job.pk)
+        enqueue(job)
     return bool(reset)
+
+
+# Limits ------------------------------------------------------------------------------------
+def _lock_quota_holders(user, team_id: int) -> None:
+    """Lock the user's and the team's rows until the transaction ends (always in this order).
+
+    Two starts for the same user or team then check and record one after the other, so they
+    cannot both take the last free place.
+    """
+    if user is not None:
+        list(get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk"))
+    list(Team.objects.select_for_update(no_key=True).filter(pk=team_id).values_list("pk"))
+
+
+def check_quota(user, team_id: int) -> None:
+    """Raise QuotaExceeded if the user or the team may not start another job now."""
+    now = timezone.now()
+    day_ago = now - timedelta(days=1)
+    active = GenerationJob.objects.filter(status__in=ACTIVE_STATUSES)
+    checks = []
+    if user is not None:
+        checks.append(("You have", active.filter(requested_by=user), JobStart.objects.filter(user=user),
+                       settings.GENERATION_MAX_ACTIVE_JOBS, settings.GENERATION_MAX_JOBS_PER_DAY))
+    checks.append(("This team has", active.filter(**{GenerationJob.TEAM_PATH: team_id}),
+                   JobStart.objects.filter(team_id=team_id),
+                   settings.GENERATION_TEAM_MAX_ACTIVE_JOBS, settings.GENERATION_TEAM_MAX_JOBS_PER_DAY))
+    for who, running, starts, max_active, max_daily in checks:
+        if running.count() >= max_active:
+            raise QuotaExceeded(
+                f"{who} {_jobs(max_active)} queued or running, the most allowed at once; "
+                "start another when one of them has finished.")
+        recent = starts.filter(at__gt=day_ago).order_by("at").values_list("at", flat=True)
+        count = recent.count()
+        if count >= max_daily:
+            # A place frees up when the start that brought the count to the limit is a day old.
+            freed_by = recent[count - max_daily] if max_daily > 0 else now
+            wait = math.ceil((freed_by + timedelta(days=1) - now).total_seconds())
+            raise QuotaExceeded(
+                f"{who} started {_jobs(max_daily)} in the last 24 hours, the most allowed; "
+                f"try again in {_duration(wait)}.", retry_after=max(wait, 1))
+
+
+def _jobs(count: int) -> str:
+    return f"{count} generation job{'s' if count != 1 else ''}"
+
+
+def _duration(seconds: int) -> str:
+    if seconds >= 3600:
+        hours = round(seconds / 3600)
+        return f"about {hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def enqueue(job: GenerationJob) -> None:
@@ -145,7 +236,7 @@ def execute(job_id: int) -> Outcome:
         raise TransientError(f"storing the artifacts failed: {exc}") from exc
     if not _finish(job, token, status=JobStatus.SUCCEEDED, **stored):
         # Our lease was taken over (we were too slow): the new holder writes its own copy.
-        _delete_quietly(stored.values())
+        delete_quietly(stored.values())
     return Outcome("done")
 
 
@@ -203,20 +294,7 @@ def _delete_earlier_attempts(job: GenerationJob) -> None:
     except (FileNotFoundError, NotImplementedError):
         return
     for folder in folders:
-        try:
-            _, names = default_storage.listdir(f"{root}/{folder}")
-        except FileNotFoundError:
-            continue
-        _delete_quietly(f"{root}/{folder}/{name}" for name in names)
-
-
-def _delete_quietly(paths) -> None:
-    for path in paths:
-        if isinstance(path, str) and path.startswith("artifacts/"):
-            try:
-                default_storage.delete(path)
-            except OSError:
-                logger.warning("could not delete %s", path)
+        remove_tree(f"{root}/{folder}")
 
 
 # Downloads --------------------------------------------------------------------------------
@@ -231,10 +309,16 @@ class ArtifactMissing(LookupError):
     """No such file for this job; the message says why."""
 
 
+class ArtifactExpired(ArtifactMissing):
+    """The job's files were removed for their age; asking for the same project builds it again."""
+
+
 def open_artifact(job: GenerationJob, kind: str):
     """(file handle, download name, content type, as attachment) of a job's artifact."""
     if kind not in DOWNLOADS:
         raise ArtifactMissing("No such download; use zip, svg or png.")
+    if job.expired:
+        raise ArtifactExpired(expiry_message(job))
     field, content_type, attachment = DOWNLOADS[kind]
     stored = getattr(job, field)
     if not stored:
@@ -245,3 +329,8 @@ def open_artifact(job: GenerationJob, kind: str):
         raise ArtifactMissing("The file is no longer stored; generate again.") from None
     filename = f"{job.project_name}.zip" if kind == "zip" else f"{job.project_name}-architecture.{kind}"
     return handle, filename, content_type, attachment
+
+
+def expiry_message(job: GenerationJob) -> str:
+    return (f"This download expired on {job.artifacts_expired_at:%Y-%m-%d}: generated files are kept "
+            f"{settings.GENERATION_ARTIFACT_RETENTION_DAYS} days. Generate the project again to get it back.")

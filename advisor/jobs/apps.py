@@ -12,6 +12,11 @@ class JobsConfig(AppConfig):
 
         from patterns.models import CATALOGUE_MODELS
 
+        from .artifacts import job_deleted
+        from .models import GenerationJob
+
+        post_delete.connect(job_deleted, sender=GenerationJob, dispatch_uid="remove-job-artifacts")
+
         for model in CATALOGUE_MODELS:
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"reevaluate-save-{model.__name__}")
             post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"reevaluate-delete-{model.__name__}")

@@ -1,7 +1,8 @@
 """Generation jobs: a saved revision turned into a SAM project zip and its diagrams.
 
 A job is keyed by its revision and options, so asking again returns the same job (and its
-artifact). Workers claim a job with a conditional update that hands them a lease; only
+artifact) until the artifact expires; then asking again builds it anew. Every start of a job
+is recorded (JobStart), which is what the daily limits count. Workers claim a job with a conditional update that hands them a lease; only
 the holder of the current lease can mark it succeeded or failed.
 """
 
@@ -49,6 +50,8 @@ class GenerationJob(models.Model):
     zip_bytes = models.PositiveBigIntegerField(default=0)
     zip_sha256 = models.CharField(max_length=64, blank=True)
     file_count = models.PositiveIntegerField(default=0)
+    artifacts_expired_at = models.DateTimeField(null=True, blank=True,
+                                                help_text="When the stored files were removed for their age.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -68,8 +71,36 @@ class GenerationJob(models.Model):
     def project_name(self) -> str:
         return self.options.get("name", "serverless-app")
 
+    @property
+    def expired(self) -> bool:
+        return self.artifacts_expired_at is not None
+
     def artifact_folder(self) -> str:
         return f"artifacts/job-{self.pk}"
+
+
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class JobStart(models.Model):
+    """One start of a generation job (a new job, a retry, a rebuild of an expired one).
+
+    The daily limits count these rather than jobs, so deleting jobs does not give the
+    starts back. Rows older than a day are no longer counted and are pruned.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(GenerationJob, null=True, on_delete=models.SET_NULL, related_name="starts")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="job_start_user_at"),
+                   models.Index(fields=["team", "at"], name="job_start_team_at")]
+
+    def __str__(self) -> str:
+        return f"start of job {self.job_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class Reevaluation(models.Model):

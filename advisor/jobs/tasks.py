@@ -52,3 +52,11 @@ def run_reevaluation(self, run_id: int) -> str:
         return reevaluation.execute(run_id)
     except DatabaseError as exc:
         raise self.retry(exc=exc, countdown=min(2 ** (self.request.retries + 1), 60))
+
+
+@app.task(acks_late=True)
+def expire_artifacts() -> int:
+    """Remove generated files older than the retention (run hourly by Celery beat)."""
+    from .artifacts import expire
+
+    return expire()

@@ -91,10 +91,18 @@ class AlternativeRow:
 
 
 @dataclass(frozen=True)
-class CostGroup:
+class CostRow:
     service: str
+    arithmetic: str  # "1,000,000 requests × $0.0000002"; empty for lines saved without it
     usd: str
-    lines: tuple[tuple[str, str], ...]  # (basis, usd)
+    assumption: str  # why the quantity is what it is
+
+
+@dataclass(frozen=True)
+class CostGroup:
+    title: str  # the component, or the service for lines saved before components were priced
+    usd: str
+    lines: tuple[CostRow, ...]
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,10 @@ class Panel:
     ok_limits: tuple[LimitRow, ...]
     cost: tuple[CostGroup, ...]
     monthly_usd: str
+    cost_alternatives: tuple[CostGroup, ...]
+    cost_region: str
+    cost_free_tier: bool
+    cost_notes: tuple[str, ...]
     checklist: tuple[str, ...]
     selected: tuple[Pattern, ...]
     rules_version: str
@@ -152,8 +164,12 @@ def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
         warnings=warnings,
         broken_limits=tuple(row for row in limits if not row.check.ok),
         ok_limits=tuple(row for row in limits if row.check.ok),
-        cost=_cost_groups(recommendation),
+        cost=cost_groups(recommendation.cost.lines),
         monthly_usd=formatting.usd(recommendation.cost.monthly_usd),
+        cost_alternatives=cost_groups(recommendation.cost.alternatives),
+        cost_region=recommendation.cost.region,
+        cost_free_tier=recommendation.cost.free_tier,
+        cost_notes=recommendation.cost.notes,
         checklist=recommendation.checklist,
         selected=tuple(patterns[slug] for slug in recommendation.selected if slug in patterns),
         rules_version=recommendation.rules_version,
@@ -186,12 +202,15 @@ def explain(explanation: Explanation, labels: Mapping[str, str]) -> Explained:
     return Explained(explanation.why, answers, explanation.advice)
 
 
-def _cost_groups(recommendation: Recommendation) -> tuple[CostGroup, ...]:
+def cost_groups(lines) -> tuple[CostGroup, ...]:
+    """Cost lines grouped by the component they price, in the order the components come, each
+    line with its arithmetic and assumption."""
     grouped: dict[str, list] = {}
-    for line in recommendation.cost.lines:
-        grouped.setdefault(line.service, []).append(line)
+    for line in lines:
+        grouped.setdefault(line.component_name or line.service, []).append(line)
     return tuple(
-        CostGroup(service, formatting.usd(sum(line.usd for line in lines)),
-                  tuple((line.basis, formatting.usd(line.usd)) for line in lines))
-        for service, lines in grouped.items()
+        CostGroup(title, formatting.usd(round(sum(line.usd for line in group), 2)),
+                  tuple(CostRow(line.service, line.arithmetic, formatting.usd(line.usd), line.assumption or line.basis)
+                        for line in group))
+        for title, group in grouped.items()
     )

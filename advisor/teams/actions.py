@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Membership, Role, Team
+from .models import Invitation, Membership, Role, Team
 
 User = get_user_model()
 
@@ -47,25 +47,34 @@ def create_team(user: AbstractBaseUser, name: str) -> Team:
     return team
 
 
-def find_user(identifier: str) -> AbstractBaseUser:
-    """The one active user whose username or email address is ``identifier``."""
+def find_user(identifier: str) -> AbstractBaseUser | None:
+    """The active account whose username is ``identifier``, else the one whose (confirmed)
+    address it is; None when there is none."""
     identifier = identifier.strip()
-    matches = list(User.objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True)[:2])
-    if not matches:
-        raise ActionError(f"No account has the username or email address “{identifier}”.", "identifier")
-    if len(matches) > 1:
-        raise ActionError("More than one account matches; use the username instead.", "identifier")
-    return matches[0]
+    active = User.objects.filter(is_active=True)
+    return (active.filter(username__iexact=identifier).first()
+            or active.filter(email__iexact=identifier).order_by("pk").first())
 
 
 @transaction.atomic
-def add_member(team: Team, identifier: str, role: Role) -> Membership:
+def invite(team: Team, identifier: str, role: Role, invited_by: AbstractBaseUser) -> tuple[Invitation | None, bool]:
+    """Invite the account ``identifier`` names, unless there is none or it is in the team
+    already; the caller answers the same either way. Inviting again changes the role
+    offered. Returns the invitation (None if nobody was invited) and whether it is new."""
     if team.personal:
         raise ActionError("A personal team cannot be shared. Create a team to work with others.")
     user = find_user(identifier)
-    if Membership.objects.filter(team=team, user=user).exists():
-        raise ActionError(f"{user.get_username()} is already a member of {team.name}.", "identifier")
-    return Membership.objects.create(team=team, user=user, role=role)
+    if user is None or Membership.objects.filter(team=team, user=user).exists():
+        return None, False
+    return Invitation.objects.update_or_create(team=team, user=user, defaults={"role": role, "invited_by": invited_by})
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation) -> Membership:
+    membership, _ = Membership.objects.get_or_create(team=invitation.team, user=invitation.user,
+                                                     defaults={"role": invitation.role})
+    invitation.delete()
+    return membership
 
 
 def _other_owners(membership: Membership) -> bool:

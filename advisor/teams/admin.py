@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Team
+from .models import Invitation, Membership, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -9,9 +9,17 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "invited_by", "created_at"]
+    readonly_fields = ["invited_by", "created_at"]
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "personal", "created_at"]
     list_filter = ["personal"]
     search_fields = ["name", "memberships__user__username"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, InvitationInline]

@@ -10,17 +10,22 @@ User = get_user_model()
 
 
 class SignUpForm(UserCreationForm):
-    email = forms.EmailField(help_text="Used to reset your password and for teammates to add you.")
+    email = forms.EmailField(help_text="We send a link to it; once you open it, the address is used to reset "
+                                       "your password and for teammates to add you.")
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists. Log in or reset the password.")
-        return email
+        return self.cleaned_data["email"].strip()
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=False)
+        user.email = ""  # the account's address once confirmed (advisor.teams.addresses)
+        if commit:
+            user.save()
+        return user
 
 
 class TeamForm(forms.ModelForm):

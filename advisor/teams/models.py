@@ -62,3 +62,24 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An owner asked this account to join the team; it joins when the account accepts.
+    Owners are not shown who has an invitation: that would tell them which names and
+    addresses have accounts."""
+
+    TEAM_PATH = "team"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="one_invitation_per_user_and_team")]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.team} ({self.role})"

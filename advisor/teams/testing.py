@@ -6,6 +6,8 @@ none of it. The team has one saved architecture with one revision.
 
 from __future__ import annotations
 
+import ipaddress
+import uuid
 from functools import lru_cache
 from typing import Any
 
@@ -55,3 +57,8 @@ class BaseTestCase(TestCase):
         self.victor_membership = Membership.objects.create(team=self.team, user=self.victor, role=Role.VIEWER)
         self.architecture = make_architecture(self.team, self.alice)
         self.revision = self.architecture.latest
+
+
+def fresh_address() -> str:
+    """A client address no other test (or test process) uses: documentation range 2001:db8::/32."""
+    return str(ipaddress.IPv6Address((0x20010DB8 << 96) | (uuid.uuid4().int >> 32)))

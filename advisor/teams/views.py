@@ -8,17 +8,21 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.mail import send_mail
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.authtoken.models import Token
 
-from . import actions
+from advisor.throttling import SignUpThrottle, throttle_posts
+
+from . import actions, addresses
 from .actions import ActionError
 from .forms import AddMemberForm, RoleForm, SignUpForm, TeamForm
-from .models import ROLE_HELP, Membership, Role, Team
+from .models import ROLE_HELP, Invitation, Membership, Role, Team
 from .scoping import get_for_user, visible_to
 
 
@@ -37,15 +41,36 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_posts(SignUpThrottle, what="sign-ups")
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The same answer whether or not the address belongs to an account already: only
+        # the message sent to the address differs (advisor.teams.addresses).
+        email = form.cleaned_data["email"]
         user = form.save()  # the personal team comes with the account (teams.signals)
+        addresses.send_address_mail(request, user, email)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_username()}. Your personal team is ready.")
+        messages.success(request, f"Welcome, {user.get_username()}. Your personal team is ready. We sent a message "
+                                  f"to {email}: open the link in it to make it your account's address.")
         return redirect_after_write(request, _next_url(request, reverse("teams:list")))
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form, "next": _next_url(request, "")}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent at sign-up: GET shows what it confirms, POST confirms it (so a mail
+    scanner that fetches links changes nothing)."""
+    page = "registration/confirm_address.html"
+    try:
+        user, email = addresses.read_token(token)
+        if request.method == "POST":
+            addresses.confirm_address(user, email)
+            return render(request, page, {"done": True, "email": email, "username": user.get_username()})
+    except ActionError as exc:
+        return render(request, page, {"error": exc.message}, status=400)
+    return render(request, page, {"email": email, "username": user.get_username()})
 
 
 @login_required
@@ -70,7 +95,8 @@ def team_list(request: HttpRequest) -> HttpResponse:
     )
     roles = dict(Membership.objects.filter(user=request.user).values_list("team_id", "role"))
     rows = [(team, Role(roles[team.pk])) for team in teams]
-    return render(request, "teams/list.html", {"rows": rows, "form": TeamForm()})
+    invitations = Invitation.objects.filter(user=request.user).select_related("team", "invited_by")
+    return render(request, "teams/list.html", {"rows": rows, "form": TeamForm(), "invitations": invitations})
 
 
 @login_required
@@ -117,18 +143,49 @@ def team_rename(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Invite an account. The answer is the same whether or not the name or address belongs
+    to an account, so the form cannot be used to find out which ones do."""
     team, role = get_for_user(request.user, Team.objects.all(), Role.OWNER, pk=team_id)
     form = AddMemberForm(request.POST)
     if not form.is_valid():
         return _team_page(request, team, role, 400, add_form=form)
+    identifier, new_role = form.cleaned_data["identifier"].strip(), Role(form.cleaned_data["role"])
     try:
-        membership = actions.add_member(team, form.cleaned_data["identifier"], Role(form.cleaned_data["role"]))
+        invitation, new = actions.invite(team, identifier, new_role, request.user)
     except ActionError as exc:
-        if exc.field:
-            form.add_error(exc.field, exc.message)
-        return _team_page(request, team, role, 400, error="" if exc.field else exc.message, add_form=form)
-    messages.success(request, f"{membership.user.get_username()} joined {team.name} as {membership.get_role_display().lower()}.")
+        return _team_page(request, team, role, 400, error=exc.message, add_form=form)
+    if new and invitation.user.email:  # one message per invitation, however often it is repeated
+        send_mail(f"{request.user.get_username()} invited you to {team.name}",
+                  render_to_string("teams/invitation_email.txt", {
+                      "invitation": invitation, "teams": request.build_absolute_uri(reverse("teams:list"))}),
+                  None, [invitation.user.email])
+    messages.success(request, f"If “{identifier}” is the username or confirmed address of an account that is not in "
+                              f"{team.name} yet, it is invited as {new_role.label.lower()}. It joins when it accepts "
+                              "the invitation on its Teams page.")
     return redirect_after_write(request, reverse("teams:detail", args=[team.pk]))
+
+
+def _my_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
+    """An invitation addressed to the person asking; anyone else gets a 404."""
+    return get_object_or_404(Invitation.objects.select_related("team"), pk=invitation_id, user=request.user)
+
+
+@login_required
+@require_POST
+def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = _my_invitation(request, invitation_id)
+    membership = actions.accept_invitation(invitation)
+    messages.success(request, f"You joined {membership.team.name} as {membership.get_role_display().lower()}.")
+    return redirect_after_write(request, reverse("teams:detail", args=[membership.team_id]))
+
+
+@login_required
+@require_POST
+def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = _my_invitation(request, invitation_id)
+    invitation.delete()
+    messages.success(request, f"You declined the invitation to {invitation.team.name}.")
+    return redirect_after_write(request, reverse("teams:list"))
 
 
 @login_required

@@ -37,6 +37,8 @@ def functions(p: Project) -> None:
                  "api_label": p.api_label, "gateway_timeout": p.gateway_timeout_s()},
         sample_event=p.api_sample_event("POST", "/items", body=body),
         idempotent=output is not None, output=output,
+        # Handing a request to a queue, workflow, bus or topic is quick: the work happens there.
+        work=1.0 if output is None or output.kind == "table" else 0.0,
     ))
     p.connect(p.api_id, "ApiFunction", "invoke", "invokes (sync)")
     if output and output.kind == "table":

@@ -54,13 +54,13 @@ def functions(p: Project) -> None:
                          template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
                          description="First stage: prepares the work; its result goes to the second stage",
                          timeout=timeout, events=first_events, properties={"EventInvokeConfig": first_config},
-                         context=context, sample_event=first_sample)
+                         context=context, sample_event=first_sample, work=0.5)
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes the prepared work",
                           timeout=timeout, properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
                           context=context, sample_event=events.destination_event("first-stage", request, prepared),
-                          idempotent=True)
+                          idempotent=True, work=0.5)
         p.add_function(first)
         p.add_function(second)
         p.connect(FIRST, SECOND, "event", "on success (destination)")
@@ -80,7 +80,7 @@ def functions(p: Project) -> None:
                          policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(QUEUE, "QueueName")}}],
                          environment={"HANDOFF_QUEUE_URL": ref(QUEUE)},
                          properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
-                         context=context, sample_event=first_sample)
+                         context=context, sample_event=first_sample, work=0.5)
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes queued work at a bounded concurrency",
@@ -89,7 +89,7 @@ def functions(p: Project) -> None:
                               "Queue": get_att(QUEUE, "Arn"), "BatchSize": sizing.batch_size,
                               "FunctionResponseTypes": ["ReportBatchItemFailures"],
                               "ScalingConfig": {"MaximumConcurrency": 5}}}},
-                          context=context, sample_event=events.sqs_event([prepared], "handoff"), idempotent=True)
+                          context=context, sample_event=events.sqs_event([prepared], "handoff"), idempotent=True, work=0.5)
         p.add_function(first)
         p.add_function(second)
         p.connect(FIRST, QUEUE, "publish", "prepared work")

@@ -139,6 +139,7 @@ def resources(p: Project) -> None:
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         }, group=SLUG, component=("table", "Approval requests"), DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
         p.expose("APPROVAL_TABLE", ref(APPROVAL_TABLE), {"kind": "table", "name": "approvals", "keys": ["id"]})
+        p.table_roles[APPROVAL_TABLE] = "records"
         p.add_output("ApprovalTableName", "Open approval requests and their task tokens", ref(APPROVAL_TABLE))
     # Under /aws/vendedlogs/ the log delivery's resource policy stays within CloudWatch Logs' size limit.
     p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {
@@ -200,7 +201,7 @@ def functions(p: Project) -> None:
                  "express": is_express(p)},
         sample_event={"step": steps[0], "action": "do", "execution": "0f9d8c7b-sample",
                       "input": {"key": "item-1001", "id": "item-1001", "category": "standard"}},
-        idempotent=True, output=output, **approvals,
+        idempotent=True, output=output, work=1 / len(steps), calls=len(steps), **approvals,
     ))
     p.connect(MACHINE, FUNCTION, "invoke", "one task per step")
     if long_waits:

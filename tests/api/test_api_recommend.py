@@ -52,3 +52,21 @@ class RecommendTestCase(BaseTestCase):
     def test_other_content_types_are_refused(self):
         r = self.api.post(URL, {"trigger": "queue"})  # multipart
         self.assertEqual(r.status_code, 415)
+
+
+class CostLinesTestCase(BaseTestCase):
+    def test_each_cost_line_carries_its_arithmetic_and_the_region_is_stated(self):
+        r = APIClient().post(URL, {"trigger": "queue", "client_waits": False, "free_tier": True}, format="json")
+        cost = r.json()["cost"]
+        self.assertEqual(cost["region"], "us-east-1")
+        self.assertTrue(cost["free_tier"])
+        for line in cost["lines"]:
+            self.assertLessEqual({"service", "usd", "basis", "component", "quantity", "unit", "unit_usd",
+                                  "assumption"}, set(line))
+            self.assertAlmostEqual(line["usd"], round(line["quantity"] * line["unit_usd"], 2), places=2)
+        self.assertIn("WorkQueue", {line["component"] for line in cost["lines"]})
+
+    def test_the_new_answers_are_checked_like_the_others(self):
+        r = APIClient().post(URL, {"read_percent": 120, "api_type": "grpc", "item_kb": 0}, format="json")
+        self.assertEqual(r.status_code, 400)
+        self.assertEqual(set(r.json()["answers"]), {"read_percent", "api_type", "item_kb"})

@@ -234,3 +234,29 @@ class CompareTestCase(BaseTestCase):
         self.client.force_login(self.charlie)
         r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk, self.other.pk]})
         self.assertEqual(r.status_code, 404)
+
+
+class CostByComponentTestCase(BaseTestCase):
+    def test_the_detail_page_shows_each_components_cost_with_its_arithmetic(self):
+        self.client.force_login(self.victor)
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertContains(r, "Cost by component")
+        self.assertContains(r, "us-east-1 prices")
+        for line in self.revision.recommendation["cost"]["lines"]:
+            self.assertContains(r, line["component_name"])
+            self.assertContains(r, line["assumption"])
+
+    def test_a_revision_saved_before_the_arithmetic_still_shows_its_cost(self):
+        recommendation = dict(self.revision.recommendation)
+        recommendation["cost"] = {"monthly_usd": 8.55, "lines": [
+            {"service": "Lambda", "usd": 6.67, "basis": "500.0k GB-s at 512 MB on arm64"},
+            {"service": "SQS", "usd": 1.88, "basis": "4.7M requests (send, receive, delete per 64 KB)"}]}
+        Revision.objects.filter(pk=self.revision.pk).update(recommendation=recommendation)
+        self.client.force_login(self.victor)
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        self.assertContains(r, "$8.55")
+        self.assertContains(r, "500.0k GB-s at 512 MB on arm64")
+        self.assertContains(r, '<th scope="row">SQS</th>', html=False)
+        api = self.client.get(reverse("api:architecture", args=[self.architecture.pk]))
+        self.assertEqual(api.status_code, 200)
+        self.assertEqual(api.json()["latest"]["recommendation"]["cost"]["monthly_usd"], 8.55)

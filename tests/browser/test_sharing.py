@@ -29,15 +29,19 @@ def test_a_viewer_reads_a_shared_architecture_but_cannot_edit_it(browser, live_s
     sign_up(alice, base, "alice")
     sign_up(bob, base, "bob")
 
-    # Alice creates a team and adds Bob as a viewer.
+    # Alice creates a team and invites Bob as a viewer; he accepts.
     alice.get_by_label("Name").fill("Payments")
     alice.get_by_role("button", name="Create team").click()
     alice.wait_for_url(re.compile(r"/teams/\d+/$"))
     team_url = alice.url
     alice.get_by_label("Username or email address").fill("bob")
     alice.locator("#id_role").select_option("viewer")
-    alice.get_by_role("button", name="Add member").click()
+    alice.get_by_role("button", name="Invite").click()
     alice.wait_for_url(team_url)
+    bob.goto(f"{base}/teams/")
+    bob.get_by_role("button", name="Accept").click()
+    bob.wait_for_url(team_url)
+    alice.reload()
     assert alice.get_by_role("cell", name="bob", exact=True).is_visible()
 
     # She saves answers from the questionnaire into the team.

@@ -65,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        stack = create_stack(folder)
+        # One user submits as fast as it can: the limits on generation jobs would turn most away.
+        unlimited = {name: "1000000" for name in ("GENERATION_MAX_ACTIVE_JOBS", "GENERATION_MAX_JOBS_PER_DAY",
+                                                  "GENERATION_TEAM_MAX_ACTIVE_JOBS", "GENERATION_TEAM_MAX_JOBS_PER_DAY")}
+        stack = create_stack(folder, unlimited)
         try:
             stack.start_web(workers=2)
             stack.start_worker(concurrency=1, name="load-a")

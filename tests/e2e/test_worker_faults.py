@@ -32,7 +32,9 @@ def sql(stack, query):
 
 
 def test_killed_workers_lose_no_job_and_duplicate_none(stack_factory):
-    stack = stack_factory({"GENERATION_TIME_LIMIT": "8", "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)})
+    stack = stack_factory({"GENERATION_TIME_LIMIT": "8", "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+                           # Jobs are added until enough kills happened: no daily limit may stop that.
+                           "GENERATION_MAX_JOBS_PER_DAY": "100000", "GENERATION_TEAM_MAX_JOBS_PER_DAY": "100000"})
     stack.start_web()
     worker = stack.start_worker(concurrency=2)
     create_user(stack, "alice")

@@ -162,3 +162,12 @@ def test_jobs_saved_before_the_api_option_still_build(revision):
     job = GenerationJob(revision=revision, options={"name": "old", "runtime": "python3.13", "architecture": "arm64"})
     files = actions.build(job)
     assert "old/template.yaml" in files
+
+
+def test_the_api_answered_is_the_api_generated_unless_another_is_picked(revision):
+    revision.patterns = ["api-gateway-lambda"]
+    revision.answers = {**revision.answers, "api_type": "rest"}
+    assert actions.clean_options(revision)["api"] == "rest"  # the API the estimate priced
+    assert actions.clean_options(revision, api="http")["api"] == "http"
+    revision.answers = {**revision.answers, "api_type": "websocket"}  # not generated: an HTTP API
+    assert actions.clean_options(revision)["api"] == "http"

@@ -78,10 +78,11 @@ def test_cost_uses_the_price_rows():
     result = recommend({"monthly_invocations": 10_000_000, "duration_s": 0.5, "memory_mb": 1024}, CATALOGUE)
     lines = {line.service: line for line in result.cost.lines}
     prices = CATALOGUE.price_map
-    # one function per request behind an API: 10M requests, 5M GB-s
+    # one function per request behind an API: 10M requests, 5M GB-s, and INIT for the 1% that start cold
     lambda_lines = [line for line in result.cost.lines if line.service == "Lambda"]
     assert sum(line.usd for line in lambda_lines) == pytest.approx(
-        10_000_000 * prices["lambda-requests"].unit_usd + 5_000_000 * prices["lambda-gb-second-arm64"].unit_usd, abs=0.02)
+        10_000_000 * prices["lambda-requests"].unit_usd
+        + (5_000_000 + 100_000 * 0.5 * 1) * prices["lambda-gb-second-arm64"].unit_usd, abs=0.02)
     assert lines["API Gateway"].usd == pytest.approx(10 * prices["apigw-http-requests"].usd, abs=0.01)
     assert result.cost.monthly_usd == pytest.approx(sum(line.usd for line in result.cost.lines), abs=0.01)
 
@@ -144,8 +145,10 @@ def test_the_json_shape_is_the_contract():
     assert set(data["recommendations"][0]) == {"pattern", "score", "reasons"}
     assert set(data["warnings"][0]) >= {"id", "severity", "pattern", "message"}
     assert set(data["limits"][0]) == {"id", "ok", "value", "limit", "unit", "message"}
-    assert set(data["cost"]) == {"monthly_usd", "lines"}
-    assert set(data["cost"]["lines"][0]) == {"service", "usd", "basis"}
+    # The keys of SPEC 4.3 stay; the arithmetic of each line is added beside them.
+    assert set(data["cost"]) == {"monthly_usd", "lines", "alternatives", "region", "free_tier", "notes"}
+    assert set(data["cost"]["lines"][0]) == {"service", "usd", "basis", "component", "component_name", "quantity",
+                                             "unit", "unit_usd", "price", "assumption"}
     json.dumps(data)
 
 
@@ -192,3 +195,13 @@ def test_any_valid_answer_set_evaluates_deterministically(answers):
         assert first["recommendations"][0]["pattern"] != "chaining"
     assert first["cost"]["monthly_usd"] >= 0
     json.dumps(first, allow_nan=False)
+
+
+def test_a_nightly_job_with_one_file_does_not_need_thousands_of_executions():
+    nightly = {"trigger": "schedule", "client_waits": False, "duration_s": 240, "peak_rps": 10,
+               "monthly_invocations": 30}
+    (check,) = [c for c in recommend(nightly, CATALOGUE).limits if c.id == "lambda-concurrency"]
+    assert check.ok and check.value == 30  # not 10/s × 240 s = 2,400
+    sustained = {**nightly, "monthly_invocations": 26_000_000}  # 10/s all month long
+    (check,) = [c for c in recommend(sustained, CATALOGUE).limits if c.id == "lambda-concurrency"]
+    assert not check.ok and check.value == 2400

@@ -112,3 +112,13 @@ def test_the_real_process_exits_2_with_the_reason_on_stderr(tmp_path):
                         input='{"trigger": "http"}', capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["recommendations"][0]["pattern"] == "api-gateway-lambda"
+
+
+@pytest.mark.django_db
+def test_the_text_shows_each_components_cost_with_its_arithmetic(answers_file):
+    code, out, _ = run([answers_file(json.dumps({"trigger": "queue", "client_waits": False}))])
+    assert code == 0
+    assert "Estimated monthly cost: $" in out and "(us-east-1 prices)" in out
+    work_queue = out[out.index("\n  Work queue\n"):]
+    assert "3,000,000 requests × $0.0000004 = $1.20: 1,000,000 messages × 3 requests" in work_queue
+    assert "\n  Function logs\n" in out

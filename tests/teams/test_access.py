@@ -30,7 +30,7 @@ from django.core.files.base import ContentFile
 from advisor.architectures.models import Architecture, Revision
 from advisor.jobs.models import GenerationJob, JobStatus
 from advisor.teams.actions import create_team
-from advisor.teams.models import Membership, Role, Team
+from advisor.teams.models import Invitation, Membership, Role, Team
 from advisor.teams.testing import PASSWORD, QUEUE_ANSWERS, make_architecture, make_user
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -151,10 +151,13 @@ EXEMPT = {
     "questionnaire:pattern": "a public catalogue page addressed by pattern slug",
     "questionnaire:pattern_diagram": "the public drawing of a catalogue pattern, addressed by pattern slug",
     "password_reset_confirm": "Django's one-time reset link; its uidb64/token is the credential",
+    "confirm_address": "the signed link sent to a sign-up's address; the token is the credential",
+    "teams:invitation_accept": "answered only by the invited account, 404 for anyone else (test_members.py)",
+    "teams:invitation_decline": "answered only by the invited account, 404 for anyone else (test_members.py)",
 }
 OUR_NAMESPACES = ("teams:", "architectures:", "api:", "jobs:")
 ACCOUNT_NAMES = {"signup", "login", "logout", "account", "password_change", "password_change_done", "password_reset",
-                 "password_reset_done", "password_reset_complete", "password_reset_confirm"}
+                 "password_reset_done", "password_reset_complete", "password_reset_confirm", "confirm_address"}
 
 
 def url_patterns(resolver: URLResolver | None = None, namespace: str = "", prefix: str = ""):
@@ -186,6 +189,7 @@ def db_state() -> dict[str, list]:
         "users": sorted(get_user_model().objects.values_list("id", "username", "email", "password")),
         "teams": sorted(Team.objects.values_list("id", "name", "personal")),
         "memberships": sorted(Membership.objects.values_list("id", "team_id", "user_id", "role")),
+        "invitations": sorted(Invitation.objects.values_list("id", "team_id", "user_id", "role")),
         "architectures": sorted(Architecture.objects.values_list("id", "team_id", "name", "description", "latest_id")),
         "revisions": sorted(Revision.objects.values_list("id", "architecture_id", "number", "answers", "patterns")),
         "tokens": sorted(Token.objects.values_list("key", "user_id")),

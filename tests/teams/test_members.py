@@ -1,6 +1,8 @@
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from advisor.teams.models import Membership, Role, Team
+from advisor.teams.models import Invitation, Membership, Role, Team
 from advisor.teams.testing import BaseTestCase, make_user
 
 
@@ -43,46 +45,109 @@ class TeamPagesTestCase(BaseTestCase):
 
 
 class MemberAddTestCase(BaseTestCase):
+    """Owners invite; the invited account joins when it accepts. The owner's answer is the
+    same whether or not the name or address has an account."""
+
     def setUp(self):
         super().setUp()
         self.url = reverse("teams:member_add", args=[self.team.pk])
         self.client.force_login(self.alice)
 
-    def test_it_adds_by_username(self):
-        r = self.client.post(self.url, {"identifier": "charlie", "role": "editor"})
+    def invite(self, identifier: str, role: str = "viewer"):
+        return self.client.post(self.url, {"identifier": identifier, "role": role}, follow=True)
+
+    def said(self, response) -> list[str]:
+        return [str(message) for message in response.context["messages"]]
+
+    def accept(self, user) -> None:
+        invitation = Invitation.objects.get(team=self.team, user=user)
+        client = Client()
+        client.force_login(user)
+        r = client.get(reverse("teams:list"))
+        self.assertContains(r, f"alice invites you to <strong>{self.team.name}</strong>")
+        r = client.post(reverse("teams:invitation_accept", args=[invitation.pk]))
         self.assertRedirects(r, reverse("teams:detail", args=[self.team.pk]))
+
+    def test_an_invited_account_joins_when_it_accepts(self):
+        r = self.invite("charlie", "editor")
+        self.assertEqual(r.redirect_chain, [(reverse("teams:detail", args=[self.team.pk]), 302)])
+        self.assertFalse(Membership.objects.filter(team=self.team, user=self.charlie).exists())
+        self.accept(self.charlie)
         self.assertEqual(Membership.objects.get(team=self.team, user=self.charlie).role, Role.EDITOR)
+        self.assertFalse(Invitation.objects.exists())
 
-    def test_it_adds_by_email_ignoring_case(self):
-        self.client.post(self.url, {"identifier": "Charlie@Example.org", "role": "viewer"})
-        self.assertTrue(Membership.objects.filter(team=self.team, user=self.charlie, role=Role.VIEWER).exists())
+    def test_it_invites_by_confirmed_address_ignoring_case_and_mails_the_invitee(self):
+        self.invite("Charlie@Example.org")
+        self.assertEqual(Invitation.objects.get(team=self.team).user, self.charlie)
+        (message,) = mail.outbox
+        self.assertEqual(message.to, ["charlie@example.org"])
+        self.assertIn("alice invited you to the team Platform", message.body)
 
-    def test_it_explains_an_unknown_user(self):
-        r = self.client.post(self.url, {"identifier": "nobody", "role": "viewer"})
-        self.assertContains(r, "No account has the username or email address", status_code=400)
-        self.assertEqual(self.team.memberships.count(), 3)
-
-    def test_it_refuses_an_existing_member(self):
-        r = self.client.post(self.url, {"identifier": "bob", "role": "owner"})
-        self.assertContains(r, "already a member", status_code=400)
+    def test_the_answer_does_not_tell_whether_an_account_exists(self):
+        answers = {}
+        for identifier in ("charlie", "nobody", "nobody@example.org", "bob"):
+            r = self.invite(identifier)
+            self.assertEqual(r.status_code, 200)
+            answers[identifier] = [text.replace(identifier, "X") for text in self.said(r)]
+        self.assertEqual(len({tuple(texts) for texts in answers.values()}), 1, answers)
+        self.assertNotIn("No account", str(answers))
+        # Only the account outside the team got an invitation; the member keeps its role.
+        self.assertEqual(list(Invitation.objects.values_list("user__username", flat=True)), ["charlie"])
         self.bob_membership.refresh_from_db()
         self.assertEqual(self.bob_membership.role, Role.EDITOR)
+        self.assertEqual(self.team.memberships.count(), 3)
+
+    def test_the_owner_sees_no_pending_invitations_by_name(self):
+        self.invite("charlie")
+        r = self.client.get(reverse("teams:detail", args=[self.team.pk]))
+        self.assertNotContains(r, "charlie")
+
+    def test_declining_leaves_the_team_as_it_was(self):
+        self.invite("charlie")
+        invitation = Invitation.objects.get()
+        client = Client()
+        client.force_login(self.charlie)
+        r = client.post(reverse("teams:invitation_decline", args=[invitation.pk]))
+        self.assertRedirects(r, reverse("teams:list"))
+        self.assertFalse(Invitation.objects.exists())
+        self.assertFalse(Membership.objects.filter(user=self.charlie, team=self.team).exists())
+
+    def test_only_the_invited_account_can_answer_an_invitation(self):
+        self.invite("charlie")
+        invitation = Invitation.objects.get()
+        for name in ("teams:invitation_accept", "teams:invitation_decline"):
+            for user in (self.alice, self.bob, self.victor):
+                client = Client()
+                client.force_login(user)
+                self.assertEqual(client.post(reverse(name, args=[invitation.pk])).status_code, 404)
+            self.assertEqual(Client().post(reverse(name, args=[invitation.pk])).status_code, 302)  # to log in
+            self.assertEqual(self.client.get(reverse(name, args=[invitation.pk])).status_code, 405)
+        self.assertTrue(Invitation.objects.filter(pk=invitation.pk).exists())
+        self.assertFalse(Membership.objects.filter(user=self.charlie, team=self.team).exists())
+
+    def test_inviting_again_changes_the_role_offered_without_another_message(self):
+        self.invite("charlie", "viewer")
+        self.invite("charlie", "owner")
+        self.assertEqual(Invitation.objects.get().role, Role.OWNER)
+        self.assertEqual(len(mail.outbox), 1)
 
     def test_it_refuses_an_unknown_role(self):
         r = self.client.post(self.url, {"identifier": "charlie", "role": "admin"})
         self.assertEqual(r.status_code, 400)
-        self.assertFalse(Membership.objects.filter(user=self.charlie, team=self.team).exists())
+        self.assertFalse(Invitation.objects.exists())
 
     def test_it_refuses_to_share_a_personal_team(self):
         personal = Team.objects.get(personal=True, memberships__user=self.alice)
         r = self.client.post(reverse("teams:member_add", args=[personal.pk]), {"identifier": "bob", "role": "viewer"})
         self.assertContains(r, "personal team cannot be shared", status_code=400)
         self.assertEqual(personal.memberships.count(), 1)
+        self.assertFalse(Invitation.objects.exists())
 
     def test_editor_gets_403_and_nothing_changes(self):
         self.client.force_login(self.bob)
         r = self.client.post(self.url, {"identifier": "charlie", "role": "owner"})
         self.assertEqual(r.status_code, 403)
+        self.assertFalse(Invitation.objects.exists())
         self.assertFalse(Membership.objects.filter(user=self.charlie, team=self.team).exists())
 
 

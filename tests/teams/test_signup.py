@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from advisor.teams.models import Membership, Role, Team
@@ -38,11 +38,60 @@ class SignUpTestCase(TestCase):
         self.assertFalse(User.objects.filter(username="dora").exists())
         self.assertFalse(Team.objects.exists())
 
-    def test_it_refuses_an_email_already_in_use(self):
+    def test_a_taken_address_gets_the_same_answer_as_a_free_one(self):
         make_user("dora2")
-        r = self.client.post(reverse("signup"), self.form(email="DORA2@example.org"))
-        self.assertContains(r, "already exists", status_code=400)
-        self.assertEqual(User.objects.count(), 1)
+        taken = self.client.post(reverse("signup"), self.form(username="eve", email="DORA2@example.org"), follow=True)
+        free = Client().post(reverse("signup"), self.form(username="fay", email="fay@example.org"), follow=True)
+        self.assertEqual((taken.status_code, taken.redirect_chain), (free.status_code, free.redirect_chain))
+        said = [str(m).replace("DORA2@example.org", "Y").replace("eve", "X") for m in taken.context["messages"]]
+        self.assertEqual(said, [str(m).replace("fay@example.org", "Y").replace("fay", "X")
+                                for m in free.context["messages"]])
+        self.assertNotIn("already", taken.content.decode())
+        # Both accounts exist; neither has the address until its owner confirms it.
+        self.assertEqual(User.objects.get(username="eve").email, "")
+        self.assertEqual(User.objects.get(username="fay").email, "")
+        # The owner of the taken address hears about it, with no link that would hand it over.
+        to_dora = [m for m in mail.outbox if m.to == ["DORA2@example.org"]]
+        self.assertEqual(len(to_dora), 1)
+        self.assertIn("already belongs to an account", to_dora[0].body)
+        self.assertNotIn("/accounts/confirm/", to_dora[0].body)
+
+    def test_the_link_sent_makes_the_address_the_accounts(self):
+        self.client.post(reverse("signup"), self.form())
+        (message,) = mail.outbox
+        self.assertEqual(message.to, ["dora@example.org"])
+        link = next(line for line in message.body.splitlines() if "/accounts/confirm/" in line)
+        r = Client().get(link)  # opening the link alone (a mail scanner, say) changes nothing
+        self.assertContains(r, "Make dora@example.org the address of the account dora?")
+        self.assertEqual(User.objects.get(username="dora").email, "")
+        r = Client().post(link)
+        self.assertContains(r, "dora@example.org is now the address of the account dora.")
+        self.assertEqual(User.objects.get(username="dora").email, "dora@example.org")
+        # Now the address works for a password reset.
+        mail.outbox.clear()
+        Client().post(reverse("password_reset"), {"email": "dora@example.org"})
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_a_link_for_an_address_another_account_confirmed_first_is_refused(self):
+        self.client.post(reverse("signup"), self.form())
+        Client().post(reverse("signup"), self.form(username="dora_too"))
+        first, second = (next(line for line in m.body.splitlines() if "/accounts/confirm/" in line)
+                         for m in mail.outbox)
+        Client().post(second)
+        r = Client().post(first)
+        self.assertContains(r, "became the address of another account", status_code=400)
+        self.assertEqual(User.objects.get(username="dora").email, "")
+        self.assertEqual(User.objects.get(username="dora_too").email, "dora@example.org")
+
+    def test_a_forged_or_expired_link_is_a_400(self):
+        self.client.post(reverse("signup"), self.form())
+        link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/confirm/" in line)
+        r = Client().post(link.rstrip("/") + "x/")
+        self.assertContains(r, "not valid", status_code=400)
+        with self.settings(EMAIL_CONFIRMATION_DAYS=-1):
+            r = Client().post(link)
+        self.assertContains(r, "expired", status_code=400)
+        self.assertEqual(User.objects.get(username="dora").email, "")
 
     def test_it_shows_the_form(self):
         r = self.client.get(reverse("signup"))

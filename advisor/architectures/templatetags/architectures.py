@@ -23,3 +23,12 @@ def answer(value: Any) -> str:
 def broken(limits: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The limit checks of a recommendation that fail."""
     return [check for check in limits if not check.get("ok")]
+
+
+@register.filter
+def cost_groups(cost: Mapping[str, Any] | None, part: str = "lines") -> tuple:
+    """A stored cost's lines (or ``alternatives``) grouped by component, with their arithmetic."""
+    from advisor.questionnaire.panel import cost_groups as grouped
+    from patterns.cost import CostLine
+
+    return grouped(CostLine.from_dict(line) for line in (cost or {}).get(part, ()))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patterns', '0002_rule_pattern_from_registry'),
+        ('patterns', '0004_scenario'),
     ]
 
     operations = [
