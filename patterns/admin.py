@@ -16,13 +16,16 @@ from django.forms.fields import InvalidJSONInput
 from . import store
 from .admin_history import RecordedAdmin
 from .engine import check_catalogue
-from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, WarningKind
+from .models import (
+    CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, WarningKind,
+)
 
 logger = logging.getLogger(__name__)
 
 KINDS = {
     Pattern: ("patterns", "slug"), WarningKind: ("warnings", "id"), Limit: ("limits", "id"), Price: ("prices", "id"),
     Question: ("questions", "key"), Rule: ("rules", "name"), ChecklistItem: ("checklist", "id"),
+    LambdaAlternative: ("alternatives", "id"),
 }
 
 
@@ -172,6 +175,13 @@ class RuleAdmin(CatalogueAdmin):
 class ChecklistItemAdmin(CatalogueAdmin):
     list_display = ("id", "text", "when", "order")
     search_fields = ("id", "text")
+
+
+@admin.register(LambdaAlternative)
+class LambdaAlternativeAdmin(CatalogueAdmin):
+    list_display = ("id", "title", "fits_lambda", "when", "order")
+    list_filter = ("fits_lambda",)
+    search_fields = ("id", "title", "why", "when")
 
 
 @admin.register(CatalogueState)

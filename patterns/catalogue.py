@@ -164,6 +164,26 @@ class ChecklistItem:
     order: int = 0
 
 
+@dataclass(frozen=True)
+class LambdaAlternative:
+    """What to use instead of, or beside, Lambda when the answers call for it (SPEC §8.4).
+
+    ``when`` is an expression over answer keys, like a rule's condition; ``patterns``, when
+    given, also requires one of those patterns to be proposed. ``replaces`` names the
+    patterns whose functions it stands in for; ``fits_lambda`` false means the core of the
+    work does not belong in Lambda at all. ``why`` may use ``{answer_key}`` placeholders;
+    ``lambda_role`` says what Lambda still does beside it."""
+    id: str
+    title: str
+    when: str
+    why: str
+    lambda_role: str = ""
+    replaces: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    fits_lambda: bool = True
+    order: int = 0
+
+
 @dataclass(frozen=True, eq=False)
 class Catalogue:
     """Immutable; compared and cached by identity, versioned by content."""
@@ -175,6 +195,7 @@ class Catalogue:
     questions: tuple[Question, ...]
     rules: tuple[Rule, ...]
     checklist: tuple[ChecklistItem, ...] = field(default=())
+    alternatives: tuple[LambdaAlternative, ...] = field(default=())
 
     @cached_property
     def version(self) -> str:
@@ -239,6 +260,9 @@ class Catalogue:
                                                       weight=float(r.get("weight") or 0))),
             checklist=build("checklist", lambda i, r: _simple(ChecklistItem, r, order=r.get("order", i),
                                                               patterns=tuple(r.get("patterns") or ()))),
+            alternatives=build("alternatives", lambda i, r: _simple(
+                LambdaAlternative, r, order=r.get("order", i), replaces=tuple(r.get("replaces") or ()),
+                patterns=tuple(r.get("patterns") or ()))),
         )
         if problems:
             raise CatalogueError(problems)
@@ -282,7 +306,8 @@ def _question(index: int, row: dict[str, Any]) -> Question:
 FOLDER_KINDS = ("patterns", "warnings", "limits", "prices", "rules", "checklist")
 # The files of the data folder. Scenarios are read with the rest but are not part of the
 # Catalogue (see patterns.scenarios): they test it.
-SHARED_KINDS = ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist", "scenarios")
+SHARED_KINDS = ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist", "scenarios",
+                "alternatives")
 
 
 def _read_yaml(path: Path) -> Any:

@@ -53,8 +53,24 @@ def read_json(path: str, stdin: TextIO | None = None, what: str = "answers") -> 
         raise BadInput(f"{path}: {exc}") from None
 
 
+def _alternative_lines(data: dict[str, Any], names: dict[str, str]) -> list[str]:
+    fits = data.get("fits_lambda", True)
+    lines = ["Beside Lambda" if fits else "Where Lambda is not the answer (the core of the work does not belong in a function)"]
+    for alternative in data.get("alternatives", ()):
+        tag = "beside" if alternative["fits_lambda"] else "INSTEAD"
+        lines.append(f"  [{tag}] {alternative['id']}: {alternative['title']}")
+        lines.append(f"       {alternative['message']}")
+        if alternative["replaces"]:
+            lines.append("       stands in for the function of: "
+                         + ", ".join(names.get(slug, slug) for slug in alternative["replaces"]))
+    return [*lines, ""]
+
+
 def render_recommendation_text(data: dict[str, Any], names: dict[str, str]) -> str:
-    lines = [f"Recommended patterns (rules version {data['rules_version']})"]
+    lines = []
+    if data.get("alternatives") and not data.get("fits_lambda", True):
+        lines += _alternative_lines(data, names)  # first: nothing below is the whole answer
+    lines.append(f"Recommended patterns (rules version {data['rules_version']})")
     if not data["recommendations"]:
         lines.append("  none of the patterns fits these answers")
     for rank, item in enumerate(data["recommendations"], 1):
@@ -64,6 +80,8 @@ def render_recommendation_text(data: dict[str, Any], names: dict[str, str]) -> s
     if data.get("selected"):
         lines.append("  * proposed architecture")
     lines.append("")
+    if data.get("alternatives") and data.get("fits_lambda", True):
+        lines += _alternative_lines(data, names)
     lines.append("Warnings" if data["warnings"] else "Warnings: none")
     for warning in data["warnings"]:
         where = f" ({warning['pattern']})" if warning["pattern"] else ""

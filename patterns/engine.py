@@ -13,7 +13,9 @@ How a recommendation is made:
    another pattern fits); the strong ones form the proposed architecture (``selected``);
 4. ``warning`` and ``limit`` rules apply when their condition holds and, if they name a
    pattern, when that pattern is listed (or chosen, when the caller names the patterns);
-5. the checklist items that apply and the monthly cost of the architecture are added.
+5. the alternatives to Lambda whose conditions hold are added (SPEC §8.4): what to use
+   instead of, or beside, a function, and whether the core of the work fits Lambda at all;
+6. the checklist items that apply and the monthly cost of the architecture are added.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from pattern_library import registry
 
 from .answers import AnswerError, AnswerValidator, bound_problems, validate_answers
 from .catalogue import (
-    QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, Limit, Question, Rule,
-    WarningKind,
+    QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, LambdaAlternative, Limit, Question,
+    Rule, WarningKind,
 )
 from . import formatting
 from .cost import Cost, estimate
@@ -64,13 +66,56 @@ class ShownAnswer(NamedTuple):
     value: str
 
 
-class Explanation(NamedTuple):
+class Explanation:
     """Why a rule fired: the rule's sentence with the answers filled in, the answers it read,
     and for a risk the catalogue's advice. Pages lay the three parts out; the JSON output and
-    the command line show them as one line (``text``)."""
-    why: str
-    answers: tuple[ShownAnswer, ...] = ()
-    advice: str = ""
+    the command line show them as one line (``text``).
+
+    The engine's explanations are filled in on first read (``deferred``): a recommendation
+    carries a dozen of them, and callers that only compare ids, such as the scenario checks,
+    never read the sentences."""
+
+    __slots__ = ("_why", "_answers", "advice", "_pending")
+
+    def __init__(self, why: str, answers: tuple[ShownAnswer, ...] = (), advice: str = ""):
+        self._why, self._answers, self.advice, self._pending = why, answers, advice, None
+
+    @classmethod
+    def deferred(cls, template: str, shown: Mapping[str, str], fields: tuple[tuple[str, str], ...],
+                 advice: str = "") -> "Explanation":
+        explanation = cls("", (), advice)
+        explanation._pending = (template, shown, fields)
+        return explanation
+
+    def _fill(self) -> None:
+        template, shown, fields = self._pending
+        self._why = template.format_map(shown)
+        self._answers = tuple([ShownAnswer(key, shown[name]) for key, name in fields])
+        self._pending = None
+
+    @property
+    def why(self) -> str:
+        if self._pending is not None:
+            self._fill()
+        return self._why
+
+    @property
+    def answers(self) -> tuple[ShownAnswer, ...]:
+        if self._pending is not None:
+            self._fill()
+        return self._answers
+
+    def _parts(self) -> tuple:
+        return (self.why, self.answers, self.advice)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Explanation) and self._parts() == other._parts()
+
+    def __hash__(self) -> int:
+        return hash(self._parts())
+
+    def __repr__(self) -> str:
+        return f"Explanation(why={self.why!r}, answers={self.answers!r}, advice={self.advice!r})"
 
     @property
     def text(self) -> str:
@@ -137,6 +182,30 @@ class LimitCheck:
 
 
 @dataclass(frozen=True)
+class AlternativeHit:
+    """An alternative to Lambda that applies: its id, why (with the answers it read and what
+    Lambda still does), and the proposed patterns whose functions it stands in for."""
+    id: str
+    title: str
+    explanation: Explanation
+    replaces: tuple[str, ...] = ()
+    fits_lambda: bool = True
+
+    @property
+    def message(self) -> str:
+        return self.explanation.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "message": self.message, "replaces": list(self.replaces),
+                "fits_lambda": self.fits_lambda}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "AlternativeHit":
+        return cls(data["id"], data.get("title", ""), Explanation.stored(data["message"]),
+                   tuple(data.get("replaces", ())), bool(data.get("fits_lambda", True)))
+
+
+@dataclass(frozen=True)
 class Recommendation:
     recommendations: tuple[RankedPattern, ...]
     warnings: tuple[WarningHit, ...]
@@ -149,6 +218,13 @@ class Recommendation:
     limit_values: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
     # The catalogue's prices, which the cost is computed from.
     prices: Mapping[str, "Price"] = field(default_factory=dict, compare=False, repr=False)
+    # What to use instead of, or beside, Lambda (SPEC §8.4), most decisive first.
+    alternatives: tuple[AlternativeHit, ...] = ()
+
+    @property
+    def fits_lambda(self) -> bool:
+        """False when an alternative says the core of the work does not belong in Lambda."""
+        return all(alternative.fits_lambda for alternative in self.alternatives)
 
     @cached_property
     def proposal(self) -> "Proposal | None":
@@ -187,6 +263,9 @@ class Recommendation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            # First, because when Lambda is not the answer nothing below is the whole story.
+            "fits_lambda": self.fits_lambda,
+            "alternatives": [a.to_dict() for a in self.alternatives],
             "recommendations": [r.to_dict() for r in self.recommendations],
             "selected": list(self.selected),
             "warnings": [w.to_dict() for w in self.warnings],
@@ -209,8 +288,10 @@ class Recommendation:
                                     w.get("title", ""), tuple(w.get("answers", ()))) for w in data["warnings"])
         limits = tuple(LimitCheck(c["id"], c["ok"], c["value"], c["limit"], c["unit"], Explanation.stored(c["message"]))
                        for c in data["limits"])
+        # Recommendations stored before alternatives existed have none: Lambda fitted.
+        alternatives = tuple(AlternativeHit.from_dict(a) for a in data.get("alternatives", ()))
         recommendation = cls(ranked, warnings, limits, tuple(data["checklist"]), data["rules_version"],
-                             dict(answers or {}), tuple(data.get("selected", ())))
+                             dict(answers or {}), tuple(data.get("selected", ())), alternatives=alternatives)
         stored = data.get("architecture")
         # Set where the cached properties keep their values (instance dict), so nothing is
         # recomposed or repriced under today's rules and prices.
@@ -278,6 +359,15 @@ def _format_string(explanation: str, fixed: Mapping[str, str]) -> str:
         for index, piece in enumerate(pieces)
     )
     return text
+
+
+@dataclass(frozen=True)
+class _CompiledAlternative:
+    alternative: LambdaAlternative
+    condition: Compiled
+    template: str
+    shown_fields: tuple[tuple[str, str], ...]
+    patterns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -388,7 +478,39 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
         for slug in item.patterns:
             if slug not in catalogue.pattern_map:
                 problems.append(f"checklist '{item.id}' names unknown pattern '{slug}'")
+    problems += check_alternatives(catalogue)
     problems += check_evaluation(catalogue)
+    return problems
+
+
+def check_alternatives(catalogue: Catalogue) -> list[str]:
+    """Every reason an alternative to Lambda cannot be used with this catalogue."""
+    problems: list[str] = []
+    variables = question_types(catalogue.questions)
+    limits = {lim.id: lim.value for lim in catalogue.limits}
+    seen: set[str] = set()
+    for alternative in catalogue.alternatives:
+        where = f"alternative '{alternative.id}'"
+        if alternative.id in seen:
+            problems.append(f"{where} is defined twice")
+        seen.add(alternative.id)
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,62}", alternative.id):
+            problems.append(f"{where}: an id is lower-case letters, digits and hyphens")
+        if not alternative.title.strip():
+            problems.append(f"{where}: the title is empty")
+        if not alternative.why.strip():
+            problems.append(f"{where}: why is empty")
+        try:
+            compile_expression(alternative.when, variables, limits, expect="bool")
+        except ExpressionError as exc:
+            problems.append(f"{where}: condition: {exc}")
+        for name in _PLACEHOLDER.findall(alternative.why):
+            if name not in variables:
+                problems.append(f"{where}: why: unknown placeholder {{{name}}}")
+        for field_name in ("replaces", "patterns"):
+            for slug in getattr(alternative, field_name):
+                if slug not in catalogue.pattern_map:
+                    problems.append(f"{where}: {field_name} names unknown pattern '{slug}'")
     return problems
 
 
@@ -445,6 +567,7 @@ def check_evaluation(catalogue: Catalogue) -> list[str]:
         if rule.effect == "limit":
             expressions.append((f"rule '{rule.name}': the value", rule.value, "number"))
     expressions += [(f"checklist '{item.id}': the condition", item.when, "bool") for item in catalogue.checklist if item.when]
+    expressions += [(f"alternative '{a.id}': the condition", a.when, "bool") for a in catalogue.alternatives]
     expressions += [(f"question '{q.key}': when", q.when, "bool") for q in catalogue.questions if q.when]
     try:
         samples = sample_answers(catalogue.questions)
@@ -529,6 +652,13 @@ class Engine:
                                frozenset(item.patterns))
             for item in sorted(catalogue.checklist, key=lambda c: c.order)
         ]
+        self.alternatives = []
+        for alternative in sorted(catalogue.alternatives, key=lambda a: a.order):
+            condition = compile_expression(alternative.when, variables, limits, expect="bool")
+            keys = condition.keys
+            self.alternatives.append(_CompiledAlternative(
+                alternative, condition, _format_string(alternative.why, {}),
+                tuple((key, _PLAIN + key) for key in keys), frozenset(alternative.patterns)))
         self.prices = catalogue.price_map
         self.pattern_order = {p.slug: index for index, p in enumerate(sorted(catalogue.patterns, key=lambda p: p.order))}
         self.when_conditions = {
@@ -572,7 +702,26 @@ class Engine:
             and (not item.patterns or item.patterns & scope)
         )
         return Recommendation(tuple(ranked), warnings, limits, checklist, self.version, answers, selected,
-                              self.limit_values, self.prices)
+                              self.limit_values, self.prices,
+                              alternatives=self._alternatives(answers, shown, selected))
+
+    def _alternatives(self, answers: Mapping[str, Any], shown: "_Formatted",
+                      selected: tuple[str, ...]) -> tuple[AlternativeHit, ...]:
+        hits = []
+        for compiled in self.alternatives:
+            if compiled.patterns and not compiled.patterns.intersection(selected):
+                continue
+            if not _holds(compiled.condition.evaluate, answers):
+                continue
+            alternative = compiled.alternative
+            explanation = Explanation.deferred(compiled.template, shown, compiled.shown_fields,
+                                               alternative.lambda_role.strip())
+            hits.append(AlternativeHit(alternative.id, alternative.title, explanation,
+                                       tuple(slug for slug in alternative.replaces if slug in selected),
+                                       alternative.fits_lambda))
+        # Those that take the work off Lambda first; otherwise in catalogue order.
+        hits.sort(key=lambda hit: hit.fits_lambda)
+        return tuple(hits)
 
     def _rank(self, points: dict[str, float], reasons: dict[str, list[Explanation]]) -> list[RankedPattern]:
         fitting = [(slug, total) for slug, total in points.items() if total > 0]
@@ -587,8 +736,10 @@ class Engine:
         return ranked
 
     def _gated(self, answers: Mapping[str, Any], shown: "_Formatted", selected: frozenset[str]):
-        warnings: dict[tuple[str, str | None], WarningHit] = {}
-        limits: dict[str, LimitCheck] = {}
+        # The winning reading of each warning and limit is chosen first; only the winners are
+        # explained, since formatting a sentence costs more than evaluating a rule.
+        warnings: dict[tuple[str, str | None], _CompiledRule] = {}
+        limits: dict[str, tuple[_CompiledRule, float]] = {}
         for compiled in self.gated_rules:
             rule = compiled.rule
             if rule.pattern and rule.pattern not in selected:
@@ -600,27 +751,30 @@ class Engine:
                 logger.warning("rule %s could not be evaluated", rule.name, exc_info=True)
                 continue
             if compiled.warning is not None:
-                kind, severity = compiled.warning, compiled.severity
-                key = (kind.id, rule.pattern or None)
+                key = (compiled.warning.id, rule.pattern or None)
                 existing = warnings.get(key)
                 # One entry per warning and pattern: the most severe reading wins.
-                if existing is None or SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]:
-                    warnings[key] = WarningHit(kind.id, severity, rule.pattern or None,
-                                               _explain(compiled, shown, kind.advice.strip()), kind.title,
-                                               compiled.keys)
+                if existing is None or SEVERITY_RANK[compiled.severity] > SEVERITY_RANK[existing.severity]:
+                    warnings[key] = compiled
             else:
-                check = self._limit_check(compiled, answers, shown)
-                if check is not None:
-                    existing = limits.get(check.id)
+                value = self._limit_value(compiled, answers)
+                if value is not None:
+                    limit_id = compiled.limit.id
+                    existing = limits.get(limit_id)
                     # One line per limit: the most broken reading wins.
-                    if existing is None or (check.value / (check.limit or 1)) > (existing.value / (existing.limit or 1)):
-                        limits[check.id] = check
-        ordered_warnings = sorted(warnings.values(), key=lambda w: (-SEVERITY_RANK[w.severity], w.id))
-        ordered_limits = sorted(limits.values(), key=lambda c: (c.ok, c.id))
+                    if existing is None or value / (compiled.limit.value or 1) > existing[1] / (existing[0].limit.value or 1):
+                        limits[limit_id] = (compiled, value)
+        hits = [WarningHit(compiled.warning.id, compiled.severity, compiled.rule.pattern or None,
+                           _explain(compiled, shown, compiled.warning.advice.strip()), compiled.warning.title,
+                           compiled.keys)
+                for compiled in warnings.values()]
+        checks = [self._limit_check(compiled, value, shown) for compiled, value in limits.values()]
+        ordered_warnings = sorted(hits, key=lambda w: (-SEVERITY_RANK[w.severity], w.id))
+        ordered_limits = sorted(checks, key=lambda c: (c.ok, c.id))
         return tuple(ordered_warnings), tuple(ordered_limits)
 
-    def _limit_check(self, compiled: _CompiledRule, answers: Mapping[str, Any], shown: "_Formatted") -> LimitCheck | None:
-        limit = compiled.limit
+    @staticmethod
+    def _limit_value(compiled: _CompiledRule, answers: Mapping[str, Any]) -> float | None:
         try:
             value = compiled.value.evaluate(answers)
         except Exception:  # evaluation never raises: a rule that cannot be read does not fire
@@ -628,9 +782,13 @@ class Engine:
             return None
         if value is None or isinstance(value, bool) or not math.isfinite(value):
             return None
-        shown[_LIMIT_VALUE] = _fmt(value)
-        return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit, _explain(compiled, shown),
-                          compiled.rule.pattern or None)
+        return value
+
+    @staticmethod
+    def _limit_check(compiled: _CompiledRule, value: float, shown: "_Formatted") -> LimitCheck:
+        limit = compiled.limit
+        return LimitCheck(limit.id, value <= limit.value, value, limit.value, limit.unit,
+                          _explain(compiled, _WithValue(shown, value)), compiled.rule.pattern or None)
 
 
 @lru_cache(maxsize=8)
@@ -675,9 +833,19 @@ class _Formatted(dict):
         return value
 
 
-def _explain(compiled: _CompiledRule, shown: _Formatted, advice: str = "") -> Explanation:
-    answers = tuple([ShownAnswer(key, shown[field]) for key, field in compiled.shown_fields])
-    return Explanation(compiled.template.format_map(shown), answers, advice)
+class _WithValue(dict):
+    """The answers as formatted for people, and one limit check's value."""
+
+    def __init__(self, shown: _Formatted, value: float):
+        super().__init__()
+        self.shown, self.value = shown, value
+
+    def __missing__(self, key: str) -> str:
+        return _fmt(self.value) if key == _LIMIT_VALUE else self.shown[key]
+
+
+def _explain(compiled: _CompiledRule, shown: Mapping[str, str], advice: str = "") -> Explanation:
+    return Explanation.deferred(compiled.template, shown, compiled.shown_fields, advice)
 
 
 def _fmt(value: Any, grouping: bool = True) -> str:

@@ -316,7 +316,49 @@ class Scenario(models.Model):
         return scenario_values.scenario_from_row(self.row())
 
 
-CATALOGUE_MODELS = (Pattern, WarningKind, Limit, Price, Question, Rule, ChecklistItem)
+class LambdaAlternative(models.Model):
+    """What to use instead of, or beside, Lambda when the answers call for it."""
+
+    id = models.CharField(max_length=63, primary_key=True, validators=[SLUG_VALIDATOR])
+    title = models.CharField(max_length=200)
+    when = models.CharField("condition", max_length=1000,
+                            help_text="Applies when this expression over the answers holds.")
+    why = models.TextField(help_text="Why it applies. May use {answer_key}.")
+    lambda_role = models.TextField(blank=True, help_text="What Lambda still does beside it.")
+    replaces = models.JSONField(default=list, blank=True,
+                                help_text="Pattern slugs whose functions it stands in for, when proposed.")
+    patterns = models.JSONField(default=list, blank=True,
+                                help_text="Applies only when one of these pattern slugs is proposed (empty: always).")
+    fits_lambda = models.BooleanField(
+        default=True, help_text="Untick when it means the core of the work does not belong in Lambda at all.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "alternative to Lambda"
+        verbose_name_plural = "alternatives to Lambda"
+
+    def __str__(self) -> str:
+        return self.id
+
+    def clean(self) -> None:
+        problems = []
+        for name in ("replaces", "patterns"):
+            slugs = getattr(self, name)
+            if not isinstance(slugs, list) or not all(isinstance(slug, str) for slug in slugs):
+                problems.append(f"{name} must be a list of pattern slugs")
+        if problems:
+            raise ValidationError("; ".join(problems))
+
+    def to_value(self) -> values.LambdaAlternative:
+        return values.LambdaAlternative(
+            id=self.id, title=self.title, when=self.when, why=self.why, lambda_role=self.lambda_role,
+            replaces=tuple(self.replaces or ()), patterns=tuple(self.patterns or ()), fits_lambda=self.fits_lambda,
+            order=self.order,
+        )
+
+
+CATALOGUE_MODELS = (Pattern, WarningKind, Limit, Price, Question, Rule, ChecklistItem, LambdaAlternative)
 
 
 class CatalogueChange(models.Model):

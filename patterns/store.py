@@ -22,7 +22,9 @@ from django.db.models import F
 from . import catalogue as values
 from . import history
 from .engine import Engine, check_catalogue, compile_catalogue
-from .models import CatalogueState, ChecklistItem, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind
+from .models import (
+    CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind,
+)
 from .catalogue_io import KEY_FIELDS
 from .catalogue_io import KINDS as WRITE_ORDER
 from .scenarios import check_scenarios, scenarios_from_rows
@@ -41,7 +43,7 @@ class CatalogueNotLoaded(RuntimeError):
 
 
 def catalogue_parts() -> dict[str, list]:
-    """The database rows as value objects, by kind (7 queries)."""
+    """The database rows as value objects, by kind (8 queries)."""
     pattern_warnings: dict[int, list[str]] = {}
     for pattern_id, warning_id in Pattern.warnings.through.objects.values_list("pattern_id", "warningkind_id"):
         pattern_warnings.setdefault(pattern_id, []).append(warning_id)
@@ -53,6 +55,7 @@ def catalogue_parts() -> dict[str, list]:
         "questions": [q.to_value() for q in Question.objects.all()],
         "rules": [r.to_value() for r in Rule.objects.all()],
         "checklist": [c.to_value() for c in ChecklistItem.objects.all()],
+        "alternatives": [a.to_value() for a in LambdaAlternative.objects.all()],
     }
 
 
@@ -141,7 +144,7 @@ def _reasons(error: ValidationError) -> str:
 
 
 MODELS = {"patterns": Pattern, "warnings": WarningKind, "limits": Limit, "prices": Price, "questions": Question,
-          "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario}
+          "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario, "alternatives": LambdaAlternative}
 
 
 def key_of(kind: str, item: Any) -> str:
@@ -181,6 +184,10 @@ def row_fields(kind: str, item: Any) -> dict[str, Any]:
         return {"text": item.text, "when": item.when, "patterns": list(item.patterns), "order": item.order}
     if kind == "scenarios":
         return Scenario.fields_from_value(item)
+    if kind == "alternatives":
+        return {"title": item.title, "when": item.when, "why": item.why, "lambda_role": item.lambda_role,
+                "replaces": list(item.replaces), "patterns": list(item.patterns), "fits_lambda": item.fits_lambda,
+                "order": item.order}
     raise KeyError(kind)
 
 
@@ -229,7 +236,7 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
     created: dict[str, int] = {}
     with transaction.atomic(), history.recording(source="load_catalogue"):
         if reset:
-            for model in (Scenario, Rule, ChecklistItem, Pattern, Question, Price, Limit, WarningKind):
+            for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, Pattern, Question, Price, Limit, WarningKind):
                 model.objects.all().delete()
         refused: list[str] = []
         for kind in WRITE_ORDER:

@@ -80,6 +80,16 @@ class LimitSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class AlternativeSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="fargate-task, aws-batch, mediaconvert, websocket-api, kinesis-firehose, "
+                                         "sfn-distributed-map, dynamodb-zero-etl or service-integration (SPEC 8.4).")
+    title = serializers.CharField()
+    message = serializers.CharField(help_text="Why it applies to these answers, and what Lambda still does.")
+    replaces = serializers.ListField(child=serializers.CharField(),
+                                     help_text="Proposed patterns whose function it stands in for.")
+    fits_lambda = serializers.BooleanField(help_text="False when the core of the work does not belong in Lambda.")
+
+
 class CostLineSerializer(serializers.Serializer):
     """One priced quantity: quantity × unit_usd = usd. Lines saved before the arithmetic was
     recorded carry only service, usd and basis."""
@@ -113,6 +123,12 @@ class CostSerializer(serializers.Serializer):
 class RecommendationSerializer(serializers.Serializer):
     """SPEC §4.3, plus ``selected``: the patterns the evaluated architecture is made of."""
 
+    # Revisions saved before alternatives were advised read as Lambda fitting, with none.
+    fits_lambda = serializers.BooleanField(default=True, help_text="False when an alternative says the core of "
+                                                                   "the work does not belong in Lambda (SPEC 8.4).")
+    alternatives = AlternativeSerializer(many=True, default=list,
+                                         help_text="What to use instead of, or beside, Lambda; those that replace "
+                                                   "it first.")
     recommendations = RecommendationItemSerializer(many=True)
     selected = serializers.ListField(child=serializers.CharField())
     warnings = WarningSerializer(many=True)

@@ -54,7 +54,7 @@ class JobSerializer(serializers.ModelSerializer):
     architecture = serializers.IntegerField(source="revision.architecture_id", read_only=True)
     revision = serializers.IntegerField(source="revision.number", read_only=True)
     downloads = serializers.SerializerMethodField()
-    expired_at = serializers.DateTimeField(source="artifacts_expired_at", read_only=True,
+    expired_at = serializers.DateTimeField(source="artifacts_expired_at", read_only=True, allow_null=True,
                                            help_text="When the files were removed for their age; asking for the "
                                                      "same options again builds them anew.")
 

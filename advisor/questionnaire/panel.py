@@ -85,6 +85,16 @@ class LimitRow:
 
 
 @dataclass(frozen=True)
+class AlternativeRow:
+    """What to use instead of, or beside, Lambda, with the proposed patterns it stands in for."""
+    id: str
+    title: str
+    fits_lambda: bool
+    replaces: tuple[Pattern, ...]
+    explained: Explained
+
+
+@dataclass(frozen=True)
 class CostRow:
     service: str
     arithmetic: str  # "1,000,000 requests × $0.0000002"; empty for lines saved without it
@@ -114,6 +124,8 @@ class Panel:
     checklist: tuple[str, ...]
     selected: tuple[Pattern, ...]
     rules_version: str
+    alternatives: tuple[AlternativeRow, ...] = ()
+    fits_lambda: bool = True
 
     @property
     def best(self) -> RankedRow | None:
@@ -126,7 +138,8 @@ class Panel:
             return "No pattern fits these answers yet."
         best = self.ranked[0]
         risks = f", {len(self.warnings)} risk{'s' if len(self.warnings) != 1 else ''}" if self.warnings else ""
-        return f"Best fit: {best.pattern.name} ({best.percent}%){risks}, about {self.monthly_usd} a month."
+        lead = "" if self.fits_lambda else f"Lambda is not the answer for the core work: {self.alternatives[0].title}. "
+        return f"{lead}Best fit: {best.pattern.name} ({best.percent}%){risks}, about {self.monthly_usd} a month."
 
 
 def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
@@ -164,6 +177,13 @@ def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
         checklist=recommendation.checklist,
         selected=tuple(patterns[slug] for slug in recommendation.selected if slug in patterns),
         rules_version=recommendation.rules_version,
+        alternatives=tuple(
+            AlternativeRow(hit.id, hit.title, hit.fits_lambda,
+                           tuple(patterns[slug] for slug in hit.replaces if slug in patterns),
+                           explain(hit.explanation, labels))
+            for hit in recommendation.alternatives
+        ),
+        fits_lambda=recommendation.fits_lambda,
     )
 
 

@@ -22,7 +22,14 @@ AWS_RETRYABLE = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda
 
 
 def is_express(p: Project) -> bool:
-    return float(p.answer("max_duration_s")) <= express_max_s(p) and not p.answer("long_waits")
+    """Express when the flow fits its time limit, waits for nobody, and may run a step twice."""
+    return (float(p.answer("max_duration_s")) <= express_max_s(p) and not p.answer("long_waits")
+            and duplicates_harmless(p))
+
+
+def duplicates_harmless(p: Project) -> bool:
+    # Answers saved before the question existed did not say otherwise.
+    return p.answers.get("duplicates_ok", True) is not False
 
 
 def express_max_s(p: Project) -> float:
@@ -209,6 +216,8 @@ def functions(p: Project) -> None:
     else:
         p.note(SLUG, "Standard workflow: " + ("the process waits for an approval (task token), "
                                               if p.answer("long_waits") else "")
+               + ("doing a step twice would do harm, and Standard runs each execution exactly once "
+                  "(Express may repeat one); " if not duplicates_harmless(p) else "")
                + f"the worst case ({worst} s) " + ("may exceed" if float(worst) > express_max_s(p) else "is within")
                + f" Express's {express_limit} limit; Standard keeps a full execution history for up to a year.")
     p.note(SLUG, f"{len(steps)} task states, each with Retry (AWS throttling and `TransientStepError`, "

@@ -17,8 +17,8 @@ class RecommendTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         expected = current_engine().recommend({"trigger": "queue", "client_waits": False}).to_dict()
         self.assertEqual(r.json(), expected)
-        self.assertEqual(set(r.json()), {"recommendations", "selected", "warnings", "limits", "checklist", "cost",
-                                         "rules_version", "architecture"})
+        self.assertEqual(set(r.json()), {"fits_lambda", "alternatives", "recommendations", "selected", "warnings",
+                                         "limits", "checklist", "cost", "rules_version", "architecture"})
 
     def test_it_evaluates_a_chosen_set(self):
         r = self.api.post(URL + "?patterns=rds,chaining", {"trigger": "queue"}, format="json")

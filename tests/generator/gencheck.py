@@ -45,6 +45,8 @@ DEFAULT_ANSWERS: dict[str, Any] = {
     "memory_mb": 512,
     "db_max_connections": 100,
     "consumer_names": "",
+    "duplicates_ok": True,
+    "push_to_clients": False,
 }
 
 

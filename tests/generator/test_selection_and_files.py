@@ -136,6 +136,8 @@ def test_express_or_standard_follows_the_answers():
     assert machine_type(max_duration_s=300) == "EXPRESS"
     assert machine_type(max_duration_s=301) == "STANDARD"
     assert machine_type(long_waits=True) == "STANDARD"
+    # A repeat does harm: Standard runs each execution once, where Express may run a step twice.
+    assert machine_type(max_duration_s=30, duplicates_ok=False) == "STANDARD"
 
 
 def test_compensation_states_undo_completed_steps_in_reverse():

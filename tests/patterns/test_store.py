@@ -50,7 +50,14 @@ def test_the_shipped_texts_are_complete():
     for pattern in catalogue.patterns:
         assert pattern.summary and pattern.when_to_use and pattern.tradeoffs and pattern.rule_of_thumb
         assert pattern.services and pattern.warnings and pattern.alternatives and pattern.best_for and pattern.main_risk
-    assert len(catalogue.warnings) == 17  # SPEC §3.3's sixteen and kinesis-stream's hot-partition-key
+    assert len(catalogue.warnings) == 24  # SPEC §3.3's sixteen, kinesis-stream's hot-partition-key and SPEC §8.3's seven
+    assert {"express-at-least-once", "fifo-throughput", "api-account-throttle", "dual-write", "scaling-rate",
+            "stream-readers", "vpc-egress-cost"} <= set(catalogue.warning_map)
+    assert {a.id for a in catalogue.alternatives} == {
+        "fargate-task", "aws-batch", "mediaconvert", "websocket-api", "kinesis-firehose", "sfn-distributed-map",
+        "dynamodb-zero-etl", "service-integration"}
+    for alternative in catalogue.alternatives:
+        assert alternative.title and alternative.why and alternative.lambda_role, alternative.id
     for warning in catalogue.warnings:
         assert warning.bad and warning.better and warning.advice
     required_limits = {"lambda-max-duration", "api-gateway-timeout", "sync-payload", "async-payload",

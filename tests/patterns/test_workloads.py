@@ -42,6 +42,9 @@ WARNINGS = {
     "connection-exhaustion", "lambda-max-duration", "payload-limit",
     "downstream-overload", "duplicate-delivery",
     "hot-partition-key",  # kinesis-stream's own
+    # SPEC §8.3
+    "express-at-least-once", "fifo-throughput", "api-account-throttle", "dual-write",
+    "scaling-rate", "stream-readers", "vpc-egress-cost",
 }
 LIMITS = {
     "lambda-max-duration", "api-gateway-timeout", "sync-payload", "async-payload",
@@ -50,6 +53,10 @@ LIMITS = {
     "lambda-concurrency", "lambda-memory",
     # kinesis-stream's own (SPEC §8.2: shard throughput, record size)
     "kinesis-record-size", "kinesis-shard-quota", "kinesis-shard-read-transactions", "kinesis-shard-read-kb",
+    # read by the rules since the limits audit (SPEC §8.3)
+    "api-gateway-account-rps", "sqs-fifo-throughput", "eventbridge-targets-per-rule",
+    "lambda-sqs-max-concurrency", "sqs-max-visibility-timeout", "lambda-async-event-max-age",
+    "lambda-scaling-rate", "dynamodb-stream-readers", "http-api-timeout",
 }
 SEVERITIES = {"low", "medium", "high", "critical"}
 
