@@ -269,14 +269,20 @@ class Catalogue:
         return catalogue
 
 
-def _simple(cls, row: dict[str, Any], **overrides):
+def checked_row(cls, row: Any, what: str = "entry") -> dict[str, Any]:
+    """A file row for the value class ``cls``: a mapping whose keys are all its fields;
+    ValueError names the strangers and the fields there are."""
     if not isinstance(row, dict):
-        raise ValueError("each entry must be a mapping")
-    names = {f.name for f in fields(cls)}
-    unknown = set(row) - names
+        raise ValueError(f"each {what} must be a mapping")
+    known = {f.name for f in fields(cls)}
+    unknown = set(row) - known
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}")
-    values = {k: v for k, v in row.items() if v is not None}
+        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(known))}")
+    return row
+
+
+def _simple(cls, row: dict[str, Any], **overrides):
+    values = {k: v for k, v in checked_row(cls, row).items() if v is not None}
     values.update(overrides)
     return cls(**values)
 

@@ -12,11 +12,11 @@ one does not change the rules version.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .answers import AnswerError, validate_answers
-from .catalogue import Catalogue, CatalogueError
+from .catalogue import Catalogue, CatalogueError, checked_row
 
 NAME_PATTERN = r"[a-z][a-z0-9-]{0,79}"
 
@@ -83,12 +83,7 @@ class ScenarioResult:
 
 def scenario_from_row(row: Any) -> Scenario:
     """One scenario from a YAML or admin row; ValueError names what is wrong."""
-    if not isinstance(row, dict):
-        raise ValueError("each scenario must be a mapping")
-    known = {f.name for f in fields(Scenario)}
-    unknown = set(row) - known
-    if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(known))}")
+    checked_row(Scenario, row, "scenario")
     name = row.get("name")
     if not isinstance(name, str) or not re.fullmatch(NAME_PATTERN, name):
         raise ValueError("name must be lower-case letters, digits and hyphens (at most 80)")
