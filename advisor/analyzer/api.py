@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from advisor.api.parsers import BoundedJSONParser
 from architecture import COMPONENT_KINDS, CONNECTION_KINDS
 from pattern_library import registry
-from patterns.analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
+from analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
 from patterns.catalogue import SEVERITIES
 from patterns.store import current_engine
 

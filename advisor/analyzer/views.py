@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from patterns.analyzer import MAX_TEMPLATE_BYTES, TemplateError
+from analyzer import MAX_TEMPLATE_BYTES, TemplateError
 from patterns.store import current_engine
 
 from .forms import TemplateForm

@@ -2,7 +2,7 @@
 
 import textwrap
 
-from patterns.analyzer import Analysis, analyze
+from analyzer import Analysis, analyze
 
 
 def sam(resources: str, globals_: str = "", parameters: str = "") -> str:

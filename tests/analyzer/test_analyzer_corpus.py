@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from patterns.analyzer import FINDING_IDS, TemplateError, analyze
+from analyzer import FINDING_IDS, TemplateError, analyze
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "serverless-patterns"
 FILES = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []

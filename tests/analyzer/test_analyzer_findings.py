@@ -5,7 +5,7 @@ import json
 import pytest
 from analyzer_samples import cloudformation, ids, run, sam
 
-from patterns.analyzer import FINDING_IDS, analyze, load_template
+from analyzer import FINDING_IDS, analyze, load_template
 
 
 def worker(events: str = "", properties: str = "") -> str:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patterns.analyzer import MAX_DEPTH, MAX_RESOURCES, MAX_TEMPLATE_BYTES, TemplateError, analyze, load_template
+from analyzer import MAX_DEPTH, MAX_RESOURCES, MAX_TEMPLATE_BYTES, TemplateError, analyze, load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,7 +116,7 @@ BILLION_LAUGHS = "\n".join(
 HOSTILE_RUN = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1024 * 1024 * 1024, 1024 * 1024 * 1024))
-from patterns.analyzer import TemplateError, analyze
+from analyzer import TemplateError, analyze
 try:
     analyze(sys.stdin.read())
 except TemplateError as exc:

@@ -19,7 +19,7 @@ import generator
 from architecture import Architecture
 from generator.selection import API_PATTERNS
 from gencheck import generate
-from patterns.analyzer import analyze
+from analyzer import analyze
 
 
 def project(patterns, api="http", **answers) -> tuple[str, Architecture]:

@@ -1,0 +1,325 @@
+"""The risks a template carries, as findings.
+
+Findings are conservative: a value the template does not pin down (a parameter, a
+condition, an import) never produces one, and a managed policy named by ARN is not read.
+``Finding.resource`` is the logical id of the resource to change: the queue for a redrive
+policy or its visibility, the event source mapping for a CloudFormation trigger setting,
+otherwise the function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Iterator, Mapping
+
+from .model import (
+    TABLE_WRITE_ACTIONS,
+    _allows,
+    _get,
+    _invoked_functions,
+    _listed,
+    _number,
+    _Source,
+    _strings,
+    _target,
+    _Template,
+)
+from .reading import _on_time
+
+SQS_DEFAULT_VISIBILITY_S = 30
+VISIBILITY_FACTOR = 6
+
+FINDING_IDS = (
+    "missing-dlq", "no-partial-batch-response", "visibility-timeout-too-short", "recursive-s3-trigger",
+    "stream-writes-same-table", "direct-lambda-invoke", "rds-without-proxy", "api-timeout-exceeds-gateway",
+    "unbounded-retry", "unbounded-concurrency", "no-tracing",
+)
+
+
+# The property each finding is about, in order of preference: its line is the finding's line
+# when the resource sets it; otherwise the finding is on the resource's line.
+FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "missing-dlq": ("RedrivePolicy", "DestinationConfig", "EventInvokeConfig", "Events"),
+    "no-partial-batch-response": ("FunctionResponseTypes", "Events"),
+    "visibility-timeout-too-short": ("VisibilityTimeout",),
+    "direct-lambda-invoke": ("Policies",),
+    "api-timeout-exceeds-gateway": ("Timeout",),
+    "unbounded-retry": ("MaximumRetryAttempts", "Events"),
+    "unbounded-concurrency": ("ReservedConcurrentExecutions",),
+    "no-tracing": ("Tracing", "TracingConfig"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    severity: str
+    resource: str
+    message: str
+    line: int | None = None  # 1-based, of the resource or the property concerned; None when not known
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "severity": self.severity, "resource": self.resource, "line": self.line,
+                "message": self.message}
+
+
+
+def findings_of(t: _Template, lines: Mapping[tuple[str, ...], int]) -> list[Finding]:
+    """Every finding of the template, each with its line."""
+    found = []
+    for check in _CHECKS:
+        _on_time()
+        found.extend(_with_line(finding, lines) for finding in check(t))
+    return found
+
+
+def _with_line(finding: Finding, lines: Mapping[tuple[str, ...], int]) -> Finding:
+    keys = [(finding.resource, name) for name in FINDING_PROPERTIES.get(finding.id, ())] + [(finding.resource,)]
+    line = next((lines[key] for key in keys if key in lines), None)
+    return replace(finding, line=line)
+
+
+def _join(labels: Iterable[str]) -> str:
+    labels = sorted(set(labels))
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
+    dead_letter_queues = {
+        _target(_get(t.props(q), "RedrivePolicy", "deadLetterTargetArn")) for q in t.of_type("AWS::SQS::Queue")}
+    for queue in sorted({s.origin for s in t.sources if s.kind == "sqs" and s.origin}, key=t.position):
+        props = t.props(queue)
+        if "RedrivePolicy" in props or queue in dead_letter_queues or t.type_of(queue) != "AWS::SQS::Queue":
+            continue
+        consumers = _join(s.function or s.owner for s in t.sources_from(queue) if s.kind == "sqs")
+        yield Finding("missing-dlq", "high", queue,
+                      f"Queue {queue} (read by {consumers}) has no redrive policy: a message that always fails "
+                      "is received again and again until it expires, costing invocations and hiding the error. "
+                      "Add a RedrivePolicy with a dead-letter queue and a maxReceiveCount of about 5, and alarm "
+                      "on messages arriving in that queue.")
+    for source in t.sources:
+        if source.kind in ("dynamodb", "kinesis") and source.function is not None and \
+                _get(source.settings, "DestinationConfig", "OnFailure") is None:
+            where = source.owner
+            yield Finding("missing-dlq", "high", where,
+                          f"The {source.kind} stream trigger ({source.label} of {source.function}) has no on-failure "
+                          "destination: records that keep failing are dropped without a trace when they age out. "
+                          "Set DestinationConfig.OnFailure to an SQS queue or SNS topic so failed batches are kept "
+                          "for inspection and replay.")
+    for function in t.functions:
+        asynchronous = [s for s in t.sources_of(function) if s.kind in ("s3", "sns", "eventbridge", "schedule")]
+        if not asynchronous or _has_function_dlq(t, function):
+            continue
+        unprotected = [s for s in asynchronous if not _source_has_dlq(s)]
+        if unprotected:
+            yield Finding("missing-dlq", "high", function,
+                          f"Function {function} is invoked asynchronously ({_join(s.label for s in unprotected)}) "
+                          "with no dead-letter queue or on-failure destination: after Lambda's retries an event "
+                          "that keeps failing is discarded. Add EventInvokeConfig.DestinationConfig.OnFailure (or a "
+                          "DeadLetterQueue) pointing at an SQS queue, and alarm on it.")
+
+
+def _has_function_dlq(t: _Template, function: str) -> bool:
+    props = t.props(function)
+    if props.get("DeadLetterQueue") or _get(props, "DeadLetterConfig", "TargetArn") is not None:
+        return True
+    if _get(props, "EventInvokeConfig", "DestinationConfig", "OnFailure") is not None:
+        return True
+    return any(_get(config, "DestinationConfig", "OnFailure") is not None for config in t.invoke_configs_of(function))
+
+
+def _source_has_dlq(source: _Source) -> bool:
+    # EventBridge targets and SNS subscriptions can keep undeliverable events themselves.
+    return bool(source.settings.get("DeadLetterConfig") or source.settings.get("RedrivePolicy"))
+
+
+def _check_partial_batch(t: _Template) -> Iterator[Finding]:
+    seen: set[tuple[str, str]] = set()
+    for source in t.sources:
+        if source.kind not in ("sqs", "dynamodb", "kinesis") or source.function is None:
+            continue
+        types = source.settings.get("FunctionResponseTypes")
+        batch = _number(source.settings.get("BatchSize")) if "BatchSize" in source.settings else 10
+        if types is not None and not isinstance(types, list):
+            continue  # a parameter or condition
+        if "ReportBatchItemFailures" in (types or []) or batch is None or batch <= 1:
+            continue
+        if (source.owner, source.kind) in seen:
+            continue
+        seen.add((source.owner, source.kind))
+        what = "messages" if source.kind == "sqs" else "records"
+        yield Finding("no-partial-batch-response", "medium", source.owner,
+                      f"The {source.label} of {source.function} does not report partial batch failures: one bad "
+                      f"record makes the whole batch fail, so {what} that succeeded are processed again. Add "
+                      "FunctionResponseTypes: [ReportBatchItemFailures] and return the failed item ids in "
+                      "batchItemFailures.")
+
+
+def _check_visibility(t: _Template) -> Iterator[Finding]:
+    for queue in t.of_type("AWS::SQS::Queue"):
+        props = t.props(queue)
+        visibility = _number(props["VisibilityTimeout"]) if "VisibilityTimeout" in props else SQS_DEFAULT_VISIBILITY_S
+        consumers = [s.function for s in t.sources_from(queue) if s.kind == "sqs" and s.function]
+        timeouts = [(t.timeout(function), function) for function in consumers]
+        known = [(timeout, function) for timeout, function in timeouts if timeout is not None]
+        if visibility is None or not known or len(known) < len(timeouts):
+            continue
+        timeout, function = max(known)
+        if visibility < VISIBILITY_FACTOR * timeout:
+            shown = "the default 30 s" if "VisibilityTimeout" not in props else f"{visibility:g} s"
+            yield Finding("visibility-timeout-too-short", "high" if visibility < timeout else "medium", queue,
+                          f"Queue {queue} hides a received message for {shown}, but {function} may run for "
+                          f"{timeout:g} s: a slow or retried batch becomes visible again while it is still being "
+                          f"processed and is handled twice. Set VisibilityTimeout to at least "
+                          f"{VISIBILITY_FACTOR * timeout:g} s ({VISIBILITY_FACTOR} x the function timeout).")
+
+
+def _check_recursive_s3(t: _Template) -> Iterator[Finding]:
+    reported: set[tuple[str, str]] = set()
+    for source in t.sources:
+        if source.kind != "s3" or source.function is None or source.origin is None:
+            continue
+        function, bucket = source.function, source.origin
+        if (function, bucket) in reported or not t.may(function, "s3:putobject", bucket):
+            continue
+        rules = _listed(_get(source.settings, "Filter", "S3Key", "Rules"))
+        filters = {str(_get(rule, "Name")).lower(): _get(rule, "Value") for rule in rules if isinstance(rule, dict)}
+        prefix, suffix = filters.get("prefix"), filters.get("suffix")
+        outputs = _write_prefixes(t, function, bucket)
+        if outputs is None or not all(isinstance(value, (str, type(None))) for value in (prefix, suffix)):
+            continue  # a parameter or a computed key: cannot be compared
+        if prefix:
+            if all(not (output.startswith(prefix) or prefix.startswith(output)) for output in outputs):
+                continue
+            finding = Finding("recursive-s3-trigger", "high", function,
+                              f"Function {function} is triggered by objects under {prefix!r} in bucket {bucket} and "
+                              "may write under that prefix too, which would trigger it again. Limit its write "
+                              "permission to an output prefix that does not overlap the input one, or write to "
+                              "another bucket.")
+        elif suffix:
+            finding = Finding("recursive-s3-trigger", "medium", function,
+                              f"Function {function} is triggered by bucket {bucket}, which it may also write to, and "
+                              f"the event is filtered only by the suffix {suffix!r}: one output ending the same way "
+                              "starts a loop. Filter on an input prefix and write results under another prefix or to "
+                              "another bucket.")
+        else:
+            finding = Finding("recursive-s3-trigger", "critical", function,
+                              f"Function {function} runs on every new object in bucket {bucket} and is allowed to "
+                              "write to that same bucket: each object it writes triggers it again. Filter the event to "
+                              "an input prefix (uploads/) and write results under another prefix or to another bucket.")
+        reported.add((function, bucket))
+        yield finding
+
+
+def _write_prefixes(t: _Template, function: str, bucket: str) -> list[str] | None:
+    """Key prefixes the function may write in the bucket ('' for anywhere); None when a
+    prefix is computed from a parameter."""
+    prefixes = []
+    for grant in t.grants.get(function, []):
+        if not _allows(grant.actions, "s3:putobject"):
+            continue
+        for resource in grant.resources:
+            if not t.refers_to(resource, bucket):
+                continue
+            # The key part of an ARN: after "bucket/" in one text, or a "/key" piece of a Join.
+            keys = [text.split(":::")[-1].split("/", 1)[1] if ":::" in text else text.split("/", 1)[1]
+                    for text in _strings(resource) if "/" in text.split(":::")[-1]]
+            if not keys:
+                prefixes.append("")  # a policy template or a bare bucket: the whole bucket
+            for key in keys:
+                prefix = key.split("*")[0]
+                if "${" in prefix:
+                    return None
+                prefixes.append(prefix)
+    return prefixes
+
+
+def _check_stream_same_table(t: _Template) -> Iterator[Finding]:
+    for source in t.sources:
+        if source.kind != "dynamodb" or source.function is None or source.origin is None:
+            continue
+        if source.settings.get("FilterCriteria"):
+            continue  # the filter may drop the function's own writes; it cannot be judged here
+        if any(t.may(source.function, action, source.origin) for action in TABLE_WRITE_ACTIONS):
+            yield Finding("stream-writes-same-table", "critical", source.function,
+                          f"Function {source.function} reacts to the stream of table {source.origin} and is allowed "
+                          "to write to that table: each write it makes lands on the stream and invokes it again. "
+                          "Write somewhere else, or guard the write with a condition (a processed flag or version) "
+                          "and add FilterCriteria so the function's own changes are skipped.")
+
+
+def _check_direct_invoke(t: _Template) -> Iterator[Finding]:
+    for function in t.functions:
+        targets = _invoked_functions(t, function)
+        if targets:
+            yield Finding("direct-lambda-invoke", "medium", function,
+                          f"Function {function} is allowed to invoke {_join(targets)} directly: the caller waits "
+                          "(and pays) while the other runs, retries multiply, and failures are hard to follow. "
+                          "Hand the work over through SQS, SNS or EventBridge, or model the steps in Step Functions.")
+
+
+def _check_relational(t: _Template) -> Iterator[Finding]:
+    for function in t.functions:
+        connects, data_api, proxied = t.database_access(function)
+        if connects and not proxied:
+            yield Finding("rds-without-proxy", "high", function,
+                          f"Function {function} opens connections to a relational database without RDS Proxy: "
+                          "every concurrent execution holds its own connection, and a traffic spike can use up the "
+                          "database's connection limit. Connect through an RDS Proxy endpoint and open the "
+                          "connection once per execution environment, outside the handler.")
+        if (connects or data_api) and not _concurrency_bounded(t, function):
+            yield Finding("unbounded-concurrency", "medium", function,
+                          f"Function {function} writes to a relational database but nothing limits how many copies "
+                          "run at once: Lambda can scale to hundreds of executions and overload the database. "
+                          "Set ReservedConcurrentExecutions (or ScalingConfig.MaximumConcurrency on its SQS "
+                          "trigger) to what the database can serve.")
+
+
+def _concurrency_bounded(t: _Template, function: str) -> bool:
+    if "ReservedConcurrentExecutions" in t.props(function):
+        return True
+    sources = t.sources_of(function)
+    return bool(sources) and all(
+        s.kind == "sqs" and _get(s.settings, "ScalingConfig", "MaximumConcurrency") is not None for s in sources)
+
+
+def _check_api_timeout(t: _Template) -> Iterator[Finding]:
+    for function in t.functions:
+        limit, timeout = t.api_limit(function), t.timeout(function)
+        if limit is not None and timeout is not None and timeout > limit:
+            yield Finding("api-timeout-exceeds-gateway", "high", function,
+                          f"Function {function} may run for {timeout:g} s, but the API in front of it stops waiting "
+                          f"after {limit:g} s: callers get a 504 while the work goes on. Keep the request path under "
+                          "the limit, or accept the request, queue the work and let the client poll or be notified.")
+
+
+def _check_unbounded_retry(t: _Template) -> Iterator[Finding]:
+    for source in t.sources:
+        if source.kind not in ("dynamodb", "kinesis") or source.function is None:
+            continue
+        attempts = source.settings.get("MaximumRetryAttempts")
+        if attempts is not None and _number(attempts) != -1:
+            continue
+        yield Finding("unbounded-retry", "high", source.owner,
+                      f"The {source.kind} stream trigger ({source.label} of {source.function}) retries a failing "
+                      "batch until its records expire, which blocks the shard behind it for up to the retention "
+                      "period. Set MaximumRetryAttempts (and BisectBatchOnFunctionError) so a bad record is set "
+                      "aside quickly.")
+
+
+def _check_tracing(t: _Template) -> Iterator[Finding]:
+    for function in t.functions:
+        props = t.props(function)
+        mode = props.get("Tracing") if "Tracing" in props else _get(props, "TracingConfig", "Mode")
+        if mode is not None and not isinstance(mode, str):
+            continue  # a parameter or condition
+        if mode != "Active":
+            yield Finding("no-tracing", "low", function,
+                          f"Function {function} does not have active X-Ray tracing, so a request cannot be followed "
+                          "across the services it touches. Set Tracing: Active (or Globals.Function.Tracing).")
+
+
+_CHECKS = (
+    _check_missing_dlq, _check_partial_batch, _check_visibility, _check_recursive_s3, _check_stream_same_table,
+    _check_direct_invoke, _check_relational, _check_api_timeout, _check_unbounded_retry, _check_tracing,
+)
