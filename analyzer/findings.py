@@ -19,11 +19,11 @@ from .model import (
     _invoked_functions,
     _listed,
     _number,
-    _Source,
     _strings,
     _target,
     _Template,
 )
+from .messages import message
 from .reading import _on_time
 
 SQS_DEFAULT_VISIBILITY_S = 30
@@ -39,7 +39,7 @@ FINDING_IDS = (
 # The property each finding is about, in order of preference: its line is the finding's line
 # when the resource sets it; otherwise the finding is on the resource's line.
 FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
-    "missing-dlq": ("RedrivePolicy", "DestinationConfig", "EventInvokeConfig", "Events"),
+    "missing-dlq": ("RedrivePolicy", "DestinationConfig", "EventInvokeConfig", "Events", "Targets", "Target"),
     "no-partial-batch-response": ("FunctionResponseTypes", "Events"),
     "visibility-timeout-too-short": ("VisibilityTimeout",),
     "direct-lambda-invoke": ("Policies",),
@@ -57,10 +57,11 @@ class Finding:
     resource: str
     message: str
     line: int | None = None  # 1-based, of the resource or the property concerned; None when not known
+    rule_ids: tuple[str, ...] = ()  # the equivalent serverless-rules ids, where there are any
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "severity": self.severity, "resource": self.resource, "line": self.line,
-                "message": self.message}
+                "message": self.message, "rule_ids": list(self.rule_ids)}
 
 
 
@@ -84,39 +85,100 @@ def _join(labels: Iterable[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+ASYNC_KINDS = ("s3", "sns", "eventbridge", "schedule")
+# SAM events that create an EventBridge rule target (which can have its own dead-letter queue).
+RULE_EVENT_TYPES = ("EventBridgeRule", "CloudWatchEvent", "Schedule")
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+
 def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
-    dead_letter_queues = {
-        _target(_get(t.props(q), "RedrivePolicy", "deadLetterTargetArn")) for q in t.of_type("AWS::SQS::Queue")}
-    for queue in sorted({s.origin for s in t.sources if s.kind == "sqs" and s.origin}, key=t.position):
+    """Every asynchronous hand-over without a place for what fails: queues, stream and Kafka
+    mappings, functions invoked asynchronously, EventBridge rule targets and schedules, SNS
+    subscriptions. One finding per resource, naming each gap."""
+    gaps: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+
+    def gap(resource: str, severity: str, text: str, *rule_ids: str) -> None:
+        gaps.setdefault(resource, []).append((severity, text, rule_ids))
+
+    for queue in t.of_type("AWS::SQS::Queue"):
         props = t.props(queue)
-        if "RedrivePolicy" in props or queue in dead_letter_queues or t.type_of(queue) != "AWS::SQS::Queue":
+        if "RedrivePolicy" in props or "RedriveAllowPolicy" in props or queue in t.failure_targets:
             continue
-        consumers = _join(s.function or s.owner for s in t.sources_from(queue) if s.kind == "sqs")
-        yield Finding("missing-dlq", "high", queue,
-                      f"Queue {queue} (read by {consumers}) has no redrive policy: a message that always fails "
-                      "is received again and again until it expires, costing invocations and hiding the error. "
-                      "Add a RedrivePolicy with a dead-letter queue and a maxReceiveCount of about 5, and alarm "
-                      "on messages arriving in that queue.")
+        readers = [s for s in t.sources_from(queue) if s.kind == "sqs"]
+        if readers:
+            mapped = any(t.type_of(s.owner) == "AWS::Lambda::EventSourceMapping" for s in readers)
+            gap(queue, "high", message("queue-no-redrive-read", queue=queue,
+                                       consumers=_join(s.function or s.owner for s in readers)),
+                "ES6000", *(("ES1001",) if mapped else ()))
+        else:
+            gap(queue, "medium", message("queue-no-redrive", queue=queue), "ES6000")
     for source in t.sources:
-        if source.kind in ("dynamodb", "kinesis") and source.function is not None and \
-                _get(source.settings, "DestinationConfig", "OnFailure") is None:
-            where = source.owner
-            yield Finding("missing-dlq", "high", where,
-                          f"The {source.kind} stream trigger ({source.label} of {source.function}) has no on-failure "
-                          "destination: records that keep failing are dropped without a trace when they age out. "
-                          "Set DestinationConfig.OnFailure to an SQS queue or SNS topic so failed batches are kept "
-                          "for inspection and replay.")
+        if source.kind in ("dynamodb", "kinesis") and _get(source.settings, "DestinationConfig", "OnFailure") is None:
+            gap(source.owner, "high", message("stream-no-destination", kind=f"{source.kind} stream", label=source.label,
+                                              function=source.function or "its function"), "ES1001")
+    for rid in t.of_type("AWS::Lambda::EventSourceMapping"):
+        props = t.props(rid)
+        kafka = "SelfManagedEventSource" in props or ":kafka:" in " ".join(_strings(props.get("EventSourceArn")))
+        if kafka and _get(props, "DestinationConfig", "OnFailure") is None:
+            gap(rid, "high", message("stream-no-destination", kind="Kafka", label=f"event source mapping {rid}",
+                                     function=t.function_of(props.get("FunctionName")) or "its function"), "ES1001")
     for function in t.functions:
-        asynchronous = [s for s in t.sources_of(function) if s.kind in ("s3", "sns", "eventbridge", "schedule")]
-        if not asynchronous or _has_function_dlq(t, function):
+        if _has_function_dlq(t, function):
             continue
-        unprotected = [s for s in asynchronous if not _source_has_dlq(s)]
-        if unprotected:
-            yield Finding("missing-dlq", "high", function,
-                          f"Function {function} is invoked asynchronously ({_join(s.label for s in unprotected)}) "
-                          "with no dead-letter queue or on-failure destination: after Lambda's retries an event "
-                          "that keeps failing is discarded. Add EventInvokeConfig.DestinationConfig.OnFailure (or a "
-                          "DeadLetterQueue) pointing at an SQS queue, and alarm on it.")
+        labels = [s.label for s in t.sources_of(function) if s.kind in ASYNC_KINDS]
+        labels += [f"event {name}" for name, event in _events_of(t, function) if _get(event, "Type") == "IoTRule"]
+        labels += [f"permission {rid}" for rid in t.async_permissions.get(function, ())]
+        if labels:
+            gap(function, "high", message("async-no-destination", function=function, labels=_join(labels)), "ES1007")
+    for owner in t.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+        for name, event in _events_of(t, owner):
+            settings = _get(event, "Properties")
+            if _get(event, "Type") in RULE_EVENT_TYPES and isinstance(settings, dict) and not _rule_dlq(settings):
+                gap(owner, "medium", message("rule-target-no-dlq", rule=f"The rule of event {name}", targets=owner),
+                    *(("ES4000",) if t.type_of(owner) == "AWS::Serverless::Function" else ()))
+    for rule in t.of_type("AWS::Events::Rule"):
+        targets = t.props(rule).get("Targets")
+        if not isinstance(targets, list):
+            continue
+        lacking = [target for target in targets if not isinstance(target, dict) or
+                   not isinstance(target.get("DeadLetterConfig"), dict) or "Arn" not in target["DeadLetterConfig"]]
+        if lacking:
+            names = [str(_get(target, "Id") or _target(_get(target, "Arn")) or "a target") for target in lacking]
+            gap(rule, "medium", message("rule-target-no-dlq", rule=f"Rule {rule}", targets=_join(names)), "ES4000")
+    for schedule in t.of_type("AWS::Scheduler::Schedule"):
+        target = t.props(schedule).get("Target")
+        if isinstance(target, dict) and _get(target, "DeadLetterConfig", "Arn") is None:
+            gap(schedule, "medium", message("rule-target-no-dlq", rule=f"Schedule {schedule}",
+                                            targets=_target(target.get("Arn")) or "its target"))
+    for subscription in t.of_type("AWS::SNS::Subscription"):
+        props = t.props(subscription)
+        protocol, topic = props.get("Protocol"), _target(props.get("TopicArn"))
+        if "RedrivePolicy" in props or (str(protocol).startswith("email") and topic in t.alarm_topics):
+            continue  # an alarm's e-mail: a dead-letter queue's own alarm would go the same way
+        gap(subscription, "medium", message("subscription-no-redrive", subscription=subscription,
+                                            protocol=protocol if isinstance(protocol, str) else "a protocol",
+                                            topic=topic or "its topic"), "ES7000")
+    for topic in t.of_type("AWS::SNS::Topic"):
+        inline = [_get(item, "Protocol") for item in _listed(t.props(topic).get("Subscription"))]
+        if inline and topic not in t.alarm_topics:
+            gap(topic, "medium", message("inline-subscription-no-redrive", topic=topic,
+                                         protocols=_join(str(protocol) for protocol in inline)))
+    for resource in sorted(gaps, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources)):
+        found = gaps[resource]
+        severity = max((severity for severity, _, _ in found), key=SEVERITY_ORDER.index)
+        rule_ids = tuple(dict.fromkeys(rule for _, _, rules in found for rule in rules))
+        yield Finding("missing-dlq", severity, resource, " ".join(dict.fromkeys(text for _, text, _ in found)),
+                      rule_ids=rule_ids)
+
+
+def _events_of(t: _Template, rid: str) -> list[tuple[str, Any]]:
+    events = t.props(rid).get("Events")
+    return list(events.items()) if isinstance(events, dict) else []
+
+
+def _rule_dlq(settings: dict) -> bool:
+    config = settings.get("DeadLetterConfig")
+    return isinstance(config, dict) and ("Arn" in config or config.get("Type") == "SQS")
 
 
 def _has_function_dlq(t: _Template, function: str) -> bool:
@@ -126,11 +188,6 @@ def _has_function_dlq(t: _Template, function: str) -> bool:
     if _get(props, "EventInvokeConfig", "DestinationConfig", "OnFailure") is not None:
         return True
     return any(_get(config, "DestinationConfig", "OnFailure") is not None for config in t.invoke_configs_of(function))
-
-
-def _source_has_dlq(source: _Source) -> bool:
-    # EventBridge targets and SNS subscriptions can keep undeliverable events themselves.
-    return bool(source.settings.get("DeadLetterConfig") or source.settings.get("RedrivePolicy"))
 
 
 def _check_partial_batch(t: _Template) -> Iterator[Finding]:
@@ -314,9 +371,8 @@ def _check_tracing(t: _Template) -> Iterator[Finding]:
         if mode is not None and not isinstance(mode, str):
             continue  # a parameter or condition
         if mode != "Active":
-            yield Finding("no-tracing", "low", function,
-                          f"Function {function} does not have active X-Ray tracing, so a request cannot be followed "
-                          "across the services it touches. Set Tracing: Active (or Globals.Function.Tracing).")
+            yield Finding("no-tracing", "low", function, message("no-tracing", function=function),
+                          rule_ids=("WS1000",))
 
 
 _CHECKS = (

@@ -215,6 +215,10 @@ POLICY_TEMPLATES = {
     "FirehoseWritePolicy": (("firehose:putrecord", "firehose:putrecordbatch"), "DeliveryStreamName"),
     "AWSSecretsManagerGetSecretValuePolicy": (("secretsmanager:getsecretvalue",), "SecretArn"),
 }
+# Properties whose value names where failed messages or events go.
+FAILURE_KEYS = frozenset(("RedrivePolicy", "DeadLetterConfig", "DeadLetterQueue", "OnFailure"))
+# Services that invoke a function asynchronously through a resource-based permission.
+ASYNC_PRINCIPALS = frozenset(("s3", "sns", "events", "iot"))
 INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invokeasync")
 TABLE_WRITE_ACTIONS = ("dynamodb:putitem", "dynamodb:updateitem", "dynamodb:batchwriteitem", "dynamodb:deleteitem")
 # Environment variable names that carry a database endpoint, compared without _ and -.
@@ -617,6 +621,50 @@ class _Template:
         if not limits or None in limits:
             return None
         return min(limits)
+
+    # -- where failures go
+    @cached_property
+    def failure_targets(self) -> frozenset[str]:
+        """Resources named as a dead-letter queue or on-failure destination anywhere in the
+        template (redrive policies, dead-letter configs, destinations): the end of a failure path."""
+        found: set[str] = set()
+        for props in self.properties.values():
+            stack = [props]
+            while stack:
+                value = stack.pop()
+                if isinstance(value, dict):
+                    for key, child in value.items():
+                        if key in FAILURE_KEYS:
+                            found |= self.referenced(child)
+                        else:
+                            stack.append(child)
+                elif isinstance(value, list):
+                    stack.extend(value)
+        return frozenset(found)
+
+    @cached_property
+    def async_permissions(self) -> dict[str, list[str]]:
+        """Function -> the AWS::Lambda::Permission resources that let a service invoke it
+        asynchronously (S3, SNS, EventBridge, IoT)."""
+        index: dict[str, list[str]] = {}
+        for rid in self.of_type("AWS::Lambda::Permission"):
+            props = self.props(rid)
+            principal = props.get("Principal")
+            function = self.function_of(props.get("FunctionName"))
+            if function and isinstance(principal, str) and principal.split(".")[0] in ASYNC_PRINCIPALS:
+                index.setdefault(function, []).append(rid)
+        return index
+
+    @cached_property
+    def alarm_topics(self) -> frozenset[str]:
+        """Topics CloudWatch alarms notify and no function of the template publishes to."""
+        named = {rid for alarm in self.of_type("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
+                 for key in ("AlarmActions", "OKActions", "InsufficientDataActions")
+                 for rid in self.referenced(self.props(alarm).get(key))}
+        published = {rid for function in self.functions
+                     for resource in self.grant_resources(function, ("sns:publish",))
+                     for rid in self.referenced(resource)}
+        return frozenset(topic for topic in named if self.type_of(topic) == "AWS::SNS::Topic" and topic not in published)
 
     # -- relational databases
     @cached_property

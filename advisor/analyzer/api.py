@@ -50,6 +50,8 @@ class FindingOutput(serializers.Serializer):
                                     help_text="Line (from 1) of the resource, or of its property concerned, in the "
                                               "template as sent; null when it cannot be told.")
     message = serializers.CharField(help_text="Why it matters and what to do.")
+    rule_ids = serializers.ListField(child=serializers.CharField(),
+                                     help_text="The equivalent serverless-rules ids (e.g. ES6000), where there are any.")
 
 
 class ComponentOutput(serializers.Serializer):

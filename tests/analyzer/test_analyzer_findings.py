@@ -67,15 +67,27 @@ def test_an_async_trigger_without_failure_destination_misses_a_dlq():
     "EventInvokeConfig: {DestinationConfig: {OnFailure: {Type: SQS, Destination: !GetAtt Dlq.Arn}}}",
 ])
 def test_a_function_dead_letter_queue_or_destination_is_enough(properties):
-    analysis = run(worker("Rule: {Type: EventBridgeRule, Properties: {Pattern: {source: [app]}}}", properties)
-                   + "Dlq: {Type: AWS::SQS::Queue}")
+    analysis = run(worker("Rule: {Type: EventBridgeRule, Properties: {Pattern: {source: [app]}, "
+                          "DeadLetterConfig: {Type: SQS}}}", properties) + "Dlq: {Type: AWS::SQS::Queue}")
     assert ids(analysis) == []
 
 
-def test_an_eventbridge_target_dead_letter_config_is_enough():
+def test_the_rule_target_needs_its_own_dead_letter_queue():
+    # The function's destination keeps events the function fails on; the target's dead-letter
+    # queue keeps events EventBridge could not deliver to it at all.
+    analysis = run(worker("Rule: {Type: EventBridgeRule, Properties: {Pattern: {source: [app]}}}",
+                          "DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt Dlq.Arn}") + "Dlq: {Type: AWS::SQS::Queue}")
+    assert ids(analysis) == [("missing-dlq", "Worker")]
+    assert analysis.findings[0].rule_ids == ("ES4000",)
+    assert "The rule of event Rule delivers to Worker without a dead-letter queue" in analysis.findings[0].message
+
+
+def test_an_eventbridge_target_dead_letter_config_does_not_keep_the_functions_failures():
     analysis = run(worker("Rule: {Type: EventBridgeRule, Properties: {Pattern: {source: [app]}, "
                           "DeadLetterConfig: {Type: SQS}}}"))
-    assert ids(analysis) == []
+    assert ids(analysis) == [("missing-dlq", "Worker")]
+    assert analysis.findings[0].rule_ids == ("ES1007",)
+    assert "is invoked asynchronously (event Rule)" in analysis.findings[0].message
 
 
 def test_plain_cloudformation_event_invoke_config_is_enough():
@@ -85,7 +97,10 @@ Fn:
   Properties: {Handler: i.h, Runtime: nodejs22.x, Role: !Ref RoleArn, Code: {ZipFile: x}, TracingConfig: {Mode: Active}}
 Rule:
   Type: AWS::Events::Rule
-  Properties: {ScheduleExpression: rate(1 hour), Targets: [{Id: fn, Arn: !GetAtt Fn.Arn}]}
+  Properties:
+    ScheduleExpression: rate(1 hour)
+    Targets: [{Id: fn, Arn: !GetAtt Fn.Arn, DeadLetterConfig: {Arn: !GetAtt Dlq.Arn}}]
+Dlq: {Type: AWS::SQS::Queue}
 """
     assert ids(cloudformation(template)) == [("missing-dlq", "Fn")]
     config = """
@@ -95,7 +110,6 @@ Config:
     FunctionName: !Ref Fn
     Qualifier: $LATEST
     DestinationConfig: {OnFailure: {Destination: !GetAtt Dlq.Arn}}
-Dlq: {Type: AWS::SQS::Queue}
 """
     assert ids(cloudformation(template + config)) == []
 
@@ -438,7 +452,7 @@ def test_to_dict_has_exactly_the_documented_shape():
         "patterns": ["sqs-worker"],
         "resources": 2,
         "findings": [{"id": "missing-dlq", "severity": "high", "resource": "Queue", "line": 12,
-                      "message": data["findings"][0]["message"]}],
+                      "message": data["findings"][0]["message"], "rule_ids": ["ES6000"]}],
         "architecture": {"version": 1, "components": [
             {"id": "Worker", "kind": "function", "name": "worker", "pattern": None},
             {"id": "Queue", "kind": "queue", "name": "queue", "pattern": None},
