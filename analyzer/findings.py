@@ -10,6 +10,7 @@ otherwise the function.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
 from .model import (
@@ -28,11 +29,15 @@ from .reading import _on_time
 
 SQS_DEFAULT_VISIBILITY_S = 30
 VISIBILITY_FACTOR = 6
+# The most messages one batch from a FIFO queue may hold.
+FIFO_MAX_BATCH = 10
 
 FINDING_IDS = (
     "missing-dlq", "no-partial-batch-response", "visibility-timeout-too-short", "recursive-s3-trigger",
     "stream-writes-same-table", "direct-lambda-invoke", "rds-without-proxy", "api-timeout-exceeds-gateway",
-    "unbounded-retry", "unbounded-concurrency", "no-tracing",
+    "unbounded-retry", "unbounded-concurrency", "no-tracing", "default-timeout", "default-memory",
+    "deprecated-runtime", "no-log-retention", "wildcard-iam-action", "public-function-url", "api-access-logs-off",
+    "api-throttling-default", "missing-queue-policy", "fifo-limits", "loop",
 )
 
 
@@ -47,6 +52,16 @@ FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
     "unbounded-retry": ("MaximumRetryAttempts", "Events"),
     "unbounded-concurrency": ("ReservedConcurrentExecutions",),
     "no-tracing": ("Tracing", "TracingConfig"),
+    "default-timeout": ("Timeout",),
+    "default-memory": ("MemorySize",),
+    "deprecated-runtime": ("Runtime",),
+    "no-log-retention": ("LoggingConfig",),
+    "wildcard-iam-action": ("Policies", "Role"),
+    "public-function-url": ("AuthType", "FunctionUrlConfig"),
+    "api-access-logs-off": ("AccessLogSetting", "AccessLogSettings", "StageName"),
+    "api-throttling-default": ("MethodSettings", "DefaultRouteSettings", "StageName"),
+    "missing-queue-policy": ("QueueName",),
+    "fifo-limits": ("RedrivePolicy", "BatchSize", "Events", "Protocol"),
 }
 
 
@@ -216,19 +231,22 @@ def _check_visibility(t: _Template) -> Iterator[Finding]:
     for queue in t.of_type("AWS::SQS::Queue"):
         props = t.props(queue)
         visibility = _number(props["VisibilityTimeout"]) if "VisibilityTimeout" in props else SQS_DEFAULT_VISIBILITY_S
-        consumers = [s.function for s in t.sources_from(queue) if s.kind == "sqs" and s.function]
-        timeouts = [(t.timeout(function), function) for function in consumers]
-        known = [(timeout, function) for timeout, function in timeouts if timeout is not None]
-        if visibility is None or not known or len(known) < len(timeouts):
+        readers = [s for s in t.sources_from(queue) if s.kind == "sqs" and s.function]
+        # What each reader needs: six times its timeout, plus the time a batch may be gathered.
+        needs = [(t.timeout(s.function), _number(s.settings.get("MaximumBatchingWindowInSeconds", 0)), s.function)
+                 for s in readers]
+        known = [(VISIBILITY_FACTOR * timeout + window, timeout, window, function)
+                 for timeout, window, function in needs if timeout is not None and window is not None]
+        if visibility is None or not known or len(known) < len(needs):
             continue
-        timeout, function = max(known)
-        if visibility < VISIBILITY_FACTOR * timeout:
+        need, timeout, window, function = max(known)
+        if visibility < need:
             shown = "the default 30 s" if "VisibilityTimeout" not in props else f"{visibility:g} s"
-            yield Finding("visibility-timeout-too-short", "high" if visibility < timeout else "medium", queue,
-                          f"Queue {queue} hides a received message for {shown}, but {function} may run for "
-                          f"{timeout:g} s: a slow or retried batch becomes visible again while it is still being "
-                          f"processed and is handled twice. Set VisibilityTimeout to at least "
-                          f"{VISIBILITY_FACTOR * timeout:g} s ({VISIBILITY_FACTOR} x the function timeout).")
+            gathered = f" plus the {window:g} s batching window" if window else ""
+            yield Finding("visibility-timeout-too-short", "high" if visibility < timeout + window else "medium",
+                          queue, message("visibility-timeout-too-short", queue=queue, shown=shown, function=function,
+                                         timeout=f"{timeout:g}", need=f"{need:g}", factor=VISIBILITY_FACTOR,
+                                         gathered=gathered))
 
 
 def _check_recursive_s3(t: _Template) -> Iterator[Finding]:
@@ -375,7 +393,119 @@ def _check_tracing(t: _Template) -> Iterator[Finding]:
                           rule_ids=("WS1000",))
 
 
+# Function settings ---------------------------------------------------------------------------
+
+# Lambda runtimes past their deprecation date (the date Lambda stopped applying security patches).
+DEPRECATED_RUNTIMES = {
+    "python2.7": "2021-07-15", "python3.6": "2022-07-18", "python3.7": "2023-12-04", "python3.8": "2024-10-14",
+    "python3.9": "2025-12-15", "nodejs": "2016-10-31", "nodejs4.3": "2020-03-05", "nodejs4.3-edge": "2020-03-05",
+    "nodejs6.10": "2019-08-12", "nodejs8.10": "2020-03-06", "nodejs10.x": "2021-07-30", "nodejs12.x": "2023-03-31",
+    "nodejs14.x": "2023-12-04", "nodejs16.x": "2024-06-12", "nodejs18.x": "2025-09-01", "java8": "2024-01-08",
+    "dotnetcore1.0": "2019-07-30", "dotnetcore2.0": "2019-05-30", "dotnetcore2.1": "2022-01-05",
+    "dotnetcore3.1": "2023-04-03", "dotnet5.0": "2022-05-10", "dotnet6": "2024-12-20", "dotnet7": "2024-05-14",
+    "ruby2.5": "2021-07-30", "ruby2.7": "2023-12-07", "ruby3.2": "2026-03-31", "go1.x": "2024-01-08",
+    "provided": "2024-01-08",
+}
+
+
+def _check_function_settings(t: _Template) -> Iterator[Finding]:
+    today = date.today().isoformat()
+    for function in t.functions:
+        props = t.props(function)
+        image = props.get("PackageType") == "Image"
+        if "Timeout" not in props:
+            yield Finding("default-timeout", "low", function, message("default-timeout", function=function),
+                          rule_ids=("ES1006",))
+        if "MemorySize" not in props:
+            yield Finding("default-memory", "low", function, message("default-memory", function=function),
+                          rule_ids=("ES1005",))
+        runtime = props.get("Runtime")
+        if not image and isinstance(runtime, str) and DEPRECATED_RUNTIMES.get(runtime, "9999") <= today:
+            yield Finding("deprecated-runtime", "medium", function,
+                          message("deprecated-runtime", function=function, runtime=runtime,
+                                  since=DEPRECATED_RUNTIMES[runtime]))
+        if not t.log_retention(function):
+            yield Finding("no-log-retention", "low", function, message("no-log-retention", function=function),
+                          rule_ids=("WS1004",))
+        wildcards = sorted({action for grant in t.grants.get(function, []) if not grant.template
+                            for action in grant.actions if action == "*" or action.endswith(":*")})
+        if wildcards:
+            yield Finding("wildcard-iam-action", "medium", function,
+                          message("wildcard-iam-action", function=function, actions=_join(wildcards)),
+                          rule_ids=("WS1003",))
+    for function, url in t.function_urls:
+        yield Finding("public-function-url", "high", url, message("public-function-url", function=function))
+
+
+# APIs ---------------------------------------------------------------------------------------------
+
+def _check_apis(t: _Template) -> Iterator[Finding]:
+    for api, stage_settings in t.api_stages:
+        access_logs, throttled = stage_settings
+        if access_logs is False:
+            yield Finding("api-access-logs-off", "low", api, message("api-access-logs-off", api=api),
+                          rule_ids=("ES2000",))
+        if throttled is False:
+            yield Finding("api-throttling-default", "low", api, message("api-throttling-default", api=api),
+                          rule_ids=("ES2003",))
+
+
+# Queues fed by SNS and EventBridge ---------------------------------------------------------------
+
+def _check_queue_policy(t: _Template) -> Iterator[Finding]:
+    feeders: dict[str, list[str]] = {}
+    for subscription in t.of_type("AWS::SNS::Subscription"):
+        props = t.props(subscription)
+        queue = _target(props.get("Endpoint"))
+        if str(props.get("Protocol")).lower() == "sqs" and t.type_of(queue) == "AWS::SQS::Queue":
+            feeders.setdefault(queue, []).append(f"topic {_target(props.get('TopicArn')) or 'of ' + subscription}")
+    for topic in t.of_type("AWS::SNS::Topic"):
+        for item in _listed(t.props(topic).get("Subscription")):
+            queue = _target(_get(item, "Endpoint"))
+            if str(_get(item, "Protocol")).lower() == "sqs" and t.type_of(queue) == "AWS::SQS::Queue":
+                feeders.setdefault(queue, []).append(f"topic {topic}")
+    for rule in t.of_type("AWS::Events::Rule"):
+        for target in _listed(t.props(rule).get("Targets")):
+            queue = _target(_get(target, "Arn"))
+            if t.type_of(queue) == "AWS::SQS::Queue":
+                feeders.setdefault(queue, []).append(f"rule {rule}")
+    for queue in sorted(feeders, key=t.position):
+        if queue not in t.queues_with_policy:
+            yield Finding("missing-queue-policy", "high", queue,
+                          message("missing-queue-policy", queue=queue, senders=_join(feeders[queue])))
+
+
+# FIFO ---------------------------------------------------------------------------------------------
+
+def _check_fifo(t: _Template) -> Iterator[Finding]:
+    for queue in t.of_type("AWS::SQS::Queue"):
+        props = t.props(queue)
+        if props.get("FifoQueue") not in (True, "true", "True"):
+            continue
+        dlq = _target(_get(props, "RedrivePolicy", "deadLetterTargetArn"))
+        if t.type_of(dlq) == "AWS::SQS::Queue" and t.props(dlq).get("FifoQueue") in (None, False, "false", "False"):
+            yield Finding("fifo-limits", "high", queue, message("fifo-dlq", queue=queue, dlq=dlq))
+        for source in t.sources_from(queue):
+            size = _number(source.settings.get("BatchSize"))
+            if source.kind == "sqs" and size is not None and size > FIFO_MAX_BATCH:
+                yield Finding("fifo-limits", "high", source.owner,
+                              message("fifo-batch", label=source.label, queue=queue, size=f"{size:g}",
+                                      most=FIFO_MAX_BATCH))
+                break
+    for subscription in t.of_type("AWS::SNS::Subscription"):
+        props = t.props(subscription)
+        topic, queue = _target(props.get("TopicArn")), _target(props.get("Endpoint"))
+        if t.props(topic).get("FifoTopic") not in (True, "true", "True"):
+            continue
+        protocol = str(props.get("Protocol")).lower()
+        if protocol != "sqs" or (t.type_of(queue) == "AWS::SQS::Queue"
+                                 and t.props(queue).get("FifoQueue") in (None, False, "false", "False")):
+            yield Finding("fifo-limits", "high", subscription,
+                          message("fifo-topic", subscription=subscription, topic=topic))
+
+
 _CHECKS = (
     _check_missing_dlq, _check_partial_batch, _check_visibility, _check_recursive_s3, _check_stream_same_table,
     _check_direct_invoke, _check_relational, _check_api_timeout, _check_unbounded_retry, _check_tracing,
+    _check_function_settings, _check_apis, _check_queue_policy, _check_fifo,
 )

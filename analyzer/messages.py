@@ -34,10 +34,59 @@ MESSAGES: dict[str, str] = {
         "Topic {topic} declares its subscriptions inline ({protocols}), where no redrive policy can be set: a "
         "message SNS cannot deliver is dropped after its retries. Declare each as an AWS::SNS::Subscription with "
         "a RedrivePolicy pointing at an SQS queue."),
+    "visibility-timeout-too-short": (
+        "Queue {queue} hides a received message for {shown}, but {function} may run for {timeout} s: a slow or "
+        "retried batch becomes visible again while it is still being processed and is handled twice. Set "
+        "VisibilityTimeout to at least {need} s ({factor} x the function timeout{gathered})."),
     # no-tracing
     "no-tracing": (
         "Function {function} does not have active X-Ray tracing, so a request cannot be followed across the "
         "services it touches. Set Tracing: Active (or Globals.Function.Tracing)."),
+    # function settings
+    "default-timeout": (
+        "Function {function} sets no Timeout, so it gets Lambda's default of 3 seconds: a slow dependency makes it "
+        "fail where a little longer would do, and the value says nothing about what the code needs. Set Timeout "
+        "to what the work takes (or Globals.Function.Timeout)."),
+    "default-memory": (
+        "Function {function} sets no MemorySize, so it gets Lambda's default of 128 MB, and the CPU that comes with "
+        "it. Measure and set MemorySize (or Globals.Function.MemorySize): more memory often costs less by "
+        "finishing sooner."),
+    "deprecated-runtime": (
+        "Function {function} runs on {runtime}, which Lambda deprecated on {since}: it gets no more security "
+        "patches, and creating or updating functions on it is blocked later. Move to a supported runtime."),
+    "no-log-retention": (
+        "Function {function} has no log group with a retention period, so its logs are kept, and paid for, "
+        "forever. Declare its log group (/aws/lambda/<name>, or one named in LoggingConfig.LogGroup) with "
+        "RetentionInDays."),
+    "wildcard-iam-action": (
+        "Function {function} is allowed {actions}: every action of a service, including ones it never needs, such "
+        "as deleting data. List the actions the code calls instead."),
+    "public-function-url": (
+        "The function URL of {function} has AuthType NONE: anyone on the internet who finds it can invoke the "
+        "function, and pay for it with your account. Use AuthType AWS_IAM, or put an API with authorisation and "
+        "throttling in front."),
+    # APIs
+    "api-access-logs-off": (
+        "API {api} writes no access logs, so who called what, and with which result, cannot be looked up after "
+        "the fact. Set AccessLogSetting (REST) or AccessLogSettings (HTTP) with a log group destination."),
+    "api-throttling-default": (
+        "API {api} sets no throttling of its own, so one client can use the whole account's request quota and "
+        "every function behind it scales with that client. Set ThrottlingRateLimit and ThrottlingBurstLimit "
+        "(MethodSettings on REST, DefaultRouteSettings on HTTP)."),
+    # queues
+    "missing-queue-policy": (
+        "Queue {queue} receives from {senders}, but no queue policy in the template lets them send to it: SNS and "
+        "EventBridge cannot deliver, and the messages are lost. Add an AWS::SQS::QueuePolicy allowing "
+        "sqs:SendMessage to the service principal, limited with aws:SourceArn to the topic or rule."),
+    "fifo-dlq": (
+        "FIFO queue {queue} sends failed messages to {dlq}, a standard queue: the dead-letter queue of a FIFO queue "
+        "must be a FIFO queue too, and the stack fails to deploy. Make {dlq} a FIFO queue."),
+    "fifo-batch": (
+        "The {label} reads FIFO queue {queue} in batches of {size}, but a FIFO queue gives Lambda at most {most} "
+        "messages at a time. Set BatchSize to {most} or less."),
+    "fifo-topic": (
+        "Subscription {subscription} takes messages from FIFO topic {topic}, which delivers only to FIFO SQS "
+        "queues: the subscription cannot be created. Subscribe a FIFO queue and read it from there."),
 }
 
 

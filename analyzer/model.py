@@ -148,6 +148,12 @@ def _get(value: Any, *path: str) -> Any:
     return value
 
 
+def _unknown(value: Any) -> bool:
+    """A value a condition, parameter or import decides."""
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in (
+        "Fn::If", "Ref", "Fn::ImportValue", "Fn::FindInMap", "Fn::Select")
+
+
 def _merge_globals(defaults: Any, own: dict) -> dict:
     """SAM Globals: the function's own value wins; maps merge; lists add up."""
     if not isinstance(defaults, dict):
@@ -232,6 +238,7 @@ class _Grant:
 
     actions: tuple[str, ...]  # lower case, wildcards kept
     resources: tuple[Any, ...]
+    template: bool = False  # from a SAM policy template rather than a written statement
 
 
 @dataclass
@@ -666,6 +673,117 @@ class _Template:
                      for rid in self.referenced(resource)}
         return frozenset(topic for topic in named if self.type_of(topic) == "AWS::SNS::Topic" and topic not in published)
 
+    # -- logs, URLs, API stages, queue policies
+    @cached_property
+    def _retained_logs(self) -> tuple[set[str], set[str], set[str]]:
+        """Log groups with a retention period: their logical ids, their names (literal, or the
+        text of a Sub) and the resources their names refer to."""
+        groups, names, refs = set(), set(), set()
+        for rid in self.of_type("AWS::Logs::LogGroup"):
+            props = self.props(rid)
+            if "RetentionInDays" not in props:
+                continue
+            groups.add(rid)
+            name = props.get("LogGroupName")
+            if isinstance(name, str):
+                names.add(name)
+            elif isinstance(name, dict):
+                if "Fn::Sub" in name:
+                    names.add(_sub_parts(name)[0])
+                refs |= _names(name)
+        return groups, names, refs
+
+    def log_retention(self, function: str) -> bool:
+        """Whether the function's logs go to a log group with a retention period (or to one the
+        template does not pin down)."""
+        props = self.props(function)
+        groups, names, refs = self._retained_logs
+        configured = _get(props, "LoggingConfig", "LogGroup")
+        if configured is not None:
+            target = _target(configured)
+            if target is not None and target not in self.resources:
+                return True  # a parameter or an import
+            return target in groups or (isinstance(configured, str) and configured in names)
+        if function in refs:
+            return True
+        name = props.get("FunctionName")
+        text = name if isinstance(name, str) else _sub_parts(name)[0] if isinstance(name, dict) else ""
+        return bool(text) and f"/aws/lambda/{text}" in names
+
+    @cached_property
+    def function_urls(self) -> list[tuple[str, str]]:
+        """(function, resource holding the URL) for each function URL anyone may call (AuthType NONE)."""
+        urls = []
+        for rid in self.of_type("AWS::Lambda::Url"):
+            props = self.props(rid)
+            function = self.function_of(props.get("TargetFunctionArn"))
+            if props.get("AuthType") == "NONE" and function:
+                urls.append((function, rid))
+        for function in self.of_type("AWS::Serverless::Function"):
+            if _get(self.props(function), "FunctionUrlConfig", "AuthType") == "NONE":
+                urls.append((function, function))
+        return urls
+
+    @cached_property
+    def api_stages(self) -> list[tuple[str, tuple[bool | None, bool | None]]]:
+        """(API or stage, (writes access logs, sets throttling)) for each explicit API stage;
+        None where a condition or parameter decides."""
+        stages = []
+        kinds = {"AWS::Serverless::Api": ("Api", "AccessLogSetting", "MethodSettings"),
+                 "AWS::ApiGateway::Stage": (None, "AccessLogSetting", "MethodSettings"),
+                 "AWS::Serverless::HttpApi": ("HttpApi", "AccessLogSettings", "DefaultRouteSettings"),
+                 "AWS::ApiGatewayV2::Stage": (None, "AccessLogSettings", "DefaultRouteSettings")}
+        for rid in self.of_type(*kinds):
+            section, logs_key, throttle_key = kinds[self.type_of(rid)]
+            props = self.props(rid)
+            if section:
+                props = _merge_globals(_get(self.document, "Globals", section), props)
+            logs = props.get(logs_key)
+            throttle = props.get(throttle_key)
+            has_logs = False if logs is None else (None if _unknown(logs) else bool(logs))
+            if throttle is None:
+                throttled = False
+            elif _unknown(throttle):
+                throttled = None
+            else:
+                settings = _listed(throttle)
+                if any(_unknown(item) for item in settings):
+                    throttled = None
+                else:
+                    throttled = any(isinstance(item, dict) and ("ThrottlingRateLimit" in item or
+                                                                "ThrottlingBurstLimit" in item) for item in settings)
+            stages.append((rid, (has_logs, throttled)))
+        # An Api or HttpApi event naming no API makes SAM create one, set from Globals; the
+        # finding goes on the first function with such an event.
+        implicit = {"Api": ("RestApiId", "Api", "AccessLogSetting", "MethodSettings"),
+                    "HttpApi": ("ApiId", "HttpApi", "AccessLogSettings", "DefaultRouteSettings")}
+        for event_type, (api_key, section, logs_key, throttle_key) in implicit.items():
+            owner = next((function for function in self.of_type("AWS::Serverless::Function")
+                          for event in _listed(list((self.props(function).get("Events") or {}).values())
+                                               if isinstance(self.props(function).get("Events"), dict) else [])
+                          if _get(event, "Type") == event_type and isinstance(_get(event, "Properties"), dict)
+                          and api_key not in event["Properties"]), None)
+            if owner is None:
+                continue
+            settings = _get(self.document, "Globals", section)
+            settings = settings if isinstance(settings, dict) else {}
+            logs, throttle = settings.get(logs_key), settings.get(throttle_key)
+            has_logs = False if logs is None else (None if _unknown(logs) else bool(logs))
+            throttled = False if throttle is None else (None if _unknown(throttle) else any(
+                isinstance(item, dict) and ("ThrottlingRateLimit" in item or "ThrottlingBurstLimit" in item)
+                for item in _listed(throttle)))
+            stages.append((owner, (has_logs, throttled)))
+        return stages
+
+    @cached_property
+    def queues_with_policy(self) -> frozenset[str]:
+        found: set[str] = set()
+        for rid in self.of_type("AWS::SQS::QueuePolicy"):
+            found |= self.referenced(self.props(rid).get("Queues"))
+        for rid in self.of_type("AWS::SQS::QueueInlinePolicy"):
+            found |= self.referenced(self.props(rid).get("Queue"))
+        return frozenset(found)
+
     # -- relational databases
     @cached_property
     def has_proxy(self) -> bool:
@@ -701,7 +819,7 @@ def _policy_template_grants(policy: dict) -> Iterator[_Grant]:
     for template_name, parameters in policy.items():
         known = POLICY_TEMPLATES.get(template_name)
         if known:
-            yield _Grant(known[0], (_get(parameters, known[1]),))
+            yield _Grant(known[0], (_get(parameters, known[1]),), template=True)
 
 
 def _statements(document: Any) -> Iterator[_Grant]:

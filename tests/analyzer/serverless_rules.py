@@ -30,6 +30,16 @@ PARITY = {
     "ES7000": "missing-dlq",  # SNS subscription without a redrive policy
     "WS1000": "no-tracing",  # function without active tracing
 }
+# Rules the analyzer also covers, compared and printed but not held to the share.
+ALSO = {
+    "ES1005": "default-memory",
+    "ES1006": "default-timeout",
+    "WS1003": "wildcard-iam-action",
+    "WS1004": "no-log-retention",
+    "ES2000": "api-access-logs-off",
+    "ES2003": "api-throttling-default",
+}
+RULES = PARITY | ALSO
 # Properties whose value names a dead-letter queue or failure destination.
 FAILURE_KEYS = {"RedrivePolicy", "DeadLetterConfig", "DeadLetterQueue", "OnFailure", "deadLetterTargetArn",
                 "DeadLetterTargetArn"}
@@ -112,12 +122,12 @@ def compare(flags: list[dict[str, str]], analyses: dict[str, Any], documents: di
     """Per serverless-rules id: how many resources it flags, and on how many the analyzer
     reports the matching finding (with that rule id) on the same resource, or on the resource to
     change in its place. Files the analyzer refuses are left out."""
-    rows = {rule: Row(rule, missed=[]) for rule in PARITY}
+    rows = {rule: Row(rule, missed=[]) for rule in RULES}
     seen = set()
     for flag in flags:
         rule, name, resource = flag.get("rule"), flag["file"], flag.get("resource")
         analysis = analyses.get(name)
-        if rule not in PARITY or analysis is None or (rule, name, resource) in seen:
+        if rule not in RULES or analysis is None or (rule, name, resource) in seen:
             continue
         seen.add((rule, name, resource))
         document = documents[name]
@@ -134,7 +144,7 @@ def compare(flags: list[dict[str, str]], analyses: dict[str, Any], documents: di
             wanted |= failure_targets({"DeadLetterConfig": properties.get("EventSourceArn")})
         row = rows[rule]
         row.flagged += 1
-        if any(f.id == PARITY[rule] and rule in f.rule_ids and f.resource in wanted for f in analysis.findings):
+        if any(f.id == RULES[rule] and rule in f.rule_ids and f.resource in wanted for f in analysis.findings):
             row.matched += 1
         else:
             row.missed.append(f"{name}: {resource}")
@@ -142,9 +152,10 @@ def compare(flags: list[dict[str, str]], analyses: dict[str, Any], documents: di
 
 
 def summary(rows: dict[str, Row]) -> str:
-    lines = [f"{'rule':<8} {'finding':<12} {'flagged':>7} {'matched':>7} {'%':>6}"]
+    lines = [f"{'rule':<8} {'finding':<22} {'flagged':>7} {'matched':>7} {'%':>6}"]
     for rule, row in rows.items():
-        lines.append(f"{rule:<8} {PARITY[rule]:<12} {row.flagged:>7} {row.matched:>7} {row.percent:>6.1f}")
+        held = "" if rule in PARITY else "  (not held to the share)"
+        lines.append(f"{rule:<8} {RULES[rule]:<22} {row.flagged:>7} {row.matched:>7} {row.percent:>6.1f}{held}")
     return "\n".join(lines)
 
 

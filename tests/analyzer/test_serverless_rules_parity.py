@@ -28,7 +28,7 @@ def test_the_analyzer_reports_what_serverless_rules_flags():
         documents[path.name] = load_template(text)
     rows = compare(flags, analyses, documents)
     print(f"\nserverless-rules over {len(FILES)} templates ({len(analyses)} analysed):\n{summary(rows)}")
-    assert set(rows) == set(PARITY)
-    assert all(row.flagged >= 10 for row in rows.values()), summary(rows)  # the comparison measured something
-    short = {rule: row.missed for rule, row in rows.items() if row.matched < SHARE * row.flagged}
+    assert set(rows) >= set(PARITY)
+    assert all(rows[rule].flagged >= 10 for rule in PARITY), summary(rows)  # the comparison measured something
+    short = {rule: rows[rule].missed for rule in PARITY if rows[rule].matched < SHARE * rows[rule].flagged}
     assert not short, f"{summary(rows)}\nnot matched: {short}"
