@@ -106,10 +106,10 @@ def test_findings_are_well_formed(results):
 
 def test_known_templates_give_the_expected_report(results):
     sqs = results["sqs-lambda-python-sam.yaml"]
-    assert sqs.patterns == ("sqs-worker",) and [f.id for f in sqs.findings] == ["no-tracing"]
+    assert sqs.patterns == ("sqs-worker",) and [f.id for f in sqs.findings] == ["no-log-retention", "no-tracing"]
     kinesis = results["kinesis-lambda-error-handling.yaml"]
-    # Retries bounded, an on-failure queue and tracing: only the whole-batch retry is left.
-    assert [f.id for f in kinesis.findings] == ["no-partial-batch-response"]
+    # Retries bounded, an on-failure queue and tracing: the whole-batch retry and the log retention are left.
+    assert [f.id for f in kinesis.findings] == ["no-partial-batch-response", "no-log-retention"]
     resizer = results["s3-lambda-resizing-python.yaml"]
     assert resizer.patterns == ("s3-processing",)
     assert "recursive-s3-trigger" not in {f.id for f in resizer.findings}  # writes to another bucket
