@@ -53,12 +53,13 @@ def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: fl
     try:
         document, lines = _read(text, max_resources)
         template = _Template(document, {**DEFAULT_LIMITS, **(limits or {})})
-        findings = findings_of(template, lines)
+        graph = architecture_of(template)
+        findings = findings_of(template, lines, graph)
         order = {resource: index for index, resource in enumerate(template.resources)}
         findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
         patterns = patterns_in(template)
         _on_time()
         return Analysis(patterns=patterns, resources=len(template.raw_resources), findings=tuple(findings),
-                        architecture=architecture_of(template))
+                        architecture=graph)
     finally:
         _BUDGET.reset(token)

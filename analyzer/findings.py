@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
+from architecture import Architecture
+
 from .model import (
     TABLE_WRITE_ACTIONS,
     _allows,
@@ -62,6 +64,7 @@ FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
     "api-throttling-default": ("MethodSettings", "DefaultRouteSettings", "StageName"),
     "missing-queue-policy": ("QueueName",),
     "fifo-limits": ("RedrivePolicy", "BatchSize", "Events", "Protocol"),
+    "loop": ("Policies", "Events"),
 }
 
 
@@ -80,12 +83,14 @@ class Finding:
 
 
 
-def findings_of(t: _Template, lines: Mapping[tuple[str, ...], int]) -> list[Finding]:
-    """Every finding of the template, each with its line."""
+def findings_of(t: _Template, lines: Mapping[tuple[str, ...], int], graph: Architecture) -> list[Finding]:
+    """Every finding of the template, each with its line; ``graph`` is the architecture read
+    from it, where loops are looked for."""
     found = []
     for check in _CHECKS:
         _on_time()
         found.extend(_with_line(finding, lines) for finding in check(t))
+    found.extend(_with_line(finding, lines) for finding in _check_loops(t, graph))
     return found
 
 
@@ -298,7 +303,7 @@ def _write_prefixes(t: _Template, function: str, bucket: str) -> list[str] | Non
                 continue
             # The key part of an ARN: after "bucket/" in one text, or a "/key" piece of a Join.
             keys = [text.split(":::")[-1].split("/", 1)[1] if ":::" in text else text.split("/", 1)[1]
-                    for text in _strings(resource) if "/" in text.split(":::")[-1]]
+                    for text in _strings(_without_separators(resource)) if "/" in text.split(":::")[-1]]
             if not keys:
                 prefixes.append("")  # a policy template or a bare bucket: the whole bucket
             for key in keys:
@@ -307,6 +312,18 @@ def _write_prefixes(t: _Template, function: str, bucket: str) -> list[str] | Non
                     return None
                 prefixes.append(prefix)
     return prefixes
+
+
+def _without_separators(value: Any) -> Any:
+    """The value without the separators of Fn::Join and Fn::Split, which are not part of any key."""
+    if isinstance(value, list):
+        return [_without_separators(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1 and ("Fn::Join" in value or "Fn::Split" in value):
+        arguments = next(iter(value.values()))
+        return _without_separators(arguments[1:] if isinstance(arguments, list) else arguments)
+    return {key: _without_separators(item) for key, item in value.items()}
 
 
 def _check_stream_same_table(t: _Template) -> Iterator[Finding]:
@@ -467,7 +484,7 @@ def _check_queue_policy(t: _Template) -> Iterator[Finding]:
     for rule in t.of_type("AWS::Events::Rule"):
         for target in _listed(t.props(rule).get("Targets")):
             queue = _target(_get(target, "Arn"))
-            if t.type_of(queue) == "AWS::SQS::Queue":
+            if t.type_of(queue) == "AWS::SQS::Queue" and not _get(target, "RoleArn"):
                 feeders.setdefault(queue, []).append(f"rule {rule}")
     for queue in sorted(feeders, key=t.position):
         if queue not in t.queues_with_policy:
@@ -502,6 +519,80 @@ def _check_fifo(t: _Template) -> Iterator[Finding]:
                                  and t.props(queue).get("FifoQueue") in (None, False, "false", "False")):
             yield Finding("fifo-limits", "high", subscription,
                           message("fifo-topic", subscription=subscription, topic=topic))
+
+
+# Loops ---------------------------------------------------------------------------------------------
+
+# Hand-overs that do not wait for an answer, and the components they pass through.
+LOOP_EDGES = frozenset(("event", "poll", "publish", "write"))
+LOOP_HUBS = frozenset(("bucket", "topic", "event-bus", "queue", "stream", "table"))
+
+
+def _check_loops(t: _Template, graph: Architecture) -> Iterator[Finding]:
+    """A cycle of asynchronous hand-overs: what a function sends comes back to it through
+    buckets, topics, buses, queues, streams or tables. A function and its own bucket or table
+    alone are left to recursive-s3-trigger and stream-writes-same-table, which read the filters."""
+    kinds = {component.id: component.kind for component in graph.components}
+    # A trigger with a filter may leave out what the function itself wrote: not judged here.
+    filtered = {(s.origin, s.function) for s in t.sources if s.settings.get("FilterCriteria")}
+    following: dict[str, list[str]] = {}
+    for connection in graph.connections:
+        if connection.kind in LOOP_EDGES and (connection.source, connection.target) not in filtered:
+            following.setdefault(connection.source, []).append(connection.target)
+    for members in _cycles(following):
+        functions = [m for m in members if kinds.get(m) == "function"]
+        hubs = [m for m in members if kinds.get(m) in LOOP_HUBS]
+        if not functions or not hubs:
+            continue
+        if len(members) == 2 and kinds.get(hubs[0]) in ("bucket", "table"):
+            continue
+        order = sorted(members, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources))
+        only_buses = all(kinds.get(hub) == "event-bus" for hub in hubs)
+        first = next(m for m in order if kinds.get(m) == "function")
+        yield Finding("loop", "medium" if only_buses else "high", first,
+                      message("loop-bus" if only_buses else "loop", function=first, members=_join(order)))
+
+
+def _cycles(following: Mapping[str, list[str]]) -> Iterator[list[str]]:
+    """The strongly connected parts of more than one component (Tarjan's algorithm, without
+    recursion): each holds at least one cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in list(following):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                _on_time()
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = following.get(node, [])
+            if position < len(targets):
+                work.append((node, position + 1))
+                target = targets[position]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                if len(members) > 1:
+                    yield members
 
 
 _CHECKS = (

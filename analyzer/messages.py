@@ -87,6 +87,15 @@ MESSAGES: dict[str, str] = {
     "fifo-topic": (
         "Subscription {subscription} takes messages from FIFO topic {topic}, which delivers only to FIFO SQS "
         "queues: the subscription cannot be created. Subscribe a FIFO queue and read it from there."),
+    # loop
+    "loop": (
+        "What {function} sends comes back to it: {members} hand work to each other in a circle, so one message can "
+        "run around it without end, multiplying invocations and cost. Break the circle: write results somewhere "
+        "that does not trigger the same path, or filter out what the function itself produced."),
+    "loop-bus": (
+        "{function} puts events on a bus whose rules deliver events back to it ({members}): unless the rules' "
+        "patterns leave out the events it puts, one event runs around without end. Give its own events a source "
+        "or detail-type the rules do not match."),
 }
 
 
