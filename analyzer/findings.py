@@ -226,10 +226,7 @@ def _check_partial_batch(t: _Template) -> Iterator[Finding]:
         seen.add((source.owner, source.kind))
         what = "messages" if source.kind == "sqs" else "records"
         yield Finding("no-partial-batch-response", "medium", source.owner,
-                      f"The {source.label} of {source.function} does not report partial batch failures: one bad "
-                      f"record makes the whole batch fail, so {what} that succeeded are processed again. Add "
-                      "FunctionResponseTypes: [ReportBatchItemFailures] and return the failed item ids in "
-                      "batchItemFailures.")
+                      message("no-partial-batch-response", label=source.label, function=source.function, what=what))
 
 
 def _check_visibility(t: _Template) -> Iterator[Finding]:
@@ -272,21 +269,13 @@ def _check_recursive_s3(t: _Template) -> Iterator[Finding]:
             if all(not (output.startswith(prefix) or prefix.startswith(output)) for output in outputs):
                 continue
             finding = Finding("recursive-s3-trigger", "high", function,
-                              f"Function {function} is triggered by objects under {prefix!r} in bucket {bucket} and "
-                              "may write under that prefix too, which would trigger it again. Limit its write "
-                              "permission to an output prefix that does not overlap the input one, or write to "
-                              "another bucket.")
+                              message("recursive-s3-prefix", function=function, prefix=repr(prefix), bucket=bucket))
         elif suffix:
             finding = Finding("recursive-s3-trigger", "medium", function,
-                              f"Function {function} is triggered by bucket {bucket}, which it may also write to, and "
-                              f"the event is filtered only by the suffix {suffix!r}: one output ending the same way "
-                              "starts a loop. Filter on an input prefix and write results under another prefix or to "
-                              "another bucket.")
+                              message("recursive-s3-suffix", function=function, suffix=repr(suffix), bucket=bucket))
         else:
             finding = Finding("recursive-s3-trigger", "critical", function,
-                              f"Function {function} runs on every new object in bucket {bucket} and is allowed to "
-                              "write to that same bucket: each object it writes triggers it again. Filter the event to "
-                              "an input prefix (uploads/) and write results under another prefix or to another bucket.")
+                              message("recursive-s3-bucket", function=function, bucket=bucket))
         reported.add((function, bucket))
         yield finding
 
@@ -334,10 +323,7 @@ def _check_stream_same_table(t: _Template) -> Iterator[Finding]:
             continue  # the filter may drop the function's own writes; it cannot be judged here
         if any(t.may(source.function, action, source.origin) for action in TABLE_WRITE_ACTIONS):
             yield Finding("stream-writes-same-table", "critical", source.function,
-                          f"Function {source.function} reacts to the stream of table {source.origin} and is allowed "
-                          "to write to that table: each write it makes lands on the stream and invokes it again. "
-                          "Write somewhere else, or guard the write with a condition (a processed flag or version) "
-                          "and add FilterCriteria so the function's own changes are skipped.")
+                          message("stream-writes-same-table", function=source.function, table=source.origin))
 
 
 def _check_direct_invoke(t: _Template) -> Iterator[Finding]:
@@ -345,9 +331,7 @@ def _check_direct_invoke(t: _Template) -> Iterator[Finding]:
         targets = _invoked_functions(t, function)
         if targets:
             yield Finding("direct-lambda-invoke", "medium", function,
-                          f"Function {function} is allowed to invoke {_join(targets)} directly: the caller waits "
-                          "(and pays) while the other runs, retries multiply, and failures are hard to follow. "
-                          "Hand the work over through SQS, SNS or EventBridge, or model the steps in Step Functions.")
+                          message("direct-lambda-invoke", function=function, targets=_join(targets)))
 
 
 def _check_relational(t: _Template) -> Iterator[Finding]:
@@ -355,16 +339,10 @@ def _check_relational(t: _Template) -> Iterator[Finding]:
         connects, data_api, proxied = t.database_access(function)
         if connects and not proxied:
             yield Finding("rds-without-proxy", "high", function,
-                          f"Function {function} opens connections to a relational database without RDS Proxy: "
-                          "every concurrent execution holds its own connection, and a traffic spike can use up the "
-                          "database's connection limit. Connect through an RDS Proxy endpoint and open the "
-                          "connection once per execution environment, outside the handler.")
+                          message("rds-without-proxy", function=function))
         if (connects or data_api) and not _concurrency_bounded(t, function):
             yield Finding("unbounded-concurrency", "medium", function,
-                          f"Function {function} writes to a relational database but nothing limits how many copies "
-                          "run at once: Lambda can scale to hundreds of executions and overload the database. "
-                          "Set ReservedConcurrentExecutions (or ScalingConfig.MaximumConcurrency on its SQS "
-                          "trigger) to what the database can serve.")
+                          message("unbounded-concurrency", function=function))
 
 
 def _concurrency_bounded(t: _Template, function: str) -> bool:
@@ -380,9 +358,8 @@ def _check_api_timeout(t: _Template) -> Iterator[Finding]:
         limit, timeout = t.api_limit(function), t.timeout(function)
         if limit is not None and timeout is not None and timeout > limit:
             yield Finding("api-timeout-exceeds-gateway", "high", function,
-                          f"Function {function} may run for {timeout:g} s, but the API in front of it stops waiting "
-                          f"after {limit:g} s: callers get a 504 while the work goes on. Keep the request path under "
-                          "the limit, or accept the request, queue the work and let the client poll or be notified.")
+                          message("api-timeout-exceeds-gateway", function=function, timeout=f"{timeout:g}",
+                                  limit=f"{limit:g}"))
 
 
 def _check_unbounded_retry(t: _Template) -> Iterator[Finding]:
@@ -393,10 +370,7 @@ def _check_unbounded_retry(t: _Template) -> Iterator[Finding]:
         if attempts is not None and _number(attempts) != -1:
             continue
         yield Finding("unbounded-retry", "high", source.owner,
-                      f"The {source.kind} stream trigger ({source.label} of {source.function}) retries a failing "
-                      "batch until its records expire, which blocks the shard behind it for up to the retention "
-                      "period. Set MaximumRetryAttempts (and BisectBatchOnFunctionError) so a bad record is set "
-                      "aside quickly.")
+                      message("unbounded-retry", kind=source.kind, label=source.label, function=source.function))
 
 
 def _check_tracing(t: _Template) -> Iterator[Finding]:

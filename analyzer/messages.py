@@ -42,6 +42,48 @@ MESSAGES: dict[str, str] = {
     "no-tracing": (
         "Function {function} does not have active X-Ray tracing, so a request cannot be followed across the "
         "services it touches. Set Tracing: Active (or Globals.Function.Tracing)."),
+    # the first checks
+    "no-partial-batch-response": (
+        "The {label} of {function} does not report partial batch failures: one bad record makes the whole batch "
+        "fail, so {what} that succeeded are processed again. Add FunctionResponseTypes: [ReportBatchItemFailures] "
+        "and return the failed item ids in batchItemFailures."),
+    "recursive-s3-prefix": (
+        "Function {function} is triggered by objects under {prefix} in bucket {bucket} and may write under that "
+        "prefix too, which would trigger it again. Limit its write permission to an output prefix that does not "
+        "overlap the input one, or write to another bucket."),
+    "recursive-s3-suffix": (
+        "Function {function} is triggered by bucket {bucket}, which it may also write to, and the event is "
+        "filtered only by the suffix {suffix}: one output ending the same way starts a loop. Filter on an input "
+        "prefix and write results under another prefix or to another bucket."),
+    "recursive-s3-bucket": (
+        "Function {function} runs on every new object in bucket {bucket} and is allowed to write to that same "
+        "bucket: each object it writes triggers it again. Filter the event to an input prefix (uploads/) and write "
+        "results under another prefix or to another bucket."),
+    "stream-writes-same-table": (
+        "Function {function} reacts to the stream of table {table} and is allowed to write to that table: each "
+        "write it makes lands on the stream and invokes it again. Write somewhere else, or guard the write with a "
+        "condition (a processed flag or version) and add FilterCriteria so the function's own changes are skipped."),
+    "direct-lambda-invoke": (
+        "Function {function} is allowed to invoke {targets} directly: the caller waits (and pays) while the other "
+        "runs, retries multiply, and failures are hard to follow. Hand the work over through SQS, SNS or "
+        "EventBridge, or model the steps in Step Functions."),
+    "rds-without-proxy": (
+        "Function {function} opens connections to a relational database without RDS Proxy: every concurrent "
+        "execution holds its own connection, and a traffic spike can use up the database's connection limit. "
+        "Connect through an RDS Proxy endpoint and open the connection once per execution environment, outside "
+        "the handler."),
+    "unbounded-concurrency": (
+        "Function {function} writes to a relational database but nothing limits how many copies run at once: "
+        "Lambda can scale to hundreds of executions and overload the database. Set ReservedConcurrentExecutions "
+        "(or ScalingConfig.MaximumConcurrency on its SQS trigger) to what the database can serve."),
+    "api-timeout-exceeds-gateway": (
+        "Function {function} may run for {timeout} s, but the API in front of it stops waiting after {limit} s: "
+        "callers get a 504 while the work goes on. Keep the request path under the limit, or accept the request, "
+        "queue the work and let the client poll or be notified."),
+    "unbounded-retry": (
+        "The {kind} stream trigger ({label} of {function}) retries a failing batch until its records expire, "
+        "which blocks the shard behind it for up to the retention period. Set MaximumRetryAttempts (and "
+        "BisectBatchOnFunctionError) so a bad record is set aside quickly."),
     # function settings
     "default-timeout": (
         "Function {function} sets no Timeout, so it gets Lambda's default of 3 seconds: a slow dependency makes it "
