@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
 from architecture import Architecture
+from patterns.catalogue import SEVERITIES
 
 from .model import (
     TABLE_WRITE_ACTIONS,
@@ -108,7 +109,6 @@ def _join(labels: Iterable[str]) -> str:
 ASYNC_KINDS = ("s3", "sns", "eventbridge", "schedule")
 # SAM events that create an EventBridge rule target (which can have its own dead-letter queue).
 RULE_EVENT_TYPES = ("EventBridgeRule", "CloudWatchEvent", "Schedule")
-SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
 
 def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
@@ -185,7 +185,7 @@ def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
                                          protocols=_join(str(protocol) for protocol in inline)))
     for resource in sorted(gaps, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources)):
         found = gaps[resource]
-        severity = max((severity for severity, _, _ in found), key=SEVERITY_ORDER.index)
+        severity = max((severity for severity, _, _ in found), key=SEVERITIES.index)
         rule_ids = tuple(dict.fromkeys(rule for _, _, rules in found for rule in rules))
         yield Finding("missing-dlq", severity, resource, " ".join(dict.fromkeys(text for _, text, _ in found)),
                       rule_ids=rule_ids)
