@@ -38,6 +38,7 @@ def test_it_reports_a_pasted_template(client):
     assert [group.severity for group in r.context["report"].groups] == ["critical", "high", "low"]
     assert html.index('id="severity-critical"') < html.index('id="severity-high"') < html.index('id="severity-low"')
     assert "recursive-s3-trigger" in html and "Thumbnailer" in html
+    assert "serverless-rules ES1007" in html  # the equivalent rule of the missing destination
     line = TEMPLATE.splitlines().index("  Thumbnailer:") + 1
     assert f"Thumbnailer, line {line}</span>" in html  # where to look in the template
     assert "2 resources" in html
