@@ -84,7 +84,7 @@ bench: setup migrate sam-cli
 	-sh scripts/system-packages.sh wrk
 	$(BIN)/python -m patterns.bench
 	$(BIN)/python -m generator.bench
-	$(BIN)/python -m patterns.analyzer_bench
+	$(BIN)/python -m analyzer.bench
 	$(BIN)/python manage.py bench_panel
 	$(BIN)/python manage.py bench_diagrams
 	-$(BIN)/python -m advisor.questionnaire.loadtest

@@ -8,7 +8,7 @@ from __future__ import annotations
 from generator import events
 from generator.batching import BatchSizing
 from generator.cfn import get_att, ref
-from generator.project import Function, Project
+from generator.project import QUEUE_BATCHING_WINDOW_S, Function, Project
 
 
 def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id: str, event_name: str,
@@ -21,7 +21,8 @@ def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id:
         template="handlers/sns_subscriber.py.j2", test_template="tests/sns_subscriber.py.j2",
         description=description, timeout=sizing.timeout,
         events={event_name: {"Type": "SQS", "Properties": {
-            "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size, "MaximumBatchingWindowInSeconds": 1,
+            "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size,
+            "MaximumBatchingWindowInSeconds": QUEUE_BATCHING_WINDOW_S,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
             "ScalingConfig": {"MaximumConcurrency": concurrency},
         }}},

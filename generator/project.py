@@ -27,6 +27,8 @@ DATA_TABLE = "DataTable"
 DLQ_RETENTION_S = 14 * 24 * 3600
 QUEUE_RETENTION_S = 4 * 24 * 3600
 MAX_RECEIVE_COUNT = 5
+# Seconds Lambda may spend gathering a batch from a standard queue before invoking a consumer.
+QUEUE_BATCHING_WINDOW_S = 1
 LOG_RETENTION_DAYS = 30
 # An HTTP API waits at most 30 s for its integration (TimeoutInMillis), and AWS does not
 # raise it; the REST API's timeout is the catalogue's `api-gateway-timeout` row.
@@ -238,8 +240,8 @@ class Project:
                   fifo: bool = False) -> str:
         dlq = self.add_dlq(f"{logical_id}Dlq", group=group, label=f"{label} DLQ", fifo=fifo)
         props: dict[str, Any] = {
-            # A message stays hidden while a batch is processed and retried by Lambda.
-            "VisibilityTimeout": min(6 * consumer_timeout, 43200),
+            # A message stays hidden while a batch is gathered, processed and retried by Lambda.
+            "VisibilityTimeout": min(6 * consumer_timeout + (0 if fifo else QUEUE_BATCHING_WINDOW_S), 43200),
             "MessageRetentionPeriod": QUEUE_RETENTION_S,
             "SqsManagedSseEnabled": True,
             "RedrivePolicy": {"deadLetterTargetArn": get_att(dlq, "Arn"), "maxReceiveCount": MAX_RECEIVE_COUNT},

@@ -18,7 +18,7 @@ from advisor.api.parsers import BoundedJSONParser
 from advisor.throttling import AccountThrottle, AnonymousClientThrottle
 from architecture import COMPONENT_KINDS, CONNECTION_KINDS
 from pattern_library import registry
-from patterns.analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
+from analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
 from patterns.catalogue import SEVERITIES
 from patterns.store import current_engine
 
@@ -48,6 +48,8 @@ class FindingOutput(serializers.Serializer):
                                     help_text="Line (from 1) of the resource, or of its property concerned, in the "
                                               "template as sent; null when it cannot be told.")
     message = serializers.CharField(help_text="Why it matters and what to do.")
+    rule_ids = serializers.ListField(child=serializers.CharField(),
+                                     help_text="The equivalent serverless-rules ids (e.g. ES6000), where there are any.")
 
 
 class ComponentOutput(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django import forms
 
-from patterns.analyzer import MAX_TEMPLATE_BYTES
+from analyzer import MAX_TEMPLATE_BYTES
 
 
 class TemplateForm(forms.Form):

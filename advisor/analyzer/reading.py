@@ -1,5 +1,5 @@
 """Turning what a user sends (pasted text, an uploaded file) into template text, and the
-analysis into what the page shows. The analysis itself is ``patterns.analyzer.analyze``."""
+analysis into what the page shows. The analysis itself is ``analyzer.analyze``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 
-from patterns.analyzer import MAX_TEMPLATE_BYTES, Analysis, Finding, TemplateError, analyze, limits_from
+from analyzer import MAX_TEMPLATE_BYTES, Analysis, Finding, TemplateError, analyze, limits_from
 from patterns.catalogue import SEVERITIES
 from patterns.engine import Engine
 

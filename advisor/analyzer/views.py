@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from advisor.throttling import throttle_posts
-from patterns.analyzer import MAX_TEMPLATE_BYTES, TemplateError
+from analyzer import MAX_TEMPLATE_BYTES, TemplateError
 from patterns.store import current_engine
 
 from .api import AnalyzeAnonThrottle, AnalyzeUserThrottle

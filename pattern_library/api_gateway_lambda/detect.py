@@ -2,5 +2,5 @@
 
 
 def detect(t) -> bool:
-    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    """``t``: the analyzer's template model (analyzer.model._Template)."""
     return any(source.kind == "api" for source in t.sources)

@@ -1,10 +1,10 @@
 """How the analyzer recognises chaining: a function that invokes another, or Lambda destinations."""
 
-from patterns.analyzer import _get, _invoked_functions
+from analyzer.model import _get, _invoked_functions
 
 
 def detect(t) -> bool:
-    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    """``t``: the analyzer's template model (analyzer.model._Template)."""
     return (any(_invoked_functions(t, function) for function in t.functions)
             or any(_destination_functions(t, function) for function in t.functions))
 

@@ -1,10 +1,10 @@
 """How the analyzer recognises EventBridge: publishing to a bus, rules, schedules or pipes."""
 
-from patterns.analyzer import _events, _get
+from analyzer.model import _events, _get
 
 
 def detect(t) -> bool:
-    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    """``t``: the analyzer's template model (analyzer.model._Template)."""
     kinds = {source.kind for source in t.sources}
     publishes = any(t.grant_resources(function, ["events:putevents"]) for function in t.functions)
     return bool(publishes or kinds & {"eventbridge", "schedule"} or t.of_type(

@@ -2,6 +2,6 @@
 
 
 def detect(t) -> bool:
-    """``t``: the analyzer's template model (patterns.analyzer._Template): a SAM ``Kinesis``
+    """``t``: the analyzer's template model (analyzer.model._Template): a SAM ``Kinesis``
     event or an event source mapping on a stream (or a stream's enhanced fan-out consumer)."""
     return any(source.kind == "kinesis" and source.function is not None for source in t.sources)

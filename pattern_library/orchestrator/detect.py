@@ -1,10 +1,10 @@
 """How the analyzer recognises an orchestrator: one function calling several others or services."""
 
-from patterns.analyzer import AGGREGATED_TYPES, _invoked_functions
+from analyzer.model import AGGREGATED_TYPES, _invoked_functions
 
 
 def detect(t) -> bool:
-    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    """``t``: the analyzer's template model (analyzer.model._Template)."""
     return (any(len(_invoked_functions(t, function)) >= 2 for function in t.functions)
             or any(_aggregates(t, function) for function in t.functions))
 

@@ -1,10 +1,10 @@
 """How the analyzer recognises S3 event processing."""
 
-from patterns.analyzer import _events, _get, _listed
+from analyzer.model import _events, _get, _listed
 
 
 def detect(t) -> bool:
-    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    """``t``: the analyzer's template model (analyzer.model._Template)."""
     if any(source.kind == "s3" for source in t.sources):
         return True
     for bucket in t.of_type("AWS::S3::Bucket"):

@@ -80,7 +80,9 @@ def functions(p: Project) -> None:
             "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": INPUT_PREFIX}]}},
         }}},
         policies=[{"S3ReadPolicy": {"BucketName": upload_name}},
-                  {"S3WritePolicy": {"BucketName": output_bucket}}],
+                  # Writing only under the output prefix, so results can never trigger the function.
+                  {"Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": {"Fn::Sub": [
+                      f"arn:${{AWS::Partition}}:s3:::${{Bucket}}/{OUTPUT_PREFIX}*", {"Bucket": output_bucket}]}}]}],
         environment={"INPUT_PREFIX": INPUT_PREFIX, "OUTPUT_PREFIX": OUTPUT_PREFIX, "OUTPUT_BUCKET": output_bucket},
         properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
         context={"input_prefix": INPUT_PREFIX, "output_prefix": OUTPUT_PREFIX, "max_object_bytes": max_object},

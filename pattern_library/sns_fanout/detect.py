@@ -1,10 +1,10 @@
 """How the analyzer recognises SNS fan-out: a topic with function or queue subscribers."""
 
-from patterns.analyzer import _get, _listed
+from analyzer.model import _get, _listed
 
 
 def detect(t) -> bool:
-    """``t``: the analyzer's template model (patterns.analyzer._Template)."""
+    """``t``: the analyzer's template model (analyzer.model._Template)."""
     if any(source.kind == "sns" for source in t.sources):
         return True
     protocols = [t.props(rid).get("Protocol") for rid in t.of_type("AWS::SNS::Subscription")]

@@ -8,7 +8,7 @@ from generator import events
 from generator.cfn import get_att, ref
 from generator import wiring
 from generator.batching import queue_batch_sizing
-from generator.project import MAX_RECEIVE_COUNT, Function, Project, clamp
+from generator.project import MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_S, Function, Project, clamp
 
 from . import SLUG
 
@@ -49,7 +49,7 @@ def functions(p: Project) -> None:
              "FunctionResponseTypes": ["ReportBatchItemFailures"],
              "ScalingConfig": {"MaximumConcurrency": max_concurrency}}
     if not fifo:
-        event["MaximumBatchingWindowInSeconds"] = 1
+        event["MaximumBatchingWindowInSeconds"] = QUEUE_BATCHING_WINDOW_S
     sample = events.sqs_event([
         {"id": "job-1001", "category": "standard", "payload": {"customerId": "cus-42", "amount": 120.5}},
         {"id": "job-1002", "category": "standard", "payload": {"customerId": "cus-7", "amount": 18}},

@@ -2,7 +2,7 @@
 
 import textwrap
 
-from patterns.analyzer import Analysis, analyze
+from analyzer import Analysis, analyze
 
 
 def sam(resources: str, globals_: str = "", parameters: str = "") -> str:
@@ -26,9 +26,20 @@ def run(resources: str, globals_: str = "", parameters: str = "") -> Analysis:
     return analyze(sam(resources, globals_, parameters))
 
 
+# Findings about settings nearly every small sample leaves out (timeout, memory, log retention,
+# API access logs and throttling): left out of ``ids`` unless asked for by id.
+SETTINGS = {"default-timeout", "default-memory", "no-log-retention", "api-access-logs-off", "api-throttling-default"}
+
+
 def ids(analysis: Analysis, finding: str | None = None) -> list[tuple[str, str]]:
-    """(finding id, resource) pairs, optionally of one finding id."""
-    return [(f.id, f.resource) for f in analysis.findings if finding is None or f.id == finding]
+    """(finding id, resource) pairs, of one finding id, or of all but the SETTINGS ones."""
+    return [(f.id, f.resource) for f in analysis.findings
+            if f.id == finding or (finding is None and f.id not in SETTINGS)]
+
+
+def risks(analysis: Analysis) -> list:
+    """The findings, but the SETTINGS ones."""
+    return [f for f in analysis.findings if f.id not in SETTINGS]
 
 
 def cloudformation(resources: str) -> Analysis:

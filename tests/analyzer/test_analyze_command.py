@@ -51,7 +51,8 @@ def test_it_prints_the_analysis_as_json(template_file):
     data = json.loads(out)
     assert data["patterns"] == ["sqs-worker"] and data["resources"] == 2
     assert [(f["id"], f["resource"]) for f in data["findings"]] == [
-        ("missing-dlq", "Queue"), ("no-partial-batch-response", "Worker"), ("no-tracing", "Worker")]
+        ("missing-dlq", "Queue"), ("no-partial-batch-response", "Worker"), ("default-memory", "Worker"),
+        ("default-timeout", "Worker"), ("no-log-retention", "Worker"), ("no-tracing", "Worker")]
 
 
 @pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_it_prints_readable_text(template_file):
     assert code == 0
     assert "Resources: 2" in out
     assert "  - Lambda + SQS worker (sqs-worker)" in out
-    assert "Findings (3)" in out
+    assert "Findings (6)" in out
     assert "  [HIGH] missing-dlq (Queue, line 4): Queue Queue (read by Worker) has no redrive policy" in out
 
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from patterns.analyzer import MAX_RESOURCES, analyze
+from analyzer import MAX_RESOURCES, analyze
 
 URL = reverse("analyzer:api")
 TEMPLATE = sam("""

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from analyzer_samples import run
 from architecture import Architecture
-from patterns.analyzer import TemplateError, analyze
+from analyzer import TemplateError, analyze
 
 FN = "{Type: AWS::Serverless::Function, Properties: {Handler: a.b, Runtime: python3.13%s}}"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from patterns.analyzer import FINDING_IDS, TemplateError, analyze
+from analyzer import FINDING_IDS, TemplateError, analyze
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "serverless-patterns"
 FILES = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
@@ -108,14 +108,14 @@ def test_findings_are_well_formed(results):
 
 def test_known_templates_give_the_expected_report(results):
     sqs = results["sqs-lambda-python-sam.yaml"]
-    assert sqs.patterns == ("sqs-worker",) and [f.id for f in sqs.findings] == ["no-tracing"]
+    assert sqs.patterns == ("sqs-worker",) and [f.id for f in sqs.findings] == ["no-log-retention", "no-tracing"]
     kinesis = results["kinesis-lambda-error-handling.yaml"]
     assert kinesis.patterns == ("kinesis-stream",)
     assert results["kinesis-lambda-efo.yaml"].patterns == ("kinesis-stream",)  # through a fan-out consumer
     # EventBridge Pipes read this stream; no function does.
     assert "kinesis-stream" not in results["kinesis-stream-to-eventbridge-sam.yaml"].patterns
-    # Retries bounded, an on-failure queue and tracing: only the whole-batch retry is left.
-    assert [f.id for f in kinesis.findings] == ["no-partial-batch-response"]
+    # Retries bounded, an on-failure queue and tracing: the whole-batch retry and the log retention are left.
+    assert [f.id for f in kinesis.findings] == ["no-partial-batch-response", "no-log-retention"]
     resizer = results["s3-lambda-resizing-python.yaml"]
     assert resizer.patterns == ("s3-processing",)
     assert "recursive-s3-trigger" not in {f.id for f in resizer.findings}  # writes to another bucket

@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from analyzer_samples import cloudformation, ids, run, sam
+from analyzer_samples import SETTINGS, cloudformation, ids, risks, run, sam
 
-from patterns.analyzer import FINDING_IDS, analyze, load_template
+from analyzer import FINDING_IDS, analyze, load_template
 
 
 def worker(events: str = "", properties: str = "") -> str:
@@ -67,15 +67,27 @@ def test_an_async_trigger_without_failure_destination_misses_a_dlq():
     "EventInvokeConfig: {DestinationConfig: {OnFailure: {Type: SQS, Destination: !GetAtt Dlq.Arn}}}",
 ])
 def test_a_function_dead_letter_queue_or_destination_is_enough(properties):
-    analysis = run(worker("Rule: {Type: EventBridgeRule, Properties: {Pattern: {source: [app]}}}", properties)
-                   + "Dlq: {Type: AWS::SQS::Queue}")
+    analysis = run(worker("Rule: {Type: EventBridgeRule, Properties: {Pattern: {source: [app]}, "
+                          "DeadLetterConfig: {Type: SQS}}}", properties) + "Dlq: {Type: AWS::SQS::Queue}")
     assert ids(analysis) == []
 
 
-def test_an_eventbridge_target_dead_letter_config_is_enough():
+def test_the_rule_target_needs_its_own_dead_letter_queue():
+    # The function's destination keeps events the function fails on; the target's dead-letter
+    # queue keeps events EventBridge could not deliver to it at all.
+    analysis = run(worker("Rule: {Type: EventBridgeRule, Properties: {Pattern: {source: [app]}}}",
+                          "DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt Dlq.Arn}") + "Dlq: {Type: AWS::SQS::Queue}")
+    assert ids(analysis) == [("missing-dlq", "Worker")]
+    assert analysis.findings[0].rule_ids == ("ES4000",)
+    assert "The rule of event Rule delivers to Worker without a dead-letter queue" in analysis.findings[0].message
+
+
+def test_an_eventbridge_target_dead_letter_config_does_not_keep_the_functions_failures():
     analysis = run(worker("Rule: {Type: EventBridgeRule, Properties: {Pattern: {source: [app]}, "
                           "DeadLetterConfig: {Type: SQS}}}"))
-    assert ids(analysis) == []
+    assert ids(analysis) == [("missing-dlq", "Worker")]
+    assert analysis.findings[0].rule_ids == ("ES1007",)
+    assert "is invoked asynchronously (event Rule)" in analysis.findings[0].message
 
 
 def test_plain_cloudformation_event_invoke_config_is_enough():
@@ -85,7 +97,10 @@ Fn:
   Properties: {Handler: i.h, Runtime: nodejs22.x, Role: !Ref RoleArn, Code: {ZipFile: x}, TracingConfig: {Mode: Active}}
 Rule:
   Type: AWS::Events::Rule
-  Properties: {ScheduleExpression: rate(1 hour), Targets: [{Id: fn, Arn: !GetAtt Fn.Arn}]}
+  Properties:
+    ScheduleExpression: rate(1 hour)
+    Targets: [{Id: fn, Arn: !GetAtt Fn.Arn, DeadLetterConfig: {Arn: !GetAtt Dlq.Arn}}]
+Dlq: {Type: AWS::SQS::Queue}
 """
     assert ids(cloudformation(template)) == [("missing-dlq", "Fn")]
     config = """
@@ -95,7 +110,6 @@ Config:
     FunctionName: !Ref Fn
     Qualifier: $LATEST
     DestinationConfig: {OnFailure: {Destination: !GetAtt Dlq.Arn}}
-Dlq: {Type: AWS::SQS::Queue}
 """
     assert ids(cloudformation(template + config)) == []
 
@@ -164,7 +178,7 @@ def test_globals_timeout_applies_and_a_long_enough_visibility_is_fine():
 
 def test_a_visibility_shorter_than_the_timeout_is_high():
     queue = QUEUE_WITH_DLQ.replace("Properties: {", "Properties: {VisibilityTimeout: 30, ")
-    [finding] = run(worker(SQS_EVENT, "Timeout: 60") + queue).findings
+    [finding] = risks(run(worker(SQS_EVENT, "Timeout: 60") + queue))
     assert (finding.id, finding.severity) == ("visibility-timeout-too-short", "high")
 
 
@@ -187,7 +201,7 @@ Policies:
 
 
 def test_writing_back_to_the_triggering_bucket_without_filter_is_critical():
-    [finding] = run(s3_worker()).findings
+    [finding] = risks(run(s3_worker()))
     assert (finding.id, finding.severity, finding.resource) == ("recursive-s3-trigger", "critical", "Worker")
     assert "bucket Bucket" in finding.message
 
@@ -199,12 +213,12 @@ def test_an_input_prefix_disjoint_from_the_written_prefix_is_fine():
 
 def test_an_input_prefix_inside_what_it_writes_is_found():
     analysis = run(s3_worker("{Name: prefix, Value: uploads/}", "!Sub '${Bucket.Arn}/*'"))
-    assert [(f.id, f.severity) for f in analysis.findings] == [("recursive-s3-trigger", "high")]
+    assert [(f.id, f.severity) for f in risks(analysis)] == [("recursive-s3-trigger", "high")]
 
 
 def test_a_suffix_filter_alone_is_a_weaker_protection():
     analysis = run(s3_worker("{Name: suffix, Value: .jpg}"))
-    assert [(f.id, f.severity) for f in analysis.findings] == [("recursive-s3-trigger", "medium")]
+    assert [(f.id, f.severity) for f in risks(analysis)] == [("recursive-s3-trigger", "medium")]
 
 
 def test_s3_crud_policy_on_the_bucket_name_parameter_is_a_write():
@@ -271,7 +285,7 @@ TABLE = "Table: {Type: AWS::DynamoDB::Table}\nDlq: {Type: AWS::SQS::Queue}\n"
 def test_a_stream_handler_writing_to_its_table_is_critical():
     analysis = run(worker(STREAM % ", MaximumRetryAttempts: 2", "Policies: [{DynamoDBCrudPolicy: {TableName: !Ref Table}}]")
                    + TABLE)
-    assert [(f.id, f.severity) for f in analysis.findings] == [("stream-writes-same-table", "critical")]
+    assert [(f.id, f.severity) for f in risks(analysis)] == [("stream-writes-same-table", "critical")]
 
 
 def test_a_stream_handler_reading_its_table_or_filtering_is_fine():
@@ -428,17 +442,20 @@ def test_a_tracing_mode_from_a_parameter_is_not_judged():
 
 def test_findings_are_ordered_by_severity_and_every_id_is_known():
     analysis = run(s3_worker() + "Plain: {Type: AWS::Serverless::Function, Properties: {Handler: a.b, Runtime: python3.13}}")
-    assert [f.severity for f in analysis.findings] == ["critical", "low"]
+    assert [f.severity for f in risks(analysis)] == ["critical", "low"]
+    order = ["critical", "high", "medium", "low"]
+    assert [f.severity for f in analysis.findings] == sorted((f.severity for f in analysis.findings), key=order.index)
     assert {f.id for f in analysis.findings} <= set(FINDING_IDS)
 
 
 def test_to_dict_has_exactly_the_documented_shape():
     data = run(worker(SQS_EVENT) + "Queue: {Type: AWS::SQS::Queue}").to_dict()
+    data["findings"] = [finding for finding in data["findings"] if finding["id"] not in SETTINGS]
     assert data == {
         "patterns": ["sqs-worker"],
         "resources": 2,
         "findings": [{"id": "missing-dlq", "severity": "high", "resource": "Queue", "line": 12,
-                      "message": data["findings"][0]["message"]}],
+                      "message": data["findings"][0]["message"], "rule_ids": ["ES6000"]}],
         "architecture": {"version": 1, "components": [
             {"id": "Worker", "kind": "function", "name": "worker", "pattern": None},
             {"id": "Queue", "kind": "queue", "name": "queue", "pattern": None},
@@ -454,7 +471,7 @@ def test_reading_a_cluster_arn_for_the_data_api_is_not_a_connection():
     analysis = run(worker(properties="Environment: {Variables: {CLUSTER_ARN: !GetAtt Db.DBClusterArn}}\n"
                           "Policies: [{Statement: [{Effect: Allow, Action: 'rds-data:*', Resource: !GetAtt Db.DBClusterArn}]}]")
                    + "Db: {Type: AWS::RDS::DBCluster, Properties: {Engine: aurora-postgresql, EnableHttpEndpoint: true}}")
-    assert ids(analysis) == [("unbounded-concurrency", "Worker")]
+    assert ids(analysis) == [("unbounded-concurrency", "Worker"), ("wildcard-iam-action", "Worker")]
 
 
 def test_each_finding_has_the_line_of_its_property_or_else_of_its_resource():

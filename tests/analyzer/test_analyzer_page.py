@@ -39,6 +39,7 @@ def test_it_reports_a_pasted_template(client):
     assert html.index('id="severity-critical"') < html.index('id="severity-high"') < html.index('id="severity-low"')
     assert 'data-finding="recursive-s3-trigger"' in html and "Thumbnailer" in html
     assert "The function can trigger itself through its bucket" in html  # the finding's title, not its id
+    assert "serverless-rules ES1007" in html  # the equivalent rule of the missing destination
     line = TEMPLATE.splitlines().index("  Thumbnailer:") + 1
     assert f"Thumbnailer, line {line}</span>" in html  # where to look in the template
     assert "2 resources" in html

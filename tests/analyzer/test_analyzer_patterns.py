@@ -5,7 +5,7 @@ from analyzer_samples import cloudformation, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patterns.analyzer import _NameIndex
+from analyzer.model import _NameIndex
 
 FUNCTION = """
 Fn:

@@ -21,7 +21,7 @@ from advisor.jobs.models import GenerationJob, JobStatus
 from advisor.teams.actions import create_team
 from advisor.teams.models import Membership, Role
 from advisor.teams.testing import make_architecture, make_user
-from patterns.analyzer import FINDING_IDS
+from analyzer import FINDING_IDS
 from patterns.store import current_engine
 
 pytestmark = pytest.mark.django_db

@@ -108,7 +108,7 @@ def _forget():
 
 def test_a_folder_on_the_registry_path_is_recommended_drawn_generated_and_detected(new_pattern):
     import generator
-    from patterns.analyzer import analyze
+    from analyzer import analyze
     from patterns.catalogue import load_files
     from patterns.engine import compile_catalogue
 

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from patterns.analyzer import MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
+from analyzer import MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
+from patterns.catalogue import Catalogue, load_files
 from patterns.cli import BadInput, read_text
 from patterns.store import live_or_shipped_engine
 

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from architecture import Architecture, Component, Connection, name_from_id
 
-from .analyzer import (
+from .model import (
     INVOKE_ACTIONS,
     STATE_MACHINE_TYPES,
     TABLE_WRITE_ACTIONS,
@@ -24,11 +24,11 @@ from .analyzer import (
     _get,
     _listed,
     _NameIndex,
-    _on_time,
     _names,
     _target,
     _Template,
 )
+from .reading import _on_time
 
 KIND_BY_TYPE: dict[str, str] = {
     "AWS::Serverless::Function": "function", "AWS::Lambda::Function": "function",

@@ -1,0 +1,65 @@
+"""Read an AWS SAM or CloudFormation template; report the patterns it uses and the risks it carries.
+
+    analyze(text) -> Analysis(patterns, resources, findings, architecture)   (SPEC 3.2, 3.5, 4.4, 8.5)
+
+The catalogue's knowledge run backwards: instead of answers -> patterns -> warnings, the
+resources and their wiring -> patterns -> findings. Plain Python: the command, the web
+page and the API call this one function.
+
+The steps, one module each: ``reading`` (text -> document and lines, refusals, the time
+budget), ``model`` (the lookups built once per template), ``detection`` (the patterns, by each
+pattern folder's ``detect.py``), ``findings`` (the risks) and ``architecture`` (the graph the
+generator records, read back).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from architecture import Architecture
+from patterns.catalogue import SEVERITIES
+
+from .architecture import architecture_of
+from .detection import patterns_in
+from .findings import Finding, findings_of
+from .model import DEFAULT_LIMITS, _Template
+from .reading import _BUDGET, ANALYSIS_SECONDS, MAX_RESOURCES, _Budget, _on_time, _read
+
+
+@dataclass(frozen=True)
+class Analysis:
+    patterns: tuple[str, ...]
+    resources: int
+    findings: tuple[Finding, ...]
+    architecture: Architecture = Architecture()  # the components and connections (SPEC 8.5)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "patterns": list(self.patterns),
+            "resources": self.resources,
+            "findings": [finding.to_dict() for finding in self.findings],
+            "architecture": self.architecture.to_dict(),
+        }
+
+
+def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: float = ANALYSIS_SECONDS,
+            max_resources: int = MAX_RESOURCES) -> Analysis:
+    """Analyse one template. ``limits`` maps limit ids (``api-gateway-timeout``,
+    ``http-api-timeout``) to seconds, normally the live catalogue's rows. Raises
+    TemplateError when the template cannot be read, declares more than ``max_resources``
+    resources, or takes longer than ``seconds`` to analyse."""
+    token = _BUDGET.set(_Budget(seconds))
+    try:
+        document, lines = _read(text, max_resources)
+        template = _Template(document, {**DEFAULT_LIMITS, **(limits or {})})
+        graph = architecture_of(template)
+        findings = findings_of(template, lines, graph)
+        order = {resource: index for index, resource in enumerate(template.resources)}
+        findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
+        patterns = patterns_in(template)
+        _on_time()
+        return Analysis(patterns=patterns, resources=len(template.raw_resources), findings=tuple(findings),
+                        architecture=graph)
+    finally:
+        _BUDGET.reset(token)

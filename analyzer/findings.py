@@ -1,0 +1,599 @@
+"""The risks a template carries, as findings.
+
+Findings are conservative: a value the template does not pin down (a parameter, a
+condition, an import) never produces one, and a managed policy named by ARN is not read.
+``Finding.resource`` is the logical id of the resource to change: the queue for a redrive
+policy or its visibility, the event source mapping for a CloudFormation trigger setting,
+otherwise the function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Iterable, Iterator, Mapping
+
+from architecture import Architecture
+from patterns.catalogue import SEVERITIES
+
+from .model import (
+    TABLE_WRITE_ACTIONS,
+    _allows,
+    _get,
+    _invoked_functions,
+    _listed,
+    _number,
+    _strings,
+    _target,
+    _Template,
+)
+from .messages import message
+from .reading import _on_time
+
+SQS_DEFAULT_VISIBILITY_S = 30
+VISIBILITY_FACTOR = 6
+# The most messages one batch from a FIFO queue may hold.
+FIFO_MAX_BATCH = 10
+
+# Each finding's id (the API and the command line) and its title (pages).
+FINDING_TITLES: dict[str, str] = {
+    "missing-dlq": "No dead-letter queue or failure destination",
+    "no-partial-batch-response": "One bad record fails the whole batch",
+    "visibility-timeout-too-short": "Messages reappear while still being processed",
+    "recursive-s3-trigger": "The function can trigger itself through its bucket",
+    "stream-writes-same-table": "The stream handler writes to its own source table",
+    "direct-lambda-invoke": "Functions call each other directly",
+    "rds-without-proxy": "The database is reached without RDS Proxy",
+    "api-timeout-exceeds-gateway": "The function outlives the API's timeout",
+    "unbounded-retry": "Failed records are retried without a bound",
+    "unbounded-concurrency": "Concurrency toward a limited system is not capped",
+    "no-tracing": "Tracing is off",
+    "default-timeout": "The function keeps the default timeout",
+    "default-memory": "The function keeps the default memory size",
+    "deprecated-runtime": "The runtime is deprecated or soon will be",
+    "no-log-retention": "Logs are kept forever",
+    "wildcard-iam-action": "A policy allows every action of a service",
+    "public-function-url": "A function URL answers anyone",
+    "api-access-logs-off": "The API writes no access logs",
+    "api-throttling-default": "The API keeps the account's default throttling",
+    "missing-queue-policy": "A queue refuses what is sent to it",
+    "fifo-limits": "A FIFO queue or topic is used beyond its limits",
+    "loop": "Events can go round in a loop",
+}
+FINDING_IDS = tuple(FINDING_TITLES)
+
+
+# The property each finding is about, in order of preference: its line is the finding's line
+# when the resource sets it; otherwise the finding is on the resource's line.
+FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "missing-dlq": ("RedrivePolicy", "DestinationConfig", "EventInvokeConfig", "Events", "Targets", "Target"),
+    "no-partial-batch-response": ("FunctionResponseTypes", "Events"),
+    "visibility-timeout-too-short": ("VisibilityTimeout",),
+    "direct-lambda-invoke": ("Policies",),
+    "api-timeout-exceeds-gateway": ("Timeout",),
+    "unbounded-retry": ("MaximumRetryAttempts", "Events"),
+    "unbounded-concurrency": ("ReservedConcurrentExecutions",),
+    "no-tracing": ("Tracing", "TracingConfig"),
+    "default-timeout": ("Timeout",),
+    "default-memory": ("MemorySize",),
+    "deprecated-runtime": ("Runtime",),
+    "no-log-retention": ("LoggingConfig",),
+    "wildcard-iam-action": ("Policies", "Role"),
+    "public-function-url": ("AuthType", "FunctionUrlConfig"),
+    "api-access-logs-off": ("AccessLogSetting", "AccessLogSettings", "StageName"),
+    "api-throttling-default": ("MethodSettings", "DefaultRouteSettings", "StageName"),
+    "missing-queue-policy": ("QueueName",),
+    "fifo-limits": ("RedrivePolicy", "BatchSize", "Events", "Protocol"),
+    "loop": ("Policies", "Events"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    severity: str
+    resource: str
+    message: str
+    line: int | None = None  # 1-based, of the resource or the property concerned; None when not known
+    rule_ids: tuple[str, ...] = ()  # the equivalent serverless-rules ids, where there are any
+
+    @property
+    def title(self) -> str:
+        return FINDING_TITLES.get(self.id, self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "severity": self.severity, "resource": self.resource, "line": self.line,
+                "message": self.message, "rule_ids": list(self.rule_ids)}
+
+
+
+def findings_of(t: _Template, lines: Mapping[tuple[str, ...], int], graph: Architecture) -> list[Finding]:
+    """Every finding of the template, each with its line; ``graph`` is the architecture read
+    from it, where loops are looked for."""
+    found = []
+    for check in _CHECKS:
+        _on_time()
+        found.extend(_with_line(finding, lines) for finding in check(t))
+    found.extend(_with_line(finding, lines) for finding in _check_loops(t, graph))
+    return found
+
+
+def _with_line(finding: Finding, lines: Mapping[tuple[str, ...], int]) -> Finding:
+    keys = [(finding.resource, name) for name in FINDING_PROPERTIES.get(finding.id, ())] + [(finding.resource,)]
+    line = next((lines[key] for key in keys if key in lines), None)
+    return replace(finding, line=line)
+
+
+def _join(labels: Iterable[str]) -> str:
+    labels = sorted(set(labels))
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+ASYNC_KINDS = ("s3", "sns", "eventbridge", "schedule")
+# SAM events that create an EventBridge rule target (which can have its own dead-letter queue).
+RULE_EVENT_TYPES = ("EventBridgeRule", "CloudWatchEvent", "Schedule")
+
+
+def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
+    """Every asynchronous hand-over without a place for what fails: queues, stream and Kafka
+    mappings, functions invoked asynchronously, EventBridge rule targets and schedules, SNS
+    subscriptions. One finding per resource, naming each gap."""
+    gaps: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+
+    def gap(resource: str, severity: str, text: str, *rule_ids: str) -> None:
+        gaps.setdefault(resource, []).append((severity, text, rule_ids))
+
+    for queue in t.of_type("AWS::SQS::Queue"):
+        props = t.props(queue)
+        if "RedrivePolicy" in props or "RedriveAllowPolicy" in props or queue in t.failure_targets:
+            continue
+        readers = [s for s in t.sources_from(queue) if s.kind == "sqs"]
+        if readers:
+            mapped = any(t.type_of(s.owner) == "AWS::Lambda::EventSourceMapping" for s in readers)
+            gap(queue, "high", message("queue-no-redrive-read", queue=queue,
+                                       consumers=_join(s.function or s.owner for s in readers)),
+                "ES6000", *(("ES1001",) if mapped else ()))
+        else:
+            gap(queue, "medium", message("queue-no-redrive", queue=queue), "ES6000")
+    for source in t.sources:
+        if source.kind in ("dynamodb", "kinesis") and _get(source.settings, "DestinationConfig", "OnFailure") is None:
+            gap(source.owner, "high", message("stream-no-destination", kind=f"{source.kind} stream", label=source.label,
+                                              function=source.function or "its function"), "ES1001")
+    for rid in t.of_type("AWS::Lambda::EventSourceMapping"):
+        props = t.props(rid)
+        kafka = "SelfManagedEventSource" in props or ":kafka:" in " ".join(_strings(props.get("EventSourceArn")))
+        if kafka and _get(props, "DestinationConfig", "OnFailure") is None:
+            gap(rid, "high", message("stream-no-destination", kind="Kafka", label=f"event source mapping {rid}",
+                                     function=t.function_of(props.get("FunctionName")) or "its function"), "ES1001")
+    for function in t.functions:
+        if _has_function_dlq(t, function):
+            continue
+        labels = [s.label for s in t.sources_of(function) if s.kind in ASYNC_KINDS]
+        labels += [f"event {name}" for name, event in _events_of(t, function) if _get(event, "Type") == "IoTRule"]
+        labels += [f"permission {rid}" for rid in t.async_permissions.get(function, ())]
+        if labels:
+            gap(function, "high", message("async-no-destination", function=function, labels=_join(labels)), "ES1007")
+    for owner in t.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+        for name, event in _events_of(t, owner):
+            settings = _get(event, "Properties")
+            if _get(event, "Type") in RULE_EVENT_TYPES and isinstance(settings, dict) and not _rule_dlq(settings):
+                gap(owner, "medium", message("rule-target-no-dlq", rule=f"The rule of event {name}", targets=owner),
+                    *(("ES4000",) if t.type_of(owner) == "AWS::Serverless::Function" else ()))
+    for rule in t.of_type("AWS::Events::Rule"):
+        targets = t.props(rule).get("Targets")
+        if not isinstance(targets, list):
+            continue
+        lacking = [target for target in targets if not isinstance(target, dict) or
+                   not isinstance(target.get("DeadLetterConfig"), dict) or "Arn" not in target["DeadLetterConfig"]]
+        if lacking:
+            names = [str(_get(target, "Id") or _target(_get(target, "Arn")) or "a target") for target in lacking]
+            gap(rule, "medium", message("rule-target-no-dlq", rule=f"Rule {rule}", targets=_join(names)), "ES4000")
+    for schedule in t.of_type("AWS::Scheduler::Schedule"):
+        target = t.props(schedule).get("Target")
+        if isinstance(target, dict) and _get(target, "DeadLetterConfig", "Arn") is None:
+            gap(schedule, "medium", message("rule-target-no-dlq", rule=f"Schedule {schedule}",
+                                            targets=_target(target.get("Arn")) or "its target"))
+    for subscription in t.of_type("AWS::SNS::Subscription"):
+        props = t.props(subscription)
+        protocol, topic = props.get("Protocol"), _target(props.get("TopicArn"))
+        if "RedrivePolicy" in props or (str(protocol).startswith("email") and topic in t.alarm_topics):
+            continue  # an alarm's e-mail: a dead-letter queue's own alarm would go the same way
+        gap(subscription, "medium", message("subscription-no-redrive", subscription=subscription,
+                                            protocol=protocol if isinstance(protocol, str) else "a protocol",
+                                            topic=topic or "its topic"), "ES7000")
+    for topic in t.of_type("AWS::SNS::Topic"):
+        inline = [_get(item, "Protocol") for item in _listed(t.props(topic).get("Subscription"))]
+        if inline and topic not in t.alarm_topics:
+            gap(topic, "medium", message("inline-subscription-no-redrive", topic=topic,
+                                         protocols=_join(str(protocol) for protocol in inline)))
+    for resource in sorted(gaps, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources)):
+        found = gaps[resource]
+        severity = max((severity for severity, _, _ in found), key=SEVERITIES.index)
+        rule_ids = tuple(dict.fromkeys(rule for _, _, rules in found for rule in rules))
+        yield Finding("missing-dlq", severity, resource, " ".join(dict.fromkeys(text for _, text, _ in found)),
+                      rule_ids=rule_ids)
+
+
+def _events_of(t: _Template, rid: str) -> list[tuple[str, Any]]:
+    events = t.props(rid).get("Events")
+    return list(events.items()) if isinstance(events, dict) else []
+
+
+def _rule_dlq(settings: dict) -> bool:
+    config = settings.get("DeadLetterConfig")
+    return isinstance(config, dict) and ("Arn" in config or config.get("Type") == "SQS")
+
+
+def _has_function_dlq(t: _Template, function: str) -> bool:
+    props = t.props(function)
+    if props.get("DeadLetterQueue") or _get(props, "DeadLetterConfig", "TargetArn") is not None:
+        return True
+    if _get(props, "EventInvokeConfig", "DestinationConfig", "OnFailure") is not None:
+        return True
+    return any(_get(config, "DestinationConfig", "OnFailure") is not None for config in t.invoke_configs_of(function))
+
+
+def _check_partial_batch(t: _Template) -> Iterator[Finding]:
+    seen: set[tuple[str, str]] = set()
+    for source in t.sources:
+        if source.kind not in ("sqs", "dynamodb", "kinesis") or source.function is None:
+            continue
+        types = source.settings.get("FunctionResponseTypes")
+        batch = _number(source.settings.get("BatchSize")) if "BatchSize" in source.settings else 10
+        if types is not None and not isinstance(types, list):
+            continue  # a parameter or condition
+        if "ReportBatchItemFailures" in (types or []) or batch is None or batch <= 1:
+            continue
+        if (source.owner, source.kind) in seen:
+            continue
+        seen.add((source.owner, source.kind))
+        what = "messages" if source.kind == "sqs" else "records"
+        yield Finding("no-partial-batch-response", "medium", source.owner,
+                      message("no-partial-batch-response", label=source.label, function=source.function, what=what))
+
+
+def _check_visibility(t: _Template) -> Iterator[Finding]:
+    for queue in t.of_type("AWS::SQS::Queue"):
+        props = t.props(queue)
+        visibility = _number(props["VisibilityTimeout"]) if "VisibilityTimeout" in props else SQS_DEFAULT_VISIBILITY_S
+        readers = [s for s in t.sources_from(queue) if s.kind == "sqs" and s.function]
+        # What each reader needs: six times its timeout, plus the time a batch may be gathered.
+        needs = [(t.timeout(s.function), _number(s.settings.get("MaximumBatchingWindowInSeconds", 0)), s.function)
+                 for s in readers]
+        known = [(VISIBILITY_FACTOR * timeout + window, timeout, window, function)
+                 for timeout, window, function in needs if timeout is not None and window is not None]
+        if visibility is None or not known or len(known) < len(needs):
+            continue
+        need, timeout, window, function = max(known)
+        if visibility < need:
+            shown = "the default 30 s" if "VisibilityTimeout" not in props else f"{visibility:g} s"
+            gathered = f" plus the {window:g} s batching window" if window else ""
+            yield Finding("visibility-timeout-too-short", "high" if visibility < timeout + window else "medium",
+                          queue, message("visibility-timeout-too-short", queue=queue, shown=shown, function=function,
+                                         timeout=f"{timeout:g}", need=f"{need:g}", factor=VISIBILITY_FACTOR,
+                                         gathered=gathered))
+
+
+def _check_recursive_s3(t: _Template) -> Iterator[Finding]:
+    reported: set[tuple[str, str]] = set()
+    for source in t.sources:
+        if source.kind != "s3" or source.function is None or source.origin is None:
+            continue
+        function, bucket = source.function, source.origin
+        if (function, bucket) in reported or not t.may(function, "s3:putobject", bucket):
+            continue
+        rules = _listed(_get(source.settings, "Filter", "S3Key", "Rules"))
+        filters = {str(_get(rule, "Name")).lower(): _get(rule, "Value") for rule in rules if isinstance(rule, dict)}
+        prefix, suffix = filters.get("prefix"), filters.get("suffix")
+        outputs = _write_prefixes(t, function, bucket)
+        if outputs is None or not all(isinstance(value, (str, type(None))) for value in (prefix, suffix)):
+            continue  # a parameter or a computed key: cannot be compared
+        if prefix:
+            if all(not (output.startswith(prefix) or prefix.startswith(output)) for output in outputs):
+                continue
+            finding = Finding("recursive-s3-trigger", "high", function,
+                              message("recursive-s3-prefix", function=function, prefix=repr(prefix), bucket=bucket))
+        elif suffix:
+            finding = Finding("recursive-s3-trigger", "medium", function,
+                              message("recursive-s3-suffix", function=function, suffix=repr(suffix), bucket=bucket))
+        else:
+            finding = Finding("recursive-s3-trigger", "critical", function,
+                              message("recursive-s3-bucket", function=function, bucket=bucket))
+        reported.add((function, bucket))
+        yield finding
+
+
+def _write_prefixes(t: _Template, function: str, bucket: str) -> list[str] | None:
+    """Key prefixes the function may write in the bucket ('' for anywhere); None when a
+    prefix is computed from a parameter."""
+    prefixes = []
+    for grant in t.grants.get(function, []):
+        if not _allows(grant.actions, "s3:putobject"):
+            continue
+        for resource in grant.resources:
+            if not t.refers_to(resource, bucket):
+                continue
+            # The key part of an ARN: after "bucket/" in one text, or a "/key" piece of a Join.
+            keys = [text.split(":::")[-1].split("/", 1)[1] if ":::" in text else text.split("/", 1)[1]
+                    for text in _strings(_without_separators(resource)) if "/" in text.split(":::")[-1]]
+            if not keys:
+                prefixes.append("")  # a policy template or a bare bucket: the whole bucket
+            for key in keys:
+                prefix = key.split("*")[0]
+                if "${" in prefix:
+                    return None
+                prefixes.append(prefix)
+    return prefixes
+
+
+def _without_separators(value: Any) -> Any:
+    """The value without the separators of Fn::Join and Fn::Split, which are not part of any key."""
+    if isinstance(value, list):
+        return [_without_separators(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1 and ("Fn::Join" in value or "Fn::Split" in value):
+        arguments = next(iter(value.values()))
+        return _without_separators(arguments[1:] if isinstance(arguments, list) else arguments)
+    return {key: _without_separators(item) for key, item in value.items()}
+
+
+def _check_stream_same_table(t: _Template) -> Iterator[Finding]:
+    for source in t.sources:
+        if source.kind != "dynamodb" or source.function is None or source.origin is None:
+            continue
+        if source.settings.get("FilterCriteria"):
+            continue  # the filter may drop the function's own writes; it cannot be judged here
+        if any(t.may(source.function, action, source.origin) for action in TABLE_WRITE_ACTIONS):
+            yield Finding("stream-writes-same-table", "critical", source.function,
+                          message("stream-writes-same-table", function=source.function, table=source.origin))
+
+
+def _check_direct_invoke(t: _Template) -> Iterator[Finding]:
+    for function in t.functions:
+        targets = _invoked_functions(t, function)
+        if targets:
+            yield Finding("direct-lambda-invoke", "medium", function,
+                          message("direct-lambda-invoke", function=function, targets=_join(targets)))
+
+
+def _check_relational(t: _Template) -> Iterator[Finding]:
+    for function in t.functions:
+        connects, data_api, proxied = t.database_access(function)
+        if connects and not proxied:
+            yield Finding("rds-without-proxy", "high", function,
+                          message("rds-without-proxy", function=function))
+        if (connects or data_api) and not _concurrency_bounded(t, function):
+            yield Finding("unbounded-concurrency", "medium", function,
+                          message("unbounded-concurrency", function=function))
+
+
+def _concurrency_bounded(t: _Template, function: str) -> bool:
+    if "ReservedConcurrentExecutions" in t.props(function):
+        return True
+    sources = t.sources_of(function)
+    return bool(sources) and all(
+        s.kind == "sqs" and _get(s.settings, "ScalingConfig", "MaximumConcurrency") is not None for s in sources)
+
+
+def _check_api_timeout(t: _Template) -> Iterator[Finding]:
+    for function in t.functions:
+        limit, timeout = t.api_limit(function), t.timeout(function)
+        if limit is not None and timeout is not None and timeout > limit:
+            yield Finding("api-timeout-exceeds-gateway", "high", function,
+                          message("api-timeout-exceeds-gateway", function=function, timeout=f"{timeout:g}",
+                                  limit=f"{limit:g}"))
+
+
+def _check_unbounded_retry(t: _Template) -> Iterator[Finding]:
+    for source in t.sources:
+        if source.kind not in ("dynamodb", "kinesis") or source.function is None:
+            continue
+        attempts = source.settings.get("MaximumRetryAttempts")
+        if attempts is not None and _number(attempts) != -1:
+            continue
+        yield Finding("unbounded-retry", "high", source.owner,
+                      message("unbounded-retry", kind=source.kind, label=source.label, function=source.function))
+
+
+def _check_tracing(t: _Template) -> Iterator[Finding]:
+    for function in t.functions:
+        props = t.props(function)
+        mode = props.get("Tracing") if "Tracing" in props else _get(props, "TracingConfig", "Mode")
+        if mode is not None and not isinstance(mode, str):
+            continue  # a parameter or condition
+        if mode != "Active":
+            yield Finding("no-tracing", "low", function, message("no-tracing", function=function),
+                          rule_ids=("WS1000",))
+
+
+# Function settings ---------------------------------------------------------------------------
+
+# Lambda runtimes past their deprecation date (the date Lambda stopped applying security patches).
+DEPRECATED_RUNTIMES = {
+    "python2.7": "2021-07-15", "python3.6": "2022-07-18", "python3.7": "2023-12-04", "python3.8": "2024-10-14",
+    "python3.9": "2025-12-15", "nodejs": "2016-10-31", "nodejs4.3": "2020-03-05", "nodejs4.3-edge": "2020-03-05",
+    "nodejs6.10": "2019-08-12", "nodejs8.10": "2020-03-06", "nodejs10.x": "2021-07-30", "nodejs12.x": "2023-03-31",
+    "nodejs14.x": "2023-12-04", "nodejs16.x": "2024-06-12", "nodejs18.x": "2025-09-01", "java8": "2024-01-08",
+    "dotnetcore1.0": "2019-07-30", "dotnetcore2.0": "2019-05-30", "dotnetcore2.1": "2022-01-05",
+    "dotnetcore3.1": "2023-04-03", "dotnet5.0": "2022-05-10", "dotnet6": "2024-12-20", "dotnet7": "2024-05-14",
+    "ruby2.5": "2021-07-30", "ruby2.7": "2023-12-07", "ruby3.2": "2026-03-31", "go1.x": "2024-01-08",
+    "provided": "2024-01-08",
+}
+
+
+def _check_function_settings(t: _Template) -> Iterator[Finding]:
+    today = date.today().isoformat()
+    for function in t.functions:
+        props = t.props(function)
+        image = props.get("PackageType") == "Image"
+        if "Timeout" not in props:
+            yield Finding("default-timeout", "low", function, message("default-timeout", function=function),
+                          rule_ids=("ES1006",))
+        if "MemorySize" not in props:
+            yield Finding("default-memory", "low", function, message("default-memory", function=function),
+                          rule_ids=("ES1005",))
+        runtime = props.get("Runtime")
+        if not image and isinstance(runtime, str) and DEPRECATED_RUNTIMES.get(runtime, "9999") <= today:
+            yield Finding("deprecated-runtime", "medium", function,
+                          message("deprecated-runtime", function=function, runtime=runtime,
+                                  since=DEPRECATED_RUNTIMES[runtime]))
+        if not t.log_retention(function):
+            yield Finding("no-log-retention", "low", function, message("no-log-retention", function=function),
+                          rule_ids=("WS1004",))
+        wildcards = sorted({action for grant in t.grants.get(function, []) if not grant.template
+                            for action in grant.actions if action == "*" or action.endswith(":*")})
+        if wildcards:
+            yield Finding("wildcard-iam-action", "medium", function,
+                          message("wildcard-iam-action", function=function, actions=_join(wildcards)),
+                          rule_ids=("WS1003",))
+    for function, url in t.function_urls:
+        yield Finding("public-function-url", "high", url, message("public-function-url", function=function))
+
+
+# APIs ---------------------------------------------------------------------------------------------
+
+def _check_apis(t: _Template) -> Iterator[Finding]:
+    for api, stage_settings in t.api_stages:
+        access_logs, throttled = stage_settings
+        if access_logs is False:
+            yield Finding("api-access-logs-off", "low", api, message("api-access-logs-off", api=api),
+                          rule_ids=("ES2000",))
+        if throttled is False:
+            yield Finding("api-throttling-default", "low", api, message("api-throttling-default", api=api),
+                          rule_ids=("ES2003",))
+
+
+# Queues fed by SNS and EventBridge ---------------------------------------------------------------
+
+def _check_queue_policy(t: _Template) -> Iterator[Finding]:
+    feeders: dict[str, list[str]] = {}
+    for subscription in t.of_type("AWS::SNS::Subscription"):
+        props = t.props(subscription)
+        queue = _target(props.get("Endpoint"))
+        if str(props.get("Protocol")).lower() == "sqs" and t.type_of(queue) == "AWS::SQS::Queue":
+            feeders.setdefault(queue, []).append(f"topic {_target(props.get('TopicArn')) or 'of ' + subscription}")
+    for topic in t.of_type("AWS::SNS::Topic"):
+        for item in _listed(t.props(topic).get("Subscription")):
+            queue = _target(_get(item, "Endpoint"))
+            if str(_get(item, "Protocol")).lower() == "sqs" and t.type_of(queue) == "AWS::SQS::Queue":
+                feeders.setdefault(queue, []).append(f"topic {topic}")
+    for rule in t.of_type("AWS::Events::Rule"):
+        for target in _listed(t.props(rule).get("Targets")):
+            queue = _target(_get(target, "Arn"))
+            if t.type_of(queue) == "AWS::SQS::Queue" and not _get(target, "RoleArn"):
+                feeders.setdefault(queue, []).append(f"rule {rule}")
+    for queue in sorted(feeders, key=t.position):
+        if queue not in t.queues_with_policy:
+            yield Finding("missing-queue-policy", "high", queue,
+                          message("missing-queue-policy", queue=queue, senders=_join(feeders[queue])))
+
+
+# FIFO ---------------------------------------------------------------------------------------------
+
+def _check_fifo(t: _Template) -> Iterator[Finding]:
+    for queue in t.of_type("AWS::SQS::Queue"):
+        props = t.props(queue)
+        if props.get("FifoQueue") not in (True, "true", "True"):
+            continue
+        dlq = _target(_get(props, "RedrivePolicy", "deadLetterTargetArn"))
+        if t.type_of(dlq) == "AWS::SQS::Queue" and t.props(dlq).get("FifoQueue") in (None, False, "false", "False"):
+            yield Finding("fifo-limits", "high", queue, message("fifo-dlq", queue=queue, dlq=dlq))
+        for source in t.sources_from(queue):
+            size = _number(source.settings.get("BatchSize"))
+            if source.kind == "sqs" and size is not None and size > FIFO_MAX_BATCH:
+                yield Finding("fifo-limits", "high", source.owner,
+                              message("fifo-batch", label=source.label, queue=queue, size=f"{size:g}",
+                                      most=FIFO_MAX_BATCH))
+                break
+    for subscription in t.of_type("AWS::SNS::Subscription"):
+        props = t.props(subscription)
+        topic, queue = _target(props.get("TopicArn")), _target(props.get("Endpoint"))
+        if t.props(topic).get("FifoTopic") not in (True, "true", "True"):
+            continue
+        protocol = str(props.get("Protocol")).lower()
+        if protocol != "sqs" or (t.type_of(queue) == "AWS::SQS::Queue"
+                                 and t.props(queue).get("FifoQueue") in (None, False, "false", "False")):
+            yield Finding("fifo-limits", "high", subscription,
+                          message("fifo-topic", subscription=subscription, topic=topic))
+
+
+# Loops ---------------------------------------------------------------------------------------------
+
+# Hand-overs that do not wait for an answer, and the components they pass through.
+LOOP_EDGES = frozenset(("event", "poll", "publish", "write"))
+LOOP_HUBS = frozenset(("bucket", "topic", "event-bus", "queue", "stream", "table"))
+
+
+def _check_loops(t: _Template, graph: Architecture) -> Iterator[Finding]:
+    """A cycle of asynchronous hand-overs: what a function sends comes back to it through
+    buckets, topics, buses, queues, streams or tables. A function and its own bucket or table
+    alone are left to recursive-s3-trigger and stream-writes-same-table, which read the filters."""
+    kinds = {component.id: component.kind for component in graph.components}
+    # A trigger with a filter may leave out what the function itself wrote: not judged here.
+    filtered = {(s.origin, s.function) for s in t.sources if s.settings.get("FilterCriteria")}
+    following: dict[str, list[str]] = {}
+    for connection in graph.connections:
+        if connection.kind in LOOP_EDGES and (connection.source, connection.target) not in filtered:
+            following.setdefault(connection.source, []).append(connection.target)
+    for members in _cycles(following):
+        functions = [m for m in members if kinds.get(m) == "function"]
+        hubs = [m for m in members if kinds.get(m) in LOOP_HUBS]
+        if not functions or not hubs:
+            continue
+        if len(members) == 2 and kinds.get(hubs[0]) in ("bucket", "table"):
+            continue
+        order = sorted(members, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources))
+        only_buses = all(kinds.get(hub) == "event-bus" for hub in hubs)
+        first = next(m for m in order if kinds.get(m) == "function")
+        yield Finding("loop", "medium" if only_buses else "high", first,
+                      message("loop-bus" if only_buses else "loop", function=first, members=_join(order)))
+
+
+def _cycles(following: Mapping[str, list[str]]) -> Iterator[list[str]]:
+    """The strongly connected parts of more than one component (Tarjan's algorithm, without
+    recursion): each holds at least one cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in list(following):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                _on_time()
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = following.get(node, [])
+            if position < len(targets):
+                work.append((node, position + 1))
+                target = targets[position]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                if len(members) > 1:
+                    yield members
+
+
+_CHECKS = (
+    _check_missing_dlq, _check_partial_batch, _check_visibility, _check_recursive_s3, _check_stream_same_table,
+    _check_direct_invoke, _check_relational, _check_api_timeout, _check_unbounded_retry, _check_tracing,
+    _check_function_settings, _check_apis, _check_queue_policy, _check_fifo,
+)
