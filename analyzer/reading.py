@@ -22,12 +22,12 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from patterns import plain_data
+
 try:  # libyaml scans and parses; composing stays in Python so the limits below apply.
     from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML without libyaml
     from yaml.parser import Parser as _Parser
-
-from patterns import plain_data
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
