@@ -22,7 +22,7 @@ run: setup migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup system-packages sam-cli checkov
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
 

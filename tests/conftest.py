@@ -20,15 +20,20 @@ def fresh_catalogue_check():
 
 @pytest.fixture(autouse=True)
 def own_throttle_counters(monkeypatch):
-    """Each test counts requests against the throttles from zero: its counters get keys of
-    their own, so the other test process (which shares Redis) and earlier runs cannot have
-    used up its budget, and it cannot use up theirs."""
+    """Each test counts requests against the throttles from zero, in a cache of its own: the
+    shared cache (Redis, for both test processes) is emptied by other tests at moments no
+    test controls, and earlier runs or the other process must not use up its budget."""
     try:
         from advisor.throttling import ClientRateThrottle
     except Exception:  # the generator's tests also run without Django
         yield
         return
+    from django.core.cache.backends.locmem import LocMemCache
+
     monkeypatch.setattr(ClientRateThrottle, "cache_format", f"throttle_{uuid.uuid4().hex}_%(scope)s_%(ident)s")
+    # Counters in a cache of the test's own: the shared one is emptied by other tests, in
+    # this process or the other, at moments no test controls.
+    monkeypatch.setattr(ClientRateThrottle, "cache", LocMemCache(f"throttle-{uuid.uuid4().hex}", {}))
     # One instant for the whole test: on a busy machine a test's twenty requests can take
     # longer than the window, and the first ones would age out before the limit is reached.
     now = time.time()

@@ -180,7 +180,7 @@ def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
         alternatives=tuple(
             AlternativeRow(hit.id, hit.title, hit.fits_lambda,
                            tuple(patterns[slug] for slug in hit.replaces if slug in patterns),
-                           explain(hit.explanation, labels))
+                           explain(hit.explanation, words))
             for hit in recommendation.alternatives
         ),
         fits_lambda=recommendation.fits_lambda,

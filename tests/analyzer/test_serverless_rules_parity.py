@@ -12,7 +12,7 @@ from analyzer import TemplateError, analyze, load_template
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "serverless-patterns"
 FILES = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
 pytestmark = [pytest.mark.skipif(not FILES, reason=f"the template corpus is not at {CORPUS}"),
-              pytest.mark.slow, pytest.mark.xdist_group("cpu-heavy")]
+              pytest.mark.slow]
 SHARE = 0.95
 
 

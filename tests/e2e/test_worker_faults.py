@@ -15,9 +15,6 @@ import pytest
 from .stack import wait_for
 from .test_generation_stack import PASSWORD, create_user, save_architecture
 
-# Killing workers mid-job measures recovery against fixed deadlines: it shares a test process
-# with the linters (minutes of one core each) rather than running beside them.
-pytestmark = pytest.mark.xdist_group("cpu-heavy")
 
 KILLS = 10
 JOBS = 14

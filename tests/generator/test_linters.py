@@ -28,8 +28,6 @@ from linters import (
 )
 from test_generated_projects import CASES
 
-# Runs in one test process with the worker-fault test (see tests/e2e/test_worker_faults.py).
-pytestmark = pytest.mark.xdist_group("cpu-heavy")
 
 MATRIX = {**CASES, **MORE_COMBINATIONS, **random_cases()}
 

@@ -15,9 +15,7 @@ LOGIN = reverse("login")
 BODY = {"template": "Resources: {T: {Type: AWS::SNS::Topic}}"}
 PROXY = "127.0.0.1"  # nginx, on the same machine as gunicorn
 
-# Counters live in the cache, which the panel-cache tests clear: one test process runs
-# both, so neither clears the other's counters mid-test.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("shared-cache")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from django.conf import settings
 
 from advisor.teams.testing import PASSWORD, fresh_address, make_user
 
-# Counters live in the cache, which the panel-cache tests clear: one test process runs
-# both, so neither clears the other's counters mid-test.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("shared-cache")]
+pytestmark = pytest.mark.django_db
 
 TEMPLATE = "Resources: {T: {Type: AWS::SNS::Topic}}"
 
