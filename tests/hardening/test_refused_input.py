@@ -89,11 +89,11 @@ def test_answers_sent_to_the_save_page_are_refused(client, member, case, method)
 
 
 @pytest.mark.parametrize("case", BAD_ANSWERS)
-def test_answers_on_the_edit_page_are_refused(client, member, case):
+def test_answers_imported_on_the_edit_page_are_refused(client, member, case):
     user, team = member
     architecture = make_architecture(team, user, answers=QUEUE_ANSWERS)
-    r = client.post(reverse("architectures:edit", args=[architecture.pk]),
-                    {"name": "Orders", "description": "", "answers_json": BAD_ANSWERS[case], "choice": "recommended"})
+    upload = SimpleUploadedFile("answers.json", BAD_ANSWERS[case].encode(), content_type="application/json")
+    r = client.post(reverse("architectures:edit", args=[architecture.pk]), {"import": "answers", "answers_file": upload})
     assert r.status_code == 400
     assert expected_message(case) in text_of(r)
     architecture.refresh_from_db()
