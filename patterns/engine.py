@@ -61,9 +61,12 @@ PROVISIONED_ADVICE = "cold-start-latency"
 # Named tuples rather than frozen dataclasses: one is built for every rule that fires, and
 # a tuple is built several times faster.
 class ShownAnswer(NamedTuple):
-    """An answer a rule read, with its value as people read it ("1,000", "true")."""
+    """An answer a rule read: its value as the one-line text writes it ("1000", "true") and,
+    when the engine made it, the typed answer itself, for pages to word as they offer it."""
     key: str
     value: str
+    answer: Any = None
+    typed: bool = False  # False for an explanation read back from stored text
 
 
 class Explanation:
@@ -90,7 +93,11 @@ class Explanation:
     def _fill(self) -> None:
         template, shown, fields = self._pending
         self._why = template.format_map(shown)
-        self._answers = tuple([ShownAnswer(key, shown[name]) for key, name in fields])
+        typed = getattr(shown, "answers", None)
+        if typed is None:
+            self._answers = tuple([ShownAnswer(key, shown[name]) for key, name in fields])
+        else:
+            self._answers = tuple([ShownAnswer(key, shown[name], typed.get(key), True) for key, name in fields])
         self._pending = None
 
     @property

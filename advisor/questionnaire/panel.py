@@ -205,7 +205,8 @@ def explain(explanation: Explanation, words: Words, advice: str = "") -> Explain
     text, from a saved revision) is read back into the same three parts."""
     if not explanation.answers and not explanation.advice:
         explanation = _read_stored(explanation.why, words, advice)
-    answers = tuple(NamedAnswer(a.key, words.shown(a.key, a.value), words.question(a.key)) for a in explanation.answers)
+    answers = tuple(NamedAnswer(a.key, words.value(a.key, a.answer) if a.typed else words.shown(a.key, a.value),
+                                words.question(a.key)) for a in explanation.answers)
     return Explained(explanation.why, answers, explanation.advice)
 
 

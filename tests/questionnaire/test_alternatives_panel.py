@@ -25,7 +25,7 @@ def test_long_compute_shows_what_replaces_lambda_before_the_patterns(client):
     assert "Run the long computation as a container task on AWS Fargate" in panel
     assert "What Lambda still does." in panel and "RunTask .sync" in panel
     # The answer behind it, in the questionnaire's words.
-    assert '<span class="chip">Worst-case processing time: 3000 s</span>' in response.content.decode()
+    assert '<span class="chip">Worst-case processing time: 3,000 s</span>' in response.content.decode()
     assert response.context["panel"].summary.startswith("Lambda is not the answer for the core work")
 
 
