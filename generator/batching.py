@@ -5,15 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from generator.project import Project, clamp
+from generator.project import VISIBILITY_FACTOR, Project, clamp
 
 BATCH_SIZE = 10
 # Start-up, reporting the batch and a record that runs a little over its worst case.
 MARGIN_S = 5
 # Time the handler keeps back after the worst case of one more record.
 STOP_MARGIN_S = 2
-SQS_MAX_VISIBILITY_S = 43200
-VISIBILITY_FACTOR = 6
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,7 @@ class BatchSizing:
 
 def queue_batch_sizing(p: Project) -> BatchSizing:
     """A full batch fits the timeout; the timeout fits Lambda's maximum and 6 x it SQS's visibility limit."""
-    ceiling = min(p.lambda_max_timeout(), SQS_MAX_VISIBILITY_S // VISIBILITY_FACTOR)
+    ceiling = min(p.lambda_max_timeout(), p.sqs_max_visibility() // VISIBILITY_FACTOR)
     per_record = min(float(p.answer("max_duration_s")), ceiling - MARGIN_S)
     batch_size = clamp(math.floor((ceiling - MARGIN_S) / max(per_record, 0.001)), 1, BATCH_SIZE)
     timeout = clamp(math.ceil(batch_size * per_record + MARGIN_S), min(10, ceiling), ceiling)

@@ -30,9 +30,9 @@ MAX_RECEIVE_COUNT = 5
 # Seconds Lambda may spend gathering a batch from a standard queue before invoking a consumer.
 QUEUE_BATCHING_WINDOW_S = 1
 LOG_RETENTION_DAYS = 30
-# An HTTP API waits at most 30 s for its integration (TimeoutInMillis), and AWS does not
-# raise it; the REST API's timeout is the catalogue's `api-gateway-timeout` row.
-HTTP_API_TIMEOUT_S = 30
+# A queue's visibility timeout is at least this many times its consumer's timeout, so a
+# message is not handed out again while Lambda still retries its batch.
+VISIBILITY_FACTOR = 6
 
 # For the generated tests only: deployed functions get Powertools from the public layer.
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
@@ -129,6 +129,9 @@ class Project:
 
     def lambda_max_timeout(self) -> int:
         return int(self.limit("lambda-max-duration"))
+
+    def sqs_max_visibility(self) -> int:
+        return int(self.limit("sqs-max-visibility-timeout"))
 
     def worker_timeout(self) -> int:
         """Timeout for asynchronous work: headroom over the worst case, within Lambda's limit."""
@@ -241,7 +244,8 @@ class Project:
         dlq = self.add_dlq(f"{logical_id}Dlq", group=group, label=f"{label} DLQ", fifo=fifo)
         props: dict[str, Any] = {
             # A message stays hidden while a batch is gathered, processed and retried by Lambda.
-            "VisibilityTimeout": min(6 * consumer_timeout + (0 if fifo else QUEUE_BATCHING_WINDOW_S), 43200),
+            "VisibilityTimeout": min(VISIBILITY_FACTOR * consumer_timeout + (0 if fifo else QUEUE_BATCHING_WINDOW_S),
+                                     self.sqs_max_visibility()),
             "MessageRetentionPeriod": QUEUE_RETENTION_S,
             "SqsManagedSseEnabled": True,
             "RedrivePolicy": {"deadLetterTargetArn": get_att(dlq, "Arn"), "maxReceiveCount": MAX_RECEIVE_COUNT},
@@ -300,9 +304,7 @@ class Project:
 
     def gateway_timeout_s(self) -> int:
         """How long the selected API waits for a function before it answers 504."""
-        if self.selection.api == "http":
-            return HTTP_API_TIMEOUT_S
-        return int(self.limit("api-gateway-timeout"))
+        return int(self.limit("http-api-timeout" if self.selection.api == "http" else "api-gateway-timeout"))
 
     def _api_auth(self) -> dict:
         """Parameters choosing how callers are authorised, and the OpenAPI body that carries the
