@@ -82,7 +82,7 @@ class CostLine:
         """``1,000,000 requests × $0.0000002``; empty for a line stored before it was recorded."""
         if not self.unit:
             return ""
-        return f"{_count(self.quantity)} {self.unit} × ${_usd(self.unit_usd)}"
+        return f"{formatting.quantity(self.quantity)} {self.unit} × ${formatting.unit_usd(self.unit_usd)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"service": self.service, "usd": self.usd, "basis": self.basis, "component": self.component,
@@ -211,16 +211,16 @@ class _Estimate:
             arrivals = self.arrivals(fn.id)
             if self.stream_fed(fn.id):
                 items += arrivals
-                parts.append(f"{_count(arrivals)} by {component_name(fn)}, one per stream record")
+                parts.append(f"{formatting.quantity(arrivals)} by {component_name(fn)}, one per stream record")
                 continue
             share = 1 - read_share if fn.id in readers else 1.0
             items += arrivals * share * per_unit
-            parts.append(f"{_count(arrivals)} units of work by {component_name(fn)}"
+            parts.append(f"{formatting.quantity(arrivals)} units of work by {component_name(fn)}"
                          + (f" × {share:.0%} that write" if share != 1 else "")
                          + f" × {per_unit:,} item{'s' if per_unit != 1 else ''} each")
         if not writers and self.stream_readers(table_id):
             items = self.units * per_unit
-            parts.append(f"{_count(self.units)} units of work by your systems × {per_unit:,} item"
+            parts.append(f"{formatting.quantity(self.units)} units of work by your systems × {per_unit:,} item"
                          f"{'s' if per_unit != 1 else ''} each")
         self._items[table_id] = (items, parts)
         return items, parts
@@ -274,7 +274,7 @@ def make_line(price: Price, quantity: float, assumption: str, component: "Compon
     usd = round(quantity * price.usd / price.per, 2)
     unit_usd = price.usd / price.per
     name = component_name(component) if component is not None else name
-    basis = f"{_count(quantity)} {price.unit} × ${_usd(unit_usd)} = {formatting.usd(usd)}: {assumption}"
+    basis = f"{formatting.quantity(quantity)} {price.unit} × ${formatting.unit_usd(unit_usd)} = {formatting.usd(usd)}: {assumption}"
     return CostLine(service or price.service, usd, basis, component.id if component is not None else WHOLE,
                     quantity, price.unit, unit_usd, assumption, price.id, name)
 
@@ -306,7 +306,7 @@ def _function(est: _Estimate, c: "Component") -> None:
         seconds = float(size.timeout_s)
         why = f"stopped at its {size.timeout_s} s timeout (the work does not fit a function)"
     per_arrival = f", {size.calls} per arrival" if size.calls > 1 else ""
-    est.add(c, "lambda-requests", invocations, f"{_count(invocations)} invocations a month{per_arrival}")
+    est.add(c, "lambda-requests", invocations, f"{formatting.quantity(invocations)} invocations a month{per_arrival}")
     gb_s = invocations * seconds * memory_gb
     synchronous = any(est._components[e.source].kind == "api" for e in est._incoming.get(c.id, ()))
     if est.provisioned and synchronous:
@@ -316,17 +316,17 @@ def _function(est: _Estimate, c: "Component") -> None:
                 f"{concurrency} provisioned environment{'s' if concurrency != 1 else ''} (the average concurrency, "
                 f"rounded up) × {memory_gb:g} GB × {SECONDS_PER_MONTH:,} s a month, against cold starts")
         est.add(c, f"lambda-provisioned-duration-{cpu}", gb_s,
-                f"{_count(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB on provisioned environments")
+                f"{formatting.quantity(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB on provisioned environments")
     else:
         est.add(c, f"lambda-gb-second-{cpu}", gb_s,
-                f"{_count(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB ({memory_mb} MB), {cpu}")
+                f"{formatting.quantity(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB ({memory_mb} MB), {cpu}")
         gap = SECONDS_PER_MONTH / invocations
         if gap >= ENVIRONMENT_IDLE_S:
-            cold, cold_why = invocations, f"every invocation starts cold (one every {_count(gap)} s; an idle environment lives about {ENVIRONMENT_IDLE_S // 60} min)"
+            cold, cold_why = invocations, f"every invocation starts cold (one every {formatting.quantity(gap)} s; an idle environment lives about {ENVIRONMENT_IDLE_S // 60} min)"
         else:
             cold, cold_why = invocations * COLD_START_SHARE, f"{COLD_START_SHARE:.0%} of invocations start cold"
         est.add(c, f"lambda-gb-second-{cpu}", cold * INIT_SECONDS * memory_gb,
-                f"INIT billed for cold starts: {_count(cold)} cold starts × {INIT_SECONDS:g} s × {memory_gb:g} GB; {cold_why}",
+                f"INIT billed for cold starts: {formatting.quantity(cold)} cold starts × {INIT_SECONDS:g} s × {memory_gb:g} GB; {cold_why}",
                 service="Lambda")
     est.log_gb += invocations * LOG_KB_PER_INVOCATION / (1024 * 1024)
     if size.in_vpc:
@@ -341,13 +341,13 @@ def _api(est: _Estimate, c: "Component") -> None:
     if kind == "websocket":
         chunks = max(1, math.ceil(payload_kb / 32))
         est.add(c, "apigw-websocket-messages", requests * chunks,
-                f"WebSocket API: {_count(requests)} messages{_metered(chunks, 32)}; connection minutes not included")
+                f"WebSocket API: {formatting.quantity(requests)} messages{_metered(chunks, 32)}; connection minutes not included")
     elif kind == "rest":
-        est.add(c, "apigw-rest-requests", requests, f"REST API: {_count(requests)} requests a month")
+        est.add(c, "apigw-rest-requests", requests, f"REST API: {formatting.quantity(requests)} requests a month")
     else:
         chunks = max(1, math.ceil(payload_kb / 512))
         est.add(c, "apigw-http-requests", requests * chunks,
-                f"HTTP API: {_count(requests)} requests{_metered(chunks, 512)}")
+                f"HTTP API: {formatting.quantity(requests)} requests{_metered(chunks, 512)}")
 
 
 def _metered(chunks: int, size_kb: int) -> str:
@@ -373,7 +373,7 @@ def _queue(est: _Estimate, c: "Component") -> None:
     chunks = _chunks64(est)
     fifo = est.proposal.of(c.id).fifo
     est.add(c, "sqs-fifo-requests" if fifo else "sqs-standard-requests", messages * SQS_REQUESTS_PER_MESSAGE * chunks,
-            f"{_count(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete)"
+            f"{formatting.quantity(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete)"
             f"{_metered(chunks, 64)}{', FIFO queue' if fifo else ''}")
 
 
@@ -383,7 +383,7 @@ def _topic(est: _Estimate, c: "Component") -> None:
     subscribers = len(est._outgoing_of_kind(c.id, "event"))
     _consumers_note(est, c, subscribers)
     est.add(c, "sns-publishes", messages * chunks,
-            f"{_count(messages)} publishes{_metered(chunks, 64)}; deliveries to its {subscribers} queue"
+            f"{formatting.quantity(messages)} publishes{_metered(chunks, 64)}; deliveries to its {subscribers} queue"
             f"{'s' if subscribers != 1 else ''} are free")
 
 
@@ -393,7 +393,7 @@ def _bus(est: _Estimate, c: "Component") -> None:
     targets = len(est._outgoing_of_kind(c.id, "event"))
     _consumers_note(est, c, targets)
     est.add(c, "eventbridge-custom-events", events * chunks,
-            f"{_count(events)} custom events{_metered(chunks, 64)}; its rules deliver them to {targets} "
+            f"{formatting.quantity(events)} custom events{_metered(chunks, 64)}; its rules deliver them to {targets} "
             f"target{'s' if targets != 1 else ''} at no extra charge")
 
 
@@ -407,14 +407,14 @@ def _state_machine(est: _Estimate, c: "Component") -> None:
     transitions = executions * (steps + STANDARD_EXTRA_TRANSITIONS)
 
     def express_lines(alternative: bool) -> None:
-        est.add(c, "sfn-express-requests", executions, f"Express: {_count(executions)} executions", alternative=alternative)
+        est.add(c, "sfn-express-requests", executions, f"Express: {formatting.quantity(executions)} executions", alternative=alternative)
         est.add(c, "sfn-express-gb-second", executions * billed * EXPRESS_MEMORY_GB,
-                f"Express: {_count(executions)} executions × {billed:g} s (the typical duration, in 100 ms steps) × "
+                f"Express: {formatting.quantity(executions)} executions × {billed:g} s (the typical duration, in 100 ms steps) × "
                 f"{EXPRESS_MEMORY_GB:g} GB", alternative=alternative)
 
     def standard_line(alternative: bool) -> None:
         est.add(c, "sfn-standard-transitions", transitions,
-                f"Standard: {_count(executions)} executions × {steps + STANDARD_EXTRA_TRANSITIONS} state transitions "
+                f"Standard: {formatting.quantity(executions)} executions × {steps + STANDARD_EXTRA_TRANSITIONS} state transitions "
                 f"({steps} step{'s' if steps != 1 else ''}, start and end)", alternative=alternative)
 
     if express:
@@ -433,21 +433,21 @@ def _table(est: _Estimate, c: "Component") -> None:
         writes = sum(est.flow(fn.id) if per_invocation else est.arrivals(fn.id) for fn in est.writers(c.id))
         what = "idempotent invocations" if per_invocation else "units of work"
         est.add(c, "dynamodb-write-units", writes * BOOKKEEPING_WRITES,
-                f"{_count(writes)} {what} × {BOOKKEEPING_WRITES} writes (a record, then its outcome), each under 1 KB")
+                f"{formatting.quantity(writes)} {what} × {BOOKKEEPING_WRITES} writes (a record, then its outcome), each under 1 KB")
         return
     item_kb = float(est.a("item_kb", 1))
     write_units = math.ceil(item_kb)
     items, parts = est.table_items(c.id)
     if items:
         est.add(c, "dynamodb-write-units", items * write_units,
-                f"{_count(items)} items written ({'; '.join(parts)}) × {write_units} write unit"
+                f"{formatting.quantity(items)} items written ({'; '.join(parts)}) × {write_units} write unit"
                 f"{'s' if write_units != 1 else ''} ({item_kb:g} KB per item)")
     read_share = est.read_share()
     reads = sum(est.arrivals(fn.id) for fn in est.readers(c.id)) * read_share
     if reads:
         read_units = math.ceil(item_kb / 4) * EVENTUALLY_CONSISTENT_READ
         est.add(c, "dynamodb-read-units", reads * read_units,
-                f"{_count(reads)} reads ({read_share:.0%} of requests) × {read_units:g} read unit"
+                f"{formatting.quantity(reads)} reads ({read_share:.0%} of requests) × {read_units:g} read unit"
                 f"{'s' if read_units != 1 else ''} (eventually consistent, {item_kb:g} KB per item)")
 
 
@@ -455,9 +455,9 @@ def _bucket(est: _Estimate, c: "Component") -> None:
     puts = sum(est.flow(w.id) for w in est.writers(c.id))
     gets = sum(est.flow(r.id) for r in est.readers(c.id))
     if puts:
-        est.add(c, "s3-put-requests", puts, f"{_count(puts)} objects written")
+        est.add(c, "s3-put-requests", puts, f"{formatting.quantity(puts)} objects written")
     if gets:
-        est.add(c, "s3-get-requests", gets, f"{_count(gets)} objects read")
+        est.add(c, "s3-get-requests", gets, f"{formatting.quantity(gets)} objects read")
 
 
 def _db_proxy(est: _Estimate, c: "Component") -> None:
@@ -516,7 +516,7 @@ def _vpc(est: _Estimate) -> None:
     est.add(None, "nat-gateway-hours", AVAILABILITY_ZONES * HOURS_PER_MONTH,
             f"{AVAILABILITY_ZONES} NAT gateways (one per Availability Zone) × {HOURS_PER_MONTH} hours, for {names} in a VPC",
             name=NETWORK)
-    est.add(None, "nat-gateway-gb", gb, f"{gb:,.2f} GB: {_count(invocations)} invocations × {payload_kb:g} KB in and out",
+    est.add(None, "nat-gateway-gb", gb, f"{gb:,.2f} GB: {formatting.quantity(invocations)} invocations × {payload_kb:g} KB in and out",
             name=NETWORK)
     services = sorted({ENDPOINT_SERVICES[t.kind] for fn in est.vpc_functions
                        for t in est.reaches(fn.id, ENDPOINT_SERVICES)})
@@ -544,7 +544,7 @@ def _free_tier(est: _Estimate) -> None:
             continue
         free = min(price.free, quantity)
         billed = round((quantity - free) * price.usd / price.per, 2)
-        line = make_line(price, -free, f"free tier: {_count(price.free)} {price.unit} a month", None, "", FREE_TIER)
+        line = make_line(price, -free, f"free tier: {formatting.quantity(price.free)} {price.unit} a month", None, "", FREE_TIER)
         est.lines.append(dataclasses.replace(line, usd=round(min(0.0, billed - usd), 2)))
 
 
@@ -607,18 +607,3 @@ def _quantity(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 6)
 
 
-def _usd(value: float) -> str:
-    """A unit price with every digit the row has: 0.015, 0.0000166667, 3.50."""
-    text = f"{value:,.12f}".rstrip("0")
-    whole, _, decimals = text.partition(".")
-    return f"{whole}.{decimals.ljust(2, '0')}"
-
-
-def _count(value: float) -> str:
-    """A quantity in full, so the arithmetic can be checked: 12,345,678 or 0.0625."""
-    value = float(value)
-    if value.is_integer():
-        return f"{value:,.0f}"
-    if abs(value) < 1:
-        return f"{value:.4g}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -20,3 +20,22 @@ def usd(value: float) -> str:
     if 0 < value < 0.01:
         return "< $0.01"
     return f"${value:,.2f}"
+
+
+def quantity(value: float) -> str:
+    """A quantity in a cost line, in full so the arithmetic can be checked: ``12,345,678``,
+    ``0.0625``, ``1,234.5``."""
+    value = float(value)
+    if value.is_integer():
+        return f"{value:,.0f}"
+    if abs(value) < 1:
+        return f"{value:.4g}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def unit_usd(value: float) -> str:
+    """A unit price with every digit the price row has, without the dollar sign: ``0.015``,
+    ``0.0000166667``, ``3.50``."""
+    text = f"{value:,.12f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
