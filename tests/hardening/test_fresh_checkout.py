@@ -68,7 +68,10 @@ def test_analyze_reads_a_template_from_the_shipped_catalogue(fresh):
 
 
 @pytest.mark.parametrize("command", [["load_catalogue"], ["bench_panel", "--requests", "1"],
-                                     ["bench_architectures", "--teams", "1", "--per-team", "1", "--repeat", "1"]])
+                                     ["bench_architectures", "--teams", "1", "--per-team", "1", "--repeat", "1"],
+                                     ["check_scenarios"], ["export_lens", "--out", "-"],
+                                     ["export_catalogue", "--out", "exported"], ["expire_artifacts"],
+                                     ["refresh_prices", "--region", "us-east-1"]])
 def test_commands_that_need_the_database_say_what_to_run(fresh, command):
     manage, _ = fresh
     run = manage(*command)

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import yaml
-from django.core.management.base import BaseCommand
+from patterns.management.base import DatabaseCommand
 
 from patterns.catalogue import DATA_DIR, Catalogue, CatalogueError, read_catalogue_dir
 from patterns.engine import compile_catalogue
@@ -9,7 +9,7 @@ from patterns.scenarios import check_scenarios, run_scenarios, scenarios_from_ro
 from patterns.store import CatalogueNotLoaded, catalogue_from_db, scenarios_from_db
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = ("Run the scenarios against the catalogue and report each one that does not come out as expected. "
             "Exit status: 0 when all pass, 1 when one fails, 2 on bad input.")
 

@@ -1,12 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from patterns.management.base import DatabaseCommand
 
 from patterns.catalogue_io import export_tree
 from patterns.store import catalogue_from_db, scenarios_from_db
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = ("Write the catalogue in the database (and its scenarios) as YAML files in the repository's layout: "
             "OUT/patterns/data/*.yaml and OUT/pattern_library/<folder>/catalogue.yaml. "
             "`load_catalogue --dir OUT` reads them back.")

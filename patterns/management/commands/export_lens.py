@@ -1,12 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from patterns.management.base import DatabaseCommand
 
 from patterns.lens import LensError, export_lens, import_lens, lens_json
 from patterns.store import CatalogueNotLoaded, current_engine
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = ("Write the catalogue's questions and risks as an AWS Well-Architected custom lens (JSON). "
             "With --import, also import it into the AWS account of the current credentials.")
 
