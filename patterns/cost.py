@@ -395,6 +395,10 @@ def _bus(est: _Estimate, c: "Component") -> None:
     est.add(c, "eventbridge-custom-events", events * chunks,
             f"{formatting.quantity(events)} custom events{_metered(chunks, 64)}; its rules deliver them to {targets} "
             f"target{'s' if targets != 1 else ''} at no extra charge")
+    replay_days = int(est.a("replay_days", 0))
+    if replay_days:
+        est.notes.append(f"{component_name(c)} archives its events for the {replay_days}-day replay window; the "
+                         "archive is billed per GB stored and a replay per event replayed, neither priced here.")
 
 
 def _state_machine(est: _Estimate, c: "Component") -> None:
@@ -412,10 +416,14 @@ def _state_machine(est: _Estimate, c: "Component") -> None:
                 f"Express: {formatting.quantity(executions)} executions × {billed:g} s (the typical duration, in 100 ms steps) × "
                 f"{EXPRESS_MEMORY_GB:g} GB", alternative=alternative)
 
+    waited = float(est.a("wait_s", 0))
+    unbilled_wait = f"; the {formatting.quantity(waited)} s wait costs nothing: Standard bills transitions, not time" \
+        if waited else ""
+
     def standard_line(alternative: bool) -> None:
         est.add(c, "sfn-standard-transitions", transitions,
                 f"Standard: {formatting.quantity(executions)} executions × {steps + STANDARD_EXTRA_TRANSITIONS} state transitions "
-                f"({steps} step{'s' if steps != 1 else ''}, start and end)", alternative=alternative)
+                f"({steps} step{'s' if steps != 1 else ''}, start and end){unbilled_wait}", alternative=alternative)
 
     if express:
         express_lines(False)

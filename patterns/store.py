@@ -23,7 +23,7 @@ from . import catalogue as values
 from . import history
 from .engine import Engine, check_catalogue, compile_catalogue
 from .models import (
-    CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind,
+    CatalogueChange, CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind,
 )
 from .catalogue_io import KEY_FIELDS
 from .catalogue_io import KINDS as WRITE_ORDER
@@ -219,13 +219,16 @@ def scenarios_from_db() -> tuple:
     return tuple(s.to_value() for s in Scenario.objects.all())
 
 
-def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -> dict[str, int]:
+def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False, *,
+                       skip_removed: bool = False, source: str = "load_catalogue") -> dict[str, int]:
     """Copy the YAML catalogue (and its scenarios) into the database.
 
-    Without ``reset`` only missing rows are added, so staff edits survive. With ``reset``
-    every row is replaced by the file's version and rows not in the files are removed.
-    The result is checked as a whole before the transaction commits. ``directory`` is a
-    data folder or an exported tree (see ``values.read_catalogue_dir``).
+    Without ``reset`` only missing rows are added, so staff edits survive; with
+    ``skip_removed`` not even those whose removal the history records, so a row deleted on
+    purpose stays deleted. With ``reset`` every row is replaced by the file's version and rows
+    not in the files are removed. The result is checked as a whole before the transaction
+    commits. ``directory`` is a data folder or an exported tree (see
+    ``values.read_catalogue_dir``).
     """
     data = values.read_catalogue_dir(Path(directory))
     shipped = values.Catalogue.from_dict(data)
@@ -234,7 +237,8 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
     if problems:
         raise values.CatalogueError(problems)
     created: dict[str, int] = {}
-    with transaction.atomic(), history.recording(source="load_catalogue"):
+    removed = removed_rows() if skip_removed and not reset else frozenset()
+    with transaction.atomic(), history.recording(source=source):
         if reset:
             for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, Pattern, Question, Price, Limit, WarningKind):
                 model.objects.all().delete()
@@ -242,6 +246,8 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
         for kind in WRITE_ORDER:
             items = shipped_scenarios if kind == "scenarios" else getattr(shipped, kind)
             for item in items:
+                if (kind, key_of(kind, item)) in removed:
+                    continue
                 try:
                     created[kind] = created.get(kind, 0) + int(write_row(kind, item, update=False))
                 except ValidationError as exc:
@@ -253,6 +259,11 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
             raise values.CatalogueError(problems)
         bump_version()
     return created
+
+
+def removed_rows() -> frozenset[tuple[str, str]]:
+    """(kind, key) of every catalogue row the history records as removed."""
+    return frozenset(CatalogueChange.objects.filter(action="remove").values_list("kind", "key"))
 
 
 def read_incoming(directory: Path) -> tuple[values.Catalogue, tuple]:

@@ -107,3 +107,26 @@ def recommend_today(engine: Engine, snapshot: Mapping[str, Any]) -> Today:
     except AnswerError as exc:
         return Today(None, [], dict(exc.errors), rules_changed)
     return Today(current, compare_recommendations(saved, current, words(engine)), {}, rules_changed)
+
+
+@dataclass(frozen=True)
+class NewQuestion:
+    """A question that applies to a revision's answers but that they do not hold: it was
+    added to the questionnaire after the revision was saved."""
+
+    key: str
+    label: str
+    help: str
+    assumed: str  # the default the advice takes for it, worded as the questionnaire offers it
+
+
+def unanswered(engine: Engine, answers: Mapping[str, Any]) -> tuple[NewQuestion, ...]:
+    """The questions, in questionnaire order, that these saved answers never answered and that
+    the questionnaire would show for them (a question hidden for these answers does not matter)."""
+    try:
+        complete = engine.validate(dict(answers))
+    except AnswerError:
+        return ()  # answers that no longer pass are reported as problems, not as new questions
+    vocabulary = words(engine)
+    return tuple(NewQuestion(q.key, q.label, q.help, vocabulary.value(q.key, complete[q.key]))
+                 for q in engine.visible_questions(complete) if q.key not in answers)

@@ -34,7 +34,7 @@ from patterns.store import current_engine
 
 from . import actions
 from .changes import diff_revisions, grouped
-from .evaluation import evaluate, gave_up, pattern_names, recommend_today, words
+from .evaluation import evaluate, gave_up, pattern_names, recommend_today, unanswered, words
 from .forms import ArchitectureForm, ReviseForm, SaveForm, answer_problems, answers_from_params
 from .models import Architecture, Revision
 
@@ -158,6 +158,9 @@ def _detail_page(request: HttpRequest, architecture: Architecture, role: Role, s
         context["panel"] = stored_panel(engine, latest.recommendation, latest.answers)
         context["problems"] = [(words(engine).question(key), message) for key, message in context["today"].problems.items()]
         context["questionnaire_url"] = f"{reverse('questionnaire:start')}?{query_for(engine, latest.answers)}"
+        context["unanswered"] = unanswered(engine, latest.answers)
+        context["answer_url"] = (reverse("architectures:edit", args=[architecture.pk]) if context["can_edit"]
+                                 else context["questionnaire_url"])
     return render(request, "architectures/detail.html", context, status=status)
 
 
@@ -266,7 +269,14 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     context = {"revision": revision, "architecture": revision.architecture, "role": role,
                "can_edit": role.allows(Role.EDITOR), "names": pattern_names(engine),
                "answers": _answer_rows(engine, revision.answers), "diagram_url": _diagram_url(revision),
-               "panel": stored_panel(engine, revision.recommendation, revision.answers)}
+               "panel": stored_panel(engine, revision.recommendation, revision.answers),
+               "unanswered": unanswered(engine, revision.answers)}
+    if context["unanswered"]:
+        today = recommend_today(engine, revision.snapshot())
+        query = query_for(engine, revision.answers)
+        context.update(today=today, today_groups=grouped(today.differences),
+                       answer_url=(f"{reverse('architectures:edit', args=[pk])}?{query}" if context["can_edit"]
+                                   else f"{reverse('questionnaire:start')}?{query}"))
     return render(request, "architectures/revision.html", context)
 
 

@@ -13,14 +13,20 @@ from generator.project import Project
 from . import SLUG
 
 BUS = "EventBus"
+# Keeping events for a week allows replaying them after a consumer bug is fixed; a longer
+# replay window answered keeps them longer.
+MIN_ARCHIVE_DAYS = 7
+
+
+def archive_days(p: Project) -> int:
+    return max(MIN_ARCHIVE_DAYS, int(p.answers.get("replay_days") or 0))
 
 
 def resources(p: Project) -> None:
     p.add_resource(BUS, "AWS::Events::EventBus", {"Name": sub("${AWS::StackName}-events")},
                    group=SLUG, component=("event-bus", "Event bus"))
-    # Keeping events for a week allows replaying them after a consumer bug is fixed.
     p.add_resource("EventArchive", "AWS::Events::Archive", {
-        "SourceArn": get_att(BUS, "Arn"), "RetentionDays": 7,
+        "SourceArn": get_att(BUS, "Arn"), "RetentionDays": archive_days(p),
         "Description": "Replay source for the project's events",
     }, group=SLUG)
     p.expose("EVENT_BUS_NAME", ref(BUS), {"kind": "bus", "name": "events"})
@@ -72,6 +78,6 @@ def functions(p: Project) -> None:
                    f"that keep failing, land in the consumer's DLQ (alarmed). Each consumer runs at most "
                    f"{concurrency} batches at once.")
     p.note(SLUG, sizing.note("Each consumer"))
-    p.note(SLUG, "Events are archived for 7 days so they can be replayed to a fixed consumer. Treat the "
-                 "event's `detail` as a public contract: add fields, never rename or remove them.")
+    p.note(SLUG, f"Events are archived for {archive_days(p)} days so they can be replayed to a fixed consumer. "
+                 "Treat the event's `detail` as a public contract: add fields, never rename or remove them.")
 

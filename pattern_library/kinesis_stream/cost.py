@@ -19,9 +19,12 @@ PUT_PAYLOAD_UNIT_KB = 25
 def usage(answers: Mapping[str, Any], limits: Mapping[str, float]) -> Iterator[tuple[str, str, float, str]]:
     """(service, price id, quantity, assumption) lines for patterns.cost, on the stream."""
     shards = shard_count(answers, limits)
+    replay_days = int(answers.get("replay_days") or 0)
+    retention = (f"; retention beyond 24 hours for the {replay_days}-day replay window is billed on top, not priced here"
+                 if replay_days > 1 else "")
     yield ("Kinesis", "kinesis-shard-hours", shards * HOURS_PER_MONTH,
            f"{shards} shard{'s' if shards != 1 else ''} x {HOURS_PER_MONTH} h (sized for "
-           f"{answers.get('peak_rps', 0):,g} records/s at peak)")
+           f"{answers.get('peak_rps', 0):,g} records/s at peak){retention}")
     units_per_record = max(1, math.ceil(float(answers.get("payload_kb") or 0) / PUT_PAYLOAD_UNIT_KB))
     records = int(answers.get("monthly_invocations") or 0)
     yield ("Kinesis", "kinesis-put-payload-units", records * units_per_record,

@@ -16,6 +16,14 @@ STREAM = "EventStream"
 FUNCTION = "StreamConsumerFunction"
 FAILURES = "StreamRecordFailures"
 RETENTION_HOURS = 24  # the stream's default (and cheapest) retention
+RETENTION_LIMIT = "kinesis-max-retention"  # days a stream can keep its records
+
+
+def retention_hours(p: Project) -> int:
+    """The default day, or the replay window answered, up to what a stream can keep."""
+    wanted = max(RETENTION_HOURS, int(p.answers.get("replay_days") or 0) * 24)
+    most = p.selection.limits.get(RETENTION_LIMIT)
+    return int(min(wanted, most * 24)) if most else wanted
 MAX_RETRIES = 3
 # Records older than this are sent to the failure queue instead of being retried again: well
 # inside the retention period, so what the failure queue describes can still be read.
@@ -47,7 +55,7 @@ def resources(p: Project) -> None:
     p.add_resource(STREAM, "AWS::Kinesis::Stream", {
         "StreamModeDetails": {"StreamMode": "PROVISIONED"},
         "ShardCount": shards,
-        "RetentionPeriodHours": RETENTION_HOURS,
+        "RetentionPeriodHours": retention_hours(p),
         "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
     }, group=SLUG, component=("stream", "Event stream"))
     p.add_output("EventStreamName", "Kinesis stream producers put records on", ref(STREAM))
@@ -92,7 +100,7 @@ def functions(p: Project) -> None:
     p.note(SLUG, f"`{STREAM}` has {shards} shard{'s' if shards != 1 else ''}, enough for the peak of "
                  f"{float(p.answer('peak_rps')):,g} records/s (a shard takes {per_records:,g} records or "
                  f"{per_kb:,g} KB per second), "
-                 f"and keeps records for {RETENTION_HOURS} hours. Producers choose the partition key: records "
+                 f"and keeps records for {retention_hours(p)} hours. Producers choose the partition key: records "
                  "of one key stay in order, and no single key may exceed one shard's rate.")
     p.note(SLUG, f"The consumer reads up to {sizing.batch_size} records per batch with a {sizing.timeout} s timeout "
                  f"(a full batch at the worst case) and runs {sizing.parallelization} batch"

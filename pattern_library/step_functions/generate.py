@@ -23,8 +23,25 @@ AWS_RETRYABLE = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda
 
 def is_express(p: Project) -> bool:
     """Express when the flow fits its time limit, waits for nobody, and may run a step twice."""
-    return (float(p.answer("max_duration_s")) <= express_max_s(p) and not p.answer("long_waits")
+    return (float(p.answer("max_duration_s")) + wait_s(p) <= express_max_s(p) and not waits_for_callback(p)
             and duplicates_harmless(p))
+
+
+def wait_s(p: Project) -> float:
+    # Answers saved before the question existed waited for nothing beyond what they said.
+    return float(p.answers.get("wait_s") or 0)
+
+
+def waits_for_callback(p: Project) -> bool:
+    """The execution pauses for a person, a partner or a timer: said outright, or a wait
+    answered that is longer than an Express workflow may run."""
+    return bool(p.answer("long_waits")) or (
+        wait_s(p) > 0 and float(p.answer("max_duration_s")) + wait_s(p) > express_max_s(p))
+
+
+def approval_timeout_s(p: Project) -> int:
+    """At least a week, or the wait answered when it is longer."""
+    return max(APPROVAL_TIMEOUT_S, math.ceil(wait_s(p)))
 
 
 def duplicates_harmless(p: Project) -> bool:
@@ -96,7 +113,7 @@ def task_state(step: str, action: str, timeout: int, next_state: str | None, cat
 def definition(p: Project, timeout: int) -> dict:
     steps = step_names(p)
     compensation = bool(p.answer("compensation"))
-    long_waits = bool(p.answer("long_waits"))
+    long_waits = waits_for_callback(p)
     states: dict = {}
     order: list[tuple[str, str]] = [(state_name(s), s) for s in steps]
     if long_waits:
@@ -109,7 +126,7 @@ def definition(p: Project, timeout: int) -> dict:
         else:
             catch_to = "WorkflowFailed"
         is_approval = step == "request_approval"
-        states[name] = task_state(step, "do", APPROVAL_TIMEOUT_S if is_approval else timeout + 10,
+        states[name] = task_state(step, "do", approval_timeout_s(p) if is_approval else timeout + 10,
                                   next_state, catch_to, token=is_approval)
     if compensation:
         for index, step in enumerate(steps[:-1]):
@@ -127,7 +144,7 @@ def definition(p: Project, timeout: int) -> dict:
 def resources(p: Project) -> None:
     express = is_express(p)
     timeout = step_timeout(p)
-    if p.answer("long_waits"):
+    if waits_for_callback(p):
         # Open approval requests with their task tokens: the token never goes to a log.
         p.add_resource(APPROVAL_TABLE, "AWS::DynamoDB::Table", {
             "BillingMode": "PAY_PER_REQUEST",
@@ -189,7 +206,7 @@ def functions(p: Project) -> None:
     steps = step_names(p)
     output = wiring.output_for(p, SLUG)
     compensation = bool(p.answer("compensation"))
-    long_waits = bool(p.answer("long_waits"))
+    long_waits = waits_for_callback(p)
     approvals = {"policies": [{"DynamoDBCrudPolicy": {"TableName": ref(APPROVAL_TABLE)}}],
                  "environment": {"APPROVAL_TABLE": ref(APPROVAL_TABLE)}} if long_waits else {}
     p.add_function(Function(
@@ -197,7 +214,7 @@ def functions(p: Project) -> None:
         template="handlers/step_functions.py.j2", test_template="tests/step_functions.py.j2",
         description="Runs and compensates the workflow's steps",
         timeout=step_timeout(p),
-        context={"steps": steps, "compensation": compensation, "long_waits": bool(p.answer("long_waits")),
+        context={"steps": steps, "compensation": compensation, "long_waits": long_waits,
                  "express": is_express(p)},
         sample_event={"step": steps[0], "action": "do", "execution": "0f9d8c7b-sample",
                       "input": {"key": "item-1001", "id": "item-1001", "category": "standard"}},
@@ -215,7 +232,7 @@ def functions(p: Project) -> None:
                      "at least once, so every step is idempotent per execution.")
     else:
         p.note(SLUG, "Standard workflow: " + ("the process waits for an approval (task token), "
-                                              if p.answer("long_waits") else "")
+                                              if waits_for_callback(p) else "")
                + ("doing a step twice would do harm, and Standard runs each execution exactly once "
                   "(Express may repeat one); " if not duplicates_harmless(p) else "")
                + f"the worst case ({worst} s) " + ("may exceed" if float(worst) > express_max_s(p) else "is within")
@@ -232,8 +249,8 @@ def functions(p: Project) -> None:
     if int(p.answer("steps")) > MAX_STEPS:
         p.note(SLUG, f"The answers mention {p.answer('steps')} steps; {MAX_STEPS} are generated. A process this "
                      "long is usually better split into nested workflows.")
-    if p.answer("long_waits"):
-        p.note(SLUG, "`AwaitApproval` pauses the execution (up to 7 days) and records the request, with its "
+    if waits_for_callback(p):
+        p.note(SLUG, f"`AwaitApproval` pauses the execution (up to {approval_timeout_s(p) / 86400:g} days) and records the request, with its "
                      "task token, in `ApprovalTable` (the token is never logged). The approving tool reads it "
                      "there and calls `aws stepfunctions send-task-success --task-token <token> --task-output "
                      "'{}'` (or `send-task-failure`). While a request is open, that tool confirms it at least "

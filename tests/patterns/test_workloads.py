@@ -29,6 +29,9 @@ ANSWER_KEYS = {
     "aggregate_sources", "data_store", "react_to_changes", "writes_back_to_source",
     "peak_rps", "monthly_invocations", "payload_kb", "downstream_max_rps",
     "unreliable_downstream", "ordering", "memory_mb", "db_max_connections",
+    # SPEC §8.1
+    "wait_s", "duplicates_ok", "read_percent", "item_kb", "items_per_unit", "api_type", "push_to_clients",
+    "replay_days", "consumer_names",
 }
 PATTERNS = {
     "api-gateway-lambda", "sqs-worker", "sns-fanout", "eventbridge", "s3-processing",
@@ -45,6 +48,7 @@ WARNINGS = {
     # SPEC §8.3
     "express-at-least-once", "fifo-throughput", "api-account-throttle", "dual-write",
     "scaling-rate", "stream-readers", "vpc-egress-cost",
+    "replay-window",  # events kept shorter than the replay window answered (replay_days)
 }
 LIMITS = {
     "lambda-max-duration", "api-gateway-timeout", "sync-payload", "async-payload",
@@ -57,6 +61,8 @@ LIMITS = {
     "api-gateway-account-rps", "sqs-fifo-throughput", "eventbridge-targets-per-rule",
     "lambda-sqs-max-concurrency", "sqs-max-visibility-timeout", "lambda-async-event-max-age",
     "lambda-scaling-rate", "dynamodb-stream-readers", "http-api-timeout",
+    # what holds a waiting execution and how long events are kept (wait_s, replay_days)
+    "step-functions-standard-duration", "sqs-max-retention", "dynamodb-stream-retention", "kinesis-max-retention",
 }
 SEVERITIES = {"low", "medium", "high", "critical"}
 
