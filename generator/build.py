@@ -255,7 +255,7 @@ def sizing(project: Project) -> dict[str, Sizing]:
     for fn in project.functions:
         sized[fn.logical_id] = Sizing(memory_mb=int(fn.properties.get("MemorySize", memory)), timeout_s=fn.timeout,
                                       work=fn.work, calls=fn.calls, in_vpc="VpcConfig" in fn.properties,
-                                      cpu=sel.architecture)
+                                      cpu=sel.architecture, **_stream_batching(project, fn.events))
     for component in project.components.values():
         properties = project.resources.get(component.id, {}).get("Properties", {})
         if component.kind in ("queue", "dlq"):
@@ -267,6 +267,24 @@ def sizing(project: Project) -> dict[str, Sizing]:
         elif component.kind == "api":
             sized[component.id] = Sizing(api=sel.api)
     return sized
+
+
+STREAM_EVENT_TYPES = ("Kinesis", "DynamoDB")
+
+
+def _stream_batching(project: Project, function_events: dict) -> dict[str, Any]:
+    """The batch size, batching window and shard count of a function's stream event source, as
+    the template has them (a table's stream has no shard count in the template: 0, not known)."""
+    for event in function_events.values():
+        if event.get("Type") not in STREAM_EVENT_TYPES:
+            continue
+        properties = event.get("Properties", {})
+        source = properties.get("Stream")
+        source_id = source.get("Fn::GetAtt", [""])[0] if isinstance(source, dict) else ""
+        shards = project.resources.get(source_id, {}).get("Properties", {}).get("ShardCount", 0)
+        return {"batch_size": int(properties.get("BatchSize", 1)),
+                "batch_window_s": float(properties.get("MaximumBatchingWindowInSeconds", 0)), "shards": int(shards)}
+    return {}
 
 
 def generate_files(selection: Selection) -> dict[str, bytes]:

@@ -26,7 +26,7 @@ from .catalogue import Price
 
 if TYPE_CHECKING:
     from architecture import Architecture, Component
-    from architecture.sizing import Proposal
+    from architecture.sizing import Proposal, Sizing
 
 # The usage model's assumptions (not prices: those are rows).
 # A function that only hands work on (to a queue, a bus, a workflow) runs about this long.
@@ -306,7 +306,10 @@ def _function(est: _Estimate, c: "Component") -> None:
         seconds = float(size.timeout_s)
         why = f"stopped at its {size.timeout_s} s timeout (the work does not fit a function)"
     per_arrival = f", {size.calls} per arrival" if size.calls > 1 else ""
-    est.add(c, "lambda-requests", invocations, f"{formatting.quantity(invocations)} invocations a month{per_arrival}")
+    requests, requests_why = invocations, f"{formatting.quantity(invocations)} invocations a month{per_arrival}"
+    if size.batch_size > 1:
+        requests, requests_why = _stream_batches(invocations, size)
+    est.add(c, "lambda-requests", requests, requests_why)
     gb_s = invocations * seconds * memory_gb
     synchronous = any(est._components[e.source].kind == "api" for e in est._incoming.get(c.id, ()))
     if est.provisioned and synchronous:
@@ -318,19 +321,37 @@ def _function(est: _Estimate, c: "Component") -> None:
         est.add(c, f"lambda-provisioned-duration-{cpu}", gb_s,
                 f"{formatting.quantity(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB on provisioned environments")
     else:
+        handled = "stream records" if size.batch_size > 1 else "invocations"
         est.add(c, f"lambda-gb-second-{cpu}", gb_s,
-                f"{formatting.quantity(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB ({memory_mb} MB), {cpu}")
-        gap = SECONDS_PER_MONTH / invocations
+                f"{formatting.quantity(invocations)} {handled} × {seconds:g} s ({why}) × {memory_gb:g} GB ({memory_mb} MB), {cpu}")
+        gap = SECONDS_PER_MONTH / requests
         if gap >= ENVIRONMENT_IDLE_S:
-            cold, cold_why = invocations, f"every invocation starts cold (one every {formatting.quantity(gap)} s; an idle environment lives about {ENVIRONMENT_IDLE_S // 60} min)"
+            cold, cold_why = requests, f"every invocation starts cold (one every {formatting.quantity(gap)} s; an idle environment lives about {ENVIRONMENT_IDLE_S // 60} min)"
         else:
-            cold, cold_why = invocations * COLD_START_SHARE, f"{COLD_START_SHARE:.0%} of invocations start cold"
+            cold, cold_why = requests * COLD_START_SHARE, f"{COLD_START_SHARE:.0%} of invocations start cold"
         est.add(c, f"lambda-gb-second-{cpu}", cold * INIT_SECONDS * memory_gb,
                 f"INIT billed for cold starts: {formatting.quantity(cold)} cold starts × {INIT_SECONDS:g} s × {memory_gb:g} GB; {cold_why}",
                 service="Lambda")
     est.log_gb += invocations * LOG_KB_PER_INVOCATION / (1024 * 1024)
     if size.in_vpc:
         est.vpc_functions.append(c)
+
+
+def _stream_batches(records: float, size: "Sizing") -> tuple[float, str]:
+    """Invocations of a function reading a stream: one per batch. Each shard's poller closes a
+    batch when it holds the mapping's batch size or when the batching window ends, so at the
+    month's average rate a batch holds what one shard receives in the window, between one
+    record and the batch size."""
+    shards = max(1, size.shards)
+    per_shard = records / SECONDS_PER_MONTH / shards
+    per_batch = min(float(size.batch_size), max(1.0, per_shard * size.batch_window_s))
+    batches = records / per_batch
+    spread = (f"{shards} shard{'s' if shards != 1 else ''}" if size.shards
+              else "one shard assumed: the stream's shards follow the table's partitions")
+    return batches, (f"{formatting.quantity(batches)} batches a month, one invocation each: "
+                     f"{formatting.quantity(records)} stream records ÷ {formatting.quantity(per_batch)} per batch "
+                     f"({formatting.quantity(per_shard)} records/s per shard at the month's average, {spread}, "
+                     f"over the {size.batch_window_s:g} s batching window, at most the batch size of {size.batch_size})")
 
 
 def _api(est: _Estimate, c: "Component") -> None:

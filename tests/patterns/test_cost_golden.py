@@ -71,6 +71,8 @@ GOLDEN = {
     "dynamodb-streams": lambda: (
         line(2_000_000, "dynamodb-write-units")      # 2M changes by your systems × 1 KB items
         + line(2_000_000, "dynamodb-write-units")    # the view: one 1 KB item per stream record
+        # 2M records a month are 0.76 a second: the 1 s batching window closes each batch with one
+        # record, so the function is invoked once per record
         + worker_function()
         + line(4_000_000, "dynamodb-write-units")
         + logs(2_000_000)),
@@ -100,7 +102,7 @@ GOLDEN = {
     "kinesis-stream": lambda: (
         line(730, "kinesis-shard-hours")             # 10 records/s × 4 KB fits 1 shard, all month
         + line(2_000_000, "kinesis-put-payload-units")  # 2M records × 1 unit (4 KB ≤ 25 KB)
-        + worker_function()
+        + worker_function()                          # 0.76 records/s: batches of one, as for the table stream
         + line(4_000_000, "dynamodb-write-units")    # idempotency: 2M invocations × 2
         + logs(2_000_000)),
 }
@@ -164,9 +166,11 @@ def test_a_standard_workflow_writing_a_table_whose_stream_feeds_a_view():
                 + line(30_000, ARM)                           # INIT: 60,000 × 0.5 s
                 + line(24_000_000, "dynamodb-write-units")    # data: 2M units × 4 items × 3 units (2.5 KB)
                 + line(4_000_000, "dynamodb-write-units")     # approval records: 2M × 2
-                + line(8_000_000, "lambda-requests")          # the stream function: one per item written
-                + line(1_600_000, ARM)                        # 8M × 0.2 s × 1 GB
-                + line(40_000, ARM)                           # INIT: 80,000 × 0.5 s
+                # the stream function reads 8M records (one per item written), 3.04 a second
+                # (8M / 2,628,000 s): each 1 s batching window closes a batch of 3.04 records
+                + line(2_628_000, "lambda-requests")          # 8M records ÷ 3.04 per batch
+                + line(1_600_000, ARM)                        # 8M records × 0.2 s × 1 GB
+                + line(13_140, ARM)                           # INIT: 1% of 2,628,000 invocations × 0.5 s
                 + line(24_000_000, "dynamodb-write-units")    # the view: 8M records × 3 units
                 + line(28_000_000, "dynamodb-write-units")    # idempotency: (6M + 8M) × 2
                 + logs(14_000_000))
@@ -191,3 +195,36 @@ def test_a_latency_sensitive_api_with_a_database_behind_a_proxy_in_a_vpc():
     assert result.cost.monthly_usd == pytest.approx(expected, abs=0.005)
     endpoints = [row for row in result.cost.alternatives if row.price == "vpc-endpoint-hours"]
     assert [row.usd for row in endpoints] == [line(1_460, "vpc-endpoint-hours")]  # Secrets Manager × 2 AZ × 730 h
+
+
+BUSY_STREAM = {"monthly_invocations": 2_628_000_000, "peak_rps": 1000, "payload_kb": 1, "duration_s": 0.01,
+               "memory_mb": 1024, "client_waits": False}
+
+
+def batched_stream_function() -> float:
+    """A function reading 2,628,000,000 records a month, 1,000 a second on average (a month is
+    2,628,000 s), from one shard: the 1 s batching window would gather 1,000 records, so every
+    batch is full at the mapping's batch size of 100 (a full batch of 0.01 s records fits the
+    function's timeout many times over): 26,280,000 invocations."""
+    return (line(26_280_000, "lambda-requests")       # 2,628,000,000 records ÷ 100 per batch
+            + line(26_280_000, ARM)                   # 2,628,000,000 records × 0.01 s × 1 GB
+            + line(131_400, ARM))                     # INIT: 1% of 26,280,000 invocations × 0.5 s × 1 GB
+
+
+@pytest.mark.parametrize("slug, answers, own", [
+    ("kinesis-stream", {**BUSY_STREAM, "trigger": "event"},
+     line(730, "kinesis-shard-hours")                 # 1,000 records/s of 1 KB fit one shard
+     + line(2_628_000_000, "kinesis-put-payload-units")),
+    ("dynamodb-streams", {**BUSY_STREAM, "trigger": "data_change", "data_store": "dynamodb", "react_to_changes": True},
+     line(2_628_000_000, "dynamodb-write-units")      # the changes your systems write, 1 KB each
+     + line(2_628_000_000, "dynamodb-write-units")),  # the view: one item per record
+])
+def test_a_busy_stream_is_read_in_full_batches_one_invocation_each(slug, answers, own):
+    expected = (own + batched_stream_function()
+                + line(5_256_000_000, "dynamodb-write-units")  # idempotency: a record and its outcome per record
+                + logs(2_628_000_000))
+    cost = recommend(answers, CATALOGUE, patterns=(slug,)).cost
+    assert cost.monthly_usd == pytest.approx(expected, abs=0.005), [row.basis for row in cost.lines]
+    requests = next(row for row in cost.lines if row.price == "lambda-requests")
+    assert requests.quantity == 26_280_000
+    assert "2,628,000,000 stream records ÷ 100 per batch" in requests.assumption
