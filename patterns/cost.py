@@ -471,6 +471,10 @@ def _table(est: _Estimate, c: "Component") -> None:
         est.add(c, "dynamodb-write-units", items * write_units,
                 f"{formatting.quantity(items)} items written ({'; '.join(parts)}) × {write_units} write unit"
                 f"{'s' if write_units != 1 else ''} ({item_kb:g} KB per item)")
+        stored_gb = items * item_kb / (1024 * 1024)
+        est.add(c, "dynamodb-storage", stored_gb,
+                f"{stored_gb:,.2f} GB: one month of items written ({formatting.quantity(items)} × {item_kb:g} KB), "
+                "if every item is new and kept; a table that keeps its items grows by this each month")
     read_share = est.read_share()
     reads = sum(est.arrivals(fn.id) for fn in est.readers(c.id)) * read_share
     if reads:

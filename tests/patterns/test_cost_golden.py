@@ -71,6 +71,7 @@ GOLDEN = {
     "dynamodb-streams": lambda: (
         line(2_000_000, "dynamodb-write-units")      # 2M changes by your systems × 1 KB items
         + line(2_000_000, "dynamodb-write-units")    # the view: one 1 KB item per stream record
+        + 2 * line(2_000_000 / GB_OF_KB, "dynamodb-storage")  # each table: a month of 2M new 1 KB items kept
         # 2M records a month are 0.76 a second: the 1 s batching window closes each batch with one
         # record, so the function is invoked once per record
         + worker_function()
@@ -146,6 +147,7 @@ def test_a_read_mostly_rest_api_on_dynamodb_with_the_free_tier():
     expected = (line(2_000_000, "apigw-rest-requests")     # REST, not HTTP
                 + line(2_400_000, "dynamodb-write-units")  # 2M × 20% writes × 1 item × 6 KB -> 6 units
                 + line(1_600_000, "dynamodb-read-units")   # 2M × 80% reads × 2 units (6 KB / 4) × 0.5
+                + line(2_400_000 / GB_OF_KB, "dynamodb-storage")  # a month of 400,000 new 6 KB items
                 + worker_function()
                 + line(4_000_000, "dynamodb-write-units")  # idempotency
                 + logs(2_000_000)
@@ -172,6 +174,7 @@ def test_a_standard_workflow_writing_a_table_whose_stream_feeds_a_view():
                 + line(1_600_000, ARM)                        # 8M records × 0.2 s × 1 GB
                 + line(13_140, ARM)                           # INIT: 1% of 2,628,000 invocations × 0.5 s
                 + line(24_000_000, "dynamodb-write-units")    # the view: 8M records × 3 units
+                + 2 * line(20_000_000 / GB_OF_KB, "dynamodb-storage")  # each table: a month of 8M 2.5 KB items
                 + line(28_000_000, "dynamodb-write-units")    # idempotency: (6M + 8M) × 2
                 + logs(14_000_000))
     cost = recommend(answers, CATALOGUE, patterns=("step-functions", "dynamodb-streams")).cost
@@ -217,7 +220,8 @@ def batched_stream_function() -> float:
      + line(2_628_000_000, "kinesis-put-payload-units")),
     ("dynamodb-streams", {**BUSY_STREAM, "trigger": "data_change", "data_store": "dynamodb", "react_to_changes": True},
      line(2_628_000_000, "dynamodb-write-units")      # the changes your systems write, 1 KB each
-     + line(2_628_000_000, "dynamodb-write-units")),  # the view: one item per record
+     + line(2_628_000_000, "dynamodb-write-units")    # the view: one item per record
+     + 2 * line(2_628_000_000 / GB_OF_KB, "dynamodb-storage")),  # each table: a month of 1 KB items
 ])
 def test_a_busy_stream_is_read_in_full_batches_one_invocation_each(slug, answers, own):
     expected = (own + batched_stream_function()
