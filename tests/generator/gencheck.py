@@ -47,6 +47,8 @@ DEFAULT_ANSWERS: dict[str, Any] = {
     "consumer_names": "",
     "duplicates_ok": True,
     "push_to_clients": False,
+    "wait_s": 0,
+    "replay_days": 0,
 }
 
 

@@ -75,6 +75,30 @@ def test_the_approval_wait_is_not_restarted_and_is_watched_by_a_heartbeat():
     assert any("States.Timeout" in rule["ErrorEquals"] for rule in states["Step01"]["Retry"])
 
 
+def test_a_wait_answered_in_seconds_is_a_callback_in_a_standard_workflow_not_a_long_function():
+    doc = load_template(generate(["step-functions"], trigger="event", client_waits=False, steps=2,
+                                 duration_s=1, wait_s=7200)["serverless-app/template.yaml"])
+    machine = doc["Resources"]["WorkflowStateMachine"]["Properties"]
+    assert machine["Type"] == "STANDARD"
+    approval = machine["Definition"]["States"]["AwaitApproval"]
+    assert approval["Resource"].endswith(".waitForTaskToken")
+    # The functions are sized for the compute, never for the wait.
+    assert doc["Resources"]["WorkflowStepsFunction"]["Properties"]["Timeout"] < 7200
+
+
+def test_an_approval_longer_than_a_week_is_given_the_time_it_waits():
+    approval = workflow(steps=3, long_waits=True, wait_s=30 * 86400)["States"]["AwaitApproval"]
+    assert approval["TimeoutSeconds"] == 30 * 86400
+
+
+def test_a_short_timer_wait_still_fits_an_express_workflow():
+    doc = load_template(generate(["step-functions"], trigger="event", client_waits=False, steps=3,
+                                 duration_s=0.5, wait_s=60)["serverless-app/template.yaml"])
+    machine = doc["Resources"]["WorkflowStateMachine"]["Properties"]
+    assert machine["Type"] == "EXPRESS"
+    assert "AwaitApproval" not in machine["Definition"]["States"]
+
+
 APPROVAL = '''
     import boto3
 

@@ -232,3 +232,19 @@ def test_a_busy_stream_is_read_in_full_batches_one_invocation_each(slug, answers
     requests = next(row for row in cost.lines if row.price == "lambda-requests")
     assert requests.quantity == 26_280_000
     assert "2,628,000,000 stream records ÷ 100 per batch" in requests.assumption
+
+
+def test_a_seven_day_approval_is_priced_on_its_compute_and_transitions_not_on_the_wait():
+    answers = {**BASE, "long_waits": True, "wait_s": 604_800, "client_waits": False}
+    expected = (line(10_000_000, "sfn-standard-transitions")  # Standard: 2M × (3 steps + start + end)
+                + line(6_000_000, "lambda-requests")          # the steps function: 3 per execution
+                + line(400_000, ARM)                          # 6M × 0.2/3 s × 1 GB: compute only
+                + line(30_000, ARM)                           # INIT: 60,000 × 0.5 s
+                + line(4_000_000, "dynamodb-write-units")     # approval records: 2M × 2
+                + line(12_000_000, "dynamodb-write-units")    # idempotency: 6M × 2
+                + logs(6_000_000))
+    cost = recommend(answers, CATALOGUE, patterns=("step-functions",)).cost
+    assert cost.monthly_usd == pytest.approx(expected, abs=0.005), [row.basis for row in cost.lines]
+    assert not cost.alternatives  # Express cannot hold a week
+    transitions = next(row for row in cost.lines if row.price == "sfn-standard-transitions")
+    assert "the 604,800 s wait costs nothing" in transitions.assumption
