@@ -81,7 +81,8 @@ class TestLivePanel:
 
     def test_section_progress_is_updated(self, client, htmx, engine):
         content = client.post(URL, visible_form(engine, steps=3, long_waits=True), **htmx).content.decode()
-        assert '<span id="meta-section-the-process" hx-swap-oob="innerHTML">4 questions · 2 changed</span>' in content
+        # steps, compensation, long waits, the waiting time they bring up, services combined
+        assert '<span id="meta-section-the-process" hx-swap-oob="innerHTML">5 questions · 2 changed</span>' in content
 
     def test_screen_readers_hear_a_one_line_summary(self, client, htmx, engine):
         content = client.post(URL, visible_form(engine, client_waits=False, unreliable_downstream=True), **htmx).content.decode()
