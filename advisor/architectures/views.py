@@ -1,16 +1,20 @@
-"""Saved architectures: list, save from the questionnaire, history, diff, restore, compare.
+"""Saved architectures: list, save from the questionnaire, history, diff, restore, compare,
+exports and read-only links.
 
 Every view that takes an id looks the object up through ``get_for_user`` (404 outside
-the user's teams, 403 when the role is too low) and then calls one action.
+the user's teams, 403 when the role is too low) and then calls one action. The views of
+a read-only link take its token instead, and answer 404 for any token that does not open.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -393,7 +397,24 @@ def _markdown_export(revision: Revision) -> HttpResponse:
 def _pdf_export(revision: Revision) -> HttpResponse:
     engine = current_engine()
     export = exports.export_for(engine, revision)
-    return _download(exports.pdf(export, _revision_svg(engine, revision)), exports.PDF_TYPE, export.file_name("pdf"))
+    return _download(_printed(engine, revision, export), exports.PDF_TYPE, export.file_name("pdf"))
+
+
+def _printed(engine: Engine, revision: Revision, export: exports.Export) -> bytes:
+    """The PDF, kept for a day: printing one takes the web process about 1.6 s (a two-pattern
+    revision on the shared 2-core test machine), reading it back from the cache a millisecond.
+    A revision never changes; its words change with the rules version and the architecture's
+    name and description, so those are the key (with the moment it was saved, so a reused id
+    never finds another revision's PDF)."""
+    architecture = revision.architecture
+    identity = repr((revision.pk, revision.created_at.isoformat(), engine.version, architecture.name,
+                     architecture.description))
+    key = "export-pdf:" + hashlib.sha256(identity.encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = exports.pdf(export, _revision_svg(engine, revision))
+        cache.set(key, content, 24 * 3600)
+    return content
 
 
 @login_required

@@ -113,6 +113,15 @@ class PdfExportTestCase(BaseTestCase):
         self.client.force_login(self.charlie)
         self.assertEqual(self.client.get(self.url()).status_code, 404)
 
+    def test_a_renamed_architecture_prints_its_new_name(self):
+        self.client.force_login(self.victor)
+        self.client.get(self.url())
+        self.architecture.name = "Warehouse feed"
+        self.architecture.save()
+        r = self.client.get(self.url())
+        self.assertEqual(r["Content-Disposition"], 'attachment; filename="warehouse-feed-revision-1.pdf"')
+        self.assertIn("Warehouse feed, revision 1", pdf_text(r.content))
+
     def test_the_revision_page_links_both_downloads(self):
         self.client.force_login(self.victor)
         r = self.client.get(reverse("architectures:revision", args=[self.architecture.pk, 1]))

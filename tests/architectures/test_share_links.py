@@ -122,3 +122,14 @@ class ShareLinkTestCase(BaseTestCase):
         link = self.share(self.bob)
         statuses = [self.client.get(self.shared_url(link)).status_code for _ in range(4)]
         self.assertEqual(statuses, [200, 200, 200, 429])
+
+    def test_staff_see_open_links_in_the_admin_and_can_revoke_them(self):
+        link = self.share(self.bob)
+        self.alice.is_staff = self.alice.is_superuser = True
+        self.alice.save()
+        self.client.force_login(self.alice)
+        r = self.client.get(reverse("admin:architectures_sharelink_changelist"))
+        self.assertContains(r, str(link.revision))
+        self.assertNotContains(r, link.token)
+        self.client.post(reverse("admin:architectures_sharelink_delete", args=[link.pk]), {"post": "yes"})
+        self.assertEqual(self.client.get(self.shared_url(link)).status_code, 404)
