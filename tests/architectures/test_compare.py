@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+from django.test import SimpleTestCase
 from django.urls import reverse
 
+from advisor.architectures.comparison import ItemError, parse_items
 from advisor.teams.testing import BaseTestCase, make_architecture
 from tests.architectures.test_no_internal_ids import internal_ids, leaks
 
@@ -97,3 +99,23 @@ class CompareTestCase(BaseTestCase):
         levels = heading_levels(r.content.decode())
         self.assertEqual(levels[0], 1)
         self.assertTrue(all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels)
+
+    def test_the_history_offers_revisions_to_compare(self):
+        self.client.force_login(self.bob)
+        self.client.post(reverse("architectures:revise", args=[self.architecture.pk]), {
+            "step": "save", "answers": json.dumps({"trigger": "queue", "client_waits": False, "duration_s": 120}),
+            "name": "Order pipeline", "choice": "recommended", "note": "Longer work"})
+        r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
+        for number in (1, 2):
+            self.assertContains(r, f'name="ids" value="{self.architecture.pk}r{number}"')
+        self.assertContains(r, f'<form id="compare-revisions" method="get" action="{reverse("architectures:compare")}">')
+
+
+class ParseItemsTestCase(SimpleTestCase):
+    def test_it_reads_architectures_and_revisions_and_drops_repeats(self):
+        self.assertEqual(parse_items(["12", "12r3", " 7 ", "12"]), [(12, None), (12, 3), (7, None)])
+
+    def test_it_refuses_what_it_cannot_read(self):
+        for bad in (["12", "r3"], ["12", "12r"], ["12", "-4"], ["12", "1" * 19], ["12", "12r3r4"]):
+            with self.assertRaises(ItemError, msg=bad):
+                parse_items(bad)

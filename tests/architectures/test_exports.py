@@ -6,6 +6,7 @@ import io
 import re
 
 import pypdf
+from django.test import override_settings
 from django.urls import reverse
 
 import generator
@@ -121,6 +122,14 @@ class PdfExportTestCase(BaseTestCase):
         r = self.client.get(self.url())
         self.assertEqual(r["Content-Disposition"], 'attachment; filename="warehouse-feed-revision-1.pdf"')
         self.assertIn("Warehouse feed, revision 1", pdf_text(r.content))
+
+    @override_settings(THROTTLE_RATES={"export": "2/minute", "shared-link": "60/minute"})
+    def test_pdfs_are_throttled_per_account(self):
+        self.client.force_login(self.victor)
+        statuses = [self.client.get(self.url()).status_code for _ in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get(self.url()).status_code, 200)
 
     def test_the_revision_page_links_both_downloads(self):
         self.client.force_login(self.victor)
