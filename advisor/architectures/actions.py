@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from advisor.teams.actions import ActionError
@@ -115,9 +115,8 @@ def delete_architecture(architecture: Architecture) -> None:
 
 
 def live_share_links(architecture: Architecture):
-    """The architecture's links that still open: not expired (revoked ones are deleted)."""
-    return (ShareLink.objects.filter(revision__architecture=architecture)
-            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())))
+    """The architecture's links that open now."""
+    return ShareLink.objects.live().filter(revision__architecture=architecture)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from advisor.teams.models import Team
 
@@ -76,6 +77,12 @@ class Revision(models.Model):
         }
 
 
+class ShareLinkQuerySet(models.QuerySet):
+    def live(self) -> "ShareLinkQuerySet":
+        """The links that open now: not expired (revoked ones are deleted)."""
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now()))
+
+
 class ShareLink(models.Model):
     """A read-only link to one revision for people without an account.
 
@@ -90,6 +97,8 @@ class ShareLink(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the link works until it is revoked.")
+
+    objects = ShareLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -469,8 +468,7 @@ def _get_shared(token: str) -> ShareLink:
     """The live link with this token, or 404: unknown, revoked (deleted) and expired look the same."""
     if len(token) > 64:
         raise Http404("No such link")
-    link = (ShareLink.objects.select_related("revision", "revision__architecture")
-            .filter(token=token).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())).first())
+    link = ShareLink.objects.live().select_related("revision", "revision__architecture").filter(token=token).first()
     if link is None:
         raise Http404("This link does not exist, was revoked or has expired.")
     return link
