@@ -185,7 +185,7 @@ def _heading(export: Export) -> str:
     lines = [f"# {text(export.title)}"]
     if export.description:
         lines.append(text(export.description))
-    saved = f"Saved on {export.saved_at:%d %B %Y}".replace(" 0", " ")
+    saved = f"Saved on {export.saved_at.day} {export.saved_at:%B %Y}"
     lines.append(f"{saved}{f': {text(export.note)}' if export.note else ''}. "
                  f"Advice from the serverless architecture advisor, rules version {text(export.panel.rules_version)}.")
     return "\n\n".join(lines)
