@@ -38,18 +38,26 @@ def svg_response(engine: Engine, patterns: Iterable[str], answers: Mapping[str, 
     Drawings are kept in the cache under the rules version (limits shape them), the
     patterns, the answers and the name that titles them.
     """
+    svg = drawing(engine, patterns, answers, name, cache_seconds=cache_seconds)
+    if svg is None:
+        raise Http404(missing)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = cache_control
+    return response
+
+
+def drawing(engine: Engine, patterns: Iterable[str], answers: Mapping[str, Any], name: str, *,
+            cache_seconds: int) -> bytes | None:
+    """The SVG drawing, or None when there is none (no patterns, or no Graphviz)."""
     patterns = tuple(patterns)
     identity = repr((engine.version, patterns, sorted(answers.items()), name))
     key = "diagram:" + hashlib.sha256(identity.encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
         svg = _draw(engine, patterns, answers, name)
-        if svg is None:
-            raise Http404(missing)
-        cache.set(key, svg, cache_seconds)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Cache-Control"] = cache_control
-    return response
+        if svg is not None:
+            cache.set(key, svg, cache_seconds)
+    return svg
 
 
 def _draw(engine: Engine, patterns: tuple[str, ...], answers: Mapping[str, Any], name: str) -> bytes | None:

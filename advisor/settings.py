@@ -214,6 +214,8 @@ THROTTLE_RATES = {
     "analyze-user": "120/minute",
     "signup": "10/hour",
     "password-reset": "5/hour",
+    "shared-link": "60/minute",
+    "export": "30/minute",
 }
 
 REST_FRAMEWORK = {

@@ -75,6 +75,16 @@ class PasswordResetThrottle(ClientRateThrottle):
     scope = "password-reset"
 
 
+class SharedLinkThrottle(ClientRateThrottle):
+    """Shared revisions are open to anyone holding a link: per client address."""
+    scope = "shared-link"
+
+
+class ExportThrottle(AccountThrottle):
+    """A PDF takes the web process a moment to print: per account."""
+    scope = "export"
+
+
 def too_many_requests(request: HttpRequest, wait: float | None, what: str) -> HttpResponse:
     """The 429 page: what was refused and when to try again."""
     seconds = max(1, math.ceil(wait or 1))
@@ -85,14 +95,14 @@ def too_many_requests(request: HttpRequest, wait: float | None, what: str) -> Ht
     return response
 
 
-def throttle_posts(*throttles: type[SimpleRateThrottle], what: str) -> Callable:
-    """Decorate a page view: POSTs beyond any of the throttles' rates get the 429 page.
-    ``what`` finishes the sentence "Too many ..." on that page."""
+def throttle_requests(*throttles: type[SimpleRateThrottle], what: str, methods: tuple[str, ...]) -> Callable:
+    """Decorate a page view: requests with one of ``methods`` beyond any of the throttles'
+    rates get the 429 page. ``what`` finishes the sentence "Too many ..." on that page."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method == "POST":
+            if request.method in methods:
                 waits = []
                 for throttle_class in throttles:
                     throttle = throttle_class()
@@ -105,3 +115,8 @@ def throttle_posts(*throttles: type[SimpleRateThrottle], what: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def throttle_posts(*throttles: type[SimpleRateThrottle], what: str) -> Callable:
+    """Decorate a page view: POSTs beyond any of the throttles' rates get the 429 page."""
+    return throttle_requests(*throttles, what=what, methods=("POST",))

@@ -7,9 +7,13 @@ call one of these. Each runs in a transaction; a refused change raises ``ActionE
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from advisor.teams.actions import ActionError
 from advisor.teams.models import Team
@@ -17,7 +21,10 @@ from patterns.answers import AnswerError
 from patterns.engine import Engine
 
 from .evaluation import Evaluated, evaluate
-from .models import Architecture, Revision
+from .models import Architecture, Revision, ShareLink
+
+# Links that work at once for one architecture; revoking one makes room.
+MAX_SHARE_LINKS = 20
 
 
 def _name_taken(team: Team, name: str, exclude: int | None = None) -> bool:
@@ -105,3 +112,25 @@ def restore_revision(engine: Engine, revision: Revision, author: AbstractBaseUse
 @transaction.atomic
 def delete_architecture(architecture: Architecture) -> None:
     architecture.delete()
+
+
+def live_share_links(architecture: Architecture):
+    """The architecture's links that open now."""
+    return ShareLink.objects.live().filter(revision__architecture=architecture)
+
+
+@transaction.atomic
+def share_revision(revision: Revision, *, actor: AbstractBaseUser, days: int | None) -> ShareLink:
+    """A new read-only link to the revision, open to anyone who has it, for ``days`` days
+    (None: until revoked)."""
+    architecture = revision.architecture
+    Architecture.objects.select_for_update().filter(pk=architecture.pk).first()
+    if live_share_links(architecture).count() >= MAX_SHARE_LINKS:
+        raise ActionError(f"{architecture.name} already has {MAX_SHARE_LINKS} share links; revoke one first.")
+    expires_at = timezone.now() + timedelta(days=days) if days else None
+    return ShareLink.objects.create(revision=revision, token=secrets.token_urlsafe(32), created_by=actor,
+                                    expires_at=expires_at)
+
+
+def revoke_share_link(link: ShareLink) -> None:
+    link.delete()

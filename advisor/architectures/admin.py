@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Architecture, Revision
+from .models import Architecture, Revision, ShareLink
 
 
 class RevisionInline(admin.TabularInline):
@@ -19,3 +19,16 @@ class ArchitectureAdmin(admin.ModelAdmin):
     list_select_related = ["team"]
     raw_id_fields = ["team", "created_by", "latest"]
     inlines = [RevisionInline]
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """Staff see which revisions are open to anyone, and can revoke a link by deleting it."""
+
+    list_display = ["revision", "created_by", "created_at", "expires_at"]
+    list_select_related = ["revision", "created_by"]
+    fields = ["revision", "created_by", "created_at", "expires_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False

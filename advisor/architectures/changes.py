@@ -136,12 +136,12 @@ def compare_recommendations(
         is_broken = bool(new) and not new["ok"]
         if is_broken and not was_broken:
             unit = words.unit(new["unit"])
-            text = f"{limit_name}: {_amount(new['value'], unit)} against a limit of {_amount(new['limit'], unit)}"
+            text = f"{limit_name}: {amount(new['value'], unit)} against a limit of {amount(new['limit'], unit)}"
             lines.append(Difference("Hard limits broken", "added", text))
         elif was_broken and not is_broken:
             lines.append(Difference("Hard limits broken", "removed", f"{limit_name} is no longer broken"))
         elif old and new and old["limit"] != new["limit"]:
-            text = f"{limit_name}: limit {fmt(old['limit'])} → {_amount(new['limit'], words.unit(new['unit']))}"
+            text = f"{limit_name}: limit {fmt(old['limit'])} → {amount(new['limit'], words.unit(new['unit']))}"
             lines.append(Difference("Hard limits broken" if is_broken else "Hard limits", "changed", text))
 
     cost_before = before.get("cost", {}).get("monthly_usd")
@@ -153,7 +153,7 @@ def compare_recommendations(
     return lines
 
 
-def _amount(value: Any, unit: str) -> str:
+def amount(value: Any, unit: str) -> str:
     if not unit:
         return fmt(value)
     return f"{fmt(value)}{unit}" if unit.startswith("/") else f"{fmt(value)} {unit}"

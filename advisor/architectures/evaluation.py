@@ -28,6 +28,15 @@ def words(engine: Engine) -> Words:
     return words_for(engine.catalogue)
 
 
+def answer_rows(engine: Engine, *answer_sets: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """(question, answer, answer...) rows in question order, for the answers given."""
+    vocabulary = words(engine)
+    order = {question.key: index for index, question in enumerate(engine.questions)}
+    keys = sorted(set().union(*answer_sets), key=lambda key: (order.get(key, len(order)), key))
+    return [(vocabulary.question(key), *(vocabulary.value(key, answers[key]) if key in answers else "not asked"
+                                         for answers in answer_sets)) for key in keys]
+
+
 @dataclass(frozen=True)
 class Evaluated:
     """What a revision stores: validated answers, the patterns and the outcome."""

@@ -109,3 +109,13 @@ class ReviseForm(ArchitectureForm):
     note = forms.CharField(max_length=200, required=False, label="What changed (optional)",
                            help_text="Shown in the history beside the revision.")
     field_order = ["note", "name", "description", "choice", "patterns"]
+
+
+class ShareForm(forms.Form):
+    """How long a new share link works."""
+
+    NEVER = ""
+    expires = forms.TypedChoiceField(
+        label="The link stops working", required=False, coerce=int, empty_value=None,
+        choices=[("1", "after a day"), ("7", "after a week"), ("30", "after 30 days"), ("90", "after 90 days"),
+                 (NEVER, "when revoked")], initial="30")

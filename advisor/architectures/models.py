@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from advisor.teams.models import Team
 
@@ -74,3 +75,33 @@ class Revision(models.Model):
             "follows_recommendation": self.follows_recommendation,
             "recommendation": self.recommendation,
         }
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def live(self) -> "ShareLinkQuerySet":
+        """The links that open now: not expired (revoked ones are deleted)."""
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now()))
+
+
+class ShareLink(models.Model):
+    """A read-only link to one revision for people without an account.
+
+    The token is the credential: 256 random bits, so it cannot be guessed. Revoking deletes
+    the row, and an expired link is refused, so either way the link answers 404.
+    """
+
+    TEAM_PATH = "revision__architecture__team"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the link works until it is revoked.")
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"share link to {self.revision}"

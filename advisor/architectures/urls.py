@@ -17,4 +17,12 @@ urlpatterns = [
     path("architectures/<id:pk>/revisions/<id:number>/restore", views.revision_restore, name="restore"),
     path("architectures/<id:pk>/revisions/<id:number>/diagram.svg", views.revision_diagram, name="diagram"),
     path("architectures/<id:pk>/revisions/<id:number>/diagram/", views.revision_diagram_page, name="diagram_page"),
+    path("architectures/<id:pk>/revisions/<id:number>/export.md", views.revision_markdown, name="export_markdown"),
+    path("architectures/<id:pk>/revisions/<id:number>/export.pdf", views.revision_pdf, name="export_pdf"),
+    path("architectures/<id:pk>/revisions/<id:number>/share", views.share_create, name="share"),
+    path("architectures/<id:pk>/share-links/<id:link>/revoke", views.share_revoke, name="share_revoke"),
+    path("shared/<str:token>/", views.shared_revision, name="shared"),
+    path("shared/<str:token>/diagram.svg", views.shared_diagram, name="shared_diagram"),
+    path("shared/<str:token>/export.md", views.shared_markdown, name="shared_markdown"),
+    path("shared/<str:token>/export.pdf", views.shared_pdf, name="shared_pdf"),
 ]

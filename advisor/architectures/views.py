@@ -1,25 +1,31 @@
-"""Saved architectures: list, save from the questionnaire, history, diff, restore, compare.
+"""Saved architectures: list, save from the questionnaire, history, diff, restore, compare,
+exports and read-only links.
 
 Every view that takes an id looks the object up through ``get_for_user`` (404 outside
-the user's teams, 403 when the role is too low) and then calls one action.
+the user's teams, 403 when the role is too low) and then calls one action. The views of
+a read-only link take its token instead, and answer 404 for any token that does not open.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import generator
-from advisor.diagrams import svg_response
+from advisor.diagrams import drawing, svg_response
 from advisor.jobs.actions import default_project_name
 from advisor.questionnaire.panel import build_panel, stored_panel
 from advisor.questionnaire.submission import query_for, to_text
@@ -28,15 +34,17 @@ from advisor.teams.actions import ActionError
 from advisor.teams.models import Role, Team
 from advisor.teams.scoping import get_for_user, visible_to
 from advisor.teams.views import redirect_after_write
+from advisor.throttling import ExportThrottle, SharedLinkThrottle, throttle_requests
 from patterns.answers import AnswerError
 from patterns.engine import Engine
 from patterns.store import current_engine
 
-from . import actions
+from . import actions, exports
 from .changes import diff_revisions, grouped
-from .evaluation import evaluate, gave_up, pattern_names, recommend_today, unanswered, words
-from .forms import ArchitectureForm, ReviseForm, SaveForm, answer_problems, answers_from_params
-from .models import Architecture, Revision
+from .comparison import ABSENT, ItemError, compare, parse_items
+from .evaluation import answer_rows, evaluate, gave_up, pattern_names, recommend_today, unanswered, words
+from .forms import ArchitectureForm, ReviseForm, SaveForm, ShareForm, answer_problems, answers_from_params
+from .models import Architecture, Revision, ShareLink
 
 PAGE_SIZE = 25
 MAX_SEARCH = 100
@@ -151,6 +159,9 @@ def _detail_page(request: HttpRequest, architecture: Architecture, role: Role, s
         "words": words(engine),
         "revisions": architecture.revisions.select_related("author").defer("answers", "recommendation"),
         "rules_version": engine.version, "error": error,
+        "share_links": actions.live_share_links(architecture).select_related("revision", "created_by")
+        if role.allows(Role.EDITOR) else [],
+        "share_form": ShareForm(),
     }
     if latest:
         context["diagram_url"] = _diagram_url(latest)
@@ -268,9 +279,9 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     engine = current_engine()
     context = {"revision": revision, "architecture": revision.architecture, "role": role,
                "can_edit": role.allows(Role.EDITOR), "names": pattern_names(engine),
-               "answers": _answer_rows(engine, revision.answers), "diagram_url": _diagram_url(revision),
+               "answers": answer_rows(engine, revision.answers), "diagram_url": _diagram_url(revision),
                "panel": stored_panel(engine, revision.recommendation, revision.answers),
-               "unanswered": unanswered(engine, revision.answers)}
+               "unanswered": unanswered(engine, revision.answers), "share_form": ShareForm()}
     if context["unanswered"]:
         today = recommend_today(engine, revision.snapshot())
         query = query_for(engine, revision.answers)
@@ -278,15 +289,6 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                        answer_url=(f"{reverse('architectures:edit', args=[pk])}?{query}" if context["can_edit"]
                                    else f"{reverse('questionnaire:start')}?{query}"))
     return render(request, "architectures/revision.html", context)
-
-
-def _answer_rows(engine: Engine, *answer_sets: dict[str, Any]) -> list[tuple[str, ...]]:
-    """(question, answer, answer...) rows in question order, for the answers given."""
-    vocabulary = words(engine)
-    order = {question.key: index for index, question in enumerate(engine.questions)}
-    keys = sorted(set().union(*answer_sets), key=lambda key: (order.get(key, len(order)), key))
-    return [(vocabulary.question(key), *(vocabulary.value(key, answers[key]) if key in answers else "not asked"
-                                         for answers in answer_sets)) for key in keys]
 
 
 def _diagram_url(revision: Revision) -> str:
@@ -361,18 +363,164 @@ def revision_diff(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def architecture_compare(request: HttpRequest) -> HttpResponse:
-    values = request.GET.getlist("ids")
-    if len(values) != 2 or not all(_is_id(value) for value in values):
-        return bad_request(request, "These architectures cannot be compared",
-                           ["Pick exactly two architectures: tick two rows in the list and press Compare."])
-    ids = [int(value) for value in values]
-    left, right = (_get_architecture(request, pk)[0] for pk in ids)
+    """Two to four architectures (their latest revisions) or revisions, one column each."""
+    try:
+        items = parse_items(request.GET.getlist("ids"))
+    except ItemError as exc:
+        return bad_request(request, "These cannot be compared", [str(exc)])
+    revisions = []
+    for pk, number in items:
+        if number is None:
+            architecture, _ = _get_architecture(request, pk)
+            if architecture.latest is None:
+                return bad_request(request, "These cannot be compared", [f"{architecture.name} has no saved revision."])
+            revision = architecture.latest
+            revision.architecture = architecture
+        else:
+            revision, _ = _get_revision(request, pk, number)
+        revisions.append(revision)
     engine = current_engine()
-    names = pattern_names(engine)
-    answer_rows = _answer_rows(engine, left.latest.answers, right.latest.answers)
-    lines = diff_revisions(left.latest.snapshot(), right.latest.snapshot(), words(engine))
-    context = {"left": left, "right": right, "answer_rows": answer_rows, "names": names,
-               "left_panel": stored_panel(engine, left.latest.recommendation, left.latest.answers),
-               "right_panel": stored_panel(engine, right.latest.recommendation, right.latest.answers),
-               "groups": grouped([line for line in lines if line.section != "Answers"])}
+    panels = [stored_panel(engine, revision.recommendation, revision.answers) for revision in revisions]
+    columns = [(revision, _diagram_url(revision)) for revision in revisions]
+    context = {"columns": columns, "sections": compare(engine, panels, [r.answers for r in revisions]),
+               "any_diagram": any(url for _, url in columns), "absent": ABSENT}
     return render(request, "architectures/compare.html", context)
+
+
+def _download(content: bytes | str, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    return response
+
+
+def _revision_svg(engine: Engine, revision: Revision) -> bytes | None:
+    return drawing(engine, revision.patterns, revision.answers, default_project_name(revision.architecture.name),
+                   cache_seconds=24 * 3600)
+
+
+def _markdown_export(revision: Revision) -> HttpResponse:
+    export = exports.export_for(current_engine(), revision)
+    return _download(exports.markdown(export), exports.MARKDOWN_TYPE, export.file_name("md"))
+
+
+def _pdf_export(revision: Revision) -> HttpResponse:
+    engine = current_engine()
+    export = exports.export_for(engine, revision)
+    return _download(_printed(engine, revision, export), exports.PDF_TYPE, export.file_name("pdf"))
+
+
+def _printed(engine: Engine, revision: Revision, export: exports.Export) -> bytes:
+    """The PDF, kept for a day: printing one takes the web process about 1.6 s (a two-pattern
+    revision on the shared 2-core test machine), reading it back from the cache a millisecond.
+    A revision never changes; its words change with the rules version and the architecture's
+    name and description, so those are the key (with the moment it was saved, so a reused id
+    never finds another revision's PDF)."""
+    architecture = revision.architecture
+    identity = repr((revision.pk, revision.created_at.isoformat(), engine.version, architecture.name,
+                     architecture.description))
+    key = "export-pdf:" + hashlib.sha256(identity.encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = exports.pdf(export, _revision_svg(engine, revision))
+        cache.set(key, content, 24 * 3600)
+    return content
+
+
+@login_required
+@require_GET
+def revision_markdown(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The revision as a Markdown document: recommendation, risks, limits, cost, checklist, answers."""
+    revision, _ = _get_revision(request, pk, number)
+    return _markdown_export(revision)
+
+
+@login_required
+@require_GET
+@throttle_requests(ExportThrottle, what="PDF exports", methods=("GET",))
+def revision_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The same document as a PDF, with the diagram."""
+    revision, _ = _get_revision(request, pk, number)
+    return _pdf_export(revision)
+
+
+@login_required
+@require_POST
+def share_create(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """A read-only link to the revision for people without an account."""
+    revision, role = _get_revision(request, pk, number, Role.EDITOR)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, "This link cannot be made", [m for ms in form.errors.values() for m in ms])
+    try:
+        link = actions.share_revision(revision, actor=request.user, days=form.cleaned_data["expires"])
+    except ActionError as exc:
+        return _detail_page(request, revision.architecture, role, 400, exc.message)
+    messages.success(request, f"Anyone with the new link can read revision {revision.number}: "
+                              f"{request.build_absolute_uri(reverse('architectures:shared', args=[link.token]))}")
+    return redirect_after_write(request, reverse("architectures:detail", args=[pk]) + "#sharing")
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, pk: int, link: int) -> HttpResponse:
+    share_link, _ = get_for_user(request.user, ShareLink.objects.select_related("revision"), Role.EDITOR,
+                                 pk=link, revision__architecture_id=pk)
+    actions.revoke_share_link(share_link)
+    messages.success(request, f"The link to revision {share_link.revision.number} no longer opens.")
+    return redirect_after_write(request, reverse("architectures:detail", args=[pk]) + "#sharing")
+
+
+# Shared links: no account, the token is the credential --------------------------------------
+SHARED_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+
+
+def _get_shared(token: str) -> ShareLink:
+    """The live link with this token, or 404: unknown, revoked (deleted) and expired look the same."""
+    if len(token) > 64:
+        raise Http404("No such link")
+    link = ShareLink.objects.live().select_related("revision", "revision__architecture").filter(token=token).first()
+    if link is None:
+        raise Http404("This link does not exist, was revoked or has expired.")
+    return link
+
+
+def _shared(response: HttpResponse) -> HttpResponse:
+    for header, value in SHARED_HEADERS.items():
+        response[header] = value
+    return response
+
+
+@never_cache
+@require_GET
+@throttle_requests(SharedLinkThrottle, what="requests for shared architectures", methods=("GET",))
+def shared_revision(request: HttpRequest, token: str) -> HttpResponse:
+    """One revision, read-only: what was recommended and the diagram, nothing else of the team."""
+    link = _get_shared(token)
+    revision = link.revision
+    engine = current_engine()
+    context = {"link": link, "revision": revision, "architecture": revision.architecture,
+               "panel": stored_panel(engine, revision.recommendation, revision.answers),
+               "answers": answer_rows(engine, revision.answers),
+               "diagram_url": reverse("architectures:shared_diagram", args=[token]) if _diagram_url(revision) else ""}
+    return _shared(render(request, "architectures/shared.html", context))
+
+
+@require_GET
+@throttle_requests(SharedLinkThrottle, what="requests for shared architectures", methods=("GET",))
+def shared_diagram(request: HttpRequest, token: str) -> HttpResponse:
+    revision = _get_shared(token).revision
+    return _shared(svg_response(current_engine(), revision.patterns, revision.answers,
+                                default_project_name(revision.architecture.name), cache_seconds=24 * 3600,
+                                cache_control="no-store", missing="This revision has no diagram."))
+
+
+@require_GET
+@throttle_requests(SharedLinkThrottle, what="requests for shared architectures", methods=("GET",))
+def shared_markdown(request: HttpRequest, token: str) -> HttpResponse:
+    return _shared(_markdown_export(_get_shared(token).revision))
+
+
+@require_GET
+@throttle_requests(SharedLinkThrottle, ExportThrottle, what="PDF exports", methods=("GET",))
+def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    return _shared(_pdf_export(_get_shared(token).revision))

@@ -273,32 +273,6 @@ class RevisionsTestCase(BaseTestCase):
         self.assertEqual(self.architecture.revisions.count(), 2)
 
 
-class CompareTestCase(BaseTestCase):
-    def setUp(self):
-        super().setUp()
-        self.other = make_architecture(self.team, self.bob, name="Thumbnails",
-                                       answers={"trigger": "file_upload", "client_waits": False})
-        self.client.force_login(self.victor)
-
-    def test_it_shows_both_side_by_side(self):
-        r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk, self.other.pk]})
-        self.assertContains(r, "Order pipeline")
-        self.assertContains(r, "Thumbnails")
-        self.assertContains(r, "Lambda + S3 file processing")
-        rows = {key: (a, b) for key, a, b in r.context["answer_rows"]}
-        self.assertEqual(rows["What starts one unit of work?"],
-                         ("A message or job put on a queue", "A file arriving in storage"))
-
-    def test_it_needs_exactly_two(self):
-        r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk]})
-        self.assertContains(r, "Pick exactly two", status_code=400)
-
-    def test_an_architecture_outside_my_teams_is_404(self):
-        self.client.force_login(self.charlie)
-        r = self.client.get(reverse("architectures:compare"), {"ids": [self.architecture.pk, self.other.pk]})
-        self.assertEqual(r.status_code, 404)
-
-
 class CostByComponentTestCase(BaseTestCase):
     def test_the_detail_page_shows_each_components_cost_with_its_arithmetic(self):
         self.client.force_login(self.victor)

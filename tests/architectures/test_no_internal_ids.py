@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from advisor.architectures.models import Revision
+from advisor.architectures.models import Revision, ShareLink
 from advisor.jobs.models import GenerationJob, JobStatus
 from advisor.teams.actions import create_team
 from advisor.teams.models import Membership, Role
@@ -116,8 +116,9 @@ def world():
     job = GenerationJob.objects.create(revision=events.latest, options={"name": "order-events", "runtime": "python3.13",
                                                                         "architecture": "arm64"},
                                        options_key="k", status=JobStatus.FAILED, error="the worker stopped")
+    link = ShareLink.objects.create(revision=events.latest, token="a-link-to-order-events")
     return {"owner": owner, "viewer": viewer, "team": team, "events": events, "saga": saga, "job": job,
-            "client": client}
+            "client": client, "link": link}
 
 
 def pages(world) -> list[tuple[str, str, dict | None]]:
@@ -137,7 +138,8 @@ def pages(world) -> list[tuple[str, str, dict | None]]:
         ("revision", reverse("architectures:revision", args=[events.pk, 1]), None),
         ("revision under other rules", reverse("architectures:revision", args=[saga.pk, 1]), None),
         ("diff", reverse("architectures:diff", args=[events.pk]) + "?from=1&to=2", None),
-        ("compare", reverse("architectures:compare") + f"?ids={events.pk}&ids={saga.pk}", None),
+        ("compare", reverse("architectures:compare") + f"?ids={events.pk}&ids={saga.pk}&ids={events.pk}r1", None),
+        ("shared link", reverse("architectures:shared", args=[world["link"].token]), None),
         ("edit in the questionnaire", reverse("architectures:edit", args=[events.pk]), None),
         ("save a revision", reverse("architectures:revise", args=[events.pk]) + query, None),
         ("save to a team", reverse("architectures:save") + query + "&choice=own&patterns=orchestrator", None),

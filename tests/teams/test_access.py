@@ -27,7 +27,7 @@ from rest_framework.authtoken.models import Token
 import generator
 from django.core.files.base import ContentFile
 
-from advisor.architectures.models import Architecture, Revision
+from advisor.architectures.models import Architecture, Revision, ShareLink
 from advisor.jobs.models import GenerationJob, JobStatus
 from advisor.teams.actions import create_team
 from advisor.teams.models import Invitation, Membership, Role, Team
@@ -52,6 +52,7 @@ class World:
     viewer_membership: Membership
     users: dict[str, Any]
     job: GenerationJob
+    share_link: ShareLink
 
 
 def team_id(w: World) -> dict:
@@ -68,6 +69,10 @@ def architecture(w: World) -> dict:
 
 def revision(w: World) -> dict:
     return {"pk": w.architecture.pk, "number": 1}
+
+
+def share_link(w: World) -> dict:
+    return {"pk": w.architecture.pk, "link": w.share_link.pk}
 
 
 def job(w: World) -> dict:
@@ -110,6 +115,10 @@ ROUTES: dict[str, Route] = {
     "architectures:diagram": Route(revision, {"GET": Role.VIEWER}),
     "architectures:diagram_page": Route(revision, {"GET": Role.VIEWER}),
     "architectures:restore": Route(revision, {"POST": Role.EDITOR}),
+    "architectures:export_markdown": Route(revision, {"GET": Role.VIEWER}),
+    "architectures:export_pdf": Route(revision, {"GET": Role.VIEWER}),
+    "architectures:share": Route(revision, {"POST": Role.EDITOR}, {"POST": lambda w: {"expires": "7"}}),
+    "architectures:share_revoke": Route(share_link, {"POST": Role.EDITOR}),
     "jobs:generate": Route(revision, {"GET": Role.VIEWER, "POST": Role.EDITOR}, {"POST": lambda w: {
         "name": "orders", "runtime": generator.RUNTIMES[0], "architecture": generator.ARCHITECTURES[0]}}),
     "jobs:detail": Route(job, {"GET": Role.VIEWER}),
@@ -159,6 +168,11 @@ EXEMPT = {
     "questionnaire:pattern_diagram": "the public drawing of a catalogue pattern, addressed by pattern slug",
     "password_reset_confirm": "Django's one-time reset link; its uidb64/token is the credential",
     "confirm_address": "the signed link sent to a sign-up's address; the token is the credential",
+    "architectures:shared": "a read-only link for people without an account; its random token is the credential "
+                            "(tests/architectures/test_share_links.py)",
+    "architectures:shared_diagram": "the diagram of a read-only link; the token is the credential",
+    "architectures:shared_markdown": "the Markdown export of a read-only link; the token is the credential",
+    "architectures:shared_pdf": "the PDF export of a read-only link; the token is the credential",
     "teams:invitation_accept": "answered only by the invited account, 404 for anyone else (test_members.py)",
     "teams:invitation_decline": "answered only by the invited account, 404 for anyone else (test_members.py)",
     "rules:version": "the catalogue changes behind a rules version, the same for every signed-in user; "
@@ -203,6 +217,7 @@ def db_state() -> dict[str, list]:
         "revisions": sorted(Revision.objects.values_list("id", "architecture_id", "number", "answers", "patterns")),
         "tokens": sorted(Token.objects.values_list("key", "user_id")),
         "jobs": sorted(GenerationJob.objects.values_list("id", "revision_id", "status", "options_key")),
+        "share_links": sorted(ShareLink.objects.values_list("id", "revision_id", "token", "expires_at")),
     }
 
 
@@ -219,7 +234,8 @@ def world(db, settings, tmp_path) -> World:
     failed = GenerationJob.objects.create(revision=architecture.latest, options={"name": "orders"}, options_key="k",
                                           status=JobStatus.FAILED, error="the worker stopped")
     failed.zip_file.save("orders.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
-    return World(team, architecture, viewer, users, failed)
+    link = ShareLink.objects.create(revision=architecture.latest, token="a-link-for-the-access-matrix")
+    return World(team, architecture, viewer, users, failed, link)
 
 
 ACTORS = {"outsider": "charlie", "viewer": "victor", "editor": "bob", "owner": "alice"}

@@ -1,0 +1,138 @@
+"""Markdown and PDF exports of a saved revision: who may download them and what they hold."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+from django.test import override_settings
+from django.urls import reverse
+
+import generator
+from advisor.architectures.exports import export_for, markdown
+from advisor.teams.testing import BaseTestCase, make_architecture
+from patterns.store import current_engine
+from tests.architectures.test_no_internal_ids import internal_ids, leaks
+
+EVENTS = {"trigger": "event", "client_waits": False, "consumers": 3, "content_routing": True,
+          "unreliable_downstream": True, "payload_kb": 300, "peak_rps": 2000, "downstream_max_rps": 50}
+
+
+def unescaped(markdown_text: str) -> str:
+    """The words a reader sees: Markdown's backslash escapes taken away."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown_text)
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+class MarkdownExportTestCase(BaseTestCase):
+    def url(self, number: int = 1) -> str:
+        return reverse("architectures:export_markdown", args=[self.architecture.pk, number])
+
+    def test_it_downloads_a_named_markdown_file_for_a_viewer(self):
+        self.client.force_login(self.victor)
+        r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r["Content-Type"], "text/markdown; charset=utf-8")
+        self.assertEqual(r["Content-Disposition"], 'attachment; filename="order-pipeline-revision-1.md"')
+        text = r.content.decode()
+        self.assertTrue(text.startswith("# Order pipeline, revision 1\n"))
+
+    def test_it_is_404_for_outsiders_and_missing_revisions(self):
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.client.force_login(self.victor)
+        self.assertEqual(self.client.get(self.url(7)).status_code, 404)
+
+    def test_it_needs_a_login(self):
+        self.assertEqual(self.client.get(self.url()).status_code, 302)
+
+    def test_it_holds_the_whole_recommendation_in_words(self):
+        engine = current_engine()
+        text = unescaped(markdown(export_for(engine, self.revision)))
+        panel = export_for(engine, self.revision).panel
+        best = panel.best
+        self.assertIn(f"Best fit: **{best.pattern.name}** ({best.percent}% fit).", text)
+        for heading in ("## Recommendation", "## Trade-offs", "## Risks", "## AWS limits", "## Monthly cost: ",
+                        "## Before going to production", "## Answers"):
+            self.assertIn(heading, text)
+        self.assertIn(best.reasons[0].text, text)
+        warning = panel.warnings[0]
+        self.assertIn(f"### {warning.kind.title}", text)
+        self.assertIn(f"**Fix:** {warning.explained.advice}", text)
+        line = panel.cost[0].lines[0]
+        self.assertIn(line.arithmetic, text)
+        self.assertIn(f"- [ ] {panel.checklist[0]}", text)
+        self.assertIn(f"| {panel.selected[0].tradeoffs[0].benefit} |", text)
+        self.assertIn("| Does the caller wait for the result? | No |", text)
+
+    def test_it_shows_no_internal_id(self):
+        events = make_architecture(self.team, self.alice, "Order events", EVENTS)
+        saga = make_architecture(self.team, self.alice, "Checkout saga",
+                                 {"trigger": "http", "client_waits": True, "latency_ms": 500, "steps": 4,
+                                  "compensation": True, "duration_s": 40, "data_store": "relational",
+                                  "peak_rps": 200}, patterns=["orchestrator", "rds"])
+        ids = internal_ids()
+        self.client.force_login(self.victor)
+        for architecture in (self.architecture, events, saga):
+            r = self.client.get(reverse("architectures:export_markdown", args=[architecture.pk, 1]))
+            text = unescaped(r.content.decode())
+            self.assertEqual(leaks(text, ids), [], architecture.name)
+
+    def test_markdown_in_a_name_is_shown_as_text(self):
+        self.architecture.name = "Orders | <b>bold</b> # *x*"
+        self.architecture.save()
+        self.revision.refresh_from_db()
+        text = markdown(export_for(current_engine(), self.revision))
+        self.assertIn(r"# Orders \| \<b\>bold\</b\> \# \*x\*", text)
+
+
+class PdfExportTestCase(BaseTestCase):
+    def url(self) -> str:
+        return reverse("architectures:export_pdf", args=[self.architecture.pk, 1])
+
+    def test_it_is_a_pdf_with_the_architecture_in_its_text(self):
+        self.client.force_login(self.victor)
+        r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r["Content-Type"], "application/pdf")
+        self.assertEqual(r["Content-Disposition"], 'attachment; filename="order-pipeline-revision-1.pdf"')
+        self.assertTrue(r.content.startswith(b"%PDF-"))
+        text = pdf_text(r.content)
+        self.assertIn("Order pipeline, revision 1", text)
+        self.assertIn("Recommendation", text)
+        self.assertIn("Monthly cost", text)
+        self.assertIn("Answers", text)
+        if generator.dot_available():  # the diagram is drawn into the page, its legend and all
+            self.assertIn("Legend", text)
+            self.assertIn("Work queue", text)
+
+    def test_it_is_404_for_outsiders(self):
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+
+    def test_a_renamed_architecture_prints_its_new_name(self):
+        self.client.force_login(self.victor)
+        self.client.get(self.url())
+        self.architecture.name = "Warehouse feed"
+        self.architecture.save()
+        r = self.client.get(self.url())
+        self.assertEqual(r["Content-Disposition"], 'attachment; filename="warehouse-feed-revision-1.pdf"')
+        self.assertIn("Warehouse feed, revision 1", pdf_text(r.content))
+
+    @override_settings(THROTTLE_RATES={"export": "2/minute", "shared-link": "60/minute"})
+    def test_pdfs_are_throttled_per_account(self):
+        self.client.force_login(self.victor)
+        statuses = [self.client.get(self.url()).status_code for _ in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get(self.url()).status_code, 200)
+
+    def test_the_revision_page_links_both_downloads(self):
+        self.client.force_login(self.victor)
+        r = self.client.get(reverse("architectures:revision", args=[self.architecture.pk, 1]))
+        self.assertContains(r, self.url())
+        self.assertContains(r, reverse("architectures:export_markdown", args=[self.architecture.pk, 1]))
