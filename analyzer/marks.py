@@ -17,7 +17,7 @@ from typing import Iterable
 from architecture import Architecture, Component, Connection
 
 from .findings import Finding
-from .sarif import resources_of
+from .applies import resources_of
 
 # Findings about how a function is triggered: the delivering connection carries them.
 TRIGGER_FINDINGS = frozenset({"no-partial-batch-response", "unbounded-retry", "batch-timeout-too-short",

@@ -13,23 +13,13 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from .analysis import Analysis
+from .applies import fix_of, resources_of
 from .findings import Finding
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 TOOL_NAME = "serverless-advisor-analyzer"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 TAG = "serverless"
-
-
-def resources_of(finding: Finding) -> tuple[str, ...]:
-    """The logical ids a finding applies to."""
-    resources = getattr(finding, "resources", None)
-    return tuple(resources) if resources else (finding.resource,)
-
-
-def fix_of(finding: Finding) -> str:
-    """What to do about a finding: its own fix text, or its message, which says it too."""
-    return getattr(finding, "fix", "") or finding.message
 
 
 def artifact_uri(path: str) -> str:
@@ -80,7 +70,6 @@ def _rule(finding: Finding) -> dict[str, Any]:
         "id": finding.id,
         "name": "".join(part.capitalize() for part in finding.id.split("-")),
         "shortDescription": {"text": finding.title},
-        "fullDescription": {"text": finding.title + "."},
         "help": {"text": help_text, "markdown": help_text},
         "defaultConfiguration": {"level": LEVELS[finding.severity]},
         "properties": {"severity": finding.severity},

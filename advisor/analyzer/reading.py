@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from advisor.diagrams import MAX_DRAWN_COMPONENTS, architecture_svg, marking_of
 from analyzer import MAX_TEMPLATE_BYTES, Analysis, Finding, TemplateError, analyze, limits_from, load_template
 from analyzer.marks import Marks, marks_of
-from analyzer.sarif import fix_of, resources_of
+from analyzer.applies import fix_of, resources_of
 from generator import dot_available
 from patterns.catalogue import SEVERITIES
 from patterns.engine import Engine

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
+from django.urls import reverse
+
+from advisor.questionnaire.submission import read_submission, to_text
 from analyzer import Analysis
 from architecture.model import PRODUCERS
-from advisor.questionnaire.submission import read_submission, to_text
 from patterns.engine import Engine
 from patterns.wording import words_for
 
@@ -44,8 +46,6 @@ class Start:
 
 
 def start_from(engine: Engine, analysis: Analysis, document: Mapping[str, Any]) -> Start:
-    from django.urls import reverse
-
     found: dict[str, tuple[Any, str]] = {}
     _read_answers(found, analysis, document)
     submission = read_submission(engine, {key: to_text(value) for key, (value, _) in found.items()})

@@ -1,4 +1,5 @@
-"""The analyzer page: paste or upload a SAM/CloudFormation template, see its patterns and risks.
+"""The analyzer page: paste or upload a SAM/CloudFormation template, see its patterns, its
+architecture drawn and its risks; and the hand-over that starts an architecture from it.
 
 A plain form post (files do not travel well over htmx), answered in place: the report, or
 the reason the template was refused with a 400. Analyses share the API's throttles.
@@ -12,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from advisor.questionnaire.submission import read_submission
 from advisor.throttling import throttle_posts
 from analyzer import MAX_TEMPLATE_BYTES, TemplateError
-from advisor.questionnaire.submission import read_submission
 from patterns.store import current_engine
 from patterns.wording import labelled, words_for
 

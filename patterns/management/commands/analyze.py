@@ -59,7 +59,8 @@ class Command(BaseCommand):
             self._refuse(["--region applies only with --stack NAME"])
         if paths.count("-") > 1:
             self._refuse(["standard input (-) can be read only once"])
-        catalogue = live_or_shipped_engine().catalogue
+        engine = live_or_shipped_engine()
+        catalogue = engine.catalogue
         limits = limits_from(catalogue.limit_map)
         analyses: list[tuple[str, Analysis]] = []
         problems: list[str] = []
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         if problems:
             self._refuse(problems)
         self._write(analyses, options["format"], {pattern.slug: pattern.name for pattern in catalogue.patterns},
-                    live_or_shipped_engine().version)
+                    engine.version)
         if fails(analyses, options["fail_on"]):
             raise SystemExit(1)
 
