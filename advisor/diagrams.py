@@ -123,9 +123,11 @@ def stop_workers() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-# The most components an architecture read from a template may have to be drawn on request:
-# real stacks stay well under it, and Graphviz's layout time grows quickly past it.
+# The most components and connections an architecture read from a template may have to be
+# drawn on request: real stacks stay well under them, and Graphviz's layout time grows quickly
+# past them (150 components and 300 connections take about a second).
 MAX_DRAWN_COMPONENTS = 150
+MAX_DRAWN_CONNECTIONS = 300
 
 
 def marking_of(marks: Marks) -> diagram.Marking:
@@ -136,9 +138,11 @@ def marking_of(marks: Marks) -> diagram.Marking:
 
 def architecture_svg(architecture: Architecture, title: str, marking: diagram.Marking | None = None) -> bytes | None:
     """An architecture (read from a template) drawn loose, with ``marking``'s parts marked;
-    None without Graphviz, past MAX_DRAWN_COMPONENTS, or when drawing failed. Cached by
+    None without Graphviz, past MAX_DRAWN_COMPONENTS or MAX_DRAWN_CONNECTIONS, or when
+    drawing failed. Cached by
     the drawing's source."""
-    if len(architecture.components) > MAX_DRAWN_COMPONENTS or not generator.dot_available():
+    if (len(architecture.components) > MAX_DRAWN_COMPONENTS or len(architecture.connections) > MAX_DRAWN_CONNECTIONS
+            or not generator.dot_available()):
         return None
     source = diagram.architecture_dot_source(architecture, title, marks=marking)
     key = "diagram:source:" + hashlib.sha256(source.encode()).hexdigest()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 
-from advisor.diagrams import MAX_DRAWN_COMPONENTS, architecture_svg, marking_of
+from advisor.diagrams import MAX_DRAWN_COMPONENTS, MAX_DRAWN_CONNECTIONS, architecture_svg, marking_of
 from analyzer import MAX_TEMPLATE_BYTES, Analysis, Finding, TemplateError, analyze, limits_from, load_template
 from analyzer.marks import Marks, marks_of
 from analyzer.applies import fix_of, resources_of
@@ -123,6 +123,9 @@ def drawing_of(analysis: Analysis, marks: Marks, title: str) -> Drawing:
     if len(architecture.components) > MAX_DRAWN_COMPONENTS:
         return Drawing("", f"The architecture has {len(architecture.components):,} components, more than the "
                            f"{MAX_DRAWN_COMPONENTS} drawn here; the lists below still cover all of them.")
+    if len(architecture.connections) > MAX_DRAWN_CONNECTIONS:
+        return Drawing("", f"The architecture has {len(architecture.connections):,} connections, more than the "
+                           f"{MAX_DRAWN_CONNECTIONS} drawn here; the lists below still cover all of them.")
     if not dot_available():
         return Drawing("", "Graphviz is not installed here, so the architecture is not drawn.")
     svg = architecture_svg(architecture, title, marking_of(marks))

@@ -138,11 +138,13 @@ def test_the_page_draws_the_architecture_with_the_parts_carrying_findings_marked
 
 
 @pytest.mark.django_db
-def test_an_architecture_too_large_to_draw_is_said_so(client, monkeypatch):
-    monkeypatch.setattr(reading, "MAX_DRAWN_COMPONENTS", 3)
+@pytest.mark.parametrize("cap, said", [("MAX_DRAWN_COMPONENTS", "components, more than the 3 drawn here"),
+                                       ("MAX_DRAWN_CONNECTIONS", "connections, more than the 3 drawn here")])
+def test_an_architecture_too_large_to_draw_is_said_so(client, monkeypatch, cap, said):
+    monkeypatch.setattr(reading, cap, 3)
     html = client.post(PAGE, {"template": TEMPLATE}).content.decode()
     assert "data:image/svg+xml" not in html
-    assert "more than the 3 drawn here" in html and 'id="marked-parts"' in html
+    assert said in html and 'id="marked-parts"' in html
 
 
 # Start an architecture from this -------------------------------------------------------------
