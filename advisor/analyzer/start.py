@@ -95,7 +95,9 @@ def _read_answers(found: dict[str, tuple[Any, str]], analysis: Analysis, documen
 
 
 def _entry(analysis: Analysis):
-    """The component work enters through: an API first, then what the outside feeds or a schedule."""
+    """The component work enters through: an API first, then what the outside feeds, a
+    schedule, or else the first component that triggers something (a bucket a function also
+    writes to, a table's stream)."""
     graph = analysis.architecture
     apis = graph.of_kind("api")
     if apis:
@@ -107,10 +109,8 @@ def _entry(analysis: Analysis):
     schedules = graph.of_kind("schedule")
     if schedules:
         return schedules[0]
-    for edge in graph.connections:
-        if edge.kind == "poll" and _kind(analysis, edge.source) == "table":
-            return graph.component(edge.source)
-    return None
+    triggering = {edge.source for edge in graph.connections if edge.kind in ("event", "poll")}
+    return next((c for c in graph.components if c.id in triggering and c.kind in TRIGGER_BY_ENTRY), None)
 
 
 def _kind(analysis: Analysis, cid: str) -> str | None:

@@ -197,6 +197,18 @@ Billing: {Type: AWS::Serverless::Function, Properties: {Handler: a.b, Runtime: p
 Shipping: {Type: AWS::Serverless::Function, Properties: {Handler: a.b, Runtime: python3.13,
            Events: {Paid: {Type: EventBridgeRule, Properties: {EventBusName: !Ref Bus, Pattern: {source: [shop]}}}}}}
 """, {"trigger": "event", "client_waits": False, "consumers": 2, "content_routing": True}),
+    ("""
+Bucket: {Type: AWS::S3::Bucket}
+Thumbnailer:
+  Type: AWS::Serverless::Function
+  Properties:
+    Handler: app.handler
+    Runtime: python3.13
+    Policies: [{S3CrudPolicy: {BucketName: !Ref Bucket}}]
+    Events:
+      Upload: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: 's3:ObjectCreated:*'}}
+""", {"trigger": "file_upload", "client_waits": False, "writes_back_to_source": True}),
+    ("Topic: {Type: AWS::SNS::Topic}\n", {"trigger": "event", "client_waits": False}),
 ])
 def test_answers_read_from_templates(resources, expected):
     text = sam(resources)
