@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from advisor.questionnaire.submission import read_submission, to_text
 from analyzer import Analysis
+from analyzer.applies import resources_of
 from architecture.model import PRODUCERS
 from patterns.engine import Engine
 from patterns.wording import words_for
@@ -88,7 +89,7 @@ def _read_answers(found: dict[str, tuple[Any, str]], analysis: Analysis, documen
         found["react_to_changes"] = (True, f"{changes[0].target} reads the stream of {changes[0].source}")
     writes_back = [f for f in analysis.findings if f.id in ("recursive-s3-trigger", "stream-writes-same-table")]
     if writes_back:
-        found["writes_back_to_source"] = (True, f"{writes_back[0].resource} writes to what triggers it")
+        found["writes_back_to_source"] = (True, f"{resources_of(writes_back[0])[0]} writes to what triggers it")
     fifo = [rid for rid, resource in resources.items() if _is_fifo(resource)]
     if fifo:
         found["ordering"] = (True, f"{fifo[0]} is first-in-first-out")
