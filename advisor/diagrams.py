@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 
 import generator
+from analyzer.marks import Marks
+from architecture import Architecture
 from generator import diagram
 from patterns.engine import Engine
 
@@ -127,3 +129,35 @@ def stop_workers() -> None:
         pool, _pool = _pool, None
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+# The most components and connections an architecture read from a template may have to be
+# drawn on request: real stacks stay well under them, and Graphviz's layout time grows quickly
+# past them (150 components and 300 connections take about a second).
+MAX_DRAWN_COMPONENTS = 150
+MAX_DRAWN_CONNECTIONS = 300
+
+
+def marking_of(marks: Marks) -> diagram.Marking:
+    """What the drawing marks for an analysis's marks: the count of findings on each component,
+    and the connections carrying any."""
+    return diagram.Marking({m.component.id: len(m.findings) for m in marks.components}, marks.connection_keys)
+
+
+def architecture_svg(architecture: Architecture, title: str, marking: diagram.Marking | None = None) -> bytes | None:
+    """An architecture (read from a template) drawn loose, with ``marking``'s parts marked;
+    None without Graphviz, past MAX_DRAWN_COMPONENTS or MAX_DRAWN_CONNECTIONS, or when
+    drawing failed. Cached by
+    the drawing's source."""
+    if (len(architecture.components) > MAX_DRAWN_COMPONENTS or len(architecture.connections) > MAX_DRAWN_CONNECTIONS
+            or not generator.dot_available()):
+        return None
+    source = diagram.architecture_dot_source(architecture, title, marks=marking)
+    key = "diagram:source:" + hashlib.sha256(source.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = render_svg(source)
+        if svg is None:
+            return None
+        cache.set(key, svg, 600)
+    return svg

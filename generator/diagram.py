@@ -7,12 +7,13 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 import graphviz
 
 from generator import graphviz_lib
-from architecture import Component, Connection
+from architecture import Architecture, Component, Connection
 from generator.project import Project
 from pattern_library import registry
 
@@ -83,22 +84,35 @@ def draw(project: Project) -> Drawing:
 
 
 def dot_source(project: Project) -> str:
-    architecture = project.architecture
+    return architecture_dot_source(project.architecture, project.name, _groups(project),
+                                   [*project.selection.patterns, "shared"])
+
+
+def architecture_dot_source(architecture: Architecture, title: str, groups: Mapping[str, str] | None = None,
+                            order: Sequence[str] = (), marks: Marking | None = None) -> str:
+    """DOT of an architecture titled ``title``. With ``groups`` (pattern slug -> title, drawn in
+    ``order``) each pattern's components sit in a dashed box; without, they are drawn loose.
+    ``marks`` outlines the components and thickens the connections that carry findings."""
+    marks = marks or Marking()
     graph = graphviz.Digraph("architecture", graph_attr={
         "rankdir": "LR", "fontname": "Helvetica", "fontsize": "12", "labelloc": "t",
-        "label": f"{project.name}", "nodesep": "0.25", "ranksep": "0.5", "newrank": "true",
+        "label": f"{title}", "nodesep": "0.25", "ranksep": "0.5", "newrank": "true",
         "bgcolor": "white", "dpi": "72",
     }, node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled", "penwidth": "1"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#444444"})
-    groups = _groups(project)
     by_group: dict[str, list[Component]] = {}
     for component in architecture.components:
-        by_group.setdefault(_group(component), []).append(component)
+        by_group.setdefault(_group(component) if groups is not None else "loose", []).append(component)
 
     def add_node(g, component: Component):
-        g.node(component.id, _label(component), **_node_attributes(component.kind))
+        count = marks.components.get(component.id, 0)
+        if count:
+            g.node(component.id, f"{_label(component)}\n{MARK} {count} finding{'s' if count > 1 else ''}",
+                   **_node_attributes(component.kind), **MARKED_NODE)
+        else:
+            g.node(component.id, _label(component), **_node_attributes(component.kind))
 
-    for group in [*project.selection.patterns, "shared"]:
+    for group in order if groups is not None else ():
         if group not in by_group:
             continue
         # The anonymous wrapper keeps clusters in the order they are declared: Graphviz orders
@@ -108,14 +122,35 @@ def dot_source(project: Project) -> str:
             cluster.attr(label=groups[group], style="rounded,dashed", color="#8A8A8A", fontcolor="#232F3E")
             for component in by_group[group]:
                 add_node(cluster, component)
-    for component in by_group.get("outside", []):
+    for component in by_group.get("outside", []) + by_group.get("loose", []):
         add_node(graph, component)
     for connection in architecture.connections:
         style, colour, head = CONNECTION_STYLES[connection.kind]
-        graph.edge(connection.source, connection.target, label=_edge_label(connection),
-                   style=style, color=colour, fontcolor=colour, arrowhead=head)
-    _add_legend(graph, architecture)
+        if (connection.source, connection.target, connection.kind) in marks.connections:
+            graph.edge(connection.source, connection.target, label=f"{MARK} {_edge_label(connection)}",
+                       style=style, color=f"{MARK_COLOUR}:{colour}:{MARK_COLOUR}", fontcolor=MARK_COLOUR,
+                       arrowhead=head, penwidth="2")
+        else:
+            graph.edge(connection.source, connection.target, label=_edge_label(connection),
+                       style=style, color=colour, fontcolor=colour, arrowhead=head)
+    _add_legend(graph, architecture, marked=bool(marks.components or marks.connections))
     return graph.source
+
+
+@dataclass(frozen=True)
+class Marking:
+    """What to mark on a drawing: findings per component id, and the connections
+    (source, target, kind) that carry any."""
+
+    components: Mapping[str, int] = field(default_factory=dict)
+    connections: frozenset[tuple[str, str, str]] = frozenset()
+
+
+# How a part carrying a finding is drawn: a thick dark red outline (a doubled line around a
+# connection) and a warning sign with the count in its text, so it shows without colour too.
+MARK = "\u26a0"
+MARK_COLOUR = "#B00020"
+MARKED_NODE = {"color": MARK_COLOUR, "penwidth": "4"}
 
 
 LEGEND_ROWS = 4  # legend entries stacked in one column before the next column starts
@@ -136,8 +171,9 @@ def _node_attributes(kind: str) -> dict[str, str]:
     return {"shape": shape, "fillcolor": fill, "fontcolor": font, "style": style}
 
 
-def _add_legend(graph, architecture) -> None:
-    """A "Legend" cluster: one sample of each component kind drawn, one arrow of each connection kind."""
+def _add_legend(graph, architecture, marked: bool = False) -> None:
+    """A "Legend" cluster: one sample of each component kind drawn, one arrow of each connection
+    kind, and when parts are marked, a sample of each mark."""
     components, connections = legend_kinds(architecture)
     if not components and not connections:
         return
@@ -159,6 +195,17 @@ def _add_legend(graph, architecture) -> None:
             legend.node(end, "", shape="point", width="0.06", color=colour)
             legend.edge(start, end, label=kind, style=style, color=colour, fontcolor=colour, arrowhead=head,
                         fontsize="9")
+            starts.append(start)
+            ends.append(end)
+        if marked:
+            legend.node("legend_marked", f"{MARK} has a finding", shape="box", style="filled", fillcolor="white",
+                        fontcolor="#232F3E", fontsize="9", margin="0.05,0.02", height="0.3", **MARKED_NODE)
+            samples.append("legend_marked")
+            start, end = "legend_marked_from", "legend_marked_to"
+            legend.node(start, "", shape="point", width="0.06", color=MARK_COLOUR)
+            legend.node(end, "", shape="point", width="0.06", color=MARK_COLOUR)
+            legend.edge(start, end, label=f"{MARK} carries a finding", color=f"{MARK_COLOUR}:#444444:{MARK_COLOUR}",
+                        fontcolor=MARK_COLOUR, penwidth="2", fontsize="9")
             starts.append(start)
             ends.append(end)
         for index in range(0, len(samples), LEGEND_ROWS):

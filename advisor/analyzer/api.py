@@ -6,7 +6,7 @@ callers, per account otherwise.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
@@ -15,10 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from advisor.api.parsers import BoundedJSONParser
+from advisor.diagrams import architecture_svg, marking_of
 from advisor.throttling import AccountThrottle, AnonymousClientThrottle
 from architecture import COMPONENT_KINDS, CONNECTION_KINDS
 from pattern_library import registry
 from analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
+from analyzer.marks import marks_of
 from patterns.catalogue import SEVERITIES
 from patterns.store import current_engine
 
@@ -76,6 +78,25 @@ class ArchitectureOutput(serializers.Serializer):
     edges = EdgeOutput(many=True)
 
 
+class MarkedComponentOutput(serializers.Serializer):
+    id = serializers.CharField(help_text="Id of the component.")
+    findings = serializers.ListField(child=serializers.CharField(), help_text="Ids of the findings it carries.")
+
+
+MarkedEdgeOutput = type("MarkedEdgeOutput", (serializers.Serializer,), {
+    "from": serializers.CharField(),
+    "to": serializers.CharField(),
+    "kind": serializers.CharField(help_text="The edge's kind, as in the architecture's edges."),
+    "findings": serializers.ListField(child=serializers.CharField(), help_text="Ids of the findings it carries."),
+    "__module__": __name__,
+})
+
+
+class MarksOutput(serializers.Serializer):
+    components = MarkedComponentOutput(many=True)
+    edges = MarkedEdgeOutput(many=True)
+
+
 class AnalysisOutput(serializers.Serializer):
     patterns = serializers.ListField(child=serializers.ChoiceField(choices=registry.slugs()))
     resources = serializers.IntegerField(help_text="Number of resources the template declares.")
@@ -83,6 +104,12 @@ class AnalysisOutput(serializers.Serializer):
     architecture = ArchitectureOutput(help_text="The components the template declares and how they are "
                                                 "connected; systems outside the stack that feed "
                                                 "it appear as one external component, Producers.")
+    marks = MarksOutput(help_text="The components and edges of the architecture that carry findings, with "
+                                  "the ids of those findings: what the drawing outlines.")
+    diagram = serializers.CharField(required=False, allow_null=True,
+                                    help_text="With ?diagram=svg: the architecture drawn as SVG, its marked parts "
+                                              "outlined; null when it is not drawn (too many components, or no "
+                                              "Graphviz on the server).")
 
 
 class ErrorOutput(serializers.Serializer):
@@ -118,6 +145,8 @@ class AnalyzeView(APIView):
                                                           "than the cap, or over the time one analysis may take."),
             429: OpenApiResponse(description="Too many requests; retry after the time in Retry-After."),
         },
+        parameters=[OpenApiParameter("diagram", str, enum=["svg"], required=False,
+                                     description="svg: also return the architecture drawn, in `diagram`.")],
         examples=[OpenApiExample("SQS worker", request_only=True, value={"template": (
             "Transform: AWS::Serverless-2016-10-31\nResources:\n  Jobs:\n    Type: AWS::SQS::Queue\n"
             "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n"
@@ -139,4 +168,9 @@ class AnalyzeView(APIView):
             analysis = analyze(text, limits_from(current_engine().catalogue.limit_map))
         except TemplateError as exc:
             return bad_input(str(exc))
-        return Response(analysis.to_dict())
+        marks = marks_of(analysis.architecture, analysis.findings)
+        data = {**analysis.to_dict(), "marks": marks.to_dict()}
+        if request.query_params.get("diagram") == "svg":
+            svg = architecture_svg(analysis.architecture, "Your template", marking_of(marks))
+            data["diagram"] = svg.decode() if svg else None
+        return Response(data)
