@@ -161,6 +161,7 @@ EXEMPT = {
     "confirm_address": "the signed link sent to a sign-up's address; the token is the credential",
     "teams:invitation_accept": "answered only by the invited account, 404 for anyone else (test_members.py)",
     "teams:invitation_decline": "answered only by the invited account, 404 for anyone else (test_members.py)",
+    "teams:invitation_link": "the link mailed with an invitation; its secret is the credential (test_invitations.py)",
     "rules:version": "the catalogue changes behind a rules version, the same for every signed-in user; "
                      "who made them only for staff (tests/architectures/test_rules_version_link.py)",
 }
@@ -198,7 +199,7 @@ def db_state() -> dict[str, list]:
         "users": sorted(get_user_model().objects.values_list("id", "username", "email", "password")),
         "teams": sorted(Team.objects.values_list("id", "name", "personal")),
         "memberships": sorted(Membership.objects.values_list("id", "team_id", "user_id", "role")),
-        "invitations": sorted(Invitation.objects.values_list("id", "team_id", "user_id", "role")),
+        "invitations": sorted(Invitation.objects.values_list("id", "team_id", "user_id", "email", "role", "accepted_at")),
         "architectures": sorted(Architecture.objects.values_list("id", "team_id", "name", "description", "latest_id")),
         "revisions": sorted(Revision.objects.values_list("id", "architecture_id", "number", "answers", "patterns")),
         "tokens": sorted(Token.objects.values_list("key", "user_id")),
