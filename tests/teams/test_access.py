@@ -29,9 +29,10 @@ from django.core.files.base import ContentFile
 
 from advisor.architectures.models import Architecture, Revision
 from advisor.jobs.models import GenerationJob, JobStatus
-from advisor.teams.actions import create_team
 from advisor.teams.models import Invitation, Membership, Role, Team
-from advisor.teams.testing import PASSWORD, QUEUE_ANSWERS, make_architecture, make_user
+from tests.factories import (
+    PASSWORD, QUEUE_ANSWERS, ArchitectureFactory, MembershipFactory, TeamFactory, UserFactory,
+)
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ANYONE = None  # any logged-in user
@@ -210,12 +211,12 @@ def db_state() -> dict[str, list]:
 @pytest.fixture
 def world(db, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path
-    users = {name: make_user(name) for name in ("alice", "olga", "bob", "victor", "charlie", "dora")}
-    team = create_team(users["alice"], "Platform")
-    Membership.objects.create(team=team, user=users["olga"], role=Role.OWNER)  # so an owner may leave
-    Membership.objects.create(team=team, user=users["bob"], role=Role.EDITOR)
-    viewer = Membership.objects.create(team=team, user=users["victor"], role=Role.VIEWER)
-    architecture = make_architecture(team, users["alice"])
+    users = {name: UserFactory(username=name) for name in ("alice", "olga", "bob", "victor", "charlie", "dora")}
+    team = TeamFactory(name="Platform", owner=users["alice"])
+    MembershipFactory(team=team, user=users["olga"], role=Role.OWNER)  # so an owner may leave
+    MembershipFactory(team=team, user=users["bob"], role=Role.EDITOR)
+    viewer = MembershipFactory(team=team, user=users["victor"], role=Role.VIEWER)
+    architecture = ArchitectureFactory(team=team, created_by=users["alice"], name="Order pipeline")
     # A failed generation job with a stored zip: retry and download both have something to act on.
     failed = GenerationJob.objects.create(revision=architecture.latest, options={"name": "orders"}, options_key="k",
                                           status=JobStatus.FAILED, error="the worker stopped")

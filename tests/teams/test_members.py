@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from advisor.teams.models import Invitation, Membership, Role, Team
-from advisor.teams.testing import BaseTestCase, make_user
+from tests.factories import BaseTestCase, UserFactory
 
 
 class TeamPagesTestCase(BaseTestCase):
@@ -236,5 +236,5 @@ class TeamDeleteTestCase(BaseTestCase):
 
 class PersonalTeamTestCase(BaseTestCase):
     def test_every_new_account_has_one(self):
-        dora = make_user("dora")
+        dora = UserFactory(username="dora")
         self.assertEqual(Team.objects.filter(personal=True, memberships__user=dora).count(), 1)
