@@ -160,7 +160,8 @@ def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
         return _team_page(request, team, role, 400, error=exc.message, add_form=form)
     address = invitation and (invitation.user.email if invitation.user else invitation.email)
     if secret and address:  # one message per link, however often the invitation is repeated
-        send_mail(f"{request.user.get_username()} invited you to {team.name}",
+        # One line whatever the team's name holds: a line break in a subject is refused.
+        send_mail(" ".join(f"{request.user.get_username()} invited you to {team.name}".split()),
                   render_to_string("teams/invitation_email.txt", {
                       "invitation": invitation, "days": settings.TEAM_INVITATION_DAYS,
                       "link": request.build_absolute_uri(reverse("teams:invitation_link", args=[secret])),

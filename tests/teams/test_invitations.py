@@ -172,3 +172,17 @@ class InvitationLinkTestCase(BaseTestCase):
         r = elsewhere.post(reverse("teams:member_add", args=[self.team.pk]), {"identifier": "x@example.org",
                                                                               "role": "viewer"})
         self.assertEqual(r.status_code, 429)
+
+
+class InvitationMailTestCase(BaseTestCase):
+    def test_a_team_name_with_a_line_break_still_gives_a_one_line_subject(self):
+        self.team.name = "Platform\nBcc: everyone@example.org"
+        self.team.save()
+        client = Client(REMOTE_ADDR=fresh_address())
+        client.force_login(self.alice)
+        r = client.post(reverse("teams:member_add", args=[self.team.pk]), {"identifier": "new@example.org",
+                                                                           "role": "viewer"})
+        self.assertEqual(r.status_code, 302)
+        (message,) = mail.outbox
+        self.assertEqual(message.subject, "alice invited you to Platform Bcc: everyone@example.org")
+        self.assertEqual(message.to, ["new@example.org"])
