@@ -14,8 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import Invitation, Membership, Role, Team, invitation_expiry, link_digest
 
@@ -113,8 +113,8 @@ class LinkError(ActionError):
 
 
 def invitation_for_link(secret: str) -> Invitation:
-    """The invitation whose link carries ``secret``; ActionError (with the status to answer)
-    when there is none, it was used or it has expired."""
+    """The invitation whose link carries ``secret``, used or not; LinkError (a 404) when there
+    is none. ``check_usable`` says whether it can be accepted."""
     invitation = Invitation.objects.select_related("team", "invited_by", "user").filter(
         token_digest=link_digest(secret)).first()
     if invitation is None:
@@ -134,8 +134,8 @@ def check_usable(invitation: Invitation, user: AbstractBaseUser | None) -> None:
         raise LinkError(f"This invitation to {invitation.team.name} expired on "
                         f"{invitation.expires_at:%d %B %Y}. Ask {inviter} to invite you again.", status=410)
     if user is not None and invitation.user_id is not None and invitation.user_id != user.pk:
-        raise LinkError(f"This invitation is for another account. Log out, then log in as the account it was "
-                        f"sent to.", status=403)
+        raise LinkError("This invitation is for another account. Log out, then log in as the account it was "
+                        "sent to.", status=403)
 
 
 @transaction.atomic
@@ -144,8 +144,8 @@ def accept_invitation(invitation: Invitation, user: AbstractBaseUser) -> Members
     the invitation is marked used. LinkError when it cannot be accepted (any more)."""
     invitation = Invitation.objects.select_for_update().select_related("team", "invited_by").get(pk=invitation.pk)
     check_usable(invitation, user)
-    membership, created = Membership.objects.get_or_create(team=invitation.team, user=user,
-                                                           defaults={"role": invitation.role})
+    membership, _ = Membership.objects.get_or_create(team=invitation.team, user=user,
+                                                     defaults={"role": invitation.role})
     # An invitation to the account itself is answered by this one too.
     Invitation.objects.filter(team=invitation.team, user=user).exclude(pk=invitation.pk).delete()
     invitation.user, invitation.accepted_at = user, timezone.now()
