@@ -142,7 +142,9 @@ def check_usable(invitation: Invitation, user: AbstractBaseUser | None) -> None:
 def accept_invitation(invitation: Invitation, user: AbstractBaseUser) -> Membership:
     """``user`` joins the team with the role offered (a member already keeps the role it has);
     the invitation is marked used. LinkError when it cannot be accepted (any more)."""
-    invitation = Invitation.objects.select_for_update().select_related("team", "invited_by").get(pk=invitation.pk)
+    # Lock the invitation row only: PostgreSQL locks no row of an outer join's nullable side.
+    invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("team", "invited_by")
+                  .get(pk=invitation.pk))
     check_usable(invitation, user)
     membership, _ = Membership.objects.get_or_create(team=invitation.team, user=user,
                                                      defaults={"role": invitation.role})
