@@ -10,7 +10,7 @@ TEST_PROCESSES ?= 2
 SAMVENV ?= .venv-sam
 CHECKOVVENV ?= .venv-checkov
 
-.PHONY: run test setup system-packages sam-cli checkov migrate bench clean lock
+.PHONY: run test setup system-packages sam-cli checkov migrate bench clean lock axe-core
 
 # Each virtualenv installs from a lock file (every package pinned, with hashes) resolved from
 # the ranges in the matching requirements file; `make lock` resolves them again. A lock names
@@ -74,6 +74,14 @@ lock: setup
 	$(LOCK) -o requirements-sam.lock requirements-sam.txt
 	$(LOCK) -o requirements-checkov.lock requirements-checkov.txt
 	$(MAKE) test
+
+# The browser tests run axe-core from tests/browser/vendor/axe-core, taken from the npm
+# registry's package and committed with its licence (MPL-2.0); this fetches that version again.
+AXE_CORE_VERSION ?= 4.14.1
+axe-core:
+	dir=$$(mktemp -d) && cd $$dir && npm pack --silent axe-core@$(AXE_CORE_VERSION) >/dev/null \
+		&& tar xzf axe-core-$(AXE_CORE_VERSION).tgz \
+		&& cp package/axe.min.js package/LICENSE package/LICENSE-3RD-PARTY.txt $(CURDIR)/tests/browser/vendor/axe-core/
 
 migrate: setup
 	-sh scripts/system-packages.sh graphviz

@@ -189,8 +189,17 @@ LOGGING = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "advisor@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (production).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+EMAIL_TIMEOUT = 10
 # How long the link that confirms an address given at sign-up works.
 EMAIL_CONFIRMATION_DAYS = 3
+# How long the link in a team invitation works.
+TEAM_INVITATION_DAYS = 7
 
 # Login throttling (django-axes): lock a username+address after repeated failures.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
@@ -216,6 +225,7 @@ THROTTLE_RATES = {
     "password-reset": "5/hour",
     "shared-link": "60/minute",
     "export": "30/minute",
+    "invitations": "30/hour",  # per account: each invitation can send an e-mail
 }
 
 REST_FRAMEWORK = {

@@ -85,6 +85,10 @@ class ExportThrottle(AccountThrottle):
     scope = "export"
 
 
+class InvitationThrottle(AccountThrottle):
+    scope = "invitations"
+
+
 def too_many_requests(request: HttpRequest, wait: float | None, what: str) -> HttpResponse:
     """The 429 page: what was refused and when to try again."""
     seconds = max(1, math.ceil(wait or 1))

@@ -7,12 +7,17 @@ the change would leave a team in a bad state (no owner, a shared personal team, 
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from .models import Invitation, Membership, Role, Team
+from .models import Invitation, Membership, Role, Team, invitation_expiry, link_digest
 
 User = get_user_model()
 
@@ -56,24 +61,97 @@ def find_user(identifier: str) -> AbstractBaseUser | None:
             or active.filter(email__iexact=identifier).order_by("pk").first())
 
 
+def invitation_address(identifier: str) -> str | None:
+    """``identifier`` as an address to invite, lower-cased; None when it is not an address."""
+    identifier = identifier.strip()
+    try:
+        validate_email(identifier)
+    except ValidationError:
+        return None
+    return identifier.lower()
+
+
 @transaction.atomic
-def invite(team: Team, identifier: str, role: Role, invited_by: AbstractBaseUser) -> tuple[Invitation | None, bool]:
-    """Invite the account ``identifier`` names, unless there is none or it is in the team
-    already; the caller answers the same either way. Inviting again changes the role
-    offered. Returns the invitation (None if nobody was invited) and whether it is new."""
+def invite(team: Team, identifier: str, role: Role, invited_by: AbstractBaseUser) -> tuple[Invitation | None, str | None]:
+    """Invite the account ``identifier`` names or, when no account has that name or confirmed
+    address, the address itself. Nobody is invited when the account is in the team already or
+    the identifier is neither an account nor an address; the caller answers the same in every
+    case. Inviting again while an invitation is pending changes the role offered and keeps its
+    link. Returns the invitation (None if nobody was invited) and the secret of its link when
+    a new link was made (None otherwise): the link is to be mailed then, and only then."""
     if team.personal:
         raise ActionError("A personal team cannot be shared. Create a team to work with others.")
     user = find_user(identifier)
-    if user is None or Membership.objects.filter(team=team, user=user).exists():
-        return None, False
-    return Invitation.objects.update_or_create(team=team, user=user, defaults={"role": role, "invited_by": invited_by})
+    if user is not None:
+        if Membership.objects.filter(team=team, user=user).exists():
+            return None, None
+        invitation = Invitation.objects.select_for_update().filter(team=team, user=user).first()
+        invitation = invitation or Invitation(team=team, user=user)
+    else:
+        email = invitation_address(identifier)
+        if email is None:
+            return None, None
+        invitation = Invitation.objects.select_for_update().filter(team=team, user=None, email=email).first()
+        invitation = invitation or Invitation(team=team, email=email)
+    invitation.role, invitation.invited_by = role, invited_by
+    if invitation.pk and invitation.pending:
+        invitation.save(update_fields=["role", "invited_by"])
+        return invitation, None
+    secret = secrets.token_urlsafe(32)
+    invitation.token_digest, invitation.accepted_at = link_digest(secret), None
+    invitation.expires_at = invitation_expiry()
+    invitation.save()
+    return invitation, secret
+
+
+class LinkError(ActionError):
+    """An invitation link that cannot be used, with the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def invitation_for_link(secret: str) -> Invitation:
+    """The invitation whose link carries ``secret``, used or not; LinkError (a 404) when there
+    is none. ``check_usable`` says whether it can be accepted."""
+    invitation = Invitation.objects.select_related("team", "invited_by", "user").filter(
+        token_digest=link_digest(secret)).first()
+    if invitation is None:
+        raise LinkError("This invitation link is not valid. Copy the whole link from the message, or ask the "
+                        "team's owner to invite you again: an invitation that was declined or replaced by a newer "
+                        "one no longer opens.", status=404)
+    return invitation
+
+
+def check_usable(invitation: Invitation, user: AbstractBaseUser | None) -> None:
+    """LinkError unless ``user`` (None: not logged in yet) may accept ``invitation`` now."""
+    inviter = invitation.invited_by.get_username() if invitation.invited_by else "an owner"
+    if invitation.accepted_at is not None:
+        raise LinkError(f"This invitation to {invitation.team.name} has been used already; each link works once. "
+                        f"Ask {inviter} for a new one if you still need it.", status=410)
+    if invitation.expired:
+        raise LinkError(f"This invitation to {invitation.team.name} expired on "
+                        f"{invitation.expires_at:%d %B %Y}. Ask {inviter} to invite you again.", status=410)
+    if user is not None and invitation.user_id is not None and invitation.user_id != user.pk:
+        raise LinkError("This invitation is for another account. Log out, then log in as the account it was "
+                        "sent to.", status=403)
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation) -> Membership:
-    membership, _ = Membership.objects.get_or_create(team=invitation.team, user=invitation.user,
+def accept_invitation(invitation: Invitation, user: AbstractBaseUser) -> Membership:
+    """``user`` joins the team with the role offered (a member already keeps the role it has);
+    the invitation is marked used. LinkError when it cannot be accepted (any more)."""
+    # Lock the invitation row only: PostgreSQL locks no row of an outer join's nullable side.
+    invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("team", "invited_by")
+                  .get(pk=invitation.pk))
+    check_usable(invitation, user)
+    membership, _ = Membership.objects.get_or_create(team=invitation.team, user=user,
                                                      defaults={"role": invitation.role})
-    invitation.delete()
+    # An invitation to the account itself is answered by this one too.
+    Invitation.objects.filter(team=invitation.team, user=user).exclude(pk=invitation.pk).delete()
+    invitation.user, invitation.accepted_at = user, timezone.now()
+    invitation.save(update_fields=["user", "accepted_at"])
     return membership
 
 

@@ -13,8 +13,8 @@ class InvitationInline(admin.TabularInline):
     model = Invitation
     extra = 0
     autocomplete_fields = ["user"]
-    fields = ["user", "role", "invited_by", "created_at"]
-    readonly_fields = ["invited_by", "created_at"]
+    fields = ["user", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at"]
+    readonly_fields = ["invited_by", "created_at", "accepted_at"]
 
 
 @admin.register(Team)

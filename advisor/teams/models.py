@@ -7,8 +7,12 @@ viewers read, editors also change architectures, owners also manage members.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -64,22 +68,63 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
+def invitation_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.TEAM_INVITATION_DAYS)
+
+
+def link_digest(token: str) -> str:
+    """What is stored of an invitation link's secret: its SHA-256, so the table alone opens no team."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class Invitation(models.Model):
-    """An owner asked this account to join the team; it joins when the account accepts.
-    Owners are not shown who has an invitation: that would tell them which names and
+    """An owner asked someone to join the team with a role.
+
+    Either an account (``user``: it accepts on its Teams page, or through the link mailed to
+    its confirmed address) or an address with no account behind it (``email`` only: whoever
+    opens the mailed link signs up or logs in and joins). The link carries a random secret
+    of which only the digest is kept; it works once, until ``expires_at``. Accepting records
+    who joined and when, so a second use of the link can be told apart from a wrong one.
+    Owners are not shown pending invitations: that would tell them which names and
     addresses have accounts."""
 
     TEAM_PATH = "team"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations",
+                             null=True, blank=True, help_text="The invited account, or the account that accepted.")
+    email = models.EmailField(blank=True, help_text="The address invited when it had no account.")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    token_digest = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    expires_at = models.DateTimeField(default=invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["team", "user"], name="one_invitation_per_user_and_team")]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="one_invitation_per_user_and_team"),
+            models.UniqueConstraint(fields=["team", "email"], condition=models.Q(user__isnull=True),
+                                    name="one_invitation_per_address_and_team"),
+            models.CheckConstraint(condition=models.Q(user__isnull=False) | ~models.Q(email=""),
+                                   name="invitation_names_an_account_or_an_address"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} invited to {self.team} ({self.role})"
+        return f"{self.user or self.email} invited to {self.team} ({self.role})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and not self.expired

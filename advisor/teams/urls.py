@@ -30,6 +30,7 @@ team_patterns = [
     path("<id:team_id>/leave", views.team_leave, name="leave"),
     path("invitations/<id:invitation_id>/accept", views.invitation_accept, name="invitation_accept"),
     path("invitations/<id:invitation_id>/decline", views.invitation_decline, name="invitation_decline"),
+    path("join/<str:secret>/", views.invitation_link, name="invitation_link"),
     path("<id:team_id>/delete", views.team_delete, name="delete"),
 ]
 

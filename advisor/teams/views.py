@@ -3,9 +3,11 @@ calls one action; refused actions re-render the page with the reason and a 400."
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.core.mail import send_mail
@@ -17,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.authtoken.models import Token
 
-from advisor.throttling import SignUpThrottle, throttle_posts
+from advisor.throttling import InvitationThrottle, SignUpThrottle, throttle_posts
 
 from . import actions, addresses
-from .actions import ActionError
+from .actions import ActionError, LinkError
 from .forms import AddMemberForm, RoleForm, SignUpForm, TeamForm
 from .models import ROLE_HELP, Invitation, Membership, Role, Team
 from .scoping import get_for_user, visible_to
@@ -43,7 +45,8 @@ def _next_url(request: HttpRequest, default: str) -> str:
 @require_http_methods(["GET", "POST"])
 @throttle_posts(SignUpThrottle, what="sign-ups")
 def sign_up(request: HttpRequest) -> HttpResponse:
-    form = SignUpForm(request.POST or None)
+    invitation = invitation_in_session(request)
+    form = SignUpForm(request.POST or None, initial={"email": invitation.email if invitation else ""})
     if request.method == "POST" and form.is_valid():
         # The same answer whether or not the address belongs to an account already: only
         # the message sent to the address differs (advisor.teams.addresses).
@@ -95,7 +98,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
     )
     roles = dict(Membership.objects.filter(user=request.user).values_list("team_id", "role"))
     rows = [(team, Role(roles[team.pk])) for team in teams]
-    invitations = Invitation.objects.filter(user=request.user).select_related("team", "invited_by")
+    invitations = Invitation.objects.pending().filter(user=request.user).select_related("team", "invited_by")
     return render(request, "teams/list.html", {"rows": rows, "form": TeamForm(), "invitations": invitations})
 
 
@@ -142,39 +145,102 @@ def team_rename(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@throttle_posts(InvitationThrottle, what="invitations")
 def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
-    """Invite an account. The answer is the same whether or not the name or address belongs
-    to an account, so the form cannot be used to find out which ones do."""
+    """Invite an account or an address. The answer is the same whether or not the name or
+    address belongs to an account, so the form cannot be used to find out which ones do."""
     team, role = get_for_user(request.user, Team.objects.all(), Role.OWNER, pk=team_id)
     form = AddMemberForm(request.POST)
     if not form.is_valid():
         return _team_page(request, team, role, 400, add_form=form)
     identifier, new_role = form.cleaned_data["identifier"].strip(), Role(form.cleaned_data["role"])
     try:
-        invitation, new = actions.invite(team, identifier, new_role, request.user)
+        invitation, secret = actions.invite(team, identifier, new_role, request.user)
     except ActionError as exc:
         return _team_page(request, team, role, 400, error=exc.message, add_form=form)
-    if new and invitation.user.email:  # one message per invitation, however often it is repeated
-        send_mail(f"{request.user.get_username()} invited you to {team.name}",
+    address = invitation and (invitation.user.email if invitation.user else invitation.email)
+    if secret and address:  # one message per link, however often the invitation is repeated
+        # One line whatever the team's name holds: a line break in a subject is refused.
+        send_mail(" ".join(f"{request.user.get_username()} invited you to {team.name}".split()),
                   render_to_string("teams/invitation_email.txt", {
-                      "invitation": invitation, "teams": request.build_absolute_uri(reverse("teams:list"))}),
-                  None, [invitation.user.email])
-    messages.success(request, f"If “{identifier}” is the username or confirmed address of an account that is not in "
-                              f"{team.name} yet, it is invited as {new_role.label.lower()}. It joins when it accepts "
-                              "the invitation on its Teams page.")
+                      "invitation": invitation, "days": settings.TEAM_INVITATION_DAYS,
+                      "link": request.build_absolute_uri(reverse("teams:invitation_link", args=[secret])),
+                      "teams": request.build_absolute_uri(reverse("teams:list"))}),
+                  None, [address])
+    messages.success(request, f"If “{identifier}” is a username or an e-mail address that is not in {team.name} "
+                              f"yet, it is invited as {new_role.label.lower()}, and an address gets a link to join "
+                              f"that works once for {settings.TEAM_INVITATION_DAYS} days.")
     return redirect_after_write(request, reverse("teams:detail", args=[team.pk]))
+
+
+INVITATION_SESSION_KEY = "team_invitation"
+
+
+def invitation_in_session(request: HttpRequest) -> Invitation | None:
+    """The invitation whose link this browser opened before logging in, if it can still be used."""
+    secret = request.session.get(INVITATION_SESSION_KEY)
+    if not secret:
+        return None
+    try:
+        invitation = actions.invitation_for_link(secret)
+        actions.check_usable(invitation, None)
+    except LinkError:
+        return None
+    return invitation
+
+
+def accept_invitation_in_session(request: HttpRequest, user) -> None:
+    """On login (and sign-up, which logs in): join the team whose invitation link this browser
+    opened first. Connected to ``user_logged_in`` (apps.py)."""
+    secret = request.session.pop(INVITATION_SESSION_KEY, None) if request is not None else None
+    if not secret:
+        return
+    try:
+        membership = actions.accept_invitation(actions.invitation_for_link(secret), user)
+    except LinkError as exc:
+        messages.warning(request, exc.message, fail_silently=True)
+        return
+    messages.success(request, f"You joined {membership.team.name} as {membership.get_role_display().lower()}.",
+                     fail_silently=True)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_link(request: HttpRequest, secret: str) -> HttpResponse:
+    """The link mailed with an invitation. GET shows who invites whom to what; logged in, POST
+    joins. Not logged in, the browser remembers the link, and signing up or logging in joins
+    (``accept_invitation_in_session``). A wrong link is a 404, a used or expired one a 410."""
+    page = "teams/invitation.html"
+    user = request.user if request.user.is_authenticated else None
+    try:
+        invitation = actions.invitation_for_link(secret)
+        if (user is not None and invitation.user_id == user.pk and invitation.accepted_at is not None
+                and Membership.objects.filter(team=invitation.team, user=user).exists()):
+            return redirect("teams:detail", invitation.team_id)  # back from signing up or logging in through it
+        actions.check_usable(invitation, user)
+        if request.method == "POST":
+            if user is None:
+                return redirect_to_login(request.path)
+            membership = actions.accept_invitation(invitation, user)
+            messages.success(request, f"You joined {membership.team.name} as {membership.get_role_display().lower()}.")
+            return redirect_after_write(request, reverse("teams:detail", args=[membership.team_id]))
+    except LinkError as exc:
+        return render(request, page, {"error": exc.message}, status=exc.status)
+    if user is None:
+        request.session[INVITATION_SESSION_KEY] = secret
+    return render(request, page, {"invitation": invitation, "role_help": ROLE_HELP[Role(invitation.role)],
+                                  "here": request.path})
 
 
 def _my_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     """An invitation addressed to the person asking; anyone else gets a 404."""
-    return get_object_or_404(Invitation.objects.select_related("team"), pk=invitation_id, user=request.user)
+    return get_object_or_404(Invitation.objects.pending().select_related("team"), pk=invitation_id, user=request.user)
 
 
 @login_required
 @require_POST
 def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = _my_invitation(request, invitation_id)
-    membership = actions.accept_invitation(invitation)
+    membership = actions.accept_invitation(invitation, request.user)
     messages.success(request, f"You joined {membership.team.name} as {membership.get_role_display().lower()}.")
     return redirect_after_write(request, reverse("teams:detail", args=[membership.team_id]))
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from advisor.architectures.bench import populate
 from advisor.teams.models import Team
-from advisor.teams.testing import BaseTestCase, make_architecture, make_user
+from tests.factories import ArchitectureFactory, BaseTestCase, UserFactory
 
 LIST = reverse("architectures:list")
 
@@ -12,9 +12,10 @@ LIST = reverse("architectures:list")
 class ListTestCase(BaseTestCase):
     def setUp(self):
         super().setUp()
-        self.billing = make_architecture(self.team, self.bob, name="Billing", answers={"trigger": "schedule"})
+        self.billing = ArchitectureFactory(team=self.team, created_by=self.bob, name="Billing",
+                                           answers={"trigger": "schedule"})
         charlies_team = Team.objects.get(personal=True, memberships__user=self.charlie)
-        make_architecture(charlies_team, self.charlie, name="Secret plans")
+        ArchitectureFactory(team=charlies_team, created_by=self.charlie, name="Secret plans")
         self.client.force_login(self.victor)
 
     def test_it_lists_only_my_teams_architectures(self):
@@ -59,7 +60,7 @@ LIST_QUERIES = 6
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_ten_thousand_architectures_in_a_hundred_teams_take_the_same_queries(django_assert_max_num_queries):
-    user = make_user("dora")
+    user = UserFactory(username="dora")
     client = Client()
     client.force_login(user)
     populate(user, teams=1, per_team=1)

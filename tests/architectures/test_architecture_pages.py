@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from advisor.architectures.models import Architecture, Revision
-from advisor.teams.testing import BaseTestCase, make_architecture
+from tests.factories import ArchitectureFactory, BaseTestCase
 from patterns.models import Rule
 from patterns.store import bump_version, current_engine
 
@@ -171,7 +171,7 @@ class EditTestCase(BaseTestCase):
         self.assertEqual(self.architecture.revisions.count(), 1)
 
     def test_a_name_used_in_the_team_is_refused(self):
-        make_architecture(self.team, self.alice, name="Billing")
+        ArchitectureFactory(team=self.team, created_by=self.alice, name="Billing")
         r = self.client.post(self.revise_url, self.form(name="billing"))
         self.assertContains(r, "already has an architecture called", status_code=400)
         self.architecture.refresh_from_db()

@@ -4,19 +4,17 @@ import pytest
 from django.urls import reverse
 
 import generator
-from advisor.teams.actions import create_team
-from advisor.teams.models import Membership, Role
-from advisor.teams.testing import make_architecture, make_user
+from advisor.teams.models import Role
+from tests.factories import ArchitectureFactory, MembershipFactory, UserFactory
 
 needs_graphviz = pytest.mark.skipif(not generator.dot_available(), reason="Graphviz not installed")
 
 
 @pytest.fixture
 def world(db):
-    alice, victor, charlie = make_user("alice"), make_user("victor"), make_user("charlie")
-    team = create_team(alice, "Platform")
-    Membership.objects.create(team=team, user=victor, role=Role.VIEWER)
-    architecture = make_architecture(team, alice, name="Order pipeline")
+    alice, victor, charlie = (UserFactory(username=name) for name in ("alice", "victor", "charlie"))
+    architecture = ArchitectureFactory(created_by=alice, name="Order pipeline")
+    MembershipFactory(team=architecture.team, user=victor, role=Role.VIEWER)
     return {"alice": alice, "victor": victor, "charlie": charlie, "architecture": architecture}
 
 

@@ -18,9 +18,8 @@ from django.urls import reverse
 
 from advisor.architectures.models import Revision, ShareLink
 from advisor.jobs.models import GenerationJob, JobStatus
-from advisor.teams.actions import create_team
-from advisor.teams.models import Membership, Role
-from advisor.teams.testing import make_architecture, make_user
+from advisor.teams.models import Role
+from tests.factories import ArchitectureFactory, MembershipFactory, TeamFactory, UserFactory
 from analyzer import FINDING_IDS
 from patterns.store import current_engine
 
@@ -98,11 +97,12 @@ def leaks(html: str, ids: dict[str, str]) -> list[str]:
 
 @pytest.fixture
 def world():
-    owner, viewer = make_user("maria"), make_user("tomasz")
-    team = create_team(owner, "Payments")
-    Membership.objects.create(team=team, user=viewer, role=Role.VIEWER)
-    events = make_architecture(team, owner, "Order events", EVENTS)
-    saga = make_architecture(team, owner, "Checkout saga", SAGA, patterns=["orchestrator", "rds"])
+    owner, viewer = UserFactory(username="maria"), UserFactory(username="tomasz")
+    team = TeamFactory(name="Payments", owner=owner)
+    MembershipFactory(team=team, user=viewer, role=Role.VIEWER)
+    events = ArchitectureFactory(team=team, created_by=owner, name="Order events", answers=EVENTS)
+    saga = ArchitectureFactory(team=team, created_by=owner, name="Checkout saga", answers=SAGA,
+                               patterns=["orchestrator", "rds"])
     # A second revision with other answers, so the diff has answers, risks and limits to show.
     client = Client()
     client.force_login(owner)

@@ -3,7 +3,7 @@ changes that made that version."""
 
 from django.urls import reverse
 
-from advisor.teams.testing import BaseTestCase, make_architecture
+from tests.factories import ArchitectureFactory, BaseTestCase
 from patterns.models import Rule
 from patterns.store import bump_version
 
@@ -18,7 +18,7 @@ class RulesVersionLinkTestCase(BaseTestCase):
         rule.explanation = "Edited by the catalogue owners."
         rule.save()
         bump_version()
-        architecture = make_architecture(self.team, self.alice, name="After the edit")
+        architecture = ArchitectureFactory(team=self.team, created_by=self.alice, name="After the edit")
         version = architecture.latest.rules_version
         self.client.force_login(self.victor)
         page = self.client.get(reverse("architectures:revision", args=[architecture.pk, 1]))

@@ -5,7 +5,7 @@ from django.urls import reverse
 from advisor.architectures.changes import Difference
 from advisor.architectures.models import Architecture, Revision
 from advisor.teams.models import Team
-from advisor.teams.testing import QUEUE_ANSWERS, BaseTestCase
+from tests.factories import QUEUE_ANSWERS, BaseTestCase
 from patterns.store import current_engine
 
 

@@ -60,6 +60,8 @@ def test_a_viewer_reads_a_shared_architecture_but_cannot_edit_it(browser, live_s
     assert bob.get_by_text("You can read this architecture but not change it.").is_visible()
     assert bob.get_by_role("link", name="Edit").count() == 0
     assert bob.get_by_role("button", name="Delete").count() == 0
+    assert bob.get_by_role("link", name="Generate a SAM project").count() == 0
+    assert bob.get_by_role("link", name="SAM projects generated from this revision").is_visible()
     screenshot(bob, "sharing-viewer-detail", full_page=True)
 
     # Going to the edit page directly is refused, and nothing changed.

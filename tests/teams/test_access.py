@@ -29,9 +29,10 @@ from django.core.files.base import ContentFile
 
 from advisor.architectures.models import Architecture, Revision, ShareLink
 from advisor.jobs.models import GenerationJob, JobStatus
-from advisor.teams.actions import create_team
 from advisor.teams.models import Invitation, Membership, Role, Team
-from advisor.teams.testing import PASSWORD, QUEUE_ANSWERS, make_architecture, make_user
+from tests.factories import (
+    PASSWORD, QUEUE_ANSWERS, ArchitectureFactory, MembershipFactory, TeamFactory, UserFactory,
+)
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ANYONE = None  # any logged-in user
@@ -175,6 +176,7 @@ EXEMPT = {
     "architectures:shared_pdf": "the PDF export of a read-only link; the token is the credential",
     "teams:invitation_accept": "answered only by the invited account, 404 for anyone else (test_members.py)",
     "teams:invitation_decline": "answered only by the invited account, 404 for anyone else (test_members.py)",
+    "teams:invitation_link": "the link mailed with an invitation; its secret is the credential (test_invitations.py)",
     "rules:version": "the catalogue changes behind a rules version, the same for every signed-in user; "
                      "who made them only for staff (tests/architectures/test_rules_version_link.py)",
 }
@@ -212,7 +214,7 @@ def db_state() -> dict[str, list]:
         "users": sorted(get_user_model().objects.values_list("id", "username", "email", "password")),
         "teams": sorted(Team.objects.values_list("id", "name", "personal")),
         "memberships": sorted(Membership.objects.values_list("id", "team_id", "user_id", "role")),
-        "invitations": sorted(Invitation.objects.values_list("id", "team_id", "user_id", "role")),
+        "invitations": sorted(Invitation.objects.values_list("id", "team_id", "user_id", "email", "role", "accepted_at")),
         "architectures": sorted(Architecture.objects.values_list("id", "team_id", "name", "description", "latest_id")),
         "revisions": sorted(Revision.objects.values_list("id", "architecture_id", "number", "answers", "patterns")),
         "tokens": sorted(Token.objects.values_list("key", "user_id")),
@@ -224,12 +226,12 @@ def db_state() -> dict[str, list]:
 @pytest.fixture
 def world(db, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path
-    users = {name: make_user(name) for name in ("alice", "olga", "bob", "victor", "charlie", "dora")}
-    team = create_team(users["alice"], "Platform")
-    Membership.objects.create(team=team, user=users["olga"], role=Role.OWNER)  # so an owner may leave
-    Membership.objects.create(team=team, user=users["bob"], role=Role.EDITOR)
-    viewer = Membership.objects.create(team=team, user=users["victor"], role=Role.VIEWER)
-    architecture = make_architecture(team, users["alice"])
+    users = {name: UserFactory(username=name) for name in ("alice", "olga", "bob", "victor", "charlie", "dora")}
+    team = TeamFactory(name="Platform", owner=users["alice"])
+    MembershipFactory(team=team, user=users["olga"], role=Role.OWNER)  # so an owner may leave
+    MembershipFactory(team=team, user=users["bob"], role=Role.EDITOR)
+    viewer = MembershipFactory(team=team, user=users["victor"], role=Role.VIEWER)
+    architecture = ArchitectureFactory(team=team, created_by=users["alice"], name="Order pipeline")
     # A failed generation job with a stored zip: retry and download both have something to act on.
     failed = GenerationJob.objects.create(revision=architecture.latest, options={"name": "orders"}, options_key="k",
                                           status=JobStatus.FAILED, error="the worker stopped")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from advisor.analyzer.api import AnalyzeAnonThrottle
-from advisor.teams.testing import PASSWORD, fresh_address, make_user
+from tests.factories import PASSWORD, UserFactory, fresh_address
 from advisor.throttling import client_address
 
 ANALYZE = reverse("analyzer:api")
@@ -60,7 +60,7 @@ def fail_logins(client: Client, username: str, **headers) -> None:
 
 
 def test_behind_the_proxy_nobody_can_lock_another_address_out_of_an_account(behind_one_proxy, settings):
-    make_user("alice")
+    UserFactory(username="alice")
     attacker, alice = fresh_address(), fresh_address()
     fail_logins(Client(), "alice", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=attacker)
     assert settings.AXES_FAILURE_LIMIT == 5
@@ -75,7 +75,7 @@ def test_behind_the_proxy_nobody_can_lock_another_address_out_of_an_account(behi
 
 
 def test_without_a_proxy_the_lockout_ignores_forwarded_for():
-    make_user("alice")
+    UserFactory(username="alice")
     attacker = fresh_address()
     for n in range(5):
         Client().post(LOGIN, {"username": "alice", "password": "wrong"},

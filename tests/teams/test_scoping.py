@@ -4,7 +4,7 @@ from django.http import Http404
 from advisor.architectures.models import Architecture, Revision
 from advisor.teams.models import Membership, Role, Team
 from advisor.teams.scoping import get_for_user, visible_to
-from advisor.teams.testing import BaseTestCase
+from tests.factories import BaseTestCase
 
 
 class GetForUserTestCase(BaseTestCase):

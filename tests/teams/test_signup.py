@@ -4,7 +4,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from advisor.teams.models import Membership, Role, Team
-from advisor.teams.testing import PASSWORD, make_user
+from tests.factories import PASSWORD, UserFactory
 
 User = get_user_model()
 
@@ -39,7 +39,7 @@ class SignUpTestCase(TestCase):
         self.assertFalse(Team.objects.exists())
 
     def test_a_taken_address_gets_the_same_answer_as_a_free_one(self):
-        make_user("dora2")
+        UserFactory(username="dora2")
         taken = self.client.post(reverse("signup"), self.form(username="eve", email="DORA2@example.org"), follow=True)
         free = Client().post(reverse("signup"), self.form(username="fay", email="fay@example.org"), follow=True)
         self.assertEqual((taken.status_code, taken.redirect_chain), (free.status_code, free.redirect_chain))
@@ -100,7 +100,7 @@ class SignUpTestCase(TestCase):
 
 class LoginTestCase(TestCase):
     def setUp(self):
-        self.user = make_user("alice")
+        self.user = UserFactory(username="alice")
 
     def test_it_logs_in_with_the_right_password(self):
         r = self.client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
@@ -131,7 +131,7 @@ class LoginTestCase(TestCase):
 
 class PasswordTestCase(TestCase):
     def setUp(self):
-        self.user = make_user("alice")
+        self.user = UserFactory(username="alice")
 
     def test_reset_sends_an_email_with_a_working_link(self):
         r = self.client.post(reverse("password_reset"), {"email": "alice@example.org"})
@@ -154,7 +154,7 @@ class PasswordTestCase(TestCase):
 
 class AccountTestCase(TestCase):
     def setUp(self):
-        self.user = make_user("alice")
+        self.user = UserFactory(username="alice")
         self.client.force_login(self.user)
 
     def test_it_makes_and_replaces_the_api_token(self):

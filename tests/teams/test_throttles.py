@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from django.conf import settings
 
-from advisor.teams.testing import PASSWORD, fresh_address, make_user
+from tests.factories import PASSWORD, UserFactory, fresh_address
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_sign_ups_are_throttled_per_address():
 
 
 def test_password_reset_requests_are_throttled_per_address():
-    make_user("alice")
+    UserFactory(username="alice")
     client, limit = Client(REMOTE_ADDR=fresh_address()), limit_of("password-reset")
     codes = [client.post(reverse("password_reset"), {"email": "alice@example.org"}).status_code for _ in range(limit)]
     assert codes == [302] * limit
@@ -72,7 +72,7 @@ def test_a_forged_forwarded_for_does_not_reset_the_page_throttle():
 
 
 def test_logged_in_users_analyze_on_their_account_budget():
-    user = make_user("alice")
+    user = UserFactory(username="alice")
     client = Client(REMOTE_ADDR=fresh_address())
     client.force_login(user)
     anon_limit = limit_of("analyze-anon")
