@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from advisor.teams.testing import BaseTestCase
+from tests.factories import BaseTestCase
 
 NIGHTLY_ETL = {"trigger": "schedule", "client_waits": False, "duration_s": 2400, "max_duration_s": 3000}
 

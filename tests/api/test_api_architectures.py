@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from advisor.architectures.models import Architecture
 from advisor.teams.models import Team
-from advisor.teams.testing import QUEUE_ANSWERS, BaseTestCase
+from tests.factories import QUEUE_ANSWERS, BaseTestCase
 from patterns.store import current_engine
 
 LIST = reverse("api:architectures")

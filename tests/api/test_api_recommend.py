@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from advisor.teams.testing import BaseTestCase
+from tests.factories import BaseTestCase
 from patterns.store import current_engine
 
 URL = reverse("api:recommend")

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from advisor.teams.actions import create_team
-from advisor.teams.testing import make_architecture, make_user
+from tests.factories import make_architecture, make_user
 from advisor.wsgi import application
 
 EXAMPLES = 25

@@ -9,7 +9,7 @@ from django.test import SimpleTestCase
 from django.urls import reverse
 
 from advisor.architectures.comparison import ItemError, parse_items
-from advisor.teams.testing import BaseTestCase, make_architecture
+from tests.factories import BaseTestCase, make_architecture
 from tests.architectures.test_no_internal_ids import internal_ids, leaks
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 import generator
 from advisor.architectures.exports import export_for, markdown
-from advisor.teams.testing import BaseTestCase, make_architecture
+from tests.factories import BaseTestCase, make_architecture
 from patterns.store import current_engine
 from tests.architectures.test_no_internal_ids import internal_ids, leaks
 

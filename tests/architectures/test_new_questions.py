@@ -7,7 +7,7 @@ import json
 from django.urls import reverse
 
 from advisor.architectures.models import Revision
-from advisor.teams.testing import BaseTestCase, make_architecture
+from tests.factories import BaseTestCase, make_architecture
 from patterns.store import bump_version
 
 ADDED_LATER = ("wait_s", "replay_days")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from advisor.architectures.actions import MAX_SHARE_LINKS
 from advisor.architectures.models import ShareLink
-from advisor.teams.testing import BaseTestCase, make_architecture
+from tests.factories import BaseTestCase, make_architecture
 
 
 class ShareLinkTestCase(BaseTestCase):

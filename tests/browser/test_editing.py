@@ -6,7 +6,7 @@ import re
 import pytest
 
 from advisor.architectures.models import Architecture
-from advisor.teams.testing import PASSWORD, make_architecture, make_user
+from tests.factories import PASSWORD, make_architecture, make_user
 from advisor.teams.actions import create_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -7,7 +7,7 @@ import pytest
 
 from advisor.celery import app
 from advisor.teams.models import Team
-from advisor.teams.testing import make_architecture
+from tests.factories import make_architecture
 
 from test_sharing import sign_up
 

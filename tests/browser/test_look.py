@@ -5,7 +5,7 @@ fitted to their box, zoomable and reachable by keyboard."""
 import pytest
 
 from advisor.teams.models import Team
-from advisor.teams.testing import make_architecture
+from tests.factories import make_architecture
 
 from test_sharing import sign_up
 

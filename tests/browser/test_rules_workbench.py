@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from advisor.teams.actions import create_team
-from advisor.teams.testing import make_architecture
+from tests.factories import make_architecture
 from patterns.models import CatalogueChange, Rule
 
 PASSWORD = "a-long-staff-password-7"

@@ -8,7 +8,7 @@ import pypdf
 import pytest
 
 from advisor.teams.models import Team
-from advisor.teams.testing import make_architecture
+from tests.factories import make_architecture
 
 from test_sharing import sign_up
 

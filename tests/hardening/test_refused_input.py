@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from advisor.teams.testing import QUEUE_ANSWERS, make_architecture, make_user
+from tests.factories import QUEUE_ANSWERS, make_architecture, make_user
 from advisor.teams.actions import create_team
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from advisor.jobs import actions
 from advisor.jobs.models import GenerationJob, JobStatus
 from advisor.teams.actions import create_team
-from advisor.teams.testing import make_architecture, make_user
+from tests.factories import make_architecture, make_user
 
 
 @pytest.fixture

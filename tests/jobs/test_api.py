@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from advisor.jobs.models import GenerationJob
 from advisor.teams.actions import create_team
 from advisor.teams.models import Membership, Role
-from advisor.teams.testing import make_architecture, make_user
+from tests.factories import make_architecture, make_user
 
 
 @pytest.fixture

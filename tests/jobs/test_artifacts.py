@@ -15,7 +15,7 @@ from advisor.celery import app
 from advisor.jobs import actions, tasks
 from advisor.jobs.models import GenerationJob, JobStart, JobStatus
 from advisor.teams.actions import create_team
-from advisor.teams.testing import make_architecture, make_user
+from tests.factories import make_architecture, make_user
 
 
 @pytest.fixture

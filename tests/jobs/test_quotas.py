@@ -13,7 +13,7 @@ from advisor.jobs import actions
 from advisor.jobs.models import GenerationJob, JobStart, JobStatus
 from advisor.teams.actions import create_team
 from advisor.teams.models import Membership, Role
-from advisor.teams.testing import make_architecture, make_user
+from tests.factories import make_architecture, make_user
 
 RUNTIMES = ("python3.13", "python3.12", "python3.11")
 

@@ -5,7 +5,7 @@ import pytest
 from advisor.jobs import reevaluation
 from advisor.jobs.models import JobStatus, Reevaluation, ReevaluationResult
 from advisor.teams.actions import create_team
-from advisor.teams.testing import make_architecture, make_user
+from tests.factories import make_architecture, make_user
 from patterns.models import Rule
 from patterns.store import current_engine
 

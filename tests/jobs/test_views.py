@@ -9,7 +9,7 @@ from django.urls import reverse
 from advisor.jobs.models import GenerationJob, JobStatus
 from advisor.teams.models import Membership, Role
 from advisor.teams.actions import create_team
-from advisor.teams.testing import make_architecture, make_user
+from tests.factories import make_architecture, make_user
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from advisor.teams.actions import create_team
-from advisor.teams.testing import make_architecture
+from tests.factories import make_architecture
 from patterns.models import CatalogueChange, Limit, Rule
 from patterns.store import bump_version
 
