@@ -13,7 +13,7 @@ import graphviz
 
 from generator import graphviz_lib
 from architecture import Component, Connection
-from generator.project import Project
+from generator.composition import Composition
 from pattern_library import registry
 
 # component kind -> (caption, DOT shape, fill, font colour, Mermaid shape open/close).
@@ -56,8 +56,8 @@ class Drawing:
     mermaid: str
 
 
-def _groups(project: Project) -> dict[str, str]:
-    titles = {slug: registry.get(slug).title for slug in project.selection.patterns}
+def _groups(composition: Composition) -> dict[str, str]:
+    titles = {slug: registry.get(slug).title for slug in composition.selection.patterns}
     titles["shared"] = "Shared"
     return titles
 
@@ -78,19 +78,19 @@ def _edge_label(connection: Connection) -> str:
     return f"{connection.kind}: {connection.label}" if connection.label else connection.kind
 
 
-def draw(project: Project) -> Drawing:
-    return Drawing(dot_source(project), mermaid_source(project))
+def draw(composition: Composition) -> Drawing:
+    return Drawing(dot_source(composition), mermaid_source(composition))
 
 
-def dot_source(project: Project) -> str:
-    architecture = project.architecture
+def dot_source(composition: Composition) -> str:
+    architecture = composition.architecture
     graph = graphviz.Digraph("architecture", graph_attr={
         "rankdir": "LR", "fontname": "Helvetica", "fontsize": "12", "labelloc": "t",
-        "label": f"{project.name}", "nodesep": "0.25", "ranksep": "0.5", "newrank": "true",
+        "label": f"{composition.name}", "nodesep": "0.25", "ranksep": "0.5", "newrank": "true",
         "bgcolor": "white", "dpi": "72",
     }, node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled", "penwidth": "1"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#444444"})
-    groups = _groups(project)
+    groups = _groups(composition)
     by_group: dict[str, list[Component]] = {}
     for component in architecture.components:
         by_group.setdefault(_group(component), []).append(component)
@@ -98,7 +98,7 @@ def dot_source(project: Project) -> str:
     def add_node(g, component: Component):
         g.node(component.id, _label(component), **_node_attributes(component.kind))
 
-    for group in [*project.selection.patterns, "shared"]:
+    for group in [*composition.selection.patterns, "shared"]:
         if group not in by_group:
             continue
         # The anonymous wrapper keeps clusters in the order they are declared: Graphviz orders
@@ -176,9 +176,9 @@ def _add_legend(graph, architecture) -> None:
             legend.edge(left[0], right[0], style="invis")
 
 
-def mermaid_source(project: Project) -> str:
-    architecture = project.architecture
-    groups = _groups(project)
+def mermaid_source(composition: Composition) -> str:
+    architecture = composition.architecture
+    groups = _groups(composition)
     lines = ["flowchart LR"]
     by_group: dict[str, list[Component]] = {}
     for component in architecture.components:
@@ -191,7 +191,7 @@ def mermaid_source(project: Project) -> str:
 
     for component in by_group.get("outside", []):
         lines.append(f"    {node_line(component)}")
-    for group in [*project.selection.patterns, "shared"]:
+    for group in [*composition.selection.patterns, "shared"]:
         if group not in by_group:
             continue
         lines.append(f'    subgraph {group.replace("-", "_")}["{groups[group]}"]')

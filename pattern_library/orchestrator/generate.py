@@ -6,8 +6,7 @@ from generator.cfn import join, ref
 from generator.project import Function, Project, clamp
 
 from . import SLUG
-
-FUNCTION = "AggregatorFunction"
+from .compose import FUNCTION, call_timeout
 
 
 def resources(p: Project) -> None:
@@ -21,25 +20,20 @@ def resources(p: Project) -> None:
 
 
 def functions(p: Project) -> None:
-    timeout = p.api_timeout()
-    latency_s = int(p.answer("latency_ms")) / 1000
-    call_timeout = round(max(0.5, min(latency_s * 0.8, timeout - 1.5)), 2)
+    timeout = p.timeout(FUNCTION)
+    deadline = call_timeout(p, timeout)
     default_urls = p.parameters["AggregatorSourceUrls"]["Default"]
     p.add_function(Function(
         logical_id=FUNCTION, folder="aggregator", pattern=SLUG,
         template="handlers/orchestrator.py.j2", test_template="tests/orchestrator.py.j2",
         description="Combines several services into one response, in parallel, with timeouts",
-        timeout=timeout,
         events={"Summary": p.api_event("/summary/{item_id}", "GET", timeout)},
-        environment={"SOURCE_URLS": join(",", ref("AggregatorSourceUrls")), "CALL_TIMEOUT_S": str(call_timeout)},
+        environment={"SOURCE_URLS": join(",", ref("AggregatorSourceUrls")), "CALL_TIMEOUT_S": str(deadline)},
         sample_event=p.api_sample_event("GET", "/summary/item-1001", route="/summary/{item_id}",
                                            path_parameters={"item_id": "item-1001"}),
         test_settings={"SOURCE_URLS": default_urls},
     ))
-    p.add_component("Backends", "external", "Backend services", group=None)
-    p.connect(p.api_id, FUNCTION, "invoke", "GET /summary/{id}")
-    p.connect(FUNCTION, "Backends", "invoke", f"parallel calls ({call_timeout} s timeout)")
-    p.note(SLUG, f"Calls run in parallel, each with a {call_timeout} s deadline for the whole call, inside a {timeout} s function "
+    p.note(SLUG, f"Calls run in parallel, each with a {deadline} s deadline for the whole call, inside a {timeout} s function "
                  f"timeout (under the {p.api_label}'s {p.gateway_timeout_s()} s). A source that fails or is late is listed in `missing`; the "
                  "answer is 502 only when all fail. Set the sources with the `AggregatorSourceUrls` parameter.")
     p.note(SLUG, "Keep the orchestrator to reads and simple aggregation. Once it needs retries across steps, "
