@@ -128,6 +128,9 @@ class Composition(Workload):
         """A connection of the architecture (SPEC 8.5 kinds), shown on the diagram with `label`."""
         self.connections.append(Connection(source, target, kind, label))
 
+    def connected(self, source: str, target: str) -> bool:
+        return any(e.source == source and e.target == target for e in self.connections)
+
     @property
     def architecture(self) -> Architecture:
         return Architecture.build(self.components.values(), self.connections)

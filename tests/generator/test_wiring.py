@@ -121,6 +121,35 @@ def test_the_api_pattern_always_brings_its_api():
     assert "HttpApi" in project(["api-gateway-lambda", "sqs-worker"], trigger="event").resources
 
 
+@pytest.mark.parametrize("patterns, trigger", [(["orchestrator"], "http"),
+                                               (["orchestrator", "api-gateway-lambda"], "event")])
+def test_the_orchestrator_is_behind_the_api_when_the_workload_has_one(patterns, trigger):
+    arch = compose(patterns, trigger=trigger).architecture
+    assert ("HttpApi", "AggregatorFunction", "invoke") in edges(arch)
+    assert not any(e.target == "AggregatorFunction" for e in arch.outgoing("Producers"))
+    files = generate(patterns, trigger=trigger)
+    aggregator = template_of(files)["Resources"]["AggregatorFunction"]["Properties"]
+    assert aggregator["Events"]["Summary"]["Properties"]["Path"] == "/summary/{item_id}"
+    assert b"APIGatewayHttpResolver" in files["serverless-app/src/aggregator/app.py"]
+
+
+@pytest.mark.parametrize("trigger", ["queue", "event", "schedule", "file_upload", "data_change"])
+def test_without_an_api_the_orchestrator_is_invoked_directly_by_its_callers(trigger):
+    arch = compose(["orchestrator"], trigger=trigger).architecture
+    assert arch.of_kind("api") == () and arch.of_kind("client") == ()
+    assert ("Producers", "AggregatorFunction", "invoke") in edges(arch)
+    assert arch.problems() == []
+    files = generate(["orchestrator"], trigger=trigger)
+    resources = template_of(files)["Resources"]
+    assert not any(r["Type"] in ("AWS::Serverless::HttpApi", "AWS::Serverless::Api") for r in resources.values())
+    assert "Events" not in resources["AggregatorFunction"]["Properties"]
+    handler = files["serverless-app/src/aggregator/app.py"].decode()
+    assert "event_handler" not in handler and "class SourcesUnavailable" in handler
+    readme = files["serverless-app/README.md"].decode()
+    assert "`AggregatorFunction`" in readme.split("## Entry points", 1)[1]
+    assert 'invoke `AggregatorFunction` directly' in readme
+
+
 def test_sns_and_eventbridge_publishers_are_not_left_unconnected():
     arch = compose(["sns-fanout", "eventbridge"], trigger="event").architecture
     assert arch.problems() == []
