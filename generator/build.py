@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
-from architecture import Architecture
 from architecture.sizing import Proposal
 from generator import diagram, wiring
 from generator.cfn import dump_yaml
@@ -231,32 +231,28 @@ def _project_files(project: Project) -> dict[str, str | bytes]:
     return files
 
 
-def compose_checked(sel: Selection) -> Composition:
-    """compose(), with answers of the wrong type or range reported as a GenerationError."""
+@contextmanager
+def _answers_checked() -> Iterator[None]:
+    """Answers of the wrong type or range, reported as a GenerationError."""
     try:
-        return compose(sel)
+        yield
     except GenerationError:
         raise
     except (TypeError, ValueError, ArithmeticError) as exc:
         raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
+
+
+def compose_checked(sel: Selection) -> Composition:
+    """compose(), with answers of the wrong type or range reported as a GenerationError."""
+    with _answers_checked():
+        return compose(sel)
 
 
 def build_project(sel: Selection) -> Project:
     """The composed and rendered project of a validated selection; GenerationError when it cannot be built."""
     composition = compose_checked(sel)
-    try:
+    with _answers_checked():
         return render_project(composition)
-    except GenerationError:
-        raise
-    except (TypeError, ValueError, ArithmeticError) as exc:
-        raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
-
-
-def propose_architecture(answers: Any, patterns: tuple[str, ...], limits: Any) -> Architecture | None:
-    """The architecture a project of these patterns would have, without rendering any file;
-    None when the patterns cannot be composed for these answers."""
-    proposal = propose(answers, patterns, limits)
-    return proposal.architecture if proposal else None
 
 
 def propose(answers: Any, patterns: tuple[str, ...], limits: Any) -> Proposal | None:
