@@ -1,5 +1,6 @@
 """How each component of a proposed architecture was sized: what its cost depends on beyond
-its kind. The generator fills it in; the cost estimate reads it. Not part of the stored graph:
+its kind. Composing the architecture fills it in (generator/composition.py); the cost estimate
+reads it. Not part of the stored graph:
 an architecture read back from JSON or a template has no sizing, and is priced by kind."""
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from generator.project import VISIBILITY_FACTOR, Project, clamp
+from generator.composition import Workload, clamp
+from generator.project import VISIBILITY_FACTOR
 
 BATCH_SIZE = 10
 # Start-up, reporting the batch and a record that runs a little over its worst case.
@@ -32,7 +33,7 @@ class BatchSizing:
                 "the rest as failed, so they return to the queue instead of timing out.")
 
 
-def queue_batch_sizing(p: Project) -> BatchSizing:
+def queue_batch_sizing(p: Workload) -> BatchSizing:
     """A full batch fits the timeout; the timeout fits Lambda's maximum and 6 x it SQS's visibility limit."""
     ceiling = min(p.lambda_max_timeout(), p.sqs_max_visibility() // VISIBILITY_FACTOR)
     per_record = min(float(p.answer("max_duration_s")), ceiling - MARGIN_S)

@@ -1,15 +1,16 @@
-"""Selection -> Project -> files."""
+"""Selection -> Composition (the architecture and its sizing) -> Project (rendered) -> files."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
-from architecture import Architecture
-from architecture.sizing import Proposal, Sizing
+from architecture.sizing import Proposal
 from generator import diagram, wiring
 from generator.cfn import dump_yaml
+from generator.composition import Composition
 from generator.project import LOG_RETENTION_DAYS, Function, Project
 from generator.render import render
 from generator.selection import GenerationError, Selection, chosen_api
@@ -36,15 +37,28 @@ filterwarnings =
 """
 
 
-def compose(selection: Selection) -> Project:
-    """Run every selected pattern: all resources first, so functions can wire to any hub."""
-    project = Project(selection)
+def compose(selection: Selection) -> Composition:
+    """The architecture of the selected patterns: every pattern's hubs and other resources
+    first, so functions can wire to any hub, then the functions in build order. Nothing of
+    the template, handlers or tests is built."""
+    composition = Composition(selection)
     chosen = [registry.get(slug) for slug in selection.patterns]
+    for pattern in chosen:
+        pattern.compose.resources(composition)
+    for pattern in sorted(chosen, key=lambda p: p.build_order):
+        pattern.compose.functions(composition)
+    wiring.feed_from_outside(composition)
+    return composition
+
+
+def render_project(composition: Composition) -> Project:
+    """The template resources, functions and notes of a composed architecture, in the same order."""
+    project = Project(composition)
+    chosen = [registry.get(slug) for slug in composition.selection.patterns]
     for pattern in chosen:
         pattern.generate.resources(project)
     for pattern in sorted(chosen, key=lambda p: p.build_order):
         pattern.generate.functions(project)
-    wiring.feed_from_outside(project)
     return project
 
 
@@ -217,80 +231,48 @@ def _project_files(project: Project) -> dict[str, str | bytes]:
     return files
 
 
-def compose_checked(sel: Selection) -> Project:
-    """compose(), with answers of the wrong type or range reported as a GenerationError."""
+@contextmanager
+def _answers_checked() -> Iterator[None]:
+    """Answers of the wrong type or range, reported as a GenerationError."""
     try:
-        return compose(sel)
+        yield
     except GenerationError:
         raise
     except (TypeError, ValueError, ArithmeticError) as exc:
         raise GenerationError(f"answers do not have the expected types or ranges: {exc}") from None
 
 
-def propose_architecture(answers: Any, patterns: tuple[str, ...], limits: Any) -> Architecture | None:
-    """The architecture a project of these patterns would have, without rendering any file;
-    None when the patterns cannot be composed for these answers."""
-    proposal = propose(answers, patterns, limits)
-    return proposal.architecture if proposal else None
+def compose_checked(sel: Selection) -> Composition:
+    """compose(), with answers of the wrong type or range reported as a GenerationError."""
+    with _answers_checked():
+        return compose(sel)
+
+
+def build_project(sel: Selection) -> Project:
+    """The composed and rendered project of a validated selection; GenerationError when it cannot be built."""
+    composition = compose_checked(sel)
+    with _answers_checked():
+        return render_project(composition)
 
 
 def propose(answers: Any, patterns: tuple[str, ...], limits: Any) -> Proposal | None:
     """The architecture and each component's sizing (memory, timeout, queue type...), as a
-    project of these patterns would have them; None when they cannot be composed."""
+    project of these patterns would have them, composed without rendering anything; None when
+    they cannot be composed."""
     if not patterns:
         return None
     try:
         selection = Selection(patterns=patterns, answers=answers, render_diagrams=False,
                               limits=dict(limits or {}), api=chosen_api(answers)).validated()
-        project = compose_checked(selection)
+        return compose_checked(selection).proposal
     except GenerationError:
         return None
-    return Proposal(project.architecture, sizing(project))
-
-
-def sizing(project: Project) -> dict[str, Sizing]:
-    sel = project.selection
-    sized: dict[str, Sizing] = {}
-    memory = int(project.answer("memory_mb"))
-    for fn in project.functions:
-        sized[fn.logical_id] = Sizing(memory_mb=int(fn.properties.get("MemorySize", memory)), timeout_s=fn.timeout,
-                                      work=fn.work, calls=fn.calls, in_vpc="VpcConfig" in fn.properties,
-                                      cpu=sel.architecture, **_stream_batching(project, fn.events))
-    for component in project.components.values():
-        properties = project.resources.get(component.id, {}).get("Properties", {})
-        if component.kind in ("queue", "dlq"):
-            sized[component.id] = Sizing(fifo=bool(properties.get("FifoQueue")))
-        elif component.kind == "state-machine":
-            sized[component.id] = Sizing(express=properties.get("Type") == "EXPRESS")
-        elif component.kind == "table":
-            sized[component.id] = Sizing(table=project.table_roles.get(component.id, "data"))
-        elif component.kind == "api":
-            sized[component.id] = Sizing(api=sel.api)
-    return sized
-
-
-STREAM_EVENT_TYPES = ("Kinesis", "DynamoDB")
-
-
-def _stream_batching(project: Project, function_events: dict) -> dict[str, Any]:
-    """The batch size, batching window and shard count of a function's stream event source, as
-    the template has them (a table's stream has no shard count in the template: 0, not known)."""
-    for event in function_events.values():
-        if event.get("Type") not in STREAM_EVENT_TYPES:
-            continue
-        properties = event.get("Properties", {})
-        source = properties.get("Stream")
-        source_id = source.get("Fn::GetAtt", [""])[0] if isinstance(source, dict) else ""
-        shards = project.resources.get(source_id, {}).get("Properties", {}).get("ShardCount", 0)
-        return {"batch_size": int(properties.get("BatchSize", 1)),
-                "batch_window_s": float(properties.get("MaximumBatchingWindowInSeconds", 0)), "shards": int(shards)}
-    return {}
 
 
 def generate_files(selection: Selection) -> dict[str, bytes]:
     sel = selection.validated()
-    project = compose_checked(sel)
-    dot = diagram.dot_source(project)
+    project = build_project(sel)
+    dot = diagram.dot_source(project.composition)
     # Graphviz draws on its own thread (or process), on another core, while the project is templated.
     rendering = diagram.Rendering(dot) if sel.render_diagrams else None
     try:
@@ -298,7 +280,7 @@ def generate_files(selection: Selection) -> dict[str, bytes]:
         files["architecture.dot"] = dot
         files["architecture.json"] = json.dumps({"architecture": project.architecture.to_dict()},
                                                 indent=2) + "\n"
-        files["architecture.mmd"] = diagram.mermaid_source(project)
+        files["architecture.mmd"] = diagram.mermaid_source(project.composition)
         # Written while Graphviz still draws, as if it will succeed; rewritten if it did not.
         expected = rendering is not None and rendering.how is not None
         files["README.md"] = _readme(project, expected)

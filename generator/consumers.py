@@ -8,7 +8,15 @@ from __future__ import annotations
 from generator import events
 from generator.batching import BatchSizing
 from generator.cfn import get_att, ref
+from generator.composition import Composition, Workload
 from generator.project import QUEUE_BATCHING_WINDOW_S, Function, Project
+
+
+def compose_queue_consumer(c: Composition, *, pattern: str, queue: str, fn_id: str, sizing: BatchSizing) -> None:
+    """The consumer function of `queue`, idempotent, its malformed messages to the queue's DLQ."""
+    c.function(fn_id, group=pattern, timeout=sizing.timeout, idempotent=True)
+    c.connect(queue, fn_id, "poll", "batches")
+    c.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
 
 
 def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id: str, event_name: str,
@@ -19,7 +27,7 @@ def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id:
     p.add_function(Function(
         logical_id=fn_id, folder=key.replace("-", "_"), pattern=pattern,
         template="handlers/sns_subscriber.py.j2", test_template="tests/sns_subscriber.py.j2",
-        description=description, timeout=sizing.timeout,
+        description=description,
         events={event_name: {"Type": "SQS", "Properties": {
             "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size,
             "MaximumBatchingWindowInSeconds": QUEUE_BATCHING_WINDOW_S,
@@ -33,10 +41,7 @@ def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id:
             {"key": "item-1001", "id": "item-1001", "category": category},
             {"key": "item-1002", "id": "item-1002", "category": category},
         ], sample_queue),
-        idempotent=True,
     ))
-    p.connect(queue, fn_id, "poll", "batches")
-    p.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
 
 
 # Batches one consumer runs at once at most, whatever the peak: beyond this a queue-fronted
@@ -44,8 +49,8 @@ def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id:
 MAX_CONSUMER_CONCURRENCY = 50
 
 
-def consumer_concurrency(p: Project) -> int:
+def consumer_concurrency(w: Workload) -> int:
     """Batches a consumer runs at once: enough for the peak, never more than the downstream takes."""
-    from pattern_library.sqs_worker.generate import concurrency  # the worker's sizing rule
+    from pattern_library.sqs_worker.compose import concurrency  # the worker's sizing rule
 
-    return min(concurrency(p), MAX_CONSUMER_CONCURRENCY)
+    return min(concurrency(w), MAX_CONSUMER_CONCURRENCY)

@@ -14,7 +14,7 @@ import graphviz
 
 from generator import graphviz_lib
 from architecture import Architecture, Component, Connection
-from generator.project import Project
+from generator.composition import Composition
 from pattern_library import registry
 
 # component kind -> (caption, DOT shape, fill, font colour, Mermaid shape open/close).
@@ -57,8 +57,8 @@ class Drawing:
     mermaid: str
 
 
-def _groups(project: Project) -> dict[str, str]:
-    titles = {slug: registry.get(slug).title for slug in project.selection.patterns}
+def _groups(composition: Composition) -> dict[str, str]:
+    titles = {slug: registry.get(slug).title for slug in composition.selection.patterns}
     titles["shared"] = "Shared"
     return titles
 
@@ -79,13 +79,13 @@ def _edge_label(connection: Connection) -> str:
     return f"{connection.kind}: {connection.label}" if connection.label else connection.kind
 
 
-def draw(project: Project) -> Drawing:
-    return Drawing(dot_source(project), mermaid_source(project))
+def draw(composition: Composition) -> Drawing:
+    return Drawing(dot_source(composition), mermaid_source(composition))
 
 
-def dot_source(project: Project) -> str:
-    return architecture_dot_source(project.architecture, project.name, _groups(project),
-                                   [*project.selection.patterns, "shared"])
+def dot_source(composition: Composition) -> str:
+    return architecture_dot_source(composition.architecture, composition.name, _groups(composition),
+                                   [*composition.selection.patterns, "shared"])
 
 
 def architecture_dot_source(architecture: Architecture, title: str, groups: Mapping[str, str] | None = None,
@@ -223,9 +223,9 @@ def _add_legend(graph, architecture, marked: bool = False) -> None:
             legend.edge(left[0], right[0], style="invis")
 
 
-def mermaid_source(project: Project) -> str:
-    architecture = project.architecture
-    groups = _groups(project)
+def mermaid_source(composition: Composition) -> str:
+    architecture = composition.architecture
+    groups = _groups(composition)
     lines = ["flowchart LR"]
     by_group: dict[str, list[Component]] = {}
     for component in architecture.components:
@@ -238,7 +238,7 @@ def mermaid_source(project: Project) -> str:
 
     for component in by_group.get("outside", []):
         lines.append(f"    {node_line(component)}")
-    for group in [*project.selection.patterns, "shared"]:
+    for group in [*composition.selection.patterns, "shared"]:
         if group not in by_group:
             continue
         lines.append(f'    subgraph {group.replace("-", "_")}["{groups[group]}"]')

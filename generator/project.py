@@ -1,6 +1,7 @@
-"""The project being assembled: resources, functions, diagram nodes and README notes.
+"""The project being rendered from a composed architecture: resources, functions and README notes.
 
-Pattern modules add to a Project; nothing here knows about a particular pattern except
+Pattern modules' ``generate.py`` add to a Project the template resources and handlers of the
+components their ``compose.py`` declared; nothing here knows about a particular pattern except
 the shared "hubs" (queue, workflow, bus, topic, table) that one pattern owns and other
 patterns' functions may send their results to.
 """
@@ -11,22 +12,20 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from architecture import Architecture, Component, Connection, name_from_id
+from architecture import Architecture
 from generator import events
 from generator.cfn import get_att, ref, sub
-from generator.selection import GenerationError, Selection
+from generator.composition import (DATA_TABLE, IDEMPOTENCY_TABLE, MAX_RECEIVE_COUNT, Composition, Output, Workload,
+                                   clamp)
+from generator.selection import GenerationError
 
 ALARM_TOPIC = "AlarmTopic"
-IDEMPOTENCY_TABLE = "IdempotencyTable"
-API_IDS = {"http": "HttpApi", "rest": "RestApi"}
 REST_STAGE = "Prod"
 # How each API checks callers, unless the ApiAuth parameter is "none".
 API_AUTH = {"http": ("jwt", "JwtAuthorizer"), "rest": ("cognito", "CognitoAuthorizer")}
-DATA_TABLE = "DataTable"
 
 DLQ_RETENTION_S = 14 * 24 * 3600
 QUEUE_RETENTION_S = 4 * 24 * 3600
-MAX_RECEIVE_COUNT = 5
 # Seconds Lambda may spend gathering a batch from a standard queue before invoking a consumer.
 QUEUE_BATCHING_WINDOW_S = 1
 LOG_RETENTION_DAYS = 30
@@ -38,17 +37,6 @@ VISIBILITY_FACTOR = 6
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
 
 
-@dataclass(frozen=True)
-class Output:
-    """Where a function sends the result of its work."""
-
-    kind: str  # queue | workflow | bus | topic | table | stream
-    target: str  # logical id of the hub
-    env: str  # environment variable carrying its name/url/arn
-    label: str  # what flows, for the diagram
-    connection: str  # the architecture's connection kind: publish | start | write
-
-
 @dataclass
 class Function:
     logical_id: str
@@ -57,7 +45,6 @@ class Function:
     template: str
     test_template: str
     description: str
-    timeout: int
     events: dict = field(default_factory=dict)
     policies: list = field(default_factory=list)
     environment: dict = field(default_factory=dict)
@@ -66,8 +53,6 @@ class Function:
     sample_event: Any = None
     # Packages bundled with the function; Powertools comes from the layer (see build.py).
     requirements: tuple[str, ...] = ()
-    idempotent: bool = False
-    output: Output | None = None
     handler_name: str = "lambda_handler"
     # Values the generated tests use for environment variables set from parameters.
     test_settings: dict = field(default_factory=dict)
@@ -75,109 +60,51 @@ class Function:
     test_resources: tuple[str, ...] = ()
     # Alarm on the age of the oldest stream record as well as errors and throttles.
     stream_consumer: bool = False
-    # For the cost estimate: the share of one unit of work's typical compute time (the
-    # `duration_s` answer) one invocation runs (0 for a function that only forwards work),
-    # and how many times it runs for each arrival (a workflow invokes it once per step).
-    work: float = 1.0
-    calls: int = 1
+    # As composed (see Composition.function): set when the project adds the function.
+    timeout: int = field(default=0, init=False)
+    output: Output | None = field(default=None, init=False)
+    idempotent: bool = field(default=False, init=False)
 
 
-def clamp(value: float, low: int, high: int) -> int:
-    return int(max(low, min(high, value)))
-
-
-class Project:
-    def __init__(self, selection: Selection):
-        self.selection = selection
-        self.name = selection.name
-        self.answers = selection.answers
+class Project(Workload):
+    def __init__(self, composition: Composition):
+        super().__init__(composition.selection)
+        self.composition = composition
         self.parameters: dict[str, dict] = {}
         self.resources: dict[str, dict] = {}
         self.outputs: dict[str, dict] = {}
         self.conditions: dict[str, dict] = {}
         self.rules: dict[str, dict] = {}
         self.functions: list[Function] = []
-        self.components: dict[str, Component] = {}
-        self.connections: list[Connection] = []
         self.notes: dict[str, list[str]] = {}
         # env var -> (template value, test resource spec for moto)
         self.env: dict[str, tuple[Any, dict]] = {}
         self.extra_files: dict[str, str] = {}
-        # For the cost estimate: tables that hold bookkeeping records rather than the
-        # workload's items ("idempotency" per invocation, "records" per unit of work).
-        self.table_roles: dict[str, str] = {}
 
-    @property
-    def event_source(self) -> str:
-        """EventBridge `source` of this project's events (names never start with "aws.")."""
-        return self.name
+    def timeout(self, function_id: str) -> int:
+        """A function's timeout, as composed."""
+        return self.composition.timeout(function_id)
 
-    # --- answers -------------------------------------------------------------------
-
-    def answer(self, key: str) -> Any:
-        try:
-            return self.answers[key]
-        except KeyError:
-            raise GenerationError(f"answers are missing the key {key!r}") from None
-
-    def has(self, slug: str) -> bool:
-        return slug in self.selection.patterns
-
-    def limit(self, limit_id: str) -> float:
-        """An AWS limit from the catalogue (see selection.LIMIT_IDS)."""
-        return self.selection.limits[limit_id]
-
-    def lambda_max_timeout(self) -> int:
-        return int(self.limit("lambda-max-duration"))
-
-    def sqs_max_visibility(self) -> int:
-        return int(self.limit("sqs-max-visibility-timeout"))
-
-    def worker_timeout(self) -> int:
-        """Timeout for asynchronous work: headroom over the worst case, within Lambda's limit."""
-        worst = float(self.answer("max_duration_s"))
-        return clamp(math.ceil(worst * 1.5) + 2, 10, self.lambda_max_timeout())
-
-    def api_timeout(self) -> int:
-        """Function timeout behind the API: the answer's latency, a second under the gateway's
-        timeout so the function's own error reaches the client rather than a 504."""
-        ceiling = self.gateway_timeout_s() - 1
-        latency_s = math.ceil(int(self.answer("latency_ms")) / 1000)
-        return clamp(latency_s, min(6, ceiling), ceiling)
+    def output_of(self, function_id: str) -> Output | None:
+        """Where a function sends its results, as composed."""
+        return self.composition.outputs.get(function_id)
 
     def note(self, slug: str, text: str) -> None:
         self.notes.setdefault(slug, []).append(text)
 
     # --- resources -----------------------------------------------------------------
 
-    def add_resource(self, logical_id: str, type_: str, properties: dict, *, group: str,
-                     component: tuple[str, str] | None = None, **extra: Any) -> str:
-        """A template resource; `component` = (kind, diagram label) makes it part of the architecture."""
+    def add_resource(self, logical_id: str, type_: str, properties: dict, *, group: str, **extra: Any) -> str:
+        """A template resource; `group` is its pattern or "shared"."""
         if logical_id in self.resources:
             raise GenerationError(f"internal error: duplicate resource {logical_id}")
         resource = {"Type": type_, **extra, "Properties": properties}
         self.resources[logical_id] = resource
-        if component:
-            self.add_component(logical_id, component[0], component[1], group=group)
         return logical_id
-
-    def add_component(self, component_id: str, kind: str, label: str = "", *, group: str | None) -> Component:
-        """A part of the architecture; `group` is its pattern, "shared", or None for outside the stack."""
-        existing = self.components.get(component_id)
-        if existing:
-            return existing
-        pattern = group if group in self.selection.patterns else None
-        component = Component(component_id, kind, name_from_id(component_id, kind), pattern, label)
-        self.components[component_id] = component
-        return component
-
-    def connect(self, source: str, target: str, kind: str, label: str = "") -> None:
-        """A connection of the architecture (SPEC 8.5 kinds), shown on the diagram with `label`."""
-        self.connections.append(Connection(source, target, kind, label))
 
     @property
     def architecture(self) -> Architecture:
-        return Architecture.build(self.components.values(), self.connections)
+        return self.composition.architecture
 
     def add_parameter(self, name: str, spec: dict) -> None:
         self.parameters.setdefault(name, spec)
@@ -231,7 +158,7 @@ class Project:
         props: dict[str, Any] = {"MessageRetentionPeriod": DLQ_RETENTION_S, "SqsManagedSseEnabled": True}
         if fifo:
             props["FifoQueue"] = True
-        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, component=("dlq", label))
+        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group)
         self.add_alarm(f"{logical_id}Alarm",
                        description=f"Messages are waiting in {label}: inspect them, fix the cause, redrive.",
                        namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible",
@@ -252,8 +179,7 @@ class Project:
         }
         if fifo:
             props["FifoQueue"] = True
-        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group, component=("queue", label))
-        self.connect(logical_id, dlq, "failure", f"after {MAX_RECEIVE_COUNT} receives")
+        self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group)
         # A backlog shows as age before messages expire: twice the visibility timeout (a message
         # retried once), at least 5 minutes, at most a quarter of the retention period.
         max_age = clamp(2 * props["VisibilityTimeout"], 300, QUEUE_RETENTION_S // 4)
@@ -280,31 +206,16 @@ class Project:
 
     def idempotency_table(self) -> str:
         if IDEMPOTENCY_TABLE not in self.resources:
-            self.table_roles[IDEMPOTENCY_TABLE] = "idempotency"
             self.add_resource(IDEMPOTENCY_TABLE, "AWS::DynamoDB::Table", {
                 "BillingMode": "PAY_PER_REQUEST",
                 "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
                 "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
                 "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
                 "SSESpecification": {"SSEEnabled": True},
-            }, group="shared", component=("table", "Idempotency records"),
-                DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
+            }, group="shared", DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
             self.expose("IDEMPOTENCY_TABLE", ref(IDEMPOTENCY_TABLE),
                         {"kind": "table", "name": "idempotency", "keys": ["id"]})
         return IDEMPOTENCY_TABLE
-
-    @property
-    def api_id(self) -> str:
-        """Logical id of the API in front of the request/response functions."""
-        return API_IDS[self.selection.api]
-
-    @property
-    def api_label(self) -> str:
-        return "HTTP API" if self.selection.api == "http" else "REST API"
-
-    def gateway_timeout_s(self) -> int:
-        """How long the selected API waits for a function before it answers 504."""
-        return int(self.limit("http-api-timeout" if self.selection.api == "http" else "api-gateway-timeout"))
 
     def _api_auth(self) -> dict:
         """Parameters choosing how callers are authorised, and the OpenAPI body that carries the
@@ -401,7 +312,7 @@ class Project:
                 "AccessLogSettings": {"DestinationArn": get_att("HttpApiAccessLogs", "Arn"), "Format": log_format},
                 # Throttle at the edge so a burst cannot exhaust account concurrency.
                 "DefaultRouteSettings": {"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst},
-            }, group="shared", component=("api", "HTTP API"))
+            }, group="shared")
             url = sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/")
         else:
             # REST access logs need the account's API Gateway CloudWatch role, which a fresh
@@ -431,10 +342,8 @@ class Project:
                      "Format": log_format.replace("$context.routeKey", "$context.resourcePath")},
                     ref("AWS::NoValue"),
                 ]},
-            }, group="shared", component=("api", "REST API"))
+            }, group="shared")
             url = sub("https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + REST_STAGE + "/")
-        self.add_component("Clients", "client", "Clients", group=None)
-        self.connect("Clients", api_id, "invoke", "HTTPS requests")
         self.add_output("ApiUrl", f"Base URL of the {self.api_label}", url)
         self._api_alarms()
         return api_id
@@ -464,9 +373,9 @@ class Project:
         """The application's DynamoDB table, when the answers or patterns call for one."""
         if DATA_TABLE in self.resources:
             return DATA_TABLE
-        streams = self.has("dynamodb-streams")
-        if not streams and self.answer("data_store") != "dynamodb":
+        if DATA_TABLE not in self.composition:
             return None
+        streams = self.has("dynamodb-streams")
         props: dict[str, Any] = {
             "BillingMode": "PAY_PER_REQUEST",
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
@@ -479,8 +388,7 @@ class Project:
         if streams:
             props["StreamSpecification"] = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
         self.add_resource(DATA_TABLE, "AWS::DynamoDB::Table", props,
-                          group="dynamodb-streams" if streams else "shared", component=("table", "Data table"),
-                          DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+                          group="dynamodb-streams" if streams else "shared", DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
         self.expose("DATA_TABLE", ref(DATA_TABLE), {"kind": "table", "name": "data", "keys": ["pk", "sk"],
                                                     "stream": streams})
         self.add_output("DataTableName", "Application table", ref(DATA_TABLE))
@@ -501,29 +409,29 @@ class Project:
                 "Resource": get_att(target, "Arn")}]},
         }[output.kind]
 
-    def producers_of(self, kind: str) -> list[Function]:
-        return [f for f in self.functions if f.output and f.output.kind == kind]
-
     # --- functions -----------------------------------------------------------------
 
     def add_function(self, fn: Function) -> Function:
         if any(f.folder == fn.folder for f in self.functions):
             raise GenerationError(f"internal error: duplicate function folder {fn.folder}")
-        fn.timeout = clamp(fn.timeout, 3, self.lambda_max_timeout())
+        if fn.logical_id not in self.composition:
+            raise GenerationError(f"internal error: function {fn.logical_id} was not composed")
+        fn.timeout = self.timeout(fn.logical_id)
+        fn.output = self.output_of(fn.logical_id)
+        fn.idempotent = fn.logical_id in self.composition.idempotent
         self.functions.append(fn)
-        self.add_component(fn.logical_id, "function", fn.logical_id.removesuffix("Function"), group=fn.pattern)
+        if fn.output and fn.output.target == DATA_TABLE:
+            self.data_table()
         if fn.idempotent:
             table = self.idempotency_table()
             fn.policies.append({"DynamoDBCrudPolicy": {"TableName": ref(table)}})
             fn.environment["IDEMPOTENCY_TABLE"] = ref(table)
-            self.connect(fn.logical_id, table, "write", "idempotency records")
         if fn.output:
             fn.policies.append(self.output_policy(fn.output))
             value, _ = self.env[fn.output.env]
             fn.environment[fn.output.env] = value
             if fn.output.kind == "bus":
                 fn.environment["EVENT_SOURCE"] = self.event_source
-            self.connect(fn.logical_id, fn.output.target, fn.output.connection, fn.output.label)
 
         log_group = f"{fn.logical_id}LogGroup"
         self.add_resource(log_group, "AWS::Logs::LogGroup", {"RetentionInDays": LOG_RETENTION_DAYS},

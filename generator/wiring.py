@@ -1,6 +1,6 @@
 """How the chosen patterns connect into one architecture: the composition rules, in one place.
 
-Each pattern module builds its own part; these rules decide how the parts meet: where work
+Each pattern folder composes its own part (``compose.py``); these rules decide how the parts meet: where work
 enters (from the trigger), which hub a function sends its results to, when there is an API,
 how consumers are named, and who feeds a hub or function that nothing inside the stack feeds.
 """
@@ -8,12 +8,11 @@ how consumers are named, and who feeds a hub or function that nothing inside the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from architecture.names import parse_consumer_names
-
-if TYPE_CHECKING:  # project imports this module
-    from generator.project import Output, Project
+from generator.composition import Composition, Output
+from generator.selection import GenerationError
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,12 @@ HUBS: dict[str, Hub] = {
     "stream": Hub("kinesis-stream", "EventStream", "EVENT_STREAM_NAME", "records", "publish"),
 }
 
+
+def hub_output(kind: str) -> Output:
+    """A function's output to the hub of this kind."""
+    hub = HUBS[kind]
+    return Output(kind, hub.logical_id, hub.env, hub.label, hub.connection)
+
 # Where each pattern's function sends its result, in order of preference. A long upload job
 # starts a workflow before anything else: its steps are bounded, the upload handler is not.
 OUTPUTS: dict[str, tuple[str, ...]] = {
@@ -52,34 +57,29 @@ def has_api(answers: Mapping[str, Any], patterns: tuple[str, ...]) -> bool:
     return answers.get("trigger") == "http" or "api-gateway-lambda" in patterns
 
 
-def output_for(p: "Project", pattern: str) -> "Output | None":
-    """The first hub in the pattern's preferences that this project has."""
-    from generator.project import Output
-
+def output_for(c: Composition, pattern: str) -> Output | None:
+    """The first hub in the pattern's preferences that the composition has."""
     for kind in OUTPUTS.get(pattern, ()):
-        hub = HUBS[kind]
-        present = p.data_table() is not None if kind == "table" else hub.logical_id in p.resources
+        present = c.data_table() is not None if kind == "table" else HUBS[kind].logical_id in c
         if present:
-            return Output(kind, hub.logical_id, hub.env, hub.label, hub.connection)
+            return hub_output(kind)
     return None
 
 
-def work_queue_needed(p: "Project") -> bool:
+def work_queue_needed(c: Composition) -> bool:
     """Whether the SQS worker's own queue has someone to feed it.
 
     When events from outside arrive on a bus or topic that gives every consumer a queue of its
     own, those queues are the work queues; a separate one would have no producer.
     """
-    fronted = p.answer("trigger") == "event" and (p.has("eventbridge") or p.has("sns-fanout"))
+    fronted = c.answer("trigger") == "event" and (c.has("eventbridge") or c.has("sns-fanout"))
     if not fronted:
         return True
-    return p.has("api-gateway-lambda") or (p.has("s3-processing") and not p.has("step-functions"))
+    return c.has("api-gateway-lambda") or (c.has("s3-processing") and not c.has("step-functions"))
 
 
 def consumer_names(answers: Mapping[str, Any], low: int, high: int, prefix: str = "consumer") -> tuple[str, ...]:
     """Consumers named by the answers (`consumer_names`), else numbered from `consumers`."""
-    from generator.selection import GenerationError
-
     try:
         names = parse_consumer_names(answers.get("consumer_names") or "")
     except ValueError as exc:
@@ -90,12 +90,12 @@ def consumer_names(answers: Mapping[str, Any], low: int, high: int, prefix: str 
     return tuple(f"{prefix}-{i}" for i in range(1, count + 1))
 
 
-def feed_from_outside(p: "Project") -> None:
+def feed_from_outside(c: Composition) -> None:
     """Record the systems outside the stack as the producers of whatever nothing inside feeds
     (see Architecture.fed_from_outside); the README lists these entry points."""
-    before = p.architecture
+    before = c.architecture
     fed = before.fed_from_outside()
     for component in fed.components:
-        if component.id not in p.components:
-            p.add_component(component.id, component.kind, component.label, group=None)
-    p.connections.extend(fed.connections[len(before.connections):])
+        if component.id not in c:
+            c.add(component.id, component.kind, component.label, group=None)
+    c.connections.extend(fed.connections[len(before.connections):])

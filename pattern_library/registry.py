@@ -44,14 +44,21 @@ class PatternFolder:
     folder: Path
 
     def part(self, name: str) -> ModuleType | None:
-        """The folder's module ``name`` (generate, detect, cost), or None when it has none."""
+        """The folder's module ``name`` (compose, generate, detect, cost), or None when it has none."""
         return _part(self.module, self.folder, name)
 
     @property
+    def compose(self) -> ModuleType:
+        return self._required("compose")
+
+    @property
     def generate(self) -> ModuleType:
-        module = self.part("generate")
+        return self._required("generate")
+
+    def _required(self, name: str) -> ModuleType:
+        module = self.part(name)
         if module is None:
-            raise RegistryError(f"pattern {self.slug!r} has no generate.py")
+            raise RegistryError(f"pattern {self.slug!r} has no {name}.py")
         return module
 
     @property

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 from generator.cfn import ref
-from generator import wiring
 from generator.project import Function, Project
 
 from . import SLUG
+from .compose import FUNCTION
 
 STATUS = {"queue": 202, "stream": 202, "workflow": 202, "bus": 202, "topic": 202, "table": 201, None: 200}
 
@@ -18,8 +18,8 @@ def resources(p: Project) -> None:
 
 
 def functions(p: Project) -> None:
-    output = wiring.output_for(p, SLUG)
-    timeout = p.api_timeout()
+    output = p.output_of(FUNCTION)
+    timeout = p.timeout(FUNCTION)
     routes = {"CreateItem": p.api_event("/items", "POST", timeout), "Health": p.api_event("/health", "GET", timeout, public=True)}
     policies = []
     if output and output.kind == "table":
@@ -29,20 +29,14 @@ def functions(p: Project) -> None:
     max_body = max(1024, math.ceil(float(p.answer("payload_kb")) * 1024 * 2))
     status = STATUS[output.kind if output else None]
     p.add_function(Function(
-        logical_id="ApiFunction", folder="api", pattern=SLUG,
+        logical_id=FUNCTION, folder="api", pattern=SLUG,
         template="handlers/api_gateway_lambda.py.j2", test_template="tests/api_gateway_lambda.py.j2",
         description=f"{p.api_label} handler: validates requests" + (f" and sends them to the {output.kind}" if output else ""),
-        timeout=timeout, events=routes, policies=policies,
+        events=routes, policies=policies,
         context={"max_body_bytes": min(max_body, 6 * 1024 * 1024), "success_status": status,
                  "api_label": p.api_label, "gateway_timeout": p.gateway_timeout_s()},
         sample_event=p.api_sample_event("POST", "/items", body=body),
-        idempotent=output is not None, output=output,
-        # Handing a request to a queue, workflow, bus or topic is quick: the work happens there.
-        work=1.0 if output is None or output.kind == "table" else 0.0,
     ))
-    p.connect(p.api_id, "ApiFunction", "invoke", "invokes (sync)")
-    if output and output.kind == "table":
-        p.connect("ApiFunction", output.target, "read", "reads items")
     if p.selection.api == "http":
         p.note(SLUG, f"HTTP API (cheaper and faster than a REST API) with throttling at the edge; the function "
                      f"times out after {timeout} s, under the gateway's {p.gateway_timeout_s()} s. Choose a REST API instead "

@@ -8,31 +8,19 @@ from generator.batching import queue_batch_sizing
 from generator.project import Function, Project
 
 from . import SLUG
-
-FIRST = "FirstStageFunction"
-SECOND = "SecondStageFunction"
-DLQ = "ChainDlq"
-QUEUE = "HandoffQueue"
-
-
-def mode(p: Project) -> str:
-    """A queue when the second stage needs protecting or buffering; otherwise destinations."""
-    if p.answer("unreliable_downstream") or p.answer("downstream_max_rps") is not None or p.answer("ordering"):
-        return "queue"
-    return "destination"
+from .compose import DLQ, FIRST, QUEUE, SCHEDULE, SECOND
 
 
 def resources(p: Project) -> None:
     p.add_dlq(DLQ, group=SLUG, label="Chain failures")
-    if mode(p) == "queue":
-        p.add_queue(QUEUE, group=SLUG, label="Hand-off queue", consumer_timeout=queue_batch_sizing(p).timeout)
+    if QUEUE in p.composition:
+        p.add_queue(QUEUE, group=SLUG, label="Hand-off queue", consumer_timeout=p.timeout(SECOND))
         p.expose("HANDOFF_QUEUE_URL", ref(QUEUE), {"kind": "queue", "name": "handoff"})
 
 
 def functions(p: Project) -> None:
-    how = mode(p)
-    timeout = p.worker_timeout()
-    scheduled = p.answer("trigger") == "schedule"
+    how = "queue" if QUEUE in p.composition else "destination"
+    scheduled = SCHEDULE in p.composition
     context = {"mode": how, "scheduled": scheduled}
     request = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42"}}
     prepared = {"id": "item-1001", "category": "standard", "payload": {"customerId": "cus-42"}, "stage": "prepared"}
@@ -45,27 +33,22 @@ def functions(p: Project) -> None:
             "RetryPolicy": {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600},
             "DeadLetterConfig": {"Arn": get_att(DLQ, "Arn")},
         }}
-        p.allow_service_to_send(DLQ, "events.amazonaws.com", get_att(f"{FIRST}Schedule", "Arn"))
-        p.add_component(f"{FIRST}Schedule", "schedule", "rate(5 minutes)", group=SLUG)
+        p.allow_service_to_send(DLQ, "events.amazonaws.com", get_att(SCHEDULE, "Arn"))
     if how == "destination":
         first_config = p.function_event_invoke_config(
             DLQ, on_success={"Type": "Lambda", "Destination": get_att(SECOND, "Arn")})
         first = Function(logical_id=FIRST, folder="first_stage", pattern=SLUG,
                          template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
                          description="First stage: prepares the work; its result goes to the second stage",
-                         timeout=timeout, events=first_events, properties={"EventInvokeConfig": first_config},
-                         context=context, sample_event=first_sample, work=0.5)
+                         events=first_events, properties={"EventInvokeConfig": first_config},
+                         context=context, sample_event=first_sample)
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes the prepared work",
-                          timeout=timeout, properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
-                          context=context, sample_event=events.destination_event("first-stage", request, prepared),
-                          idempotent=True, work=0.5)
+                          properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
+                          context=context, sample_event=events.destination_event("first-stage", request, prepared))
         p.add_function(first)
         p.add_function(second)
-        p.connect(FIRST, SECOND, "event", "on success (destination)")
-        p.connect(FIRST, DLQ, "failure", "on failure")
-        p.connect(SECOND, DLQ, "failure", "on failure")
         p.note(SLUG, "Lambda destinations link the stages: the first returns its result and Lambda invokes the "
                      "second asynchronously with it. Neither function holds the other's name in code, retries are "
                      "Lambda's (two per stage), failures land in `ChainDlq` (alarmed) and X-Ray shows both "
@@ -76,31 +59,25 @@ def functions(p: Project) -> None:
         first = Function(logical_id=FIRST, folder="first_stage", pattern=SLUG,
                          template="handlers/chain_first.py.j2", test_template="tests/chain_first.py.j2",
                          description="First stage: prepares the work and queues it for the second stage",
-                         timeout=timeout, events=first_events,
+                         events=first_events,
                          policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(QUEUE, "QueueName")}}],
                          environment={"HANDOFF_QUEUE_URL": ref(QUEUE)},
                          properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
-                         context=context, sample_event=first_sample, work=0.5)
+                         context=context, sample_event=first_sample)
         second = Function(logical_id=SECOND, folder="second_stage", pattern=SLUG,
                           template="handlers/chain_second.py.j2", test_template="tests/chain_second.py.j2",
                           description="Second stage: completes queued work at a bounded concurrency",
-                          timeout=sizing.timeout, environment=sizing.environment,
+                          environment=sizing.environment,
                           events={"Handoff": {"Type": "SQS", "Properties": {
                               "Queue": get_att(QUEUE, "Arn"), "BatchSize": sizing.batch_size,
                               "FunctionResponseTypes": ["ReportBatchItemFailures"],
                               "ScalingConfig": {"MaximumConcurrency": 5}}}},
-                          context=context, sample_event=events.sqs_event([prepared], "handoff"), idempotent=True, work=0.5)
+                          context=context, sample_event=events.sqs_event([prepared], "handoff"))
         p.add_function(first)
         p.add_function(second)
-        p.connect(FIRST, QUEUE, "publish", "prepared work")
-        p.connect(QUEUE, SECOND, "poll", "batches")
-        p.connect(FIRST, DLQ, "failure", "on failure")
         p.note(SLUG, "An SQS queue links the stages because the answers mention a slow, limited or unreliable "
                      "downstream (or ordering): the queue absorbs bursts, the second stage runs at most 5 "
                      "batches at a time, and messages that keep failing move to the queue's DLQ.")
         p.note(SLUG, sizing.note("The second stage"))
-    if p.answer("trigger") == "schedule":
-        p.connect(f"{FIRST}Schedule", FIRST, "event", "every 5 minutes")
-        p.connect(f"{FIRST}Schedule", DLQ, "failure", "undeliverable")
     p.note(SLUG, "Direct Lambda-to-Lambda calls are avoided on purpose: they hide the flow, double the cost "
                  "while the caller waits and make retries hard to reason about.")

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from generator import events
 from generator.cfn import get_att, json_text, ref
-from generator import wiring
 from generator.project import DATA_TABLE, Function, Project
 
 from . import SLUG
-
-FUNCTION = "StreamProcessorFunction"
-FAILURES = "StreamFailureQueue"
-VIEW_TABLE = "ViewTable"
+from .compose import BATCH_SIZE, BATCH_WINDOW_S, FAILURES, FUNCTION, VIEW_TABLE
 
 
 def resources(p: Project) -> None:
     p.data_table()
-    if not p.answer("writes_back_to_source"):
+    if VIEW_TABLE in p.composition:
         p.add_resource(VIEW_TABLE, "AWS::DynamoDB::Table", {
             "BillingMode": "PAY_PER_REQUEST",
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
@@ -24,16 +20,15 @@ def resources(p: Project) -> None:
             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
             "SSESpecification": {"SSEEnabled": True},
-        }, group=SLUG, component=("table", "View table"), DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+        }, group=SLUG, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
         p.expose("VIEW_TABLE", ref(VIEW_TABLE), {"kind": "table", "name": "views", "keys": ["pk", "sk"]})
 
 
 def functions(p: Project) -> None:
-    same_table = bool(p.answer("writes_back_to_source"))
+    same_table = VIEW_TABLE not in p.composition
     view_env = "DATA_TABLE" if same_table else "VIEW_TABLE"
     view_table = DATA_TABLE if same_table else VIEW_TABLE
     p.add_dlq(FAILURES, group=SLUG, label="Stream failures")
-    output = wiring.output_for(p, SLUG)
     item = {"pk": "ITEM#item-1001", "sk": "ITEM", "id": "item-1001", "category": "standard"}
     sample = events.dynamodb_stream_event("data", [
         ("INSERT", None, {**item, "status": "new", "amount": 120.5}),
@@ -43,12 +38,11 @@ def functions(p: Project) -> None:
         logical_id=FUNCTION, folder="stream_processor", pattern=SLUG,
         template="handlers/dynamodb_streams.py.j2", test_template="tests/dynamodb_streams.py.j2",
         description="Keeps the item view current from the data table's stream",
-        timeout=p.worker_timeout(),
         events={"TableStream": {"Type": "DynamoDB", "Properties": {
             "Stream": get_att(DATA_TABLE, "StreamArn"),
             "StartingPosition": "TRIM_HORIZON",
-            "BatchSize": 100,
-            "MaximumBatchingWindowInSeconds": 1,
+            "BatchSize": BATCH_SIZE,
+            "MaximumBatchingWindowInSeconds": BATCH_WINDOW_S,
             "BisectBatchOnFunctionError": True,
             "MaximumRetryAttempts": 5,
             "MaximumRecordAgeInSeconds": 3600,
@@ -60,11 +54,8 @@ def functions(p: Project) -> None:
         policies=[{"DynamoDBCrudPolicy": {"TableName": ref(view_table)}}],
         environment={view_env: ref(view_table)},
         context={"view_env": view_env, "same_table": same_table},
-        sample_event=sample, idempotent=True, output=output, stream_consumer=True,
+        sample_event=sample, stream_consumer=True,
     ))
-    p.connect(DATA_TABLE, FUNCTION, "poll", "stream (ITEM# changes)")
-    p.connect(FUNCTION, view_table, "write", "writes VIEW# items")
-    p.connect(FUNCTION, FAILURES, "failure", "after 5 retries / 1 h")
     p.note(SLUG, "Failed batches are bisected to isolate the bad record, retried at most 5 times and for at "
                  "most an hour, then described in `StreamFailureQueue` (alarmed), so one bad item cannot block "
                  "the shard. The function also alarms when it falls more than 5 minutes behind.")

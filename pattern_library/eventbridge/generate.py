@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from architecture.model import id_from_name
-from generator import events, wiring
 from generator.cfn import get_att, ref, sub
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
@@ -11,8 +10,8 @@ from generator.consumers import add_queue_consumer, consumer_concurrency
 from generator.project import Project
 
 from . import SLUG
+from .compose import BUS, PUBLISHER, consumers
 
-BUS = "EventBus"
 # Keeping events for a week allows replaying them after a consumer bug is fixed; a longer
 # replay window answered keeps them longer.
 MIN_ARCHIVE_DAYS = 7
@@ -23,8 +22,7 @@ def archive_days(p: Project) -> int:
 
 
 def resources(p: Project) -> None:
-    p.add_resource(BUS, "AWS::Events::EventBus", {"Name": sub("${AWS::StackName}-events")},
-                   group=SLUG, component=("event-bus", "Event bus"))
+    p.add_resource(BUS, "AWS::Events::EventBus", {"Name": sub("${AWS::StackName}-events")}, group=SLUG)
     p.add_resource("EventArchive", "AWS::Events::Archive", {
         "SourceArn": get_att(BUS, "Arn"), "RetentionDays": archive_days(p),
         "Description": "Replay source for the project's events",
@@ -34,13 +32,12 @@ def resources(p: Project) -> None:
 
 
 def functions(p: Project) -> None:
-    if p.answer("trigger") == "schedule" and not p.producers_of("bus"):
-        add_publisher(p, pattern=SLUG, kind="bus", logical_id="PublisherFunction", folder="publisher",
+    if PUBLISHER in p.composition:
+        add_publisher(p, pattern=SLUG, kind="bus", logical_id=PUBLISHER, folder="publisher",
                       event_type="ItemPublished")
     routing = bool(p.answer("content_routing"))
-    names = wiring.consumer_names(p.answers, 1, 4, prefix="event-consumer")
+    names = consumers(p)
     sizing = queue_batch_sizing(p)
-    timeout = sizing.timeout
     concurrency = consumer_concurrency(p)
     for index, name in enumerate(names):
         stem = id_from_name(name)
@@ -50,7 +47,7 @@ def functions(p: Project) -> None:
         pattern: dict = {"source": [p.event_source]}
         if routing:
             pattern["detail"] = {"category": [category]}
-        p.add_queue(queue, group=SLUG, label=f"{name} queue", consumer_timeout=timeout)
+        p.add_queue(queue, group=SLUG, label=f"{name} queue", consumer_timeout=p.timeout(fn_id))
         p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"{name}-dlq"})
         # The rule delivers the event's detail (the published message) to the consumer's queue;
         # what cannot be delivered after retries waits in the same DLQ as failed messages.
@@ -69,8 +66,6 @@ def functions(p: Project) -> None:
                            + (f" (category {category})" if routing else ""),
                            source="event bus", category=category, dlq_env=dlq_env, sizing=sizing,
                            concurrency=concurrency, sample_queue=name)
-        p.connect(BUS, queue, "event", f"rule: {category}" if routing else "rule: all project events")
-        p.connect(BUS, f"{queue}Dlq", "failure", "undeliverable")
     p.note(SLUG, f"{len(names)} consumer(s) ({', '.join(names)}), each behind its own rule and its own queue: "
                  "a slow or failing consumer never holds back the others, and its events wait in its queue. "
                  + ("Rules route by the event's `detail.category`. " if routing else "")

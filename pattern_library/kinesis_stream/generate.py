@@ -5,16 +5,14 @@ from __future__ import annotations
 import base64
 import json
 
-from generator import events, wiring
+from generator import events
 from generator.cfn import get_att, ref
 from generator.project import Function, Project
 
 from . import SLUG
+from .compose import BATCH_WINDOW_S, FAILURES, FUNCTION, MAX_RETRIES, STREAM
 from .sizing import WRITE_KB, WRITE_RECORDS, consumer_sizing, shard_count
 
-STREAM = "EventStream"
-FUNCTION = "StreamConsumerFunction"
-FAILURES = "StreamRecordFailures"
 RETENTION_HOURS = 24  # the stream's default (and cheapest) retention
 RETENTION_LIMIT = "kinesis-max-retention"  # days a stream can keep its records
 
@@ -24,7 +22,8 @@ def retention_hours(p: Project) -> int:
     wanted = max(RETENTION_HOURS, int(p.answers.get("replay_days") or 0) * 24)
     most = p.selection.limits.get(RETENTION_LIMIT)
     return int(min(wanted, most * 24)) if most else wanted
-MAX_RETRIES = 3
+
+
 # Records older than this are sent to the failure queue instead of being retried again: well
 # inside the retention period, so what the failure queue describes can still be read.
 MAX_RECORD_AGE_S = 6 * 3600
@@ -57,7 +56,7 @@ def resources(p: Project) -> None:
         "ShardCount": shards,
         "RetentionPeriodHours": retention_hours(p),
         "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
-    }, group=SLUG, component=("stream", "Event stream"))
+    }, group=SLUG)
     p.add_output("EventStreamName", "Kinesis stream producers put records on", ref(STREAM))
     p.expose("EVENT_STREAM_NAME", ref(STREAM), {"kind": "stream", "name": "events"})
 
@@ -66,7 +65,6 @@ def functions(p: Project) -> None:
     sizing = consumer_sizing(p.answers, p.selection.limits, p.lambda_max_timeout())
     shards = shard_count(p.answers, p.selection.limits)
     p.add_dlq(FAILURES, group=SLUG, label="Stream record failures")
-    output = wiring.output_for(p, SLUG)
     sample = kinesis_event("events", [
         ("device-7", {"id": "reading-1001", "device": "device-7", "category": "standard", "value": 21.5}),
         ("device-7", {"id": "reading-1002", "device": "device-7", "category": "standard", "value": 21.9}),
@@ -76,12 +74,11 @@ def functions(p: Project) -> None:
         logical_id=FUNCTION, folder="stream_consumer", pattern=SLUG,
         template="handlers/kinesis_stream.py.j2", test_template="tests/kinesis_stream.py.j2",
         description="Processes the event stream's records in order per partition key",
-        timeout=sizing.timeout,
         events={"StreamRecords": {"Type": "Kinesis", "Properties": {
             "Stream": get_att(STREAM, "Arn"),
             "StartingPosition": "TRIM_HORIZON",
             "BatchSize": sizing.batch_size,
-            "MaximumBatchingWindowInSeconds": 1,
+            "MaximumBatchingWindowInSeconds": BATCH_WINDOW_S,
             "ParallelizationFactor": sizing.parallelization,
             "BisectBatchOnFunctionError": True,
             "MaximumRetryAttempts": MAX_RETRIES,
@@ -91,11 +88,9 @@ def functions(p: Project) -> None:
         }}},
         policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(FAILURES, "QueueName")}}],
         environment={"FAILURE_QUEUE_URL": ref(FAILURES)},
-        sample_event=sample, idempotent=True, output=output, stream_consumer=True,
+        sample_event=sample, stream_consumer=True,
     ))
     p.expose("FAILURE_QUEUE_URL", ref(FAILURES), {"kind": "queue", "name": "stream-record-failures"})
-    p.connect(STREAM, FUNCTION, "poll", "ordered batches per shard")
-    p.connect(FUNCTION, FAILURES, "failure", f"unreadable, or after {MAX_RETRIES} retries")
     per_records, per_kb = p.limit(WRITE_RECORDS), p.limit(WRITE_KB)
     p.note(SLUG, f"`{STREAM}` has {shards} shard{'s' if shards != 1 else ''}, enough for the peak of "
                  f"{float(p.answer('peak_rps')):,g} records/s (a shard takes {per_records:,g} records or "

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from generator import wiring
 from generator.cfn import ref
 from generator.project import Function, Project, clamp
 
 from . import SLUG
+from .compose import CONSUMER_PATTERNS, FUNCTION
 
-FUNCTION = "DatabaseFunction"
-# The proxy and the secret are the stack's parameters: the database lives outside it.
-PROXY = "DbProxyEndpoint"
-SECRET = "DbSecretArn"
 SCHEMA = """\
 -- Table used by src/database/app.py; apply once with psql before the first deploy.
 CREATE TABLE IF NOT EXISTS records (
@@ -27,17 +23,9 @@ def reserved_concurrency(p: Project) -> int:
     return clamp(int(p.answer("db_max_connections")) // 2, 1, 200)
 
 
-# Patterns whose queue consumers write to the database when requests do not come over HTTP.
-CONSUMER_PATTERNS = ("eventbridge", "sns-fanout")
-
-
-def behind_api(p: Project) -> bool:
-    """Records are served by an API when requests come over HTTP (or no consumer could write them)."""
-    return wiring.has_api(p.answers, p.selection.patterns) or not any(p.has(s) for s in CONSUMER_PATTERNS)
-
-
 def resources(p: Project) -> None:
-    if behind_api(p):
+    serves_api = FUNCTION in p.composition
+    if serves_api:
         p.api()
     p.add_parameter("DbProxyEndpoint", {"Type": "String", "MinLength": 1,
                                         "Description": "RDS Proxy endpoint host name"})
@@ -50,7 +38,7 @@ def resources(p: Project) -> None:
                                     "Description": "Private subnets that can reach the proxy"})
     p.add_parameter("DbSecurityGroupIds", {"Type": "List<AWS::EC2::SecurityGroup::Id>",
                                            "Description": "Security groups allowed by the proxy's security group"})
-    if behind_api(p):
+    if serves_api:
         # Reserving concurrency fails in accounts whose concurrency quota is low (new accounts start
         # at 10 and Lambda keeps 100 unreserved), so it is off until the deployer sets it. Queue
         # consumers are capped by their event source's MaximumConcurrency instead.
@@ -75,19 +63,16 @@ def database_settings() -> tuple[dict, dict, dict]:
 
 
 def functions(p: Project) -> None:
-    p.add_component(PROXY, "db-proxy", "RDS Proxy (PostgreSQL)", group=SLUG)
-    p.add_component(SECRET, "secret", "DB credentials", group=SLUG)
-    if not behind_api(p):
+    if FUNCTION not in p.composition:
         consumers_write(p)
         return
-    timeout = p.api_timeout()
+    timeout = p.timeout(FUNCTION)
     reserved = reserved_concurrency(p)
     body = {"customerId": "cus-42", "plan": "standard"}
     p.add_function(Function(
         logical_id=FUNCTION, folder="database", pattern=SLUG,
         template="handlers/rds.py.j2", test_template="tests/rds.py.j2",
         description="Reads and writes records in PostgreSQL through RDS Proxy",
-        timeout=timeout,
         events={"GetRecord": p.api_event("/records/{record_id}", "GET", timeout),
                 "PutRecord": p.api_event("/records/{record_id}", "PUT", timeout)},
         policies=[{"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": ref("DbSecretArn")}}],
@@ -102,9 +87,6 @@ def functions(p: Project) -> None:
                                            body=body, path_parameters={"record_id": "rec-1001"}),
         test_settings={"DB_PROXY_ENDPOINT": "proxy.example.internal", "DB_NAME": "app"},
     ))
-    p.connect(p.api_id, FUNCTION, "invoke", "GET/PUT /records/{id}")
-    p.connect(FUNCTION, PROXY, "write", "SQL (1 connection per container)")
-    p.connect(FUNCTION, SECRET, "read", "read once per container")
     p.note(SLUG, f"Set the `DbReservedConcurrency` parameter to {reserved} (half of the "
                  f"{p.answer('db_max_connections')} database connections the answers allow) so that at most that "
                  "many connections reach the proxy and excess requests are throttled (alarmed) instead of "
@@ -127,7 +109,8 @@ def functions(p: Project) -> None:
 
 def consumers_write(p: Project) -> None:
     """Without an API, each queue consumer stores what it handles, sharing the connection budget."""
-    consumers = [fn for fn in p.functions if fn.pattern in CONSUMER_PATTERNS]
+    writers = set(p.composition.functions_of(*CONSUMER_PATTERNS))
+    consumers = [fn for fn in p.functions if fn.logical_id in writers]
     budget = reserved_concurrency(p)
     share = max(1, budget // max(1, len(consumers)))
     environment, vpc, policy = database_settings()
@@ -145,8 +128,6 @@ def consumers_write(p: Project) -> None:
         fn.requirements = (*fn.requirements, "pg8000>=1.31,<2")
         fn.context["database"] = True
         fn.test_settings.update({"DB_PROXY_ENDPOINT": "proxy.example.internal", "DB_NAME": "app"})
-        p.connect(fn.logical_id, PROXY, "write", "upserts what it handled")
-        p.connect(fn.logical_id, SECRET, "read", "read once per container")
     p.note(SLUG, f"Requests do not come over HTTP, so there is no API in front of the database: each of the "
                  f"{len(consumers)} consumer(s) stores what it handled in PostgreSQL through RDS Proxy, with an "
                  "upsert keyed on consumer and message so a redelivered message changes nothing. Together they "

@@ -5,17 +5,11 @@ from __future__ import annotations
 import hashlib
 
 from generator import events
-from generator import wiring
-from generator.cfn import ref, sub
+from generator.cfn import ref
 from generator.project import Function, Project
 
 from . import SLUG
-
-INPUT_PREFIX = "incoming/"
-OUTPUT_PREFIX = "processed/"
-FUNCTION = "FileProcessorFunction"
-STARTER_TIMEOUT_S = 120
-DLQ = "FileProcessorDlq"
+from .compose import DLQ, FUNCTION, INPUT_PREFIX, OUTPUT_PREFIX, RESULTS, UPLOADS
 
 
 def bucket_name(p: Project, role: str) -> dict:
@@ -47,36 +41,32 @@ def bucket_properties(name: dict | None = None) -> dict:
 
 def resources(p: Project) -> None:
     upload_name = bucket_name(p, "uploads")
-    p.add_resource("UploadBucket", "AWS::S3::Bucket", bucket_properties(upload_name), group=SLUG,
-                   component=("bucket", f"Uploads ({INPUT_PREFIX}*)"))
+    p.add_resource(UPLOADS, "AWS::S3::Bucket", bucket_properties(upload_name), group=SLUG)
     p.expose("UPLOAD_BUCKET", upload_name, {"kind": "bucket", "name": "uploads"})
     p.add_output("UploadBucketName", f"Upload files under {INPUT_PREFIX}", ref("UploadBucket"))
-    if p.answer("writes_back_to_source"):
+    if RESULTS not in p.composition:
         p.expose("OUTPUT_BUCKET", upload_name, {"kind": "bucket", "name": "uploads"})
     else:
-        p.add_resource("OutputBucket", "AWS::S3::Bucket", bucket_properties(), group=SLUG,
-                       component=("bucket", f"Results ({OUTPUT_PREFIX}*)"))
-        p.expose("OUTPUT_BUCKET", ref("OutputBucket"), {"kind": "bucket", "name": "results"})
-        p.add_output("OutputBucketName", "Processing results", ref("OutputBucket"))
+        p.add_resource(RESULTS, "AWS::S3::Bucket", bucket_properties(), group=SLUG)
+        p.expose("OUTPUT_BUCKET", ref(RESULTS), {"kind": "bucket", "name": "results"})
+        p.add_output("OutputBucketName", "Processing results", ref(RESULTS))
 
 
 def functions(p: Project) -> None:
-    same_bucket = bool(p.answer("writes_back_to_source"))
+    same_bucket = RESULTS not in p.composition
     upload_name = bucket_name(p, "uploads")
-    output_bucket = upload_name if same_bucket else ref("OutputBucket")
+    output_bucket = upload_name if same_bucket else ref(RESULTS)
     p.add_dlq(DLQ, group=SLUG, label="Failed uploads")
-    output = wiring.output_for(p, SLUG)
+    output = p.output_of(FUNCTION)
     max_object = 256 * 1024 * 1024
     starts_workflow = output is not None and output.kind == "workflow"
-    # Starting a workflow takes a moment; the long work runs in the workflow's bounded steps.
-    timeout = min(p.worker_timeout(), STARTER_TIMEOUT_S) if starts_workflow else p.worker_timeout()
+    timeout = p.timeout(FUNCTION)
     p.add_function(Function(
         logical_id=FUNCTION, folder="file_processor", pattern=SLUG,
         template="handlers/s3_processing.py.j2", test_template="tests/s3_processing.py.j2",
         description=f"Processes uploads under {INPUT_PREFIX} and writes results under {OUTPUT_PREFIX}",
-        timeout=timeout,
         events={"Upload": {"Type": "S3", "Properties": {
-            "Bucket": ref("UploadBucket"), "Events": "s3:ObjectCreated:*",
+            "Bucket": ref(UPLOADS), "Events": "s3:ObjectCreated:*",
             "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": INPUT_PREFIX}]}},
         }}},
         policies=[{"S3ReadPolicy": {"BucketName": upload_name}},
@@ -87,12 +77,8 @@ def functions(p: Project) -> None:
         properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
         context={"input_prefix": INPUT_PREFIX, "output_prefix": OUTPUT_PREFIX, "max_object_bytes": max_object},
         sample_event=events.s3_event("uploads", [f"{INPUT_PREFIX}report-2026-01.csv"]),
-        idempotent=True, output=output, test_resources=("UPLOAD_BUCKET",),
+        test_resources=("UPLOAD_BUCKET",),
     ))
-    p.connect("UploadBucket", FUNCTION, "event", f"ObjectCreated {INPUT_PREFIX}*")
-    p.connect(FUNCTION, "UploadBucket", "read", "reads the upload")
-    p.connect(FUNCTION, "UploadBucket" if same_bucket else "OutputBucket", "write", f"writes {OUTPUT_PREFIX}*")
-    p.connect(FUNCTION, DLQ, "failure", "after 2 retries")
     if starts_workflow:
         p.note(SLUG, "Each upload starts one workflow execution: the upload handler summarises the file and "
                      f"starts the workflow within {timeout} s, and the long work runs in the workflow's steps, "

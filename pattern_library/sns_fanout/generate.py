@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from architecture.model import id_from_name
-from generator import wiring
 from generator.cfn import get_att, ref
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
@@ -11,34 +10,30 @@ from generator.consumers import add_queue_consumer, consumer_concurrency
 from generator.project import Project
 
 from . import SLUG
-
-TOPIC = "FanoutTopic"
+from .compose import NOTIFIER, TOPIC, subscribers
 
 
 def resources(p: Project) -> None:
-    p.add_resource(TOPIC, "AWS::SNS::Topic", {}, group=SLUG, component=("topic", "Fan-out topic"))
+    p.add_resource(TOPIC, "AWS::SNS::Topic", {}, group=SLUG)
     p.expose("TOPIC_ARN", ref(TOPIC), {"kind": "topic", "name": "fanout"})
     p.add_output("FanoutTopicArn", "Publish notifications here", ref(TOPIC))
 
 
 def functions(p: Project) -> None:
-    if p.answer("trigger") == "schedule" and not p.producers_of("topic"):
-        add_publisher(p, pattern=SLUG, kind="topic", logical_id="NotifierFunction", folder="notifier",
+    if NOTIFIER in p.composition:
+        add_publisher(p, pattern=SLUG, kind="topic", logical_id=NOTIFIER, folder="notifier",
                       event_type="ItemPublished")
     routing = bool(p.answer("content_routing"))
-    names = wiring.consumer_names(p.answers, 2, 4, prefix="subscriber")
+    named = subscribers(p)
+    names = [name for name, _ in named]
     sizing = queue_batch_sizing(p)
-    timeout = sizing.timeout
     concurrency = consumer_concurrency(p)
-    # With a bus beside the topic, the bus's consumers carry the plain names; the topic's say whose they are.
-    prefix = "topic-" if p.has("eventbridge") else ""
-    for index, name in enumerate(names):
-        key = prefix + name  # names its resources, folder and settings
+    for index, (name, key) in enumerate(named):
         stem = id_from_name(key)
         queue, fn_id = f"{stem}Queue", f"{stem}Function"
         dlq_env = f"{key.upper().replace('-', '_')}_DLQ_URL"
         category = ROUTING_CATEGORIES[index % len(ROUTING_CATEGORIES)]
-        p.add_queue(queue, group=SLUG, label=f"{name} queue", consumer_timeout=timeout)
+        p.add_queue(queue, group=SLUG, label=f"{name} queue", consumer_timeout=p.timeout(fn_id))
         p.expose(dlq_env, ref(f"{queue}Dlq"), {"kind": "queue", "name": f"{key}-dlq"})
         p.allow_service_to_send(queue, "sns.amazonaws.com", ref(TOPIC))
         # Messages SNS cannot deliver (queue deleted, policy or key changed) land here, not nowhere.
@@ -56,8 +51,6 @@ def functions(p: Project) -> None:
                            + (f" (category {category})" if routing else ""),
                            source="fan-out topic", category=category, dlq_env=dlq_env, sizing=sizing,
                            concurrency=concurrency, sample_queue=name)
-        p.connect(TOPIC, queue, "event", f"category = {category}" if routing else "every message")
-        p.connect(TOPIC, delivery_dlq, "failure", "undeliverable")
     p.note(SLUG, f"{len(names)} subscribers ({', '.join(names)}), each with its own queue, DLQ and alarm: a slow or "
                  "failing subscriber never holds back the others, and its messages wait in its queue instead of "
                  f"being lost. Each runs at most {concurrency} batches at once. "

@@ -2,48 +2,33 @@
 
 from __future__ import annotations
 
-import math
-
 from generator import events
 from generator.cfn import get_att, ref
-from generator import wiring
 from generator.batching import queue_batch_sizing
-from generator.project import MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_S, Function, Project, clamp
+from generator.project import MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_S, Function, Project
 
 from . import SLUG
-
-QUEUE = "WorkQueue"
-
-
-def concurrency(p: Project) -> int:
-    """Enough pollers for the peak (Little's law), never more than the downstream takes."""
-    duration = float(p.answer("duration_s"))
-    wanted = math.ceil(float(p.answer("peak_rps")) * duration * 1.2)
-    downstream = p.answer("downstream_max_rps")
-    if downstream is not None:
-        wanted = min(wanted, math.floor(float(downstream) * max(duration, 0.001)))
-    return clamp(wanted, 2, 1000)
+from .compose import FUNCTION, QUEUE, concurrency
 
 
 def resources(p: Project) -> None:
-    if not wiring.work_queue_needed(p):
+    if QUEUE not in p.composition:
         return
     fifo = bool(p.answer("ordering"))
-    p.add_queue(QUEUE, group=SLUG, label="Work queue", consumer_timeout=queue_batch_sizing(p).timeout, fifo=fifo)
+    p.add_queue(QUEUE, group=SLUG, label="Work queue", consumer_timeout=p.timeout(FUNCTION), fifo=fifo)
     p.expose("WORK_QUEUE_URL", ref(QUEUE), {"kind": "queue", "name": "work-queue", "fifo": fifo})
     p.expose("WORK_QUEUE_DLQ_URL", ref(f"{QUEUE}Dlq"), {"kind": "queue", "name": "work-queue-dlq", "fifo": fifo})
     p.add_output("WorkQueueUrl", "Send jobs here", ref(QUEUE))
 
 
 def functions(p: Project) -> None:
-    if QUEUE not in p.resources:
+    if QUEUE not in p.composition:
         p.note(SLUG, "Events reach each consumer through a queue of its own, so those queues are the work "
                      "queues: partial batch failures, a DLQ and a concurrency cap apply to each of them.")
         return
     fifo = bool(p.answer("ordering"))
     sizing = queue_batch_sizing(p)
-    timeout = sizing.timeout
-    output = wiring.output_for(p, SLUG)
+    timeout = p.timeout(FUNCTION)
     max_concurrency = concurrency(p)
     event = {"Queue": get_att(QUEUE, "Arn"), "BatchSize": sizing.batch_size,
              "FunctionResponseTypes": ["ReportBatchItemFailures"],
@@ -55,18 +40,15 @@ def functions(p: Project) -> None:
         {"id": "job-1002", "category": "standard", "payload": {"customerId": "cus-7", "amount": 18}},
     ], "work-queue", fifo=fifo)
     p.add_function(Function(
-        logical_id="WorkerFunction", folder="worker", pattern=SLUG,
+        logical_id=FUNCTION, folder="worker", pattern=SLUG,
         template="handlers/sqs_worker.py.j2", test_template="tests/sqs_worker.py.j2",
         description="Processes jobs from the work queue with partial batch failures",
-        timeout=timeout,
         events={"WorkQueue": {"Type": "SQS", "Properties": event}},
         policies=[{"SQSSendMessagePolicy": {"QueueName": get_att(f"{QUEUE}Dlq", "QueueName")}}],
         environment={"WORK_QUEUE_DLQ_URL": ref(f"{QUEUE}Dlq"), **sizing.environment},
         context={"fifo": fifo, "dlq_env": "WORK_QUEUE_DLQ_URL", "max_receive": MAX_RECEIVE_COUNT},
-        sample_event=sample, idempotent=True, output=output,
+        sample_event=sample,
     ))
-    p.connect(QUEUE, "WorkerFunction", "poll", f"batches of up to {sizing.batch_size}")
-    p.connect("WorkerFunction", f"{QUEUE}Dlq", "failure", "permanent failures")
     p.note(SLUG, f"The worker runs at most {max_concurrency} batches at once (event source "
                  "`MaximumConcurrency`), which protects whatever it calls"
                  + (f" (downstream limit: {p.answer('downstream_max_rps')} requests/s)."

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import math
 
-from generator import wiring
 from generator.cfn import get_att, ref, sub
-from generator.project import Function, Project, clamp
+from generator.project import Function, Project
 
 from . import SLUG
+from .compose import (APPROVAL_TABLE, FUNCTION, MACHINE, MAX_STEPS, SCHEDULE_DLQ, bounded_steps,
+                      duplicates_harmless, express_max_s, is_express, step_names, step_timeout, wait_s,
+                      waits_for_callback)
 
-MACHINE = "WorkflowStateMachine"
-FUNCTION = "WorkflowStepsFunction"
-MAX_STEPS = 20
-APPROVAL_TABLE = "ApprovalTable"
 APPROVAL_TIMEOUT_S = 7 * 24 * 3600
 # Whoever holds an open approval request confirms at least daily that it is still pending.
 APPROVAL_HEARTBEAT_S = 24 * 3600
@@ -21,55 +19,9 @@ AWS_RETRYABLE = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda
                  "Lambda.TooManyRequestsException"]
 
 
-def is_express(p: Project) -> bool:
-    """Express when the flow fits its time limit, waits for nobody, and may run a step twice."""
-    return (float(p.answer("max_duration_s")) + wait_s(p) <= express_max_s(p) and not waits_for_callback(p)
-            and duplicates_harmless(p))
-
-
-def wait_s(p: Project) -> float:
-    # Answers saved before the question existed waited for nothing beyond what they said.
-    return float(p.answers.get("wait_s") or 0)
-
-
-def waits_for_callback(p: Project) -> bool:
-    """The execution pauses for a person, a partner or a timer: said outright, or a wait
-    answered that is longer than an Express workflow may run."""
-    return bool(p.answer("long_waits")) or (
-        wait_s(p) > 0 and float(p.answer("max_duration_s")) + wait_s(p) > express_max_s(p))
-
-
 def approval_timeout_s(p: Project) -> int:
     """At least a week, or the wait answered when it is longer."""
     return max(APPROVAL_TIMEOUT_S, math.ceil(wait_s(p)))
-
-
-def duplicates_harmless(p: Project) -> bool:
-    # Answers saved before the question existed did not say otherwise.
-    return p.answers.get("duplicates_ok", True) is not False
-
-
-def express_max_s(p: Project) -> float:
-    return p.limit("step-functions-express-duration")
-
-
-def bounded_steps(p: Project) -> int:
-    """Steps enough that none runs longer than a function may: work longer than Lambda's
-    maximum is split across bounded steps, never placed in one invocation."""
-    # step_timeout() gives a step 1.5 x its share + 2 s; the share must leave that within the limit.
-    per_step = (p.lambda_max_timeout() - 2) / 1.5
-    return math.ceil(float(p.answer("max_duration_s")) / per_step)
-
-
-def step_names(p: Project) -> list[str]:
-    count = clamp(max(int(p.answer("steps")), bounded_steps(p)), 2, MAX_STEPS)
-    return [f"step_{i:02d}" for i in range(1, count + 1)]
-
-
-def step_timeout(p: Project) -> int:
-    """Timeout of one step: its share of the worst case, with headroom, within Lambda's limit."""
-    share = float(p.answer("max_duration_s")) / max(1, bounded_steps(p))
-    return clamp(math.ceil(share * 1.5) + 2, 10, p.lambda_max_timeout())
 
 
 def state_name(step: str, undo: bool = False) -> str:
@@ -143,8 +95,8 @@ def definition(p: Project, timeout: int) -> dict:
 
 def resources(p: Project) -> None:
     express = is_express(p)
-    timeout = step_timeout(p)
-    if waits_for_callback(p):
+    timeout = p.timeout(FUNCTION)
+    if APPROVAL_TABLE in p.composition:
         # Open approval requests with their task tokens: the token never goes to a log.
         p.add_resource(APPROVAL_TABLE, "AWS::DynamoDB::Table", {
             "BillingMode": "PAY_PER_REQUEST",
@@ -154,26 +106,22 @@ def resources(p: Project) -> None:
             "SSESpecification": {"SSEEnabled": True},
             # An open request holds the only copy of its task token: losing it strands the execution.
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
-        }, group=SLUG, component=("table", "Approval requests"), DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
+        }, group=SLUG, DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
         p.expose("APPROVAL_TABLE", ref(APPROVAL_TABLE), {"kind": "table", "name": "approvals", "keys": ["id"]})
-        p.table_roles[APPROVAL_TABLE] = "records"
         p.add_output("ApprovalTableName", "Open approval requests and their task tokens", ref(APPROVAL_TABLE))
     # Under /aws/vendedlogs/ the log delivery's resource policy stays within CloudWatch Logs' size limit.
     p.add_resource("WorkflowLogGroup", "AWS::Logs::LogGroup", {
         "LogGroupName": sub("/aws/vendedlogs/states/${AWS::StackName}-workflow"),
         "RetentionInDays": 30}, group="shared")
     events = {}
-    if p.answer("trigger") == "schedule" and not p.has("api-gateway-lambda"):
-        p.add_dlq("WorkflowScheduleDlq", group=SLUG, label="Schedule failures")
+    if f"{MACHINE}Schedule" in p.composition:
+        p.add_dlq(SCHEDULE_DLQ, group=SLUG, label="Schedule failures")
         events["Schedule"] = {"Type": "Schedule", "Properties": {
             "Schedule": "rate(1 hour)",
             "RetryPolicy": {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600},
-            "DeadLetterConfig": {"Arn": get_att("WorkflowScheduleDlq", "Arn")},
+            "DeadLetterConfig": {"Arn": get_att(SCHEDULE_DLQ, "Arn")},
         }}
-        p.allow_service_to_send("WorkflowScheduleDlq", "events.amazonaws.com", get_att(f"{MACHINE}Schedule", "Arn"))
-        p.add_component(f"{MACHINE}Schedule", "schedule", "rate(1 hour)", group=SLUG)
-        p.connect(f"{MACHINE}Schedule", MACHINE, "start", "every hour")
-        p.connect(f"{MACHINE}Schedule", "WorkflowScheduleDlq", "failure", "undeliverable")
+        p.allow_service_to_send(SCHEDULE_DLQ, "events.amazonaws.com", get_att(f"{MACHINE}Schedule", "Arn"))
     props = {
         "Type": "EXPRESS" if express else "STANDARD",
         "Definition": definition(p, timeout),
@@ -192,8 +140,7 @@ def resources(p: Project) -> None:
     }
     if events:
         props["Events"] = events
-    p.add_resource(MACHINE, "AWS::Serverless::StateMachine", props, group=SLUG,
-                   component=("state-machine", f"Workflow ({'Express' if express else 'Standard'})"))
+    p.add_resource(MACHINE, "AWS::Serverless::StateMachine", props, group=SLUG)
     p.expose("STATE_MACHINE_ARN", ref(MACHINE), {"kind": "state_machine", "name": "workflow"})
     p.add_output("WorkflowArn", "The workflow state machine", ref(MACHINE))
     p.add_alarm("WorkflowFailedAlarm", description="Workflow executions are failing.",
@@ -204,25 +151,20 @@ def resources(p: Project) -> None:
 
 def functions(p: Project) -> None:
     steps = step_names(p)
-    output = wiring.output_for(p, SLUG)
     compensation = bool(p.answer("compensation"))
-    long_waits = waits_for_callback(p)
+    long_waits = APPROVAL_TABLE in p.composition
     approvals = {"policies": [{"DynamoDBCrudPolicy": {"TableName": ref(APPROVAL_TABLE)}}],
                  "environment": {"APPROVAL_TABLE": ref(APPROVAL_TABLE)}} if long_waits else {}
     p.add_function(Function(
         logical_id=FUNCTION, folder="workflow_steps", pattern=SLUG,
         template="handlers/step_functions.py.j2", test_template="tests/step_functions.py.j2",
         description="Runs and compensates the workflow's steps",
-        timeout=step_timeout(p),
         context={"steps": steps, "compensation": compensation, "long_waits": long_waits,
                  "express": is_express(p)},
         sample_event={"step": steps[0], "action": "do", "execution": "0f9d8c7b-sample",
                       "input": {"key": "item-1001", "id": "item-1001", "category": "standard"}},
-        idempotent=True, output=output, work=1 / len(steps), calls=len(steps), **approvals,
+        **approvals,
     ))
-    p.connect(MACHINE, FUNCTION, "invoke", "one task per step")
-    if long_waits:
-        p.connect(FUNCTION, APPROVAL_TABLE, "write", "approval requests")
     express = is_express(p)
     worst = p.answer("max_duration_s")
     express_limit = f"{express_max_s(p):g} s"

@@ -15,49 +15,31 @@ from typing import Any
 import yaml
 
 import generator
+from patterns.catalogue import load_files
 
 MAIN = Path(__file__).resolve().parents[2]
 VENV_PYTHON = MAIN / ".venv" / "bin" / "python"
 CFN_LINT = MAIN / ".venv" / "bin" / "cfn-lint"
 
-# SPEC 3.1 defaults.
-DEFAULT_ANSWERS: dict[str, Any] = {
-    "trigger": "http",
-    "client_waits": True,
-    "latency_ms": 1000,
-    "duration_s": 1,
-    "max_duration_s": 1,
-    "consumers": 1,
-    "content_routing": False,
-    "steps": 1,
-    "compensation": False,
-    "long_waits": False,
-    "aggregate_sources": 0,
-    "data_store": "none",
-    "react_to_changes": False,
-    "writes_back_to_source": False,
-    "peak_rps": 10,
-    "monthly_invocations": 1_000_000,
-    "payload_kb": 4,
-    "downstream_max_rps": None,
-    "unreliable_downstream": False,
-    "ordering": False,
-    "memory_mb": 512,
-    "db_max_connections": 100,
-    "consumer_names": "",
-    "duplicates_ok": True,
-    "push_to_clients": False,
-    "wait_s": 0,
-    "replay_days": 0,
-}
+
+def _question_defaults() -> tuple[dict[str, Any], dict[str, str]]:
+    """The questions' defaults from the shipped catalogue, and the answers that default to another
+    answer (`default_from`, as `max_duration_s` follows `duration_s`)."""
+    questions = load_files().questions
+    return ({q.key: q.default for q in questions if not q.default_from},
+            {q.key: q.default_from for q in questions if q.default_from})
+
+
+DEFAULT_ANSWERS, DERIVED_ANSWERS = _question_defaults()
 
 
 def answers(**overrides: Any) -> dict[str, Any]:
-    unknown = set(overrides) - set(DEFAULT_ANSWERS)
+    """The default answers with `overrides`, which are not validated: tests also pass bad values."""
+    unknown = set(overrides) - set(DEFAULT_ANSWERS) - set(DERIVED_ANSWERS)
     assert not unknown, f"unknown answer keys {unknown}"
     merged = {**DEFAULT_ANSWERS, **overrides}
-    if "max_duration_s" not in overrides:
-        merged["max_duration_s"] = merged["duration_s"]
+    for key, source in DERIVED_ANSWERS.items():
+        merged.setdefault(key, merged[source])
     return merged
 
 

@@ -240,12 +240,22 @@ def _no_asynchronous_invocation_without_destination(template: dict, logical_id: 
     return bool(events or invoked_by_state_machine) and all(e["Type"] in synchronous for e in events.values())
 
 
+def _invoked_only_from_outside(template: dict, logical_id: str) -> bool:
+    """No event, workflow or destination of the stack invokes the function: its callers do, directly."""
+    props = template["Resources"][logical_id]["Properties"]
+    invoked_by_state_machine = any(
+        logical_id in _refs(res.get("Properties", {}).get("DefinitionSubstitutions", {}))
+        for res in template["Resources"].values() if res["Type"] == "AWS::Serverless::StateMachine")
+    return not props.get("Events") and not props.get("EventInvokeConfig") and not invoked_by_state_machine
+
+
 CONDITIONS: dict[str, Callable[[dict, str], bool]] = {
     "dead-letter queue": _is_dead_letter_queue,
     "logs to a log group with retention": _logs_to_retained_log_group,
     "SQS-managed encryption": _sqs_managed_encryption,
     "access logs behind a parameter": _access_logs_behind_parameter,
     "no asynchronous invocation without a destination": _no_asynchronous_invocation_without_destination,
+    "invoked only by callers outside the stack": _invoked_only_from_outside,
 }
 
 

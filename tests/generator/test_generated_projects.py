@@ -49,6 +49,11 @@ CASES = {
     "telemetry-stream-onto-the-bus": ("telemetry", ["kinesis-stream", "eventbridge"],
                                       {"trigger": "event", "peak_rps": 5000, "payload_kb": 2, "consumers": 2,
                                        "content_routing": True, "duration_s": 0.02}),
+    # Events with no API: consumers write to PostgreSQL, the aggregator is invoked directly.
+    "order-events-into-postgres-with-an-aggregator": (
+        "orders", ["sqs-worker", "eventbridge", "rds", "orchestrator"],
+        {"trigger": "event", "client_waits": False, "consumer_names": "billing,shipping,analytics",
+         "downstream_max_rps": 20, "unreliable_downstream": True, "aggregate_sources": 3}),
     # The same patterns behind a REST API instead of an HTTP API.
     "rest-api": ("public-api", ["api-gateway-lambda"], {"data_store": "dynamodb"}, {"api": "rest"}),
     "rest-partner-api-with-jobs-and-database": (

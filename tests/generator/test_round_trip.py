@@ -71,6 +71,8 @@ COMBINATIONS = {
         dict(trigger="event", consumers=3, consumer_names="billing,shipping,analytics", downstream_max_rps=20,
              unreliable_downstream=True)),
     "topic-and-bus-from-events": (["sns-fanout", "eventbridge"], "http", dict(trigger="event")),
+    "aggregator-invoked-directly-beside-event-consumers": (
+        ["orchestrator", "eventbridge", "rds"], "http", dict(trigger="event", consumer_names="billing,shipping")),
     "topic-and-bus-on-a-schedule": (["sns-fanout", "eventbridge"], "http", dict(trigger="schedule")),
     "all-patterns-over-http": (list(generator.PATTERN_SLUGS), "http", {}),
     "all-patterns-rest-on-a-schedule": (list(generator.PATTERN_SLUGS), "rest", dict(trigger="schedule")),

@@ -10,16 +10,25 @@ from gencheck import answers, generate, load_template
 
 import generator
 from architecture import Architecture
-from generator.build import compose_checked
+from generator.build import build_project, compose_checked
 from generator.selection import GenerationError, PATTERN_SLUGS
 
 TRIGGERS = ("http", "queue", "event", "file_upload", "data_change", "schedule")
 
 
+def selection(patterns, options=None, **overrides):
+    return generator.Selection(patterns=tuple(patterns), answers=answers(**overrides), render_diagrams=False,
+                               **(options or {})).validated()
+
+
 def compose(patterns, options=None, **overrides):
-    selection = generator.Selection(patterns=tuple(patterns), answers=answers(**overrides), render_diagrams=False,
-                                    **(options or {})).validated()
-    return compose_checked(selection)
+    """The composed architecture alone, as the panel and the cost estimate read it."""
+    return compose_checked(selection(patterns, options, **overrides))
+
+
+def project(patterns, options=None, **overrides):
+    """The composed architecture rendered into template resources and functions."""
+    return build_project(selection(patterns, options, **overrides))
 
 
 def stored_architecture(files) -> Architecture:
@@ -94,21 +103,51 @@ def test_all_ten_patterns_are_wired(trigger):
     arch = compose(PATTERN_SLUGS, trigger=trigger, consumers=3).architecture
     assert arch.problems() == []
     # What nothing inside the stack starts is an explicit entry point, listed in the README.
-    project = compose(PATTERN_SLUGS, trigger=trigger, consumers=3)
-    readme = generator.build._readme(project, False)
-    for edge in project.architecture.outgoing("Producers"):
+    built = project(PATTERN_SLUGS, trigger=trigger, consumers=3)
+    readme = generator.build._readme(built, False)
+    for edge in built.architecture.outgoing("Producers"):
         assert f"`{edge.target}`" in readme.split("## Entry points", 1)[1]
 
 
 @pytest.mark.parametrize("trigger, api", [("http", True), ("event", False), ("file_upload", False),
                                           ("schedule", False), ("queue", False)])
 def test_an_api_exists_only_when_requests_come_over_http(trigger, api):
-    project = compose(["sqs-worker", "rds", "eventbridge"], trigger=trigger)
-    assert ("HttpApi" in project.resources) is api
+    built = project(["sqs-worker", "rds", "eventbridge"], trigger=trigger)
+    assert ("HttpApi" in built.resources) is api
+    assert ("HttpApi" in built.composition) is api
 
 
 def test_the_api_pattern_always_brings_its_api():
-    assert "HttpApi" in compose(["api-gateway-lambda", "sqs-worker"], trigger="event").resources
+    assert "HttpApi" in project(["api-gateway-lambda", "sqs-worker"], trigger="event").resources
+
+
+@pytest.mark.parametrize("patterns, trigger", [(["orchestrator"], "http"),
+                                               (["orchestrator", "api-gateway-lambda"], "event")])
+def test_the_orchestrator_is_behind_the_api_when_the_workload_has_one(patterns, trigger):
+    arch = compose(patterns, trigger=trigger).architecture
+    assert ("HttpApi", "AggregatorFunction", "invoke") in edges(arch)
+    assert not any(e.target == "AggregatorFunction" for e in arch.outgoing("Producers"))
+    files = generate(patterns, trigger=trigger)
+    aggregator = template_of(files)["Resources"]["AggregatorFunction"]["Properties"]
+    assert aggregator["Events"]["Summary"]["Properties"]["Path"] == "/summary/{item_id}"
+    assert b"APIGatewayHttpResolver" in files["serverless-app/src/aggregator/app.py"]
+
+
+@pytest.mark.parametrize("trigger", ["queue", "event", "schedule", "file_upload", "data_change"])
+def test_without_an_api_the_orchestrator_is_invoked_directly_by_its_callers(trigger):
+    arch = compose(["orchestrator"], trigger=trigger).architecture
+    assert arch.of_kind("api") == () and arch.of_kind("client") == ()
+    assert ("Producers", "AggregatorFunction", "invoke") in edges(arch)
+    assert arch.problems() == []
+    files = generate(["orchestrator"], trigger=trigger)
+    resources = template_of(files)["Resources"]
+    assert not any(r["Type"] in ("AWS::Serverless::HttpApi", "AWS::Serverless::Api") for r in resources.values())
+    assert "Events" not in resources["AggregatorFunction"]["Properties"]
+    handler = files["serverless-app/src/aggregator/app.py"].decode()
+    assert "event_handler" not in handler and "class SourcesUnavailable" in handler
+    readme = files["serverless-app/README.md"].decode()
+    assert "`AggregatorFunction`" in readme.split("## Entry points", 1)[1]
+    assert 'invoke `AggregatorFunction` directly' in readme
 
 
 def test_sns_and_eventbridge_publishers_are_not_left_unconnected():
@@ -121,9 +160,9 @@ def test_sns_and_eventbridge_publishers_are_not_left_unconnected():
 
 
 def test_consumers_are_named_from_the_answers():
-    project = compose(["sns-fanout"], trigger="event", consumers=2, consumer_names="email, warehouse")
-    assert {"EmailQueue", "EmailFunction", "WarehouseQueue", "WarehouseFunction"} <= set(project.resources)
-    assert [c.name for c in project.architecture.of_kind("function")] == ["email", "warehouse"]
+    built = project(["sns-fanout"], trigger="event", consumers=2, consumer_names="email, warehouse")
+    assert {"EmailQueue", "EmailFunction", "WarehouseQueue", "WarehouseFunction"} <= set(built.resources)
+    assert [c.name for c in built.architecture.of_kind("function")] == ["email", "warehouse"]
 
 
 @pytest.mark.parametrize("names, message", [
@@ -137,11 +176,11 @@ def test_bad_consumer_names_are_refused_with_the_reason(names, message):
 
 
 def test_the_diagram_shows_connection_kinds_and_names():
-    project = compose(["sqs-worker", "eventbridge"], trigger="event", consumer_names="billing,shipping")
+    composition = compose(["sqs-worker", "eventbridge"], trigger="event", consumer_names="billing,shipping")
     from generator import diagram
 
-    dot = diagram.dot_source(project)
+    dot = diagram.dot_source(composition)
     assert 'label="poll: batches"' in dot
     assert 'BillingFunction [label="Lambda\nBilling"' in dot
-    mermaid = diagram.mermaid_source(project)
+    mermaid = diagram.mermaid_source(composition)
     assert 'EventBus -->|"event: rule: all project events"| BillingQueue' in mermaid

@@ -25,6 +25,22 @@ FILES = {
         BUILD_ORDER = 900
         SERVES_API = False
     ''',
+    "compose.py": '''
+        from generator.composition import Composition
+
+        SLUG = "click-stream-demo"
+
+
+        def resources(c: Composition) -> None:
+            c.add("ClickStream", "stream", "Clicks", group=SLUG)
+
+
+        def functions(c: Composition) -> None:
+            c.dlq("ClickFailures", group=SLUG, label="Unreadable clicks")
+            c.function("ClickReaderFunction", group=SLUG, timeout=30)
+            c.connect("ClickStream", "ClickReaderFunction", "poll", "ordered batches")
+            c.connect("ClickReaderFunction", "ClickFailures", "failure", "after 3 retries")
+    ''',
     "generate.py": '''
         from generator.cfn import get_att
         from generator.project import Function, Project
@@ -35,7 +51,7 @@ FILES = {
         def resources(p: Project) -> None:
             p.add_resource("ClickStream", "AWS::Kinesis::Stream", {
                 "ShardCount": 1, "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
-            }, group=SLUG, component=("stream", "Clicks"))
+            }, group=SLUG)
 
 
         def functions(p: Project) -> None:
@@ -43,7 +59,7 @@ FILES = {
             p.add_function(Function(
                 logical_id="ClickReaderFunction", folder="click_reader", pattern=SLUG,
                 template="handlers/click_reader.py.j2", test_template="tests/click_reader.py.j2",
-                description="Counts clicks per page", timeout=30,
+                description="Counts clicks per page",
                 events={"Clicks": {"Type": "Kinesis", "Properties": {
                     "Stream": get_att("ClickStream", "Arn"), "StartingPosition": "LATEST", "BatchSize": 100,
                     "MaximumRetryAttempts": 3, "BisectBatchOnFunctionError": True,
@@ -51,8 +67,6 @@ FILES = {
                 }}},
                 sample_event={"Records": []},
             ))
-            p.connect("ClickStream", "ClickReaderFunction", "poll", "ordered batches")
-            p.connect("ClickReaderFunction", "ClickFailures", "failure", "after 3 retries")
     ''',
     "detect.py": '''
         def detect(t) -> bool:

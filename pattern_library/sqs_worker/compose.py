@@ -1,0 +1,38 @@
+"""Composition part of sqs-worker: the work queue and the worker that drains it."""
+
+from __future__ import annotations
+
+import math
+
+from generator import wiring
+from generator.batching import queue_batch_sizing
+from generator.composition import Composition, Workload, clamp
+
+from . import SLUG
+
+QUEUE = "WorkQueue"
+FUNCTION = "WorkerFunction"
+
+
+def concurrency(w: Workload) -> int:
+    """Enough pollers for the peak (Little's law), never more than the downstream takes."""
+    duration = float(w.answer("duration_s"))
+    wanted = math.ceil(float(w.answer("peak_rps")) * duration * 1.2)
+    downstream = w.answer("downstream_max_rps")
+    if downstream is not None:
+        wanted = min(wanted, math.floor(float(downstream) * max(duration, 0.001)))
+    return clamp(wanted, 2, 1000)
+
+
+def resources(c: Composition) -> None:
+    if wiring.work_queue_needed(c):
+        c.queue(QUEUE, group=SLUG, label="Work queue", fifo=bool(c.answer("ordering")))
+
+
+def functions(c: Composition) -> None:
+    if QUEUE not in c:
+        return
+    sizing = queue_batch_sizing(c)
+    c.function(FUNCTION, group=SLUG, timeout=sizing.timeout, output=wiring.output_for(c, SLUG), idempotent=True)
+    c.connect(QUEUE, FUNCTION, "poll", f"batches of up to {sizing.batch_size}")
+    c.connect(FUNCTION, f"{QUEUE}Dlq", "failure", "permanent failures")
