@@ -200,10 +200,18 @@ def _html(source: str) -> SafeString:
     return mark_safe(MarkdownIt("js-default").render(source))
 
 
+class PdfUnavailable(Exception):
+    """This server cannot print PDFs (WeasyPrint could not load its system libraries)."""
+
+
 def pdf(export: Export, svg: bytes | None) -> bytes:
     """The document as a PDF, with the diagram (Graphviz SVG) after the recommendation."""
-    import weasyprint  # loads Pango; only the PDF export needs it
-    from weasyprint.urls import URLFetcher
+    try:
+        import weasyprint  # loads Pango; only the PDF export needs it
+        from weasyprint.urls import URLFetcher
+    except OSError as error:  # Pango is missing: WeasyPrint raises while loading it
+        raise PdfUnavailable("This server cannot print PDFs: the Pango library is not installed "
+                             "(Debian: libpango-1.0-0 and libpangoft2-1.0-0). The Markdown export works.") from error
 
     parts = [_html(section) for section in sections(export)]
     html = render_to_string("architectures/export.html", {

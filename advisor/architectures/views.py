@@ -406,7 +406,11 @@ def _markdown_export(revision: Revision) -> HttpResponse:
 def _pdf_export(revision: Revision) -> HttpResponse:
     engine = current_engine()
     export = exports.export_for(engine, revision)
-    return _download(_printed(engine, revision, export), exports.PDF_TYPE, export.file_name("pdf"))
+    try:
+        printed = _printed(engine, revision, export)
+    except exports.PdfUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    return _download(printed, exports.PDF_TYPE, export.file_name("pdf"))
 
 
 def _printed(engine: Engine, revision: Revision, export: exports.Export) -> bytes:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 import io
 import re
+from unittest import mock
 
 import pypdf
 from django.test import override_settings
@@ -113,6 +115,22 @@ class PdfExportTestCase(BaseTestCase):
     def test_it_is_404_for_outsiders(self):
         self.client.force_login(self.charlie)
         self.assertEqual(self.client.get(self.url()).status_code, 404)
+
+    def test_a_server_without_pango_says_so_instead_of_failing(self):
+        # WeasyPrint raises OSError when it cannot load Pango; importing it is what fails.
+        real_import = builtins.__import__
+
+        def without_pango(name, *args, **kwargs):
+            if name.startswith("weasyprint"):
+                raise OSError("cannot load library 'libpango-1.0-0'")
+            return real_import(name, *args, **kwargs)
+
+        self.client.force_login(self.victor)
+        with mock.patch("builtins.__import__", without_pango):
+            r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 503)
+        self.assertIn("Pango", r.content.decode())
+        self.assertIn("Markdown export works", r.content.decode())
 
     def test_a_renamed_architecture_prints_its_new_name(self):
         self.client.force_login(self.victor)
