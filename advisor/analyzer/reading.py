@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 
-from analyzer import MAX_TEMPLATE_BYTES, Analysis, Finding, TemplateError, analyze, limits_from
+from analyzer import MAX_TEMPLATE_BYTES, Analysis, Finding, TemplateError, analyze
 from patterns.catalogue import SEVERITIES
 from patterns.engine import Engine
 
@@ -38,7 +38,7 @@ class Report:
 
 def analyze_for_page(engine: Engine, text: str) -> Report:
     catalogue = engine.catalogue
-    analysis = analyze(text, limits_from(catalogue.limit_map))
+    analysis = analyze(text, catalogue=catalogue)
     names = {pattern.slug: pattern.name for pattern in catalogue.patterns}
     groups = tuple(
         SeverityGroup(severity, tuple(f for f in analysis.findings if f.severity == severity))

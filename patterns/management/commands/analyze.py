@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from analyzer import MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
+from analyzer import MAX_TEMPLATE_BYTES, TemplateError, analyze
 from patterns.catalogue import Catalogue, load_files
 from patterns.cli import BadInput, read_text
 from patterns.store import live_or_shipped_engine
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         catalogue = live_or_shipped_engine().catalogue
         try:
             text = read_text(path, sys.stdin, limit=MAX_TEMPLATE_BYTES, what="template")
-            result = analyze(text, limits_from(catalogue.limit_map)).to_dict()
+            result = analyze(text, catalogue=catalogue).to_dict()
         except BadInput as exc:
             self.stderr.write(f"error: {exc}")
             raise SystemExit(2)
