@@ -23,7 +23,8 @@ from . import catalogue as values
 from . import history
 from .engine import Engine, check_catalogue, compile_catalogue
 from .models import (
-    CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind,
+    AnalyzerFinding, CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule,
+    Scenario, WarningKind,
 )
 from .catalogue_io import KEY_FIELDS
 from .catalogue_io import KINDS as WRITE_ORDER
@@ -43,7 +44,7 @@ class CatalogueNotLoaded(RuntimeError):
 
 
 def catalogue_parts() -> dict[str, list]:
-    """The database rows as value objects, by kind (8 queries)."""
+    """The database rows as value objects, by kind (9 queries)."""
     pattern_warnings: dict[int, list[str]] = {}
     for pattern_id, warning_id in Pattern.warnings.through.objects.values_list("pattern_id", "warningkind_id"):
         pattern_warnings.setdefault(pattern_id, []).append(warning_id)
@@ -56,6 +57,7 @@ def catalogue_parts() -> dict[str, list]:
         "rules": [r.to_value() for r in Rule.objects.all()],
         "checklist": [c.to_value() for c in ChecklistItem.objects.all()],
         "alternatives": [a.to_value() for a in LambdaAlternative.objects.all()],
+        "findings": [f.to_value() for f in AnalyzerFinding.objects.all()],
     }
 
 
@@ -144,7 +146,8 @@ def _reasons(error: ValidationError) -> str:
 
 
 MODELS = {"patterns": Pattern, "warnings": WarningKind, "limits": Limit, "prices": Price, "questions": Question,
-          "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario, "alternatives": LambdaAlternative}
+          "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario, "alternatives": LambdaAlternative,
+          "findings": AnalyzerFinding}
 
 
 def key_of(kind: str, item: Any) -> str:
@@ -188,6 +191,10 @@ def row_fields(kind: str, item: Any) -> dict[str, Any]:
         return {"title": item.title, "when": item.when, "why": item.why, "lambda_role": item.lambda_role,
                 "replaces": list(item.replaces), "patterns": list(item.patterns), "fits_lambda": item.fits_lambda,
                 "order": item.order}
+    if kind == "findings":
+        return {"title": item.title, "severity": item.severity, "explanation": item.explanation, "fix": item.fix,
+                "cases": [{"case": c.case, "severity": c.severity, "explanation": c.explanation, "fix": c.fix}
+                          for c in item.cases]}
     raise KeyError(kind)
 
 
@@ -236,7 +243,8 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
     created: dict[str, int] = {}
     with transaction.atomic(), history.recording(source="load_catalogue"):
         if reset:
-            for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, Pattern, Question, Price, Limit, WarningKind):
+            for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, AnalyzerFinding, Pattern, Question, Price,
+                          Limit, WarningKind):
                 model.objects.all().delete()
         refused: list[str] = []
         for kind in WRITE_ORDER:
@@ -252,6 +260,16 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False) -
         if problems:
             raise values.CatalogueError(problems)
         bump_version()
+    return created
+
+
+def add_missing_rows(kind: str) -> int:
+    """Add the shipped rows of one kind that the database lacks (a kind of row newer than the
+    database's catalogue); return how many were added."""
+    with transaction.atomic(), history.recording(source="migrate"):
+        created = sum(int(write_row(kind, item, update=False)) for item in getattr(values.load_files(), kind))
+        if created:
+            bump_version()
     return created
 
 
