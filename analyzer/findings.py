@@ -9,6 +9,7 @@ otherwise the function.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
@@ -17,6 +18,7 @@ from architecture import Architecture
 from patterns.catalogue import SEVERITIES, AnalyzerFinding, load_files
 
 from .model import (
+    STATE_MACHINE_TYPES,
     TABLE_WRITE_ACTIONS,
     _allows,
     _get,
@@ -46,7 +48,9 @@ FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
     "api-timeout-exceeds-gateway": ("Timeout",),
     "unbounded-retry": ("MaximumRetryAttempts", "Events"),
     "unbounded-concurrency": ("ReservedConcurrentExecutions",),
-    "no-tracing": ("Tracing", "TracingConfig"),
+    "no-tracing": ("Tracing", "TracingConfig", "TracingConfiguration"),
+    "recursive-loop-allowed": ("RecursiveLoop",),
+    "task-without-retry": ("Definition", "DefinitionString"),
     "default-timeout": ("Timeout",),
     "default-memory": ("MemorySize",),
     "deprecated-runtime": ("Runtime",),
@@ -439,6 +443,81 @@ def _check_tracing(t: _Template) -> Iterator[_Found]:
             continue  # a parameter or condition
         if mode != "Active":
             yield _found("no-tracing", function, rule_ids=("WS1000",), function=function)
+    for machine in t.of_type(*STATE_MACHINE_TYPES):
+        props = t.props(machine)
+        key = "Tracing" if t.type_of(machine) == "AWS::Serverless::StateMachine" else "TracingConfiguration"
+        enabled = _get(props, key, "Enabled")
+        if enabled is not None and not isinstance(enabled, (bool, str)):
+            continue  # a parameter or condition
+        if enabled not in (True, "true", "True"):
+            yield _found("no-tracing", machine, "state-machine-no-tracing", state_machine=machine)
+
+
+# Failure queues, loop detection, workflows ------------------------------------------------------
+
+def _check_dlq_alarms(t: _Template) -> Iterator[_Found]:
+    """A queue that receives what failed, on which no alarm of the template watches. Not judged
+    when an SQS alarm names its queue in a way that cannot be told (a parameter, an import)."""
+    watched: set[str] = set()
+    for alarm in t.of_type("AWS::CloudWatch::Alarm"):
+        props = t.props(alarm)
+        named = {rid for key in ("Dimensions", "Metrics") for rid in t.referenced(props.get(key))}
+        if not named and "SQS" in " ".join(_strings(props.get("Namespace"))) + " ".join(_strings(props.get("Metrics"))):
+            return
+        watched |= named
+    for queue in sorted(t.failure_targets, key=t.position):
+        if t.type_of(queue) == "AWS::SQS::Queue" and queue not in watched:
+            yield _found("dlq-without-alarm", queue, queue=queue)
+
+
+def _check_recursive_loop_setting(t: _Template) -> Iterator[_Found]:
+    for function in t.functions:
+        if t.props(function).get("RecursiveLoop") == "Allow":
+            yield _found("recursive-loop-allowed", function, function=function)
+
+
+def _check_workflow_tasks(t: _Template) -> Iterator[_Found]:
+    for machine in t.of_type(*STATE_MACHINE_TYPES):
+        definition = _definition(t.props(machine))
+        if not isinstance(definition, dict):
+            continue  # in a file, or built from pieces that cannot be read here
+        bare = _tasks_without_retry(definition, retried=False)
+        if bare:
+            yield _found("task-without-retry", machine, state_machine=machine, tasks=_join(bare))
+
+
+def _definition(props: Mapping[str, Any]) -> Any:
+    """A state machine's definition as data, when the template holds it whole."""
+    if isinstance(props.get("Definition"), dict):
+        return props["Definition"]
+    text = props.get("DefinitionString")
+    if isinstance(text, dict) and len(text) == 1 and "Fn::Sub" in text:
+        text = text["Fn::Sub"][0] if isinstance(text["Fn::Sub"], list) and text["Fn::Sub"] else text["Fn::Sub"]
+    if not isinstance(text, str):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _tasks_without_retry(definition: Mapping[str, Any], retried: bool) -> list[str]:
+    """The Task states with no Retry of their own or on a Parallel or Map state around them."""
+    bare = []
+    states = definition.get("States")
+    for name, state in (states.items() if isinstance(states, dict) else ()):
+        if not isinstance(state, dict):
+            continue
+        covered = retried or bool(state.get("Retry"))
+        if state.get("Type") == "Task" and not covered:
+            bare.append(str(name))
+        for branch in _listed(state.get("Branches")):
+            if isinstance(branch, dict):
+                bare += _tasks_without_retry(branch, covered)
+        for key in ("Iterator", "ItemProcessor"):
+            if isinstance(state.get(key), dict):
+                bare += _tasks_without_retry(state[key], covered)
+    return bare
 
 
 # Function settings ---------------------------------------------------------------------------
@@ -618,5 +697,6 @@ def _cycles(following: Mapping[str, list[str]]) -> Iterator[list[str]]:
 _CHECKS = (
     _check_missing_dlq, _check_partial_batch, _check_visibility, _check_batch_time, _check_recursive_s3,
     _check_stream_same_table, _check_direct_invoke, _check_relational, _check_api_timeout, _check_unbounded_retry, _check_tracing,
-    _check_function_settings, _check_apis, _check_queue_policy, _check_fifo,
+    _check_function_settings, _check_apis, _check_queue_policy, _check_fifo, _check_dlq_alarms,
+    _check_recursive_loop_setting, _check_workflow_tasks,
 )

@@ -49,6 +49,7 @@ CASES: dict[str, dict[str, frozenset[str]]] = {
     "unbounded-concurrency": {"unbounded-concurrency": frozenset({"function"})},
     "no-tracing": {
         "no-tracing": frozenset({"function"}),
+        "state-machine-no-tracing": frozenset({"state_machine"}),
     },
     "default-timeout": {"default-timeout": frozenset({"function"})},
     "default-memory": {"default-memory": frozenset({"function"})},
@@ -58,6 +59,9 @@ CASES: dict[str, dict[str, frozenset[str]]] = {
         "wildcard-iam-action": frozenset({"function", "actions"}),
     },
     "public-function-url": {"public-function-url": frozenset({"function"})},
+    "dlq-without-alarm": {"dlq-without-alarm": frozenset({"queue"})},
+    "recursive-loop-allowed": {"recursive-loop-allowed": frozenset({"function"})},
+    "task-without-retry": {"task-without-retry": frozenset({"state_machine", "tasks"})},
     "api-access-logs-off": {"api-access-logs-off": frozenset({"api"})},
     "api-throttling-default": {"api-throttling-default": frozenset({"api"})},
     "missing-queue-policy": {"missing-queue-policy": frozenset({"queue", "senders"})},
