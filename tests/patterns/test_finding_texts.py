@@ -19,7 +19,7 @@ from patterns import history
 from patterns.catalogue import FindingCase, load_files
 from patterns.models import AnalyzerFinding, CatalogueChange
 from patterns.signals import load_shipped_catalogue
-from patterns.store import catalogue_from_db, current_engine
+from patterns.store import bump_version, catalogue_from_db, current_engine
 
 # One queue, read by one function, with no redrive policy: a missing-dlq finding on the queue.
 TEMPLATE = """
@@ -175,6 +175,26 @@ def test_an_edit_the_analyzer_could_not_write_out_is_refused_on_the_form(staff_c
     assert reason in form_errors(response)
     assert catalogue_from_db().version == before
     assert api_findings(client)[0]["title"] == load_files().finding_map["missing-dlq"].title
+
+
+def test_a_bad_row_that_got_in_around_the_admin_does_not_take_the_analyzer_down(client, db):
+    AnalyzerFinding.objects.filter(id="missing-dlq").update(explanation="Queue {queue.name} of {stack}.")
+    AnalyzerFinding.objects.filter(id="visibility-timeout-too-short").delete()
+    bump_version()  # as an edit would
+    shipped = load_files().finding_map
+    titles = {finding["id"]: finding["title"] for finding in api_findings(client)}
+    assert titles == {"missing-dlq": shipped["missing-dlq"].title}
+    page = client.post(reverse("analyzer:page"), {"template": TEMPLATE})
+    assert page.status_code == 200 and "has no redrive policy" in html.unescape(page.content.decode())
+
+
+def test_given_a_catalogue_with_a_bad_row_the_analyzer_writes_that_finding_with_the_shipped_words():
+    shipped = load_files()
+    rows = tuple(replace(f, explanation="Queue {queue.name}.") if f.id == "missing-dlq" else f
+                 for f in shipped.findings)
+    (finding,) = analyze(TEMPLATE, catalogue=replace(shipped, findings=rows)).findings
+    assert finding.explanation == shipped.finding_map["missing-dlq"].explanation.format(queue="Queue",
+                                                                                         consumers="Worker")
 
 
 def test_deleting_a_finding_row_is_refused(staff_client):
