@@ -25,6 +25,7 @@ from .model import (
     _invoked_functions,
     _listed,
     _number,
+    _statements,
     _strings,
     _target,
     _Template,
@@ -55,7 +56,7 @@ FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
     "default-memory": ("MemorySize",),
     "deprecated-runtime": ("Runtime",),
     "no-log-retention": ("LoggingConfig",),
-    "wildcard-iam-action": ("Policies", "Role"),
+    "wildcard-iam-action": ("Policies", "Role", "PolicyDocument"),
     "public-function-url": ("AuthType", "FunctionUrlConfig"),
     "api-access-logs-off": ("AccessLogSetting", "AccessLogSettings", "StageName"),
     "api-throttling-default": ("MethodSettings", "DefaultRouteSettings", "StageName"),
@@ -102,7 +103,7 @@ class _Found:
     rule_ids: tuple[str, ...] = ()
 
 
-def _found(finding_id: str, resource: str, case: str | None = None, rule_ids: Iterable[str] = (),
+def _found(finding_id: str, resource: str, /, case: str | None = None, rule_ids: Iterable[str] = (),
            **values: object) -> _Found:
     return _Found(finding_id, resource, ((case or finding_id, values),), tuple(rule_ids))
 
@@ -555,8 +556,38 @@ def _check_function_settings(t: _Template) -> Iterator[_Found]:
         if wildcards:
             yield _found("wildcard-iam-action", function, rule_ids=("WS1003",), function=function,
                          actions=_join(wildcards))
+    yield from _other_wildcards(t)
     for function, url in t.function_urls:
         yield _found("public-function-url", url, function=function)
+
+
+def _other_wildcards(t: _Template) -> Iterator[_Found]:
+    """Wildcard actions a state machine's policies, or a role or policy no function of the
+    template uses, allow (what a function's role allows is reported on the function)."""
+    function_roles = {f"{function}Role" for function in t.functions}
+    function_roles |= {role for function in t.functions for role in t.referenced(t.props(function).get("Role"))}
+    for rid in t.of_type(*STATE_MACHINE_TYPES, "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        props = t.props(rid)
+        kind = t.type_of(rid)
+        if kind == "AWS::IAM::Role":
+            if rid in function_roles:
+                continue
+            documents = [_get(policy, "PolicyDocument") for policy in _listed(props.get("Policies"))]
+        elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            roles = {role for value in _listed(props.get("Roles")) for role in t.referenced(value)}
+            if not roles.isdisjoint(function_roles) or any(
+                    rid in t.referenced(t.props(role).get("ManagedPolicyArns")) for role in function_roles
+                    if role in t.resources):
+                continue
+            documents = [props.get("PolicyDocument")]
+        else:
+            policies = props.get("Policies")
+            documents = [policy for policy in _listed(policies) if isinstance(policy, dict) and "Statement" in policy]
+        wildcards = sorted({action for document in documents for grant in _statements(document)
+                            for action in grant.actions if action == "*" or action.endswith(":*")})
+        if wildcards:
+            yield _found("wildcard-iam-action", rid, "wildcard-iam-action-other", resource=rid,
+                         actions=_join(wildcards))
 
 
 # APIs ---------------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ CASES: dict[str, dict[str, frozenset[str]]] = {
     "no-log-retention": {"no-log-retention": frozenset({"function"})},
     "wildcard-iam-action": {
         "wildcard-iam-action": frozenset({"function", "actions"}),
+        "wildcard-iam-action-other": frozenset({"resource", "actions"}),  # a state machine, role or policy
     },
     "public-function-url": {"public-function-url": frozenset({"function"})},
     "dlq-without-alarm": {"dlq-without-alarm": frozenset({"queue"})},

@@ -128,3 +128,37 @@ def test_a_state_machine_without_tracing_is_found():
     assert ids(analysis) == [("no-tracing", "Flow")]
     assert analysis.findings[0].explanation.startswith("State machine Flow does not send traces to X-Ray")
     assert ids(run(state_machine(definition, tracing="Tracing: {Enabled: !Ref On}"), parameters="On: {Type: String}")) == []
+
+
+def test_a_wildcard_in_a_state_machine_policy_or_a_role_no_function_uses_is_found():
+    definition = {"StartAt": "Go", "States": {"Go": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                                     "Retry": RETRY, "End": True}}}
+    flow = state_machine(definition) + "    Policies: [{Statement: [{Effect: Allow, Action: 'lambda:*', Resource: '*'}]}]\n"
+    analysis = run(flow + """
+PipeRole:
+  Type: AWS::IAM::Role
+  Properties:
+    AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: pipes.amazonaws.com}, Action: 'sts:AssumeRole'}]}
+    Policies: [{PolicyName: all, PolicyDocument: {Statement: [{Effect: Allow, Action: ['sqs:*', 's3:GetObject'], Resource: '*'}]}}]
+""")
+    assert ids(analysis) == [("wildcard-iam-action", "Flow"), ("wildcard-iam-action", "PipeRole")]
+    assert [f.explanation.split(":")[0] for f in analysis.findings] == ["Flow allows lambda", "PipeRole allows sqs"]
+
+
+def test_a_wildcard_in_a_functions_role_is_reported_once_on_the_function():
+    analysis = cloudformation("""
+Fn:
+  Type: AWS::Lambda::Function
+  Properties: {Handler: i.h, Role: !GetAtt FnRole.Arn, Code: {ZipFile: x}, TracingConfig: {Mode: Active}}
+FnRole:
+  Type: AWS::IAM::Role
+  Properties:
+    AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]}
+FnPolicy:
+  Type: AWS::IAM::Policy
+  Properties:
+    PolicyName: all
+    Roles: [!Ref FnRole]
+    PolicyDocument: {Statement: [{Effect: Allow, Action: 'dynamodb:*', Resource: '*'}]}
+""")
+    assert ids(analysis) == [("wildcard-iam-action", "Fn")]
