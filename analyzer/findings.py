@@ -3,8 +3,12 @@
 Findings are conservative: a value the template does not pin down (a parameter, a
 condition, an import) never produces one, and a managed policy named by ARN is not read.
 ``Finding.resource`` is the logical id of the resource to change: the queue for a redrive
-policy or its visibility, the event source mapping for a CloudFormation trigger setting,
-otherwise the function.
+policy or its visibility, the event source mapping for a CloudFormation trigger setting, the
+state machine for its steps, otherwise the function.
+
+Each check says which finding, on which resource, in which case and with which values; the
+words (title, severity, explanation, fix) are the catalogue's finding rows, filled in with
+those values (``analyzer.messages`` lists the cases and values).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The catalogue as plain, immutable data.
 
 A ``Catalogue`` holds everything the rules engine needs: patterns, warnings, limits,
-prices, questions, rules and the checklist. It comes either from the version-controlled
+prices, questions, rules and the checklist, and the words of the template analyzer's
+findings. It comes either from the version-controlled
 YAML files (``load_files``) or from the database rows staff edit (``patterns.store``);
 the engine does not know or care which.
 """
