@@ -127,7 +127,10 @@ def functions(p: Project) -> None:
 
 def consumers_write(p: Project) -> None:
     """Without an API, each queue consumer stores what it handles, sharing the connection budget."""
-    consumers = [fn for fn in p.functions if fn.pattern in CONSUMER_PATTERNS]
+    # The functions that read a queue: a publisher of the same pattern stores nothing, and only a
+    # queue's maximum concurrency keeps a consumer within the connection budget.
+    consumers = [fn for fn in p.functions if fn.pattern in CONSUMER_PATTERNS and any(
+        event.get("Type") == "SQS" for event in p.resources[fn.logical_id]["Properties"].get("Events", {}).values())]
     budget = reserved_concurrency(p)
     share = max(1, budget // max(1, len(consumers)))
     environment, vpc, policy = database_settings()
