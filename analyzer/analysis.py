@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from architecture import Architecture
-from patterns.catalogue import SEVERITIES
+from patterns.catalogue import SEVERITIES, Catalogue, load_files
 
 from .architecture import architecture_of
 from .detection import patterns_in
 from .findings import Finding, findings_of
-from .model import DEFAULT_LIMITS, _Template
+from .model import DEFAULT_LIMITS, _Template, limits_from
 from .reading import _BUDGET, ANALYSIS_SECONDS, MAX_RESOURCES, _Budget, _on_time, _read
 
 
@@ -43,18 +43,23 @@ class Analysis:
         }
 
 
-def analyze(text: str, limits: Mapping[str, float] | None = None, *, seconds: float = ANALYSIS_SECONDS,
-            max_resources: int = MAX_RESOURCES) -> Analysis:
-    """Analyse one template. ``limits`` maps limit ids (``api-gateway-timeout``,
-    ``http-api-timeout``) to seconds, normally the live catalogue's rows. Raises
-    TemplateError when the template cannot be read, declares more than ``max_resources``
-    resources, or takes longer than ``seconds`` to analyse."""
+def analyze(text: str, limits: Mapping[str, float] | None = None, *, catalogue: Catalogue | None = None,
+            seconds: float = ANALYSIS_SECONDS, max_resources: int = MAX_RESOURCES) -> Analysis:
+    """Analyse one template. ``catalogue`` gives the findings' titles, severities and texts
+    and the limits (the live catalogue in the web app; the shipped files when None).
+    ``limits``, when given, maps limit ids (``api-gateway-timeout``, ``http-api-timeout``)
+    to seconds in place of the catalogue's rows. Raises TemplateError when the template
+    cannot be read, declares more than ``max_resources`` resources, or takes longer than
+    ``seconds`` to analyse."""
+    catalogue = catalogue if catalogue is not None else load_files()
+    if limits is None:
+        limits = limits_from(catalogue.limit_map)
     token = _BUDGET.set(_Budget(seconds))
     try:
         document, lines = _read(text, max_resources)
-        template = _Template(document, {**DEFAULT_LIMITS, **(limits or {})})
+        template = _Template(document, {**DEFAULT_LIMITS, **limits})
         graph = architecture_of(template)
-        findings = findings_of(template, lines, graph)
+        findings = findings_of(template, lines, graph, catalogue.finding_map)
         order = {resource: index for index, resource in enumerate(template.resources)}
         findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order.get(f.resource, len(order)), f.id))
         patterns = patterns_in(template)

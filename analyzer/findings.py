@@ -3,31 +3,38 @@
 Findings are conservative: a value the template does not pin down (a parameter, a
 condition, an import) never produces one, and a managed policy named by ARN is not read.
 ``Finding.resource`` is the logical id of the resource to change: the queue for a redrive
-policy or its visibility, the event source mapping for a CloudFormation trigger setting,
-otherwise the function.
+policy or its visibility, the event source mapping for a CloudFormation trigger setting, the
+state machine for its steps, otherwise the function.
+
+Each check says which finding, on which resource, in which case and with which values; the
+words (title, severity, explanation, fix) are the catalogue's finding rows, filled in with
+those values (``analyzer.messages`` lists the cases and values).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
 from architecture import Architecture
-from patterns.catalogue import SEVERITIES
+from patterns.catalogue import SEVERITIES, AnalyzerFinding, load_files
 
 from .model import (
+    STATE_MACHINE_TYPES,
     TABLE_WRITE_ACTIONS,
     _allows,
     _get,
     _invoked_functions,
     _listed,
     _number,
+    _statements,
     _strings,
     _target,
     _Template,
 )
-from .messages import message
+from .messages import FINDING_IDS, case_text, fill
 from .reading import _on_time
 
 SQS_DEFAULT_VISIBILITY_S = 30
@@ -35,50 +42,25 @@ VISIBILITY_FACTOR = 6
 # The most messages one batch from a FIFO queue may hold.
 FIFO_MAX_BATCH = 10
 
-# Each finding's id (the API and the command line) and its title (pages).
-FINDING_TITLES: dict[str, str] = {
-    "missing-dlq": "No dead-letter queue or failure destination",
-    "no-partial-batch-response": "One bad record fails the whole batch",
-    "visibility-timeout-too-short": "Messages reappear while still being processed",
-    "recursive-s3-trigger": "The function can trigger itself through its bucket",
-    "stream-writes-same-table": "The stream handler writes to its own source table",
-    "direct-lambda-invoke": "Functions call each other directly",
-    "rds-without-proxy": "The database is reached without RDS Proxy",
-    "api-timeout-exceeds-gateway": "The function outlives the API's timeout",
-    "unbounded-retry": "Failed records are retried without a bound",
-    "unbounded-concurrency": "Concurrency toward a limited system is not capped",
-    "no-tracing": "Tracing is off",
-    "default-timeout": "The function keeps the default timeout",
-    "default-memory": "The function keeps the default memory size",
-    "deprecated-runtime": "The runtime is deprecated or soon will be",
-    "no-log-retention": "Logs are kept forever",
-    "wildcard-iam-action": "A policy allows every action of a service",
-    "public-function-url": "A function URL answers anyone",
-    "api-access-logs-off": "The API writes no access logs",
-    "api-throttling-default": "The API keeps the account's default throttling",
-    "missing-queue-policy": "A queue refuses what is sent to it",
-    "fifo-limits": "A FIFO queue or topic is used beyond its limits",
-    "loop": "Events can go round in a loop",
-}
-FINDING_IDS = tuple(FINDING_TITLES)
-
-
 # The property each finding is about, in order of preference: its line is the finding's line
 # when the resource sets it; otherwise the finding is on the resource's line.
 FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
     "missing-dlq": ("RedrivePolicy", "DestinationConfig", "EventInvokeConfig", "Events", "Targets", "Target"),
     "no-partial-batch-response": ("FunctionResponseTypes", "Events"),
     "visibility-timeout-too-short": ("VisibilityTimeout",),
+    "batch-timeout-too-short": ("BatchSize", "Events"),
     "direct-lambda-invoke": ("Policies",),
     "api-timeout-exceeds-gateway": ("Timeout",),
     "unbounded-retry": ("MaximumRetryAttempts", "Events"),
     "unbounded-concurrency": ("ReservedConcurrentExecutions",),
-    "no-tracing": ("Tracing", "TracingConfig"),
+    "no-tracing": ("Tracing", "TracingConfig", "TracingConfiguration"),
+    "recursive-loop-allowed": ("RecursiveLoop",),
+    "task-without-retry": ("Definition", "DefinitionString"),
     "default-timeout": ("Timeout",),
     "default-memory": ("MemorySize",),
     "deprecated-runtime": ("Runtime",),
     "no-log-retention": ("LoggingConfig",),
-    "wildcard-iam-action": ("Policies", "Role"),
+    "wildcard-iam-action": ("Policies", "Role", "PolicyDocument"),
     "public-function-url": ("AuthType", "FunctionUrlConfig"),
     "api-access-logs-off": ("AccessLogSetting", "AccessLogSettings", "StageName"),
     "api-throttling-default": ("MethodSettings", "DefaultRouteSettings", "StageName"),
@@ -90,38 +72,83 @@ FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Finding:
+    """One risk on one resource, in the catalogue's words."""
     id: str
     severity: str
     resource: str
-    message: str
+    title: str
+    explanation: str  # what is wrong here and why it matters
+    fix: str  # what to change
     line: int | None = None  # 1-based, of the resource or the property concerned; None when not known
     rule_ids: tuple[str, ...] = ()  # the equivalent serverless-rules ids, where there are any
 
     @property
-    def title(self) -> str:
-        return FINDING_TITLES.get(self.id, self.id)
+    def message(self) -> str:
+        """The explanation and the fix, as one paragraph."""
+        return f"{self.explanation} {self.fix}"
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        return (self.resource,)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "severity": self.severity, "resource": self.resource, "line": self.line,
-                "message": self.message, "rule_ids": list(self.rule_ids)}
+                "title": self.title, "message": self.message, "explanation": self.explanation, "fix": self.fix,
+                "rule_ids": list(self.rule_ids)}
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A finding as a check sees it: the finding id, the resource, the case or cases it shows up
+    as with the values the text may name, and the serverless-rules ids."""
+    id: str
+    resource: str
+    cases: tuple[tuple[str, Mapping[str, object]], ...]
+    rule_ids: tuple[str, ...] = ()
 
-def findings_of(t: _Template, lines: Mapping[tuple[str, ...], int], graph: Architecture) -> list[Finding]:
-    """Every finding of the template, each with its line; ``graph`` is the architecture read
-    from it, where loops are looked for."""
-    found = []
+
+def _found(finding_id: str, resource: str, /, case: str | None = None, rule_ids: Iterable[str] = (),
+           **values: object) -> _Found:
+    return _Found(finding_id, resource, ((case or finding_id, values),), tuple(rule_ids))
+
+
+def findings_of(t: _Template, lines: Mapping[tuple[str, ...], int], graph: Architecture,
+                texts: Mapping[str, AnalyzerFinding]) -> list[Finding]:
+    """Every finding of the template, each with its line, written in the words of ``texts``
+    (the catalogue's finding rows by id); ``graph`` is the architecture read from it, where
+    loops are looked for."""
+    found: list[_Found] = []
     for check in _CHECKS:
         _on_time()
-        found.extend(_with_line(finding, lines) for finding in check(t))
-    found.extend(_with_line(finding, lines) for finding in _check_loops(t, graph))
-    return found
+        found.extend(check(t))
+    found.extend(_check_loops(t, graph))
+    return [_written(item, texts, lines) for item in found]
 
 
-def _with_line(finding: Finding, lines: Mapping[tuple[str, ...], int]) -> Finding:
-    keys = [(finding.resource, name) for name in FINDING_PROPERTIES.get(finding.id, ())] + [(finding.resource,)]
+def _written(found: _Found, texts: Mapping[str, AnalyzerFinding], lines: Mapping[tuple[str, ...], int]) -> Finding:
+    try:
+        row, parts = texts[found.id], _parts(found, texts[found.id])
+    except (KeyError, StopIteration, ValueError, IndexError, AttributeError):
+        # A row the catalogue check would refuse (only reachable around the admin): the shipped words.
+        row = load_files().finding_map[found.id]
+        parts = _parts(found, row)
+    severity = max((severity for severity, _, _ in parts), key=SEVERITIES.index)
+    explanation = " ".join(dict.fromkeys(explanation for _, explanation, _ in parts))
+    fix = " ".join(dict.fromkeys(fix for _, _, fix in parts))
+    keys = [(found.resource, name) for name in FINDING_PROPERTIES.get(found.id, ())] + [(found.resource,)]
     line = next((lines[key] for key in keys if key in lines), None)
-    return replace(finding, line=line)
+    return Finding(found.id, severity, found.resource, row.title, explanation, fix, line, found.rule_ids)
+
+
+def _parts(found: _Found, row: AnalyzerFinding) -> list[tuple[str, str, str]]:
+    """(severity, explanation, fix) of each case, filled in."""
+    parts = []
+    for case, values in found.cases:
+        severity, explanation, fix = case_text(row, case)
+        if severity not in SEVERITIES:
+            raise ValueError(severity)
+        parts.append((severity, fill(explanation, values), fill(fix, values)))
+    return parts
 
 
 def _join(labels: Iterable[str]) -> str:
@@ -134,14 +161,14 @@ ASYNC_KINDS = ("s3", "sns", "eventbridge", "schedule")
 RULE_EVENT_TYPES = ("EventBridgeRule", "CloudWatchEvent", "Schedule")
 
 
-def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
+def _check_missing_dlq(t: _Template) -> Iterator[_Found]:
     """Every asynchronous hand-over without a place for what fails: queues, stream and Kafka
     mappings, functions invoked asynchronously, EventBridge rule targets and schedules, SNS
     subscriptions. One finding per resource, naming each gap."""
-    gaps: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    gaps: dict[str, list[tuple[str, dict[str, object], tuple[str, ...]]]] = {}
 
-    def gap(resource: str, severity: str, text: str, *rule_ids: str) -> None:
-        gaps.setdefault(resource, []).append((severity, text, rule_ids))
+    def gap(resource: str, case: str, values: dict[str, object], *rule_ids: str) -> None:
+        gaps.setdefault(resource, []).append((case, values, rule_ids))
 
     for queue in t.of_type("AWS::SQS::Queue"):
         props = t.props(queue)
@@ -150,21 +177,20 @@ def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
         readers = [s for s in t.sources_from(queue) if s.kind == "sqs"]
         if readers:
             mapped = any(t.type_of(s.owner) == "AWS::Lambda::EventSourceMapping" for s in readers)
-            gap(queue, "high", message("queue-no-redrive-read", queue=queue,
-                                       consumers=_join(s.function or s.owner for s in readers)),
+            gap(queue, "missing-dlq", dict(queue=queue, consumers=_join(s.function or s.owner for s in readers)),
                 "ES6000", *(("ES1001",) if mapped else ()))
         else:
-            gap(queue, "medium", message("queue-no-redrive", queue=queue), "ES6000")
+            gap(queue, "queue-no-redrive", dict(queue=queue), "ES6000")
     for source in t.sources:
         if source.kind in ("dynamodb", "kinesis") and _get(source.settings, "DestinationConfig", "OnFailure") is None:
-            gap(source.owner, "high", message("stream-no-destination", kind=f"{source.kind} stream", label=source.label,
-                                              function=source.function or "its function"), "ES1001")
+            gap(source.owner, "stream-no-destination", dict(kind=f"{source.kind} stream", label=source.label,
+                                                             function=source.function or "its function"), "ES1001")
     for rid in t.of_type("AWS::Lambda::EventSourceMapping"):
         props = t.props(rid)
         kafka = "SelfManagedEventSource" in props or ":kafka:" in " ".join(_strings(props.get("EventSourceArn")))
         if kafka and _get(props, "DestinationConfig", "OnFailure") is None:
-            gap(rid, "high", message("stream-no-destination", kind="Kafka", label=f"event source mapping {rid}",
-                                     function=t.function_of(props.get("FunctionName")) or "its function"), "ES1001")
+            gap(rid, "stream-no-destination", dict(kind="Kafka", label=f"event source mapping {rid}",
+                                                 function=t.function_of(props.get("FunctionName")) or "its function"), "ES1001")
     for function in t.functions:
         if _has_function_dlq(t, function):
             continue
@@ -172,12 +198,12 @@ def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
         labels += [f"event {name}" for name, event in _events_of(t, function) if _get(event, "Type") == "IoTRule"]
         labels += [f"permission {rid}" for rid in t.async_permissions.get(function, ())]
         if labels:
-            gap(function, "high", message("async-no-destination", function=function, labels=_join(labels)), "ES1007")
+            gap(function, "async-no-destination", dict(function=function, labels=_join(labels)), "ES1007")
     for owner in t.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
         for name, event in _events_of(t, owner):
             settings = _get(event, "Properties")
             if _get(event, "Type") in RULE_EVENT_TYPES and isinstance(settings, dict) and not _rule_dlq(settings):
-                gap(owner, "medium", message("rule-target-no-dlq", rule=f"The rule of event {name}", targets=owner),
+                gap(owner, "rule-target-no-dlq", dict(rule=f"The rule of event {name}", targets=owner),
                     *(("ES4000",) if t.type_of(owner) == "AWS::Serverless::Function" else ()))
     for rule in t.of_type("AWS::Events::Rule"):
         targets = t.props(rule).get("Targets")
@@ -187,31 +213,29 @@ def _check_missing_dlq(t: _Template) -> Iterator[Finding]:
                    not isinstance(target.get("DeadLetterConfig"), dict) or "Arn" not in target["DeadLetterConfig"]]
         if lacking:
             names = [str(_get(target, "Id") or _target(_get(target, "Arn")) or "a target") for target in lacking]
-            gap(rule, "medium", message("rule-target-no-dlq", rule=f"Rule {rule}", targets=_join(names)), "ES4000")
+            gap(rule, "rule-target-no-dlq", dict(rule=f"Rule {rule}", targets=_join(names)), "ES4000")
     for schedule in t.of_type("AWS::Scheduler::Schedule"):
         target = t.props(schedule).get("Target")
         if isinstance(target, dict) and _get(target, "DeadLetterConfig", "Arn") is None:
-            gap(schedule, "medium", message("rule-target-no-dlq", rule=f"Schedule {schedule}",
-                                            targets=_target(target.get("Arn")) or "its target"))
+            gap(schedule, "rule-target-no-dlq", dict(rule=f"Schedule {schedule}",
+                                                   targets=_target(target.get("Arn")) or "its target"))
     for subscription in t.of_type("AWS::SNS::Subscription"):
         props = t.props(subscription)
         protocol, topic = props.get("Protocol"), _target(props.get("TopicArn"))
         if "RedrivePolicy" in props or (str(protocol).startswith("email") and topic in t.alarm_topics):
             continue  # an alarm's e-mail: a dead-letter queue's own alarm would go the same way
-        gap(subscription, "medium", message("subscription-no-redrive", subscription=subscription,
-                                            protocol=protocol if isinstance(protocol, str) else "a protocol",
-                                            topic=topic or "its topic"), "ES7000")
+        gap(subscription, "subscription-no-redrive", dict(subscription=subscription,
+                                                           protocol=protocol if isinstance(protocol, str) else "a protocol",
+                                                           topic=topic or "its topic"), "ES7000")
     for topic in t.of_type("AWS::SNS::Topic"):
         inline = [_get(item, "Protocol") for item in _listed(t.props(topic).get("Subscription"))]
         if inline and topic not in t.alarm_topics:
-            gap(topic, "medium", message("inline-subscription-no-redrive", topic=topic,
-                                         protocols=_join(str(protocol) for protocol in inline)))
+            gap(topic, "inline-subscription-no-redrive", dict(topic=topic,
+                                                             protocols=_join(str(protocol) for protocol in inline)))
     for resource in sorted(gaps, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources)):
         found = gaps[resource]
-        severity = max((severity for severity, _, _ in found), key=SEVERITIES.index)
         rule_ids = tuple(dict.fromkeys(rule for _, _, rules in found for rule in rules))
-        yield Finding("missing-dlq", severity, resource, " ".join(dict.fromkeys(text for _, text, _ in found)),
-                      rule_ids=rule_ids)
+        yield _Found("missing-dlq", resource, tuple((case, values) for case, values, _ in found), rule_ids)
 
 
 def _events_of(t: _Template, rid: str) -> list[tuple[str, Any]]:
@@ -233,7 +257,7 @@ def _has_function_dlq(t: _Template, function: str) -> bool:
     return any(_get(config, "DestinationConfig", "OnFailure") is not None for config in t.invoke_configs_of(function))
 
 
-def _check_partial_batch(t: _Template) -> Iterator[Finding]:
+def _check_partial_batch(t: _Template) -> Iterator[_Found]:
     seen: set[tuple[str, str]] = set()
     for source in t.sources:
         if source.kind not in ("sqs", "dynamodb", "kinesis") or source.function is None:
@@ -248,11 +272,11 @@ def _check_partial_batch(t: _Template) -> Iterator[Finding]:
             continue
         seen.add((source.owner, source.kind))
         what = "messages" if source.kind == "sqs" else "records"
-        yield Finding("no-partial-batch-response", "medium", source.owner,
-                      message("no-partial-batch-response", label=source.label, function=source.function, what=what))
+        yield _found("no-partial-batch-response", source.owner, label=source.label, function=source.function,
+                     what=what)
 
 
-def _check_visibility(t: _Template) -> Iterator[Finding]:
+def _check_visibility(t: _Template) -> Iterator[_Found]:
     for queue in t.of_type("AWS::SQS::Queue"):
         props = t.props(queue)
         visibility = _number(props["VisibilityTimeout"]) if "VisibilityTimeout" in props else SQS_DEFAULT_VISIBILITY_S
@@ -268,13 +292,39 @@ def _check_visibility(t: _Template) -> Iterator[Finding]:
         if visibility < need:
             shown = "the default 30 s" if "VisibilityTimeout" not in props else f"{visibility:g} s"
             gathered = f" plus the {window:g} s batching window" if window else ""
-            yield Finding("visibility-timeout-too-short", "high" if visibility < timeout + window else "medium",
-                          queue, message("visibility-timeout-too-short", queue=queue, shown=shown, function=function,
-                                         timeout=f"{timeout:g}", need=f"{need:g}", factor=VISIBILITY_FACTOR,
-                                         gathered=gathered))
+            case = "visibility-below-timeout" if visibility < timeout + window else None
+            yield _found("visibility-timeout-too-short", queue, case, queue=queue, shown=shown, function=function,
+                         timeout=f"{timeout:g}", need=f"{need:g}", factor=VISIBILITY_FACTOR, gathered=gathered)
 
 
-def _check_recursive_s3(t: _Template) -> Iterator[Finding]:
+# The least time a record takes when the handler does anything with it: about one call to
+# another AWS service. A full batch at this pace that cannot fit the timeout times out whatever
+# the code does.
+RECORD_MS = 10
+# Lambda's batch size when a trigger sets none.
+DEFAULT_BATCH_SIZE = {"sqs": 10, "kinesis": 100, "dynamodb": 100}
+
+
+def _check_batch_time(t: _Template) -> Iterator[_Found]:
+    """A queue or stream trigger whose full batch, at RECORD_MS a record, outlasts the
+    function's timeout."""
+    seen: set[str] = set()
+    for source in t.sources:
+        if source.kind not in DEFAULT_BATCH_SIZE or source.function is None or source.owner in seen:
+            continue
+        given = source.settings.get("BatchSize")
+        size = DEFAULT_BATCH_SIZE[source.kind] if given is None else _number(given)
+        timeout = t.timeout(source.function)
+        if size is None or timeout is None:
+            continue  # a parameter or condition
+        need = size * RECORD_MS / 1000
+        if need > timeout:
+            seen.add(source.owner)
+            yield _found("batch-timeout-too-short", source.owner, label=source.label, function=source.function,
+                         size=f"{size:,g}", record_ms=RECORD_MS, need=f"{need:g}", timeout=f"{timeout:g}")
+
+
+def _check_recursive_s3(t: _Template) -> Iterator[_Found]:
     reported: set[tuple[str, str]] = set()
     for source in t.sources:
         if source.kind != "s3" or source.function is None or source.origin is None:
@@ -291,14 +341,13 @@ def _check_recursive_s3(t: _Template) -> Iterator[Finding]:
         if prefix:
             if all(not (output.startswith(prefix) or prefix.startswith(output)) for output in outputs):
                 continue
-            finding = Finding("recursive-s3-trigger", "high", function,
-                              message("recursive-s3-prefix", function=function, prefix=repr(prefix), bucket=bucket))
+            finding = _found("recursive-s3-trigger", function, "recursive-s3-prefix", function=function,
+                             prefix=repr(prefix), bucket=bucket)
         elif suffix:
-            finding = Finding("recursive-s3-trigger", "medium", function,
-                              message("recursive-s3-suffix", function=function, suffix=repr(suffix), bucket=bucket))
+            finding = _found("recursive-s3-trigger", function, "recursive-s3-suffix", function=function,
+                             suffix=repr(suffix), bucket=bucket)
         else:
-            finding = Finding("recursive-s3-trigger", "critical", function,
-                              message("recursive-s3-bucket", function=function, bucket=bucket))
+            finding = _found("recursive-s3-trigger", function, function=function, bucket=bucket)
         reported.add((function, bucket))
         yield finding
 
@@ -338,34 +387,31 @@ def _without_separators(value: Any) -> Any:
     return {key: _without_separators(item) for key, item in value.items()}
 
 
-def _check_stream_same_table(t: _Template) -> Iterator[Finding]:
+def _check_stream_same_table(t: _Template) -> Iterator[_Found]:
     for source in t.sources:
         if source.kind != "dynamodb" or source.function is None or source.origin is None:
             continue
         if source.settings.get("FilterCriteria"):
             continue  # the filter may drop the function's own writes; it cannot be judged here
         if any(t.may(source.function, action, source.origin) for action in TABLE_WRITE_ACTIONS):
-            yield Finding("stream-writes-same-table", "critical", source.function,
-                          message("stream-writes-same-table", function=source.function, table=source.origin))
+            yield _found("stream-writes-same-table", source.function, function=source.function,
+                         table=source.origin)
 
 
-def _check_direct_invoke(t: _Template) -> Iterator[Finding]:
+def _check_direct_invoke(t: _Template) -> Iterator[_Found]:
     for function in t.functions:
         targets = _invoked_functions(t, function)
         if targets:
-            yield Finding("direct-lambda-invoke", "medium", function,
-                          message("direct-lambda-invoke", function=function, targets=_join(targets)))
+            yield _found("direct-lambda-invoke", function, function=function, targets=_join(targets))
 
 
-def _check_relational(t: _Template) -> Iterator[Finding]:
+def _check_relational(t: _Template) -> Iterator[_Found]:
     for function in t.functions:
         connects, data_api, proxied = t.database_access(function)
         if connects and not proxied:
-            yield Finding("rds-without-proxy", "high", function,
-                          message("rds-without-proxy", function=function))
+            yield _found("rds-without-proxy", function, function=function)
         if (connects or data_api) and not _concurrency_bounded(t, function):
-            yield Finding("unbounded-concurrency", "medium", function,
-                          message("unbounded-concurrency", function=function))
+            yield _found("unbounded-concurrency", function, function=function)
 
 
 def _concurrency_bounded(t: _Template, function: str) -> bool:
@@ -376,35 +422,107 @@ def _concurrency_bounded(t: _Template, function: str) -> bool:
         s.kind == "sqs" and _get(s.settings, "ScalingConfig", "MaximumConcurrency") is not None for s in sources)
 
 
-def _check_api_timeout(t: _Template) -> Iterator[Finding]:
+def _check_api_timeout(t: _Template) -> Iterator[_Found]:
     for function in t.functions:
         limit, timeout = t.api_limit(function), t.timeout(function)
         if limit is not None and timeout is not None and timeout > limit:
-            yield Finding("api-timeout-exceeds-gateway", "high", function,
-                          message("api-timeout-exceeds-gateway", function=function, timeout=f"{timeout:g}",
-                                  limit=f"{limit:g}"))
+            yield _found("api-timeout-exceeds-gateway", function, function=function, timeout=f"{timeout:g}",
+                         limit=f"{limit:g}")
 
 
-def _check_unbounded_retry(t: _Template) -> Iterator[Finding]:
+def _check_unbounded_retry(t: _Template) -> Iterator[_Found]:
     for source in t.sources:
         if source.kind not in ("dynamodb", "kinesis") or source.function is None:
             continue
         attempts = source.settings.get("MaximumRetryAttempts")
         if attempts is not None and _number(attempts) != -1:
             continue
-        yield Finding("unbounded-retry", "high", source.owner,
-                      message("unbounded-retry", kind=source.kind, label=source.label, function=source.function))
+        yield _found("unbounded-retry", source.owner, kind=source.kind, label=source.label, function=source.function)
 
 
-def _check_tracing(t: _Template) -> Iterator[Finding]:
+def _check_tracing(t: _Template) -> Iterator[_Found]:
     for function in t.functions:
         props = t.props(function)
         mode = props.get("Tracing") if "Tracing" in props else _get(props, "TracingConfig", "Mode")
         if mode is not None and not isinstance(mode, str):
             continue  # a parameter or condition
         if mode != "Active":
-            yield Finding("no-tracing", "low", function, message("no-tracing", function=function),
-                          rule_ids=("WS1000",))
+            yield _found("no-tracing", function, rule_ids=("WS1000",), function=function)
+    for machine in t.of_type(*STATE_MACHINE_TYPES):
+        props = t.props(machine)
+        key = "Tracing" if t.type_of(machine) == "AWS::Serverless::StateMachine" else "TracingConfiguration"
+        enabled = _get(props, key, "Enabled")
+        if enabled is not None and not isinstance(enabled, (bool, str)):
+            continue  # a parameter or condition
+        if enabled not in (True, "true", "True"):
+            yield _found("no-tracing", machine, "state-machine-no-tracing", state_machine=machine)
+
+
+# Failure queues, loop detection, workflows ------------------------------------------------------
+
+def _check_dlq_alarms(t: _Template) -> Iterator[_Found]:
+    """A queue that receives what failed, on which no alarm of the template watches. Not judged
+    when an SQS alarm names its queue in a way that cannot be told (a parameter, an import)."""
+    watched: set[str] = set()
+    for alarm in t.of_type("AWS::CloudWatch::Alarm"):
+        props = t.props(alarm)
+        named = {rid for key in ("Dimensions", "Metrics") for rid in t.referenced(props.get(key))}
+        if not named and "SQS" in " ".join(_strings(props.get("Namespace"))) + " ".join(_strings(props.get("Metrics"))):
+            return
+        watched |= named
+    for queue in sorted(t.failure_targets, key=t.position):
+        if t.type_of(queue) == "AWS::SQS::Queue" and queue not in watched:
+            yield _found("dlq-without-alarm", queue, queue=queue)
+
+
+def _check_recursive_loop_setting(t: _Template) -> Iterator[_Found]:
+    for function in t.functions:
+        if t.props(function).get("RecursiveLoop") == "Allow":
+            yield _found("recursive-loop-allowed", function, function=function)
+
+
+def _check_workflow_tasks(t: _Template) -> Iterator[_Found]:
+    for machine in t.of_type(*STATE_MACHINE_TYPES):
+        definition = _definition(t.props(machine))
+        if not isinstance(definition, dict):
+            continue  # in a file, or built from pieces that cannot be read here
+        bare = _tasks_without_retry(definition, retried=False)
+        if bare:
+            yield _found("task-without-retry", machine, state_machine=machine, tasks=_join(bare))
+
+
+def _definition(props: Mapping[str, Any]) -> Any:
+    """A state machine's definition as data, when the template holds it whole."""
+    if isinstance(props.get("Definition"), dict):
+        return props["Definition"]
+    text = props.get("DefinitionString")
+    if isinstance(text, dict) and len(text) == 1 and "Fn::Sub" in text:
+        text = text["Fn::Sub"][0] if isinstance(text["Fn::Sub"], list) and text["Fn::Sub"] else text["Fn::Sub"]
+    if not isinstance(text, str):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _tasks_without_retry(definition: Mapping[str, Any], retried: bool) -> list[str]:
+    """The Task states with no Retry of their own or on a Parallel or Map state around them."""
+    bare = []
+    states = definition.get("States")
+    for name, state in (states.items() if isinstance(states, dict) else ()):
+        if not isinstance(state, dict):
+            continue
+        covered = retried or bool(state.get("Retry"))
+        if state.get("Type") == "Task" and not covered:
+            bare.append(str(name))
+        for branch in _listed(state.get("Branches")):
+            if isinstance(branch, dict):
+                bare += _tasks_without_retry(branch, covered)
+        for key in ("Iterator", "ItemProcessor"):
+            if isinstance(state.get(key), dict):
+                bare += _tasks_without_retry(state[key], covered)
+    return bare
 
 
 # Function settings ---------------------------------------------------------------------------
@@ -422,51 +540,74 @@ DEPRECATED_RUNTIMES = {
 }
 
 
-def _check_function_settings(t: _Template) -> Iterator[Finding]:
+def _check_function_settings(t: _Template) -> Iterator[_Found]:
     today = date.today().isoformat()
     for function in t.functions:
         props = t.props(function)
         image = props.get("PackageType") == "Image"
         if "Timeout" not in props:
-            yield Finding("default-timeout", "low", function, message("default-timeout", function=function),
-                          rule_ids=("ES1006",))
+            yield _found("default-timeout", function, rule_ids=("ES1006",), function=function)
         if "MemorySize" not in props:
-            yield Finding("default-memory", "low", function, message("default-memory", function=function),
-                          rule_ids=("ES1005",))
+            yield _found("default-memory", function, rule_ids=("ES1005",), function=function)
         runtime = props.get("Runtime")
         if not image and isinstance(runtime, str) and DEPRECATED_RUNTIMES.get(runtime, "9999") <= today:
-            yield Finding("deprecated-runtime", "medium", function,
-                          message("deprecated-runtime", function=function, runtime=runtime,
-                                  since=DEPRECATED_RUNTIMES[runtime]))
+            yield _found("deprecated-runtime", function, function=function, runtime=runtime,
+                         since=DEPRECATED_RUNTIMES[runtime])
         if not t.log_retention(function):
-            yield Finding("no-log-retention", "low", function, message("no-log-retention", function=function),
-                          rule_ids=("WS1004",))
+            yield _found("no-log-retention", function, rule_ids=("WS1004",), function=function)
         wildcards = sorted({action for grant in t.grants.get(function, []) if not grant.template
                             for action in grant.actions if action == "*" or action.endswith(":*")})
         if wildcards:
-            yield Finding("wildcard-iam-action", "medium", function,
-                          message("wildcard-iam-action", function=function, actions=_join(wildcards)),
-                          rule_ids=("WS1003",))
+            yield _found("wildcard-iam-action", function, rule_ids=("WS1003",), function=function,
+                         actions=_join(wildcards))
+    yield from _other_wildcards(t)
     for function, url in t.function_urls:
-        yield Finding("public-function-url", "high", url, message("public-function-url", function=function))
+        yield _found("public-function-url", url, function=function)
+
+
+def _other_wildcards(t: _Template) -> Iterator[_Found]:
+    """Wildcard actions a state machine's policies, or a role or policy no function of the
+    template uses, allow (what a function's role allows is reported on the function)."""
+    function_roles = {f"{function}Role" for function in t.functions}
+    function_roles |= {role for function in t.functions for role in t.referenced(t.props(function).get("Role"))}
+    for rid in t.of_type(*STATE_MACHINE_TYPES, "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        props = t.props(rid)
+        kind = t.type_of(rid)
+        if kind == "AWS::IAM::Role":
+            if rid in function_roles:
+                continue
+            documents = [_get(policy, "PolicyDocument") for policy in _listed(props.get("Policies"))]
+        elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            roles = {role for value in _listed(props.get("Roles")) for role in t.referenced(value)}
+            if not roles.isdisjoint(function_roles) or any(
+                    rid in t.referenced(t.props(role).get("ManagedPolicyArns")) for role in function_roles
+                    if role in t.resources):
+                continue
+            documents = [props.get("PolicyDocument")]
+        else:
+            policies = props.get("Policies")
+            documents = [policy for policy in _listed(policies) if isinstance(policy, dict) and "Statement" in policy]
+        wildcards = sorted({action for document in documents for grant in _statements(document)
+                            for action in grant.actions if action == "*" or action.endswith(":*")})
+        if wildcards:
+            yield _found("wildcard-iam-action", rid, "wildcard-iam-action-other", resource=rid,
+                         actions=_join(wildcards))
 
 
 # APIs ---------------------------------------------------------------------------------------------
 
-def _check_apis(t: _Template) -> Iterator[Finding]:
+def _check_apis(t: _Template) -> Iterator[_Found]:
     for api, stage_settings in t.api_stages:
         access_logs, throttled = stage_settings
         if access_logs is False:
-            yield Finding("api-access-logs-off", "low", api, message("api-access-logs-off", api=api),
-                          rule_ids=("ES2000",))
+            yield _found("api-access-logs-off", api, rule_ids=("ES2000",), api=api)
         if throttled is False:
-            yield Finding("api-throttling-default", "low", api, message("api-throttling-default", api=api),
-                          rule_ids=("ES2003",))
+            yield _found("api-throttling-default", api, rule_ids=("ES2003",), api=api)
 
 
 # Queues fed by SNS and EventBridge ---------------------------------------------------------------
 
-def _check_queue_policy(t: _Template) -> Iterator[Finding]:
+def _check_queue_policy(t: _Template) -> Iterator[_Found]:
     feeders: dict[str, list[str]] = {}
     for subscription in t.of_type("AWS::SNS::Subscription"):
         props = t.props(subscription)
@@ -485,26 +626,24 @@ def _check_queue_policy(t: _Template) -> Iterator[Finding]:
                 feeders.setdefault(queue, []).append(f"rule {rule}")
     for queue in sorted(feeders, key=t.position):
         if queue not in t.queues_with_policy:
-            yield Finding("missing-queue-policy", "high", queue,
-                          message("missing-queue-policy", queue=queue, senders=_join(feeders[queue])))
+            yield _found("missing-queue-policy", queue, queue=queue, senders=_join(feeders[queue]))
 
 
 # FIFO ---------------------------------------------------------------------------------------------
 
-def _check_fifo(t: _Template) -> Iterator[Finding]:
+def _check_fifo(t: _Template) -> Iterator[_Found]:
     for queue in t.of_type("AWS::SQS::Queue"):
         props = t.props(queue)
         if props.get("FifoQueue") not in (True, "true", "True"):
             continue
         dlq = _target(_get(props, "RedrivePolicy", "deadLetterTargetArn"))
         if t.type_of(dlq) == "AWS::SQS::Queue" and t.props(dlq).get("FifoQueue") in (None, False, "false", "False"):
-            yield Finding("fifo-limits", "high", queue, message("fifo-dlq", queue=queue, dlq=dlq))
+            yield _found("fifo-limits", queue, queue=queue, dlq=dlq)
         for source in t.sources_from(queue):
             size = _number(source.settings.get("BatchSize"))
             if source.kind == "sqs" and size is not None and size > FIFO_MAX_BATCH:
-                yield Finding("fifo-limits", "high", source.owner,
-                              message("fifo-batch", label=source.label, queue=queue, size=f"{size:g}",
-                                      most=FIFO_MAX_BATCH))
+                yield _found("fifo-limits", source.owner, "fifo-batch", label=source.label, queue=queue,
+                             size=f"{size:g}", most=FIFO_MAX_BATCH)
                 break
     for subscription in t.of_type("AWS::SNS::Subscription"):
         props = t.props(subscription)
@@ -514,8 +653,7 @@ def _check_fifo(t: _Template) -> Iterator[Finding]:
         protocol = str(props.get("Protocol")).lower()
         if protocol != "sqs" or (t.type_of(queue) == "AWS::SQS::Queue"
                                  and t.props(queue).get("FifoQueue") in (None, False, "false", "False")):
-            yield Finding("fifo-limits", "high", subscription,
-                          message("fifo-topic", subscription=subscription, topic=topic))
+            yield _found("fifo-limits", subscription, "fifo-topic", subscription=subscription, topic=topic)
 
 
 # Loops ---------------------------------------------------------------------------------------------
@@ -525,7 +663,7 @@ LOOP_EDGES = frozenset(("event", "poll", "publish", "write"))
 LOOP_HUBS = frozenset(("bucket", "topic", "event-bus", "queue", "stream", "table"))
 
 
-def _check_loops(t: _Template, graph: Architecture) -> Iterator[Finding]:
+def _check_loops(t: _Template, graph: Architecture) -> Iterator[_Found]:
     """A cycle of asynchronous hand-overs: what a function sends comes back to it through
     buckets, topics, buses, queues, streams or tables. A function and its own bucket or table
     alone are left to recursive-s3-trigger and stream-writes-same-table, which read the filters."""
@@ -546,8 +684,7 @@ def _check_loops(t: _Template, graph: Architecture) -> Iterator[Finding]:
         order = sorted(members, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources))
         only_buses = all(kinds.get(hub) == "event-bus" for hub in hubs)
         first = next(m for m in order if kinds.get(m) == "function")
-        yield Finding("loop", "medium" if only_buses else "high", first,
-                      message("loop-bus" if only_buses else "loop", function=first, members=_join(order)))
+        yield _found("loop", first, "loop-bus" if only_buses else None, function=first, members=_join(order))
 
 
 def _cycles(following: Mapping[str, list[str]]) -> Iterator[list[str]]:
@@ -593,7 +730,8 @@ def _cycles(following: Mapping[str, list[str]]) -> Iterator[list[str]]:
 
 
 _CHECKS = (
-    _check_missing_dlq, _check_partial_batch, _check_visibility, _check_recursive_s3, _check_stream_same_table,
-    _check_direct_invoke, _check_relational, _check_api_timeout, _check_unbounded_retry, _check_tracing,
-    _check_function_settings, _check_apis, _check_queue_policy, _check_fifo,
+    _check_missing_dlq, _check_partial_batch, _check_visibility, _check_batch_time, _check_recursive_s3,
+    _check_stream_same_table, _check_direct_invoke, _check_relational, _check_api_timeout, _check_unbounded_retry, _check_tracing,
+    _check_function_settings, _check_apis, _check_queue_policy, _check_fifo, _check_dlq_alarms,
+    _check_recursive_loop_setting, _check_workflow_tasks,
 )

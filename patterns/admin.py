@@ -17,7 +17,8 @@ from . import store
 from .admin_history import RecordedAdmin
 from .engine import check_catalogue
 from .models import (
-    CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, WarningKind,
+    AnalyzerFinding, CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule,
+    WarningKind,
 )
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 KINDS = {
     Pattern: ("patterns", "slug"), WarningKind: ("warnings", "id"), Limit: ("limits", "id"), Price: ("prices", "id"),
     Question: ("questions", "key"), Rule: ("rules", "name"), ChecklistItem: ("checklist", "id"),
-    LambdaAlternative: ("alternatives", "id"),
+    LambdaAlternative: ("alternatives", "id"), AnalyzerFinding: ("findings", "id"),
 }
 
 
@@ -182,6 +183,13 @@ class LambdaAlternativeAdmin(CatalogueAdmin):
     list_display = ("id", "title", "fits_lambda", "when", "order")
     list_filter = ("fits_lambda",)
     search_fields = ("id", "title", "why", "when")
+
+
+@admin.register(AnalyzerFinding)
+class AnalyzerFindingAdmin(CatalogueAdmin):
+    list_display = ("id", "title", "severity")
+    list_filter = ("severity",)
+    search_fields = ("id", "title", "explanation", "fix")
 
 
 @admin.register(CatalogueState)

@@ -1,7 +1,8 @@
 """The catalogue as plain, immutable data.
 
 A ``Catalogue`` holds everything the rules engine needs: patterns, warnings, limits,
-prices, questions, rules and the checklist. It comes either from the version-controlled
+prices, questions, rules and the checklist, and the words of the template analyzer's
+findings. It comes either from the version-controlled
 YAML files (``load_files``) or from the database rows staff edit (``patterns.store``);
 the engine does not know or care which.
 """
@@ -184,6 +185,30 @@ class LambdaAlternative:
     order: int = 0
 
 
+@dataclass(frozen=True)
+class FindingCase:
+    """Another way an analyzer finding shows up, with its own severity and text: ``case`` is
+    one of the cases the analyzer names for the finding (``analyzer.messages.CASES``)."""
+    case: str
+    severity: str
+    explanation: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class AnalyzerFinding:
+    """A risk the template analyzer reports (SPEC 3.5, 8.6): its title, its severity, what is
+    wrong and why it matters (``explanation``), and what to do (``fix``). The texts may use the
+    placeholders the analyzer supplies for the finding, such as ``{function}``; ``cases`` hold
+    the other ways the same finding shows up."""
+    id: str
+    title: str
+    severity: str
+    explanation: str
+    fix: str
+    cases: tuple[FindingCase, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class Catalogue:
     """Immutable; compared and cached by identity, versioned by content."""
@@ -196,6 +221,7 @@ class Catalogue:
     rules: tuple[Rule, ...]
     checklist: tuple[ChecklistItem, ...] = field(default=())
     alternatives: tuple[LambdaAlternative, ...] = field(default=())
+    findings: tuple[AnalyzerFinding, ...] = field(default=())
 
     @cached_property
     def version(self) -> str:
@@ -219,6 +245,10 @@ class Catalogue:
     @cached_property
     def warning_map(self) -> dict[str, WarningKind]:
         return {w.id: w for w in self.warnings}
+
+    @cached_property
+    def finding_map(self) -> dict[str, AnalyzerFinding]:
+        return {f.id: f for f in self.findings}
 
     @cached_property
     def limit_map(self) -> dict[str, Limit]:
@@ -263,6 +293,7 @@ class Catalogue:
             alternatives=build("alternatives", lambda i, r: _simple(
                 LambdaAlternative, r, order=r.get("order", i), replaces=tuple(r.get("replaces") or ()),
                 patterns=tuple(r.get("patterns") or ()))),
+            findings=build("findings", _analyzer_finding),
         )
         if problems:
             raise CatalogueError(problems)
@@ -299,6 +330,13 @@ def _pattern(index: int, row: dict[str, Any]) -> Pattern:
     )
 
 
+def _analyzer_finding(index: int, row: dict[str, Any]) -> AnalyzerFinding:
+    cases = row.get("cases") or []
+    if not isinstance(cases, list):
+        raise ValueError("cases must be a list")
+    return _simple(AnalyzerFinding, row, cases=tuple(_simple(FindingCase, case) for case in cases))
+
+
 def _question(index: int, row: dict[str, Any]) -> Question:
     choices = tuple(
         Choice(value=str(c["value"]), label=str(c.get("label", c["value"]))) if isinstance(c, dict)
@@ -313,7 +351,7 @@ FOLDER_KINDS = ("patterns", "warnings", "limits", "prices", "rules", "checklist"
 # The files of the data folder. Scenarios are read with the rest but are not part of the
 # Catalogue (see patterns.scenarios): they test it.
 SHARED_KINDS = ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist", "scenarios",
-                "alternatives")
+                "alternatives", "findings")
 
 
 def _read_yaml(path: Path) -> Any:

@@ -139,6 +139,7 @@ def export_files(catalogue: values.Catalogue, scenarios: Iterable[Scenario] = ()
         "questions": sorted(catalogue.questions, key=lambda q: (q.order, q.key)),
         "checklist": sorted(catalogue.checklist, key=lambda c: (c.order, c.id)),
         "alternatives": sorted(catalogue.alternatives, key=lambda a: (a.order, a.id)),
+        "findings": sorted(catalogue.findings, key=lambda f: f.id),
     }
     if shared_patterns:
         shared("patterns", [file_row(p, i) for i, p in enumerate(shared_patterns)])
@@ -149,6 +150,7 @@ def export_files(catalogue: values.Catalogue, scenarios: Iterable[Scenario] = ()
     shared("rules", [file_row(r, i) for i, r in enumerate(shared_rules)])
     shared("checklist", [file_row(c, i) for i, c in enumerate(ordered["checklist"])])
     shared("alternatives", [file_row(a, i) for i, a in enumerate(ordered["alternatives"])])
+    shared("findings", [file_row(f) for f in ordered["findings"]])
     shared("scenarios", [s.to_row() for s in scenarios])
 
     # Folder rows follow the shared ones in the registry's order, as the reader numbers them.
@@ -179,7 +181,8 @@ def export_tree(out: Path, catalogue: values.Catalogue, scenarios: Iterable[Scen
 # The difference an import makes ------------------------------------------------------------------
 # Every kind of row, in the order an import writes them (what a row refers to exists
 # first); it removes rows in the reverse order.
-KINDS = ("warnings", "limits", "prices", "questions", "patterns", "rules", "checklist", "alternatives", "scenarios")
+KINDS = ("warnings", "limits", "prices", "questions", "patterns", "rules", "checklist", "alternatives", "findings",
+         "scenarios")
 KEY_FIELDS = {"patterns": "slug", "questions": "key", "rules": "name", "scenarios": "name"}
 
 

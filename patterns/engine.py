@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
+from analyzer.messages import text_problems
 from pattern_library import registry
 
 from .answers import AnswerError, AnswerValidator, bound_problems, validate_answers
@@ -486,6 +487,7 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
             if slug not in catalogue.pattern_map:
                 problems.append(f"checklist '{item.id}' names unknown pattern '{slug}'")
     problems += check_alternatives(catalogue)
+    problems += text_problems(catalogue.findings)
     problems += check_evaluation(catalogue)
     return problems
 

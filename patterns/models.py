@@ -358,7 +358,48 @@ class LambdaAlternative(models.Model):
         )
 
 
-CATALOGUE_MODELS = (Pattern, WarningKind, Limit, Price, Question, Rule, ChecklistItem, LambdaAlternative)
+class AnalyzerFinding(models.Model):
+    """A risk the template analyzer reports: its title, severity and texts. The texts may name
+    the values the analyzer supplies for the finding, as {placeholder}; the catalogue check
+    refuses any other."""
+
+    id = models.CharField(max_length=63, primary_key=True, validators=[SLUG_VALIDATOR],
+                          help_text="The finding id the analyzer reports (missing-dlq, loop, ...).")
+    title = models.CharField(max_length=200)
+    severity = models.CharField(max_length=10, choices=[(s, s) for s in values.SEVERITIES])
+    explanation = models.TextField(help_text="What is wrong and why it matters. May use the finding's "
+                                             "placeholders, such as {function}.")
+    fix = models.TextField(help_text="What to change. May use the same placeholders.")
+    cases = models.JSONField(
+        default=list, blank=True,
+        help_text='The other ways the finding shows up: [{"case": ..., "severity": ..., "explanation": ..., '
+                  '"fix": ...}], one per case the analyzer names.')
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "analyzer finding"
+
+    def __str__(self) -> str:
+        return self.id
+
+    def clean(self) -> None:
+        fields = {"case", "severity", "explanation", "fix"}
+        if not isinstance(self.cases, list) or not all(
+            isinstance(case, dict) and set(case) == fields and all(isinstance(case[name], str) for name in fields)
+            for case in self.cases
+        ):
+            raise ValidationError({"cases": "cases must be a list of objects with exactly 'case', 'severity', "
+                                            "'explanation' and 'fix', each a text"})
+
+    def to_value(self) -> values.AnalyzerFinding:
+        return values.AnalyzerFinding(
+            id=self.id, title=self.title, severity=self.severity, explanation=self.explanation, fix=self.fix,
+            cases=tuple(values.FindingCase(**case) for case in self.cases or ()),
+        )
+
+
+CATALOGUE_MODELS = (Pattern, WarningKind, Limit, Price, Question, Rule, ChecklistItem, LambdaAlternative,
+                    AnalyzerFinding)
 
 
 class CatalogueChange(models.Model):

@@ -23,7 +23,8 @@ from . import catalogue as values
 from . import history
 from .engine import Engine, check_catalogue, compile_catalogue
 from .models import (
-    CatalogueChange, CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule, Scenario, WarningKind,
+    AnalyzerFinding, CatalogueChange, CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price,
+    Question, Rule, Scenario, WarningKind,
 )
 from .catalogue_io import KEY_FIELDS
 from .catalogue_io import KINDS as WRITE_ORDER
@@ -43,7 +44,7 @@ class CatalogueNotLoaded(RuntimeError):
 
 
 def catalogue_parts() -> dict[str, list]:
-    """The database rows as value objects, by kind (8 queries)."""
+    """The database rows as value objects, by kind (9 queries)."""
     pattern_warnings: dict[int, list[str]] = {}
     for pattern_id, warning_id in Pattern.warnings.through.objects.values_list("pattern_id", "warningkind_id"):
         pattern_warnings.setdefault(pattern_id, []).append(warning_id)
@@ -56,6 +57,7 @@ def catalogue_parts() -> dict[str, list]:
         "rules": [r.to_value() for r in Rule.objects.all()],
         "checklist": [c.to_value() for c in ChecklistItem.objects.all()],
         "alternatives": [a.to_value() for a in LambdaAlternative.objects.all()],
+        "findings": [f.to_value() for f in AnalyzerFinding.objects.all()],
     }
 
 
@@ -144,7 +146,8 @@ def _reasons(error: ValidationError) -> str:
 
 
 MODELS = {"patterns": Pattern, "warnings": WarningKind, "limits": Limit, "prices": Price, "questions": Question,
-          "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario, "alternatives": LambdaAlternative}
+          "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario, "alternatives": LambdaAlternative,
+          "findings": AnalyzerFinding}
 
 
 def key_of(kind: str, item: Any) -> str:
@@ -188,6 +191,10 @@ def row_fields(kind: str, item: Any) -> dict[str, Any]:
         return {"title": item.title, "when": item.when, "why": item.why, "lambda_role": item.lambda_role,
                 "replaces": list(item.replaces), "patterns": list(item.patterns), "fits_lambda": item.fits_lambda,
                 "order": item.order}
+    if kind == "findings":
+        return {"title": item.title, "severity": item.severity, "explanation": item.explanation, "fix": item.fix,
+                "cases": [{"case": c.case, "severity": c.severity, "explanation": c.explanation, "fix": c.fix}
+                          for c in item.cases]}
     raise KeyError(kind)
 
 
@@ -240,7 +247,8 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False, *
     removed = removed_rows() if skip_removed and not reset else frozenset()
     with transaction.atomic(), history.recording(source=source):
         if reset:
-            for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, Pattern, Question, Price, Limit, WarningKind):
+            for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, AnalyzerFinding, Pattern, Question, Price,
+                          Limit, WarningKind):
                 model.objects.all().delete()
         refused: list[str] = []
         for kind in WRITE_ORDER:
@@ -261,9 +269,15 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False, *
     return created
 
 
+# Kinds of row the product needs every one of: a removal on record does not keep them out.
+ALWAYS_RESTORED = frozenset({"findings"})
+
+
 def removed_rows() -> frozenset[tuple[str, str]]:
-    """(kind, key) of every catalogue row the history records as removed."""
-    return frozenset(CatalogueChange.objects.filter(action="remove").values_list("kind", "key"))
+    """(kind, key) of every catalogue row the history records as removed, but for kinds the
+    product needs whole (the analyzer reads a text for every finding it reports)."""
+    return frozenset(CatalogueChange.objects.filter(action="remove").exclude(kind__in=ALWAYS_RESTORED)
+                     .values_list("kind", "key"))
 
 
 def read_incoming(directory: Path) -> tuple[values.Catalogue, tuple]:

@@ -19,7 +19,7 @@ from advisor.diagrams import architecture_svg, marking_of
 from advisor.throttling import AccountThrottle, AnonymousClientThrottle
 from architecture import COMPONENT_KINDS, CONNECTION_KINDS
 from pattern_library import registry
-from analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze, limits_from
+from analyzer import FINDING_IDS, MAX_TEMPLATE_BYTES, TemplateError, analyze
 from analyzer.marks import marks_of
 from patterns.catalogue import SEVERITIES
 from patterns.store import current_engine
@@ -49,7 +49,10 @@ class FindingOutput(serializers.Serializer):
     line = serializers.IntegerField(allow_null=True, min_value=1,
                                     help_text="Line (from 1) of the resource, or of its property concerned, in the "
                                               "template as sent; null when it cannot be told.")
-    message = serializers.CharField(help_text="Why it matters and what to do.")
+    title = serializers.CharField(help_text="The finding's title, as the catalogue words it.")
+    message = serializers.CharField(help_text="Why it matters and what to do: the explanation, then the fix.")
+    explanation = serializers.CharField(help_text="What is wrong on this resource and why it matters.")
+    fix = serializers.CharField(help_text="What to change.")
     rule_ids = serializers.ListField(child=serializers.CharField(),
                                      help_text="The equivalent serverless-rules ids (e.g. ES6000), where there are any.")
 
@@ -165,7 +168,7 @@ class AnalyzeView(APIView):
         if not isinstance(text, str):
             return bad_input('Send a JSON object with the template text in "template".')
         try:
-            analysis = analyze(text, limits_from(current_engine().catalogue.limit_map))
+            analysis = analyze(text, catalogue=current_engine().catalogue)
         except TemplateError as exc:
             return bad_input(str(exc))
         marks = marks_of(analysis.architecture, analysis.findings)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import UploadedFile
 
 from advisor.diagrams import MAX_DRAWN_COMPONENTS, MAX_DRAWN_CONNECTIONS, architecture_svg, marking_of
-from analyzer import MAX_TEMPLATE_BYTES, Analysis, Finding, TemplateError, analyze, limits_from, load_template
+from analyzer import MAX_TEMPLATE_BYTES, Analysis, Finding, TemplateError, analyze, load_template
 from analyzer.marks import Marks, marks_of
 from analyzer.applies import fix_of, resources_of
 from generator import dot_available
@@ -136,7 +136,7 @@ def drawing_of(analysis: Analysis, marks: Marks, title: str) -> Drawing:
 
 def analyze_for_page(engine: Engine, text: str, title: str = "") -> Report:
     catalogue = engine.catalogue
-    analysis = analyze(text, limits_from(catalogue.limit_map))
+    analysis = analyze(text, catalogue=catalogue)
     names = {pattern.slug: pattern.name for pattern in catalogue.patterns}
     marks = marks_of(analysis.architecture, analysis.findings)
     return Report(analysis, tuple((slug, names.get(slug, slug)) for slug in analysis.patterns),

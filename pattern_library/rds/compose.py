@@ -20,6 +20,13 @@ def behind_api(w: Workload) -> bool:
     return wiring.has_api(w.answers, w.selection.patterns) or not any(w.has(s) for s in CONSUMER_PATTERNS)
 
 
+def queue_readers(c: Composition) -> list[str]:
+    """The consumer patterns' functions that read a queue: a publisher of the same pattern stores
+    nothing, and only a queue's maximum concurrency keeps a consumer within the connection budget."""
+    return [fn for fn in c.functions_of(*CONSUMER_PATTERNS)
+            if any(e.target == fn and e.kind == "poll" for e in c.connections)]
+
+
 def resources(c: Composition) -> None:
     if behind_api(c):
         c.api()
@@ -29,7 +36,7 @@ def functions(c: Composition) -> None:
     c.add(PROXY, "db-proxy", "RDS Proxy (PostgreSQL)", group=SLUG)
     c.add(SECRET, "secret", "DB credentials", group=SLUG)
     if not behind_api(c):
-        for consumer in c.functions_of(*CONSUMER_PATTERNS):
+        for consumer in queue_readers(c):
             c.place_in_vpc(consumer)
             c.connect(consumer, PROXY, "write", "upserts what it handled")
             c.connect(consumer, SECRET, "read", "read once per container")

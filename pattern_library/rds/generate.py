@@ -6,7 +6,7 @@ from generator.cfn import ref
 from generator.project import Function, Project, clamp
 
 from . import SLUG
-from .compose import CONSUMER_PATTERNS, FUNCTION
+from .compose import FUNCTION, queue_readers
 
 SCHEMA = """\
 -- Table used by src/database/app.py; apply once with psql before the first deploy.
@@ -109,7 +109,7 @@ def functions(p: Project) -> None:
 
 def consumers_write(p: Project) -> None:
     """Without an API, each queue consumer stores what it handles, sharing the connection budget."""
-    writers = set(p.composition.functions_of(*CONSUMER_PATTERNS))
+    writers = set(queue_readers(p.composition))
     consumers = [fn for fn in p.functions if fn.logical_id in writers]
     budget = reserved_concurrency(p)
     share = max(1, budget // max(1, len(consumers)))

@@ -27,8 +27,10 @@ def run(resources: str, globals_: str = "", parameters: str = "") -> Analysis:
 
 
 # Findings about settings nearly every small sample leaves out (timeout, memory, log retention,
-# API access logs and throttling): left out of ``ids`` unless asked for by id.
-SETTINGS = {"default-timeout", "default-memory", "no-log-retention", "api-access-logs-off", "api-throttling-default"}
+# API access logs and throttling, an alarm on each dead-letter queue): left out of ``ids``
+# unless asked for by id.
+SETTINGS = {"default-timeout", "default-memory", "no-log-retention", "api-access-logs-off", "api-throttling-default",
+            "dlq-without-alarm"}
 
 
 def ids(analysis: Analysis, finding: str | None = None) -> list[tuple[str, str]]:

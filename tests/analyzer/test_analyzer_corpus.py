@@ -108,14 +108,18 @@ def test_findings_are_well_formed(results):
 
 def test_known_templates_give_the_expected_report(results):
     sqs = results["sqs-lambda-python-sam.yaml"]
-    assert sqs.patterns == ("sqs-worker",) and [f.id for f in sqs.findings] == ["no-log-retention", "no-tracing"]
+    # Its dead-letter queue has no alarm.
+    assert sqs.patterns == ("sqs-worker",) and [(f.id, f.resource) for f in sqs.findings] == [
+        ("dlq-without-alarm", "ProcessingDLQ"), ("no-log-retention", "ProcessorFunction"),
+        ("no-tracing", "ProcessorFunction")]
     kinesis = results["kinesis-lambda-error-handling.yaml"]
     assert kinesis.patterns == ("kinesis-stream",)
     assert results["kinesis-lambda-efo.yaml"].patterns == ("kinesis-stream",)  # through a fan-out consumer
     # EventBridge Pipes read this stream; no function does.
     assert "kinesis-stream" not in results["kinesis-stream-to-eventbridge-sam.yaml"].patterns
-    # Retries bounded, an on-failure queue and tracing: the whole-batch retry and the log retention are left.
-    assert [f.id for f in kinesis.findings] == ["no-partial-batch-response", "no-log-retention"]
+    # Retries bounded, an on-failure queue and tracing: the whole-batch retry, the log retention and
+    # an alarm on the on-failure queue are left.
+    assert [f.id for f in kinesis.findings] == ["no-partial-batch-response", "dlq-without-alarm", "no-log-retention"]
     resizer = results["s3-lambda-resizing-python.yaml"]
     assert resizer.patterns == ("s3-processing",)
     assert "recursive-s3-trigger" not in {f.id for f in resizer.findings}  # writes to another bucket

@@ -455,7 +455,9 @@ def test_to_dict_has_exactly_the_documented_shape():
         "patterns": ["sqs-worker"],
         "resources": 2,
         "findings": [{"id": "missing-dlq", "severity": "high", "resource": "Queue", "line": 12,
-                      "message": data["findings"][0]["message"], "rule_ids": ["ES6000"]}],
+                      "title": "No dead-letter queue or failure destination",
+                      "message": data["findings"][0]["message"], "explanation": data["findings"][0]["explanation"],
+                      "fix": data["findings"][0]["fix"], "rule_ids": ["ES6000"]}],
         "architecture": {"version": 1, "components": [
             {"id": "Worker", "kind": "function", "name": "worker", "pattern": None},
             {"id": "Queue", "kind": "queue", "name": "queue", "pattern": None},
@@ -465,6 +467,10 @@ def test_to_dict_has_exactly_the_documented_shape():
             {"from": "Producers", "to": "Queue", "kind": "publish", "label": "sends work"},
         ]},
     }
+    found = data["findings"][0]
+    assert found["message"] == f"{found['explanation']} {found['fix']}"
+    assert found["explanation"].startswith("Queue Queue (read by Worker) has no redrive policy")
+    assert found["fix"].startswith("Add a RedrivePolicy")
 
 
 def test_reading_a_cluster_arn_for_the_data_api_is_not_a_connection():

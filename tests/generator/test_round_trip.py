@@ -95,6 +95,8 @@ COMBINATIONS = {
         ["sns-fanout"], "http", dict(trigger="schedule", consumer_names="email,sms,push", content_routing=True)),
     "event-consumers-write-to-postgres": (["eventbridge", "sns-fanout", "rds"], "http",
                                           dict(trigger="event", consumers=2)),
+    "scheduled-fanout-consumers-write-to-postgres": (["eventbridge", "sns-fanout", "sqs-worker", "rds"], "http",
+                                                     dict(trigger="schedule")),
     "orchestrator-beside-a-crud-api": (["orchestrator", "api-gateway-lambda", "rds"], "rest",
                                        dict(aggregate_sources=4)),
     "api-puts-records-on-the-stream": (["api-gateway-lambda", "kinesis-stream"], "rest",

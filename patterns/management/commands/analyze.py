@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from analyzer import MAX_TEMPLATE_BYTES, Analysis, TemplateError, analyze, limits_from
+from analyzer import MAX_TEMPLATE_BYTES, Analysis, TemplateError, analyze
 from analyzer.sarif import sarif_log
 from analyzer.stacks import StackError, stack_template
 from patterns.catalogue import SEVERITIES
@@ -61,7 +61,6 @@ class Command(BaseCommand):
             self._refuse(["standard input (-) can be read only once"])
         engine = live_or_shipped_engine()
         catalogue = engine.catalogue
-        limits = limits_from(catalogue.limit_map)
         analyses: list[tuple[str, Analysis]] = []
         problems: list[str] = []
         sources = [(path, None) for path in paths] + ([(f"stack:{stack}", stack)] if stack else [])
@@ -71,7 +70,7 @@ class Command(BaseCommand):
                     text = stack_template(stack_name, options["region"])
                 else:
                     text = read_text(path, sys.stdin, limit=MAX_TEMPLATE_BYTES, what="template")
-                analyses.append((path, analyze(text, limits)))
+                analyses.append((path, analyze(text, catalogue=catalogue)))
             except (BadInput, StackError) as exc:
                 problems.append(str(exc))
             except TemplateError as exc:
