@@ -1,8 +1,11 @@
 """The questionnaire with its live recommendation panel, the answers file, the catalogue.
 
 One view serves the questionnaire: a GET or a plain form POST renders the whole page (a
-valid POST redirects to the shareable URL), an htmx POST renders only the panel plus the
-few out-of-band pieces of the form that changed.
+valid POST redirects to the shareable URL), an htmx POST renders only the short panel beside
+the form, with what changed since the answers before, plus the few out-of-band pieces of
+the page that changed. The full recommendation is below the form and on a URL of its own
+(``recommendation``); after a live update the page fetches it again only when it is scrolled
+into view.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.middleware.csrf import get_token
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,12 +35,13 @@ from patterns.wording import labelled, words_for
 
 from .examples import EXAMPLES
 from .layout import question_rows, sections
-from .panel import build_panel
+from .panel import Glance, build_glance, build_panel, compare
 from .submission import (
     MAX_ANSWERS_FILE_BYTES, Submission, answers_file, read_answers_file, read_submission, to_text,
 )
 
 PAGE = "questionnaire/questionnaire.html"
+RECOMMENDATION_PAGE = "questionnaire/recommendation.html"
 
 
 # The query of an edit page whose answers are all defaults (see ``_own_path``).
@@ -177,17 +183,22 @@ def _own_path(submission: Submission, editing: Editing | None) -> str:
     return f"{editing.path}?{submission.query or DEFAULTS_QUERY}"
 
 
-def _panel_context(request: HttpRequest, engine: Engine, submission: Submission,
+def _recommendation_url(submission: Submission) -> str:
+    path = reverse("questionnaire:recommendation")
+    return f"{path}?{submission.query}" if submission.query else path
+
+
+def _panel_context(request: HttpRequest, engine: Engine, submission: Submission, recommendation,
                    editing: Editing | None = None) -> dict[str, Any]:
-    recommendation = engine.recommend(submission.answers)
-    shared_path = _shared_path(submission)
+    """What the short panel and the answer tools show; the full recommendation is added by the page."""
     query = f"?{submission.query}" if submission.query else ""
     return {
         "submission": submission,
-        "panel": build_panel(engine, recommendation),
+        "glance": build_glance(engine, recommendation),
         "editing": editing,
         "form_path": editing.path if editing else reverse("questionnaire:start"),
-        "share_url": request.build_absolute_uri(shared_path),
+        "share_url": request.build_absolute_uri(_shared_path(submission)),
+        "recommendation_url": _recommendation_url(submission),
         "download_url": reverse("questionnaire:download") + query,
         "diagram_url": (reverse("questionnaire:diagram_page") + query)
         if submission.ok and recommendation.selected and generator.dot_available() else "",
@@ -200,55 +211,131 @@ def _panel_context(request: HttpRequest, engine: Engine, submission: Submission,
 
 def _page_context(request: HttpRequest, engine: Engine, submission: Submission,
                   upload_errors: list[str] | None = None, editing: Editing | None = None) -> dict[str, Any]:
+    recommendation = engine.recommend(submission.answers)
     rows = question_rows(engine, submission)
-    return {
-        **_panel_context(request, engine, submission, editing),
+    context = {
+        **_panel_context(request, engine, submission, recommendation, editing),
+        "panel": build_panel(engine, recommendation),
         "sections": sections(engine, rows),
         "examples": EXAMPLES,
         "upload_errors": upload_errors or [],
     }
+    # The next live update says what changed since this page's answers.
+    cache.set(_glance_key(engine, submission.query), context["glance"], PANEL_CACHE_SECONDS)
+    return context
+
+
+@require_GET
+def recommendation(request: HttpRequest) -> HttpResponse:
+    """The full recommendation for the answers in the query string, on a page of its own
+    (shareable, no JavaScript needed); htmx asks for the section alone, to refresh the one
+    below the questionnaire."""
+    engine, submission, refused = _submitted(request)
+    if refused:
+        return refused
+    recommendation = engine.recommend(submission.answers)
+    context = {"panel": build_panel(engine, recommendation), "rules_version": engine.version}
+    if request.htmx:
+        response = render(request, f"{PAGE}#full-recommendation", context)
+    else:
+        words = words_for(engine.catalogue)
+        query = f"?{submission.query}" if submission.query else ""
+        context.update({
+            "answers": [words.answer(key, value) for key, value in submission.changed.items()],
+            "questionnaire_url": _shared_path(submission),
+            "share_url": request.build_absolute_uri(),
+            "download_url": reverse("questionnaire:download") + query,
+            "save_url": reverse("architectures:save") + query,
+        })
+        response = render(request, RECOMMENDATION_PAGE, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 # The live update for a given catalogue and set of posted answers is always the same HTML,
-# except for the CSRF token: it is rendered once with a placeholder token, kept in the
-# cache under the rules version and the answers, and served with the caller's token.
-# People try the same workloads (defaults, examples, toggling an answer back) all the time.
+# except for the CSRF token and what changed since the answers before: it is rendered once
+# with placeholders, kept in the cache under the rules version and the answers, and served
+# with the caller's token and changes. People try the same workloads (defaults, examples,
+# toggling an answer back) all the time.
 PANEL_CACHE_SECONDS = 600
 _TOKEN_PLACEHOLDER = "csrf-placeholder-6b1f0c"
+_CHANGES_PLACEHOLDER = "<!-- changes-since-the-answers-before -->"
 
 
 def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str],
                  editing: Editing | None = None) -> HttpResponse:
     fields = sorted((key, value) for key, value in data.lists() if key != "csrfmiddlewaretoken")
     key = "panel:" + hashlib.sha256(repr((engine.version, request.scheme, request.get_host(), editing, fields)).encode()).hexdigest()
-    cached = cache.get(key)
+    before_query = _query_before(request, editing)
+    before_key = _glance_key(engine, before_query) if before_query is not None else None
+    found = cache.get_many([key, before_key] if before_key else [key])
+    cached = found.get(key)
     if cached is None:
         submission = read_submission(engine, data)
-        body = _render_live_update(request, engine, submission, data, editing).content.decode()
-        cached = (body, _own_path(submission, editing) if submission.ok else None)
-        cache.set(key, cached, PANEL_CACHE_SECONDS)
-    body, shared_path = cached
-    response = HttpResponse(body.replace(_TOKEN_PLACEHOLDER, get_token(request)))
+        recommendation = engine.recommend(submission.answers)
+        context = _panel_context(request, engine, submission, recommendation, editing)
+        body = _render_live_update(request, engine, submission, data, context).content.decode()
+        own_path = _own_path(submission, editing)
+        cached = (body, own_path if submission.ok else None, context["glance"])
+        cache.set_many({key: cached, _glance_key(engine, submission.query): context["glance"]}, PANEL_CACHE_SECONDS)
+    body, shared_path, glance = cached
+    before = None
+    if before_key:
+        before = found.get(before_key) or _glance_for_query(engine, before_query)
+    changes = compare(before, glance)
+    changes_html = render_to_string(f"{PAGE}#changes", {"changes": changes})
+    announcement = " ".join([glance.summary, *(change.text for change in changes.items)])
+    response = HttpResponse(
+        body.replace(_TOKEN_PLACEHOLDER, get_token(request)).replace(_CHANGES_PLACEHOLDER, changes_html)
+        + render_to_string(f"{PAGE}#announcement", {"announcement": announcement})
+    )
     if shared_path:
         replace_url(response, shared_path)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
 
+def _query_before(request: HttpRequest, editing: Editing | None) -> str | None:
+    """The answers the page showed before this update, as a query string: htmx sends the
+    page's address, which every valid update replaces with the shareable one. None when it
+    is another page's, or an edit page still on the saved answers (not in its address)."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if editing is None:
+        return current.query if current.path == reverse("questionnaire:start") else None
+    if current.path != editing.path or not current.query:
+        return None
+    return "" if current.query == DEFAULTS_QUERY else current.query
+
+
+def _glance_key(engine: Engine, query: str) -> str:
+    """The short panel of the answers a (shareable) query string holds, under these rules."""
+    return "glance:" + hashlib.sha256(repr((engine.version, query)).encode()).hexdigest()
+
+
+def _glance_for_query(engine: Engine, query: str) -> Glance:
+    """The short panel for a query string's answers, when it is not in the cache (another
+    process's cache, expired, or an address typed by hand)."""
+    submission = read_submission(engine, QueryDict(query))
+    glance = build_glance(engine, engine.recommend(submission.answers))
+    cache.set(_glance_key(engine, submission.query), glance, PANEL_CACHE_SECONDS)
+    return glance
+
+
 def _render_live_update(request: HttpRequest, engine: Engine, submission: Submission,
-                        data: Mapping[str, str], editing: Editing | None = None) -> HttpResponse:
+                        data: Mapping[str, str], panel_context: dict[str, Any]) -> HttpResponse:
     # A question the page shows has its inputs in the form, so its key is in the post.
     # Only conditional questions that appear or disappear are re-rendered; inputs the user
     # may still be typing in are never replaced.
     toggled = {q.key for q in engine.questions if q.when and (q.key in data) != (q.key in submission.visible)}
     rows = question_rows(engine, submission, bind=toggled)
     context = {
-        **_panel_context(request, engine, submission, editing),
+        **panel_context,
         "sections": sections(engine, rows),
         "toggled_rows": [rows[key] for key in rows if key in toggled],
         "error_rows": [row for key, row in rows.items() if row.visible and key not in toggled],
         "oob": True,
         "csrf_token": _TOKEN_PLACEHOLDER,
+        "changes_slot": _CHANGES_PLACEHOLDER,
     }
     return render(request, f"{PAGE}#live-update", context)
 
