@@ -3,6 +3,10 @@
 Starts gunicorn on 127.0.0.1 with the real site plus one view that does nothing, points
 ``wrk`` at both, prints requests/s and p99 for each, and stops gunicorn again.
 
+The panel is sent what a browser sends: every question the page shows for the workload
+(as the form posts it) and the page's address (``HX-Current-URL``, which the panel reads to
+say what changed since the answers before).
+
     python -m advisor.questionnaire.loadtest [--seconds 10] [--workers 2] [--connections 16]
 """
 
@@ -23,10 +27,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-ORDER_API = {"trigger": "http", "client_waits": "false", "duration_s": "1", "consumers": "1", "steps": "1",
-             "long_waits": "false", "aggregate_sources": "0", "data_store": "none", "peak_rps": "10",
-             "monthly_invocations": "1000000", "payload_kb": "4", "downstream_max_rps": "",
-             "unreliable_downstream": "true", "ordering": "false", "memory_mb": "512"}
+# An order API whose orders are charged in the background by a flaky payment provider.
+ORDER_API = {"trigger": "http", "client_waits": False, "unreliable_downstream": True, "peak_rps": 10}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "advisor.questionnaire.bench_settings"}
+    form, page = _browser_post(ORDER_API)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "advisor.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--log-level", "warning"],
@@ -53,14 +56,15 @@ def main(argv: list[str] | None = None) -> int:
             post = Path(folder) / "panel.lua"
             post.write_text(
                 'wrk.method = "POST"\n'
-                f'wrk.body = "{urlencode(ORDER_API)}"\n'
+                f'wrk.body = "{urlencode(form)}"\n'
                 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
                 'wrk.headers["HX-Request"] = "true"\n'
                 f'wrk.headers["X-CSRFToken"] = "{token}"\n'
                 f'wrk.headers["Cookie"] = "csrftoken={cookie}"\n'
+                f'wrk.headers["HX-Current-URL"] = "{base}{page}"\n'
             )
             # The same POST with a different peak each time: every request misses the panel cache.
-            varied_body = urlencode({k: v for k, v in ORDER_API.items() if k != "peak_rps"})
+            varied_body = urlencode({k: v for k, v in form.items() if k != "peak_rps"})
             varied = Path(folder) / "varied.lua"
             varied.write_text(
                 post.read_text().replace("wrk.body", "local base_body")
@@ -85,6 +89,26 @@ def main(argv: list[str] | None = None) -> int:
         server.terminate()
         server.wait(timeout=10)
     return 0
+
+
+def _browser_post(answers: dict) -> tuple[dict[str, str], str]:
+    """What the questionnaire's form posts for these answers (every question it shows), and
+    the page's path with the shareable query."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.questionnaire.bench_settings")
+    import django
+
+    django.setup()
+    from django.urls import reverse
+
+    from patterns.store import current_engine
+
+    from .bench import browser_form
+    from .submission import read_submission
+
+    engine = current_engine()
+    form = browser_form(engine, answers)
+    query = read_submission(engine, form).query
+    return form, f"{reverse('questionnaire:start')}?{query}"
 
 
 def _wrk(arguments: list[str]) -> tuple[float, str]:

@@ -1,27 +1,30 @@
 """The questionnaire with its live recommendation panel, the answers file, the catalogue.
 
 One view serves the questionnaire: a GET or a plain form POST renders the whole page (a
-valid POST redirects to the shareable URL), an htmx POST renders only the short panel beside
-the form, with what changed since the answers before, plus the few out-of-band pieces of
-the page that changed. The full recommendation is below the form and on a URL of its own
-(``recommendation``); after a live update the page fetches it again only when it is scrolled
-into view.
+valid POST redirects to the shareable URL); an htmx POST (each answer, as it is typed)
+renders only the short panel beside the form, with what changed since the answers before,
+plus the few out-of-band pieces of the form that changed. Below the form, the answer tools
+and the full recommendation are left as a placeholder by each update and fetched again
+(an htmx GET of the page's own URL) once they are scrolled into view. The full
+recommendation also has a page of its own (``recommendation``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import replace_url
@@ -34,7 +37,7 @@ from patterns.store import current_engine
 from patterns.wording import labelled, words_for
 
 from .examples import EXAMPLES
-from .layout import question_rows, sections
+from .layout import QuestionRow, Section, question_rows, sections
 from .panel import Glance, build_glance, build_panel, compare
 from .submission import (
     MAX_ANSWERS_FILE_BYTES, Submission, answers_file, read_answers_file, read_submission, to_text,
@@ -69,9 +72,12 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
 
 def questionnaire_response(request: HttpRequest, engine: Engine, data: Mapping[str, str],
                            editing: Editing | None = None) -> HttpResponse:
-    """The questionnaire page (or its live update) for these submitted answers."""
-    if request.htmx:
-        return _live_update(request, engine, data, editing)
+    """The questionnaire page (or its live update, or the part below the form) for these
+    submitted answers."""
+    if request.htmx and not request.htmx.history_restore_request:
+        if request.method == "POST":
+            return _live_update(request, engine, data, editing)
+        return _below_the_form(request, engine, data, editing)
     submission = read_submission(engine, data)
     if request.method == "POST" and submission.ok:
         # Post/redirect/get: the result lands on its own shareable URL.
@@ -169,8 +175,14 @@ def answer_problems(engine: Engine, exc: AnswerError) -> list[str]:
     return [labelled(words.question(key), message) if key else message for key, message in exc.errors.items()]
 
 
+@lru_cache(maxsize=16)
+def _path(name: str) -> str:
+    """A URL without arguments; reversed once, as the live panel asks for several on each answer."""
+    return reverse(name)
+
+
 def _shared_path(submission: Submission) -> str:
-    path = reverse("questionnaire:start")
+    path = _path("questionnaire:start")
     return f"{path}?{submission.query}" if submission.query else path
 
 
@@ -184,7 +196,7 @@ def _own_path(submission: Submission, editing: Editing | None) -> str:
 
 
 def _recommendation_url(submission: Submission) -> str:
-    path = reverse("questionnaire:recommendation")
+    path = _path("questionnaire:recommendation")
     return f"{path}?{submission.query}" if submission.query else path
 
 
@@ -196,14 +208,15 @@ def _panel_context(request: HttpRequest, engine: Engine, submission: Submission,
         "submission": submission,
         "glance": build_glance(engine, recommendation),
         "editing": editing,
-        "form_path": editing.path if editing else reverse("questionnaire:start"),
+        "form_path": editing.path if editing else _path("questionnaire:start"),
+        "own_path": _own_path(submission, editing),
         "share_url": request.build_absolute_uri(_shared_path(submission)),
         "recommendation_url": _recommendation_url(submission),
-        "download_url": reverse("questionnaire:download") + query,
-        "diagram_url": (reverse("questionnaire:diagram_page") + query)
+        "download_url": _path("questionnaire:download") + query,
+        "diagram_url": (_path("questionnaire:diagram_page") + query)
         if submission.ok and recommendation.selected and generator.dot_available() else "",
-        "save_url": (editing.save_path if editing else reverse("architectures:save")) + query,
-        "upload_url": (editing.path if editing else reverse("questionnaire:upload")) + query,
+        "save_url": (editing.save_path if editing else _path("architectures:save")) + query,
+        "upload_url": (editing.path if editing else _path("questionnaire:upload")) + query,
         "rules_version": engine.version,
         "error_list": [(q.key, q.label, submission.errors[q.key]) for q in engine.questions if q.key in submission.errors],
     }
@@ -225,40 +238,49 @@ def _page_context(request: HttpRequest, engine: Engine, submission: Submission,
     return context
 
 
-@require_GET
-def recommendation(request: HttpRequest) -> HttpResponse:
-    """The full recommendation for the answers in the query string, on a page of its own
-    (shareable, no JavaScript needed); htmx asks for the section alone, to refresh the one
-    below the questionnaire."""
-    engine, submission, refused = _submitted(request)
-    if refused:
-        return refused
+def _below_the_form(request: HttpRequest, engine: Engine, data: Mapping[str, str],
+                    editing: Editing | None = None) -> HttpResponse:
+    """The answer tools and the full recommendation, which a live update leaves to be
+    fetched once they are scrolled into view."""
+    submission = read_submission(engine, data)
     recommendation = engine.recommend(submission.answers)
-    context = {"panel": build_panel(engine, recommendation), "rules_version": engine.version}
-    if request.htmx:
-        response = render(request, f"{PAGE}#full-recommendation", context)
-    else:
-        words = words_for(engine.catalogue)
-        query = f"?{submission.query}" if submission.query else ""
-        context.update({
-            "answers": [words.answer(key, value) for key, value in submission.changed.items()],
-            "questionnaire_url": _shared_path(submission),
-            "share_url": request.build_absolute_uri(),
-            "download_url": reverse("questionnaire:download") + query,
-            "save_url": reverse("architectures:save") + query,
-        })
-        response = render(request, RECOMMENDATION_PAGE, context)
+    context = {
+        **_panel_context(request, engine, submission, recommendation, editing),
+        "panel": build_panel(engine, recommendation),
+    }
+    response = render(request, f"{PAGE}#below-the-form", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
 
+@require_GET
+def recommendation(request: HttpRequest) -> HttpResponse:
+    """The full recommendation for the answers in the query string, on a page of its own:
+    shareable, and readable without JavaScript."""
+    engine, submission, refused = _submitted(request)
+    if refused:
+        return refused
+    recommendation = engine.recommend(submission.answers)
+    words = words_for(engine.catalogue)
+    query = f"?{submission.query}" if submission.query else ""
+    return render(request, RECOMMENDATION_PAGE, {
+        "panel": build_panel(engine, recommendation),
+        "rules_version": engine.version,
+        "answers": [words.answer(key, value) for key, value in submission.changed.items()],
+        "questionnaire_url": _shared_path(submission),
+        "share_url": request.build_absolute_uri(),
+        "download_url": _path("questionnaire:download") + query,
+        "save_url": _path("architectures:save") + query,
+        "diagram_url": (_path("questionnaire:diagram_page") + query)
+        if recommendation.selected and generator.dot_available() else "",
+    })
+
+
 # The live update for a given catalogue and set of posted answers is always the same HTML,
-# except for the CSRF token and what changed since the answers before: it is rendered once
-# with placeholders, kept in the cache under the rules version and the answers, and served
-# with the caller's token and changes. People try the same workloads (defaults, examples,
-# toggling an answer back) all the time.
+# except for what changed since the answers before: it is rendered once with a placeholder,
+# kept in the cache under the rules version and the answers, and served with the changes.
+# People try the same workloads (defaults, examples, toggling an answer back) all the time.
 PANEL_CACHE_SECONDS = 600
-_TOKEN_PLACEHOLDER = "csrf-placeholder-6b1f0c"
 _CHANGES_PLACEHOLDER = "<!-- changes-since-the-answers-before -->"
 
 
@@ -274,9 +296,8 @@ def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str],
         submission = read_submission(engine, data)
         recommendation = engine.recommend(submission.answers)
         context = _panel_context(request, engine, submission, recommendation, editing)
-        body = _render_live_update(request, engine, submission, data, context).content.decode()
-        own_path = _own_path(submission, editing)
-        cached = (body, own_path if submission.ok else None, context["glance"])
+        body = _render_live_update(engine, submission, data, context)
+        cached = (body, context["own_path"] if submission.ok else None, context["glance"])
         cache.set_many({key: cached, _glance_key(engine, submission.query): context["glance"]}, PANEL_CACHE_SECONDS)
     body, shared_path, glance = cached
     before = None
@@ -285,10 +306,8 @@ def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str],
     changes = compare(before, glance)
     changes_html = render_to_string(f"{PAGE}#changes", {"changes": changes})
     announcement = " ".join([glance.summary, *(change.text for change in changes.items)])
-    response = HttpResponse(
-        body.replace(_TOKEN_PLACEHOLDER, get_token(request)).replace(_CHANGES_PLACEHOLDER, changes_html)
-        + render_to_string(f"{PAGE}#announcement", {"announcement": announcement})
-    )
+    response = HttpResponse(body.replace(_CHANGES_PLACEHOLDER, changes_html)
+                            + render_to_string(f"{PAGE}#announcement", {"announcement": announcement}))
     if shared_path:
         replace_url(response, shared_path)
     patch_vary_headers(response, ("HX-Request",))
@@ -301,7 +320,7 @@ def _query_before(request: HttpRequest, editing: Editing | None) -> str | None:
     is another page's, or an edit page still on the saved answers (not in its address)."""
     current = urlsplit(request.headers.get("HX-Current-URL", ""))
     if editing is None:
-        return current.query if current.path == reverse("questionnaire:start") else None
+        return current.query if current.path == _path("questionnaire:start") else None
     if current.path != editing.path or not current.query:
         return None
     return "" if current.query == DEFAULTS_QUERY else current.query
@@ -321,8 +340,8 @@ def _glance_for_query(engine: Engine, query: str) -> Glance:
     return glance
 
 
-def _render_live_update(request: HttpRequest, engine: Engine, submission: Submission,
-                        data: Mapping[str, str], panel_context: dict[str, Any]) -> HttpResponse:
+def _render_live_update(engine: Engine, submission: Submission, data: Mapping[str, str],
+                        panel_context: dict[str, Any]) -> str:
     # A question the page shows has its inputs in the form, so its key is in the post.
     # Only conditional questions that appear or disappear are re-rendered; inputs the user
     # may still be typing in are never replaced.
@@ -330,14 +349,25 @@ def _render_live_update(request: HttpRequest, engine: Engine, submission: Submis
     rows = question_rows(engine, submission, bind=toggled)
     context = {
         **panel_context,
-        "sections": sections(engine, rows),
         "toggled_rows": [rows[key] for key in rows if key in toggled],
-        "error_rows": [row for key, row in rows.items() if row.visible and key not in toggled],
+        "form_updates": _form_updates([row for key, row in rows.items() if row.visible and key not in toggled],
+                                      sections(engine, rows)),
         "oob": True,
-        "csrf_token": _TOKEN_PLACEHOLDER,
         "changes_slot": _CHANGES_PLACEHOLDER,
     }
-    return render(request, f"{PAGE}#live-update", context)
+    # Nothing in it comes from the request: rendered without the context processors.
+    return render_to_string(f"{PAGE}#live-update", context)
+
+
+def _form_updates(rows: list[QuestionRow], page_sections: list[Section]) -> SafeString:
+    """The error slot of every question that stays on the page (cleared when its answer is
+    right again) and each section's progress, as out-of-band swaps. Two dozen one-line
+    elements: written here rather than in the template, where they took 0.2 ms of the
+    0.36 ms the whole update took to render (this takes 0.03 ms)."""
+    errors = (f'<p id="error-{escape(row.key)}" hx-swap-oob="innerHTML">{escape(row.error)}</p>' for row in rows)
+    progress = (f'<span id="meta-{escape(section.anchor)}" hx-swap-oob="innerHTML">{escape(section.progress)}</span>'
+                for section in page_sections)
+    return SafeString("\n".join([*errors, *progress]))
 
 
 # The catalogue -------------------------------------------------------------------------------
