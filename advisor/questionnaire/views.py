@@ -32,7 +32,7 @@ from django_htmx.http import replace_url
 import generator
 from advisor.diagrams import svg_response
 from patterns.answers import AnswerError
-from patterns.engine import Engine
+from patterns.engine import Engine, Recommendation
 from patterns.store import current_engine
 from patterns.wording import labelled, words_for
 
@@ -200,9 +200,9 @@ def _recommendation_url(submission: Submission) -> str:
     return f"{path}?{submission.query}" if submission.query else path
 
 
-def _panel_context(request: HttpRequest, engine: Engine, submission: Submission, recommendation,
+def _panel_context(engine: Engine, submission: Submission, recommendation: Recommendation,
                    editing: Editing | None = None) -> dict[str, Any]:
-    """What the short panel and the answer tools show; the full recommendation is added by the page."""
+    """What the short panel beside the form shows (all a live update needs)."""
     query = f"?{submission.query}" if submission.query else ""
     return {
         "submission": submission,
@@ -210,15 +210,24 @@ def _panel_context(request: HttpRequest, engine: Engine, submission: Submission,
         "editing": editing,
         "form_path": editing.path if editing else _path("questionnaire:start"),
         "own_path": _own_path(submission, editing),
-        "share_url": request.build_absolute_uri(_shared_path(submission)),
         "recommendation_url": _recommendation_url(submission),
-        "download_url": _path("questionnaire:download") + query,
         "diagram_url": (_path("questionnaire:diagram_page") + query)
         if submission.ok and recommendation.selected and generator.dot_available() else "",
         "save_url": (editing.save_path if editing else _path("architectures:save")) + query,
-        "upload_url": (editing.path if editing else _path("questionnaire:upload")) + query,
         "rules_version": engine.version,
         "error_list": [(q.key, q.label, submission.errors[q.key]) for q in engine.questions if q.key in submission.errors],
+    }
+
+
+def _below_context(request: HttpRequest, engine: Engine, submission: Submission, recommendation: Recommendation,
+                   editing: Editing | None = None) -> dict[str, Any]:
+    """What the answer tools and the full recommendation below the form show."""
+    query = f"?{submission.query}" if submission.query else ""
+    return {
+        "panel": build_panel(engine, recommendation),
+        "share_url": request.build_absolute_uri(_shared_path(submission)),
+        "download_url": _path("questionnaire:download") + query,
+        "upload_url": (editing.path if editing else _path("questionnaire:upload")) + query,
     }
 
 
@@ -227,8 +236,8 @@ def _page_context(request: HttpRequest, engine: Engine, submission: Submission,
     recommendation = engine.recommend(submission.answers)
     rows = question_rows(engine, submission)
     context = {
-        **_panel_context(request, engine, submission, recommendation, editing),
-        "panel": build_panel(engine, recommendation),
+        **_panel_context(engine, submission, recommendation, editing),
+        **_below_context(request, engine, submission, recommendation, editing),
         "sections": sections(engine, rows),
         "examples": EXAMPLES,
         "upload_errors": upload_errors or [],
@@ -245,8 +254,8 @@ def _below_the_form(request: HttpRequest, engine: Engine, data: Mapping[str, str
     submission = read_submission(engine, data)
     recommendation = engine.recommend(submission.answers)
     context = {
-        **_panel_context(request, engine, submission, recommendation, editing),
-        "panel": build_panel(engine, recommendation),
+        **_panel_context(engine, submission, recommendation, editing),
+        **_below_context(request, engine, submission, recommendation, editing),
     }
     response = render(request, f"{PAGE}#below-the-form", context)
     patch_vary_headers(response, ("HX-Request",))
@@ -295,7 +304,7 @@ def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str],
     if cached is None:
         submission = read_submission(engine, data)
         recommendation = engine.recommend(submission.answers)
-        context = _panel_context(request, engine, submission, recommendation, editing)
+        context = _panel_context(engine, submission, recommendation, editing)
         body = _render_live_update(engine, submission, data, context)
         cached = (body, context["own_path"] if submission.ok else None, context["glance"])
         cache.set_many({key: cached, _glance_key(engine, submission.query): context["glance"]}, PANEL_CACHE_SECONDS)
