@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from html import escape
 from functools import lru_cache
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -23,7 +24,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -372,7 +372,8 @@ def _form_updates(rows: list[QuestionRow], page_sections: list[Section]) -> Safe
     """The error slot of every question that stays on the page (cleared when its answer is
     right again) and each section's progress, as out-of-band swaps. Two dozen one-line
     elements: written here rather than in the template, where they took 0.2 ms of the
-    0.36 ms the whole update took to render (this takes 0.03 ms)."""
+    0.36 ms the whole update took to render (this takes 0.03 ms; every value is plain text,
+    escaped with the standard library's ``html.escape``)."""
     errors = (f'<p id="error-{escape(row.key)}" hx-swap-oob="innerHTML">{escape(row.error)}</p>' for row in rows)
     progress = (f'<span id="meta-{escape(section.anchor)}" hx-swap-oob="innerHTML">{escape(section.progress)}</span>'
                 for section in page_sections)
