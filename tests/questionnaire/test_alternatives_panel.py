@@ -30,7 +30,7 @@ def test_long_compute_shows_what_replaces_lambda_before_the_patterns(client):
     assert response.context["panel"].summary.startswith("Lambda is not the answer for the core work")
     # The short panel beside the form says it first too.
     assert response.context["glance"].summary.startswith("Lambda is not the answer for the core work")
-    assert "Lambda is not the answer for the core work:</strong> Run the long computation as a container task" in \
+    assert "Instead of Lambda for the core work:</strong> Run the long computation as a container task" in \
         response.content.decode()
 
 

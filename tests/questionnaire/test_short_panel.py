@@ -52,14 +52,14 @@ class TestWhatItShows:
         assert len(shown) == GLANCE_RISKS < len(expected.warnings)
         ranks = {"critical": 0, "high": 1, "medium": 2, "low": 3}
         assert [ranks[risk.severity] for risk in shown] == sorted(ranks[w.severity] for w in expected.warnings)[:GLANCE_RISKS]
-        assert f"{len(expected.warnings) - GLANCE_RISKS} more risks in the full recommendation" in panel
+        assert f"{len(expected.warnings) - GLANCE_RISKS} more risks below" in panel
 
     def test_limits_broken_show_the_answer_next_to_the_aws_limit(self, client):
         response = client.get(URL, {"trigger": "schedule", "client_waits": "false", "duration_s": "1200"})
         panel = text_of(short_panel(response.content))
         assert "Limits broken 2" in panel
         assert "Lambda maximum function timeout 1,200 s (AWS: 900 s)" in panel
-        assert "Lambda is not the answer for the core work: Run the long computation as a container task" in panel
+        assert "Instead of Lambda for the core work: Run the long computation as a container task" in panel
 
     def test_it_is_short_the_rest_is_below_the_form(self, client, engine):
         response = client.get(URL, EVENTS_QUERY)
