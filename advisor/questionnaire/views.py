@@ -211,8 +211,6 @@ def _panel_context(engine: Engine, submission: Submission, recommendation: Recom
         "form_path": editing.path if editing else _path("questionnaire:start"),
         "own_path": _own_path(submission, editing),
         "recommendation_url": _recommendation_url(submission),
-        "diagram_url": (_path("questionnaire:diagram_page") + query)
-        if submission.ok and recommendation.selected and generator.dot_available() else "",
         "save_url": (editing.save_path if editing else _path("architectures:save")) + query,
         "rules_version": engine.version,
         "error_list": [(q.key, q.label, submission.errors[q.key]) for q in engine.questions if q.key in submission.errors],
@@ -225,6 +223,8 @@ def _below_context(request: HttpRequest, engine: Engine, submission: Submission,
     query = f"?{submission.query}" if submission.query else ""
     return {
         "panel": build_panel(engine, recommendation),
+        "diagram_url": (_path("questionnaire:diagram_page") + query)
+        if submission.ok and recommendation.selected and generator.dot_available() else "",
         "share_url": request.build_absolute_uri(_shared_path(submission)),
         "download_url": _path("questionnaire:download") + query,
         "upload_url": (editing.path if editing else _path("questionnaire:upload")) + query,
