@@ -7,6 +7,10 @@ The panel is sent what a browser sends: every question the page shows for the wo
 (as the form posts it) and the page's address (``HX-Current-URL``, which the panel reads to
 say what changed since the answers before).
 
+Requests per second depend on what else the machine runs; the CPU time each request costs
+(gunicorn's workers and wrk together, read from /proc and getrusage on Linux) does much less,
+so it is printed too, with the throughput ratio it implies on a machine doing nothing else.
+
     python -m advisor.questionnaire.loadtest [--seconds 10] [--workers 2] [--connections 16]
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -76,15 +81,21 @@ def main(argv: list[str] | None = None) -> int:
             )
             common = ["-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--latency"]
             print(f"gunicorn on 127.0.0.1, {args.workers} workers; wrk {args.connections} connections, {args.seconds} s each")
-            bare = _wrk(common + [base + "/bench/bare"])
-            panel = _wrk(common + ["-s", str(post), base + "/questionnaire/"])
-            fresh = _wrk(common + ["-s", str(varied), base + "/questionnaire/"])
+            print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+            bare = _wrk(common + [base + "/bench/bare"], server.pid)
+            panel = _wrk(common + ["-s", str(post), base + "/questionnaire/"], server.pid)
+            fresh = _wrk(common + ["-s", str(varied), base + "/questionnaire/"], server.pid)
         rows = (("bare Django view", bare), ("live panel, same answers", panel),
                 ("live panel, new answers", fresh))
-        for name, (rps, p99) in rows:
-            print(f"  {name:<26} {rps:9.1f} requests/s   p99 {p99}")
+        for name, (rps, p99, cpu_ms) in rows:
+            cpu = f"   CPU {cpu_ms:.2f} ms/request" if cpu_ms else ""
+            print(f"  {name:<26} {rps:9.1f} requests/s   p99 {p99}{cpu}")
         print(f"  The panel serves {panel[0] / bare[0]:.0%} of the bare view's throughput for answers seen before "
               f"(rendered once, then cached) and {fresh[0] / bare[0]:.0%} when every request is a new workload.")
+        if bare[2] and panel[2] and fresh[2]:
+            print(f"  By CPU per request (the machine's other load aside): {bare[2] / panel[2]:.0%} for answers seen "
+                  f"before and {bare[2] / fresh[2]:.0%} for new ones.")
+        print(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -111,13 +122,36 @@ def _browser_post(answers: dict) -> tuple[dict[str, str], str]:
     return form, f"{reverse('questionnaire:start')}?{query}"
 
 
-def _wrk(arguments: list[str]) -> tuple[float, str]:
+def _wrk(arguments: list[str], server_pid: int) -> tuple[float, str, float]:
+    """Requests/s, p99 and the CPU milliseconds per request of the server's workers and wrk
+    (0 where /proc cannot be read)."""
+    server_before = _workers_cpu(server_pid)
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(["wrk", *arguments], capture_output=True, text=True, check=True).stdout
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_after = _workers_cpu(server_pid)
     if re.search(r"Non-2xx or 3xx responses: \d+", output):
         raise SystemExit(f"some requests failed:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)
-    return rps, p99
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
+    if server_before is None or server_after is None or not requests:
+        return rps, p99, 0.0
+    return rps, p99, (server_after - server_before + wrk_cpu) / requests * 1000
+
+
+def _workers_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by the children (gunicorn's workers) of a process, on Linux."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for child in children:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _csrf(url: str) -> tuple[str, str]:
