@@ -32,7 +32,7 @@ def main(requests: int = 300, warmup: int = 30, write: Callable[[str], None] = p
 
     engine = current_engine()
     url = reverse("questionnaire:start")
-    forms = [_visible_form(engine, example.answers) for example in EXAMPLES] + [_visible_form(engine, {})]
+    forms = [browser_form(engine, example.answers) for example in EXAMPLES] + [browser_form(engine, {})]
     client = Client()
 
     def panel(data):
@@ -80,7 +80,7 @@ def _percentile(samples: list[float], percent: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[percent - 1] if percent < 100 else max(samples)
 
 
-def _visible_form(engine, answers: dict) -> dict[str, str]:
+def browser_form(engine, answers: dict) -> dict[str, str]:
     """What a browser posts for these answers: every visible question's value."""
     typed = engine.validate(answers)
     visible = {question.key for question in engine.visible_questions(typed)}

@@ -51,6 +51,14 @@ class Section:
     def changed_count(self) -> int:
         return sum(1 for row in self.rows if row.changed)
 
+    @property
+    def progress(self) -> str:
+        """"4 questions · 2 changed": under the section's name in the steps, after each answer."""
+        shown = self.visible_count
+        changed = self.changed_count
+        text = f"{shown} question{'' if shown == 1 else 's'}"
+        return f"{text} · {changed} changed" if changed else text
+
 
 def question_rows(engine: Engine, submission: Submission, bind: set[str] | None = None) -> dict[str, QuestionRow]:
     """A row per question; visible ones (all, or those in ``bind``) get a field bound to

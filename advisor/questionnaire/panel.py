@@ -2,6 +2,10 @@
 
 The engine explains each reason, risk and limit with the answers that caused it; the page
 shows those answers as labels carrying their question, beside the sentence and the advice.
+
+Two shapes: ``Panel``, the full recommendation (below the questionnaire and on its own URL),
+and ``Glance``, the short summary beside the form that follows every answer, with what
+changed since the answer before (``changes``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ from patterns.engine import Engine, Explanation, LimitCheck, Recommendation, Sho
 from patterns.wording import UNIT_LABELS, Words, labelled, words_for
 
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
+
+# How much of each list the short panel shows beside the form; the full recommendation has the rest.
+GLANCE_RISKS = 3
+GLANCE_LIMITS = 2
+GLANCE_CHANGES = 3
 
 
 @dataclass(frozen=True)
@@ -277,3 +286,190 @@ def cost_groups(lines) -> tuple[CostGroup, ...]:
 def stored_panel(engine: Engine, data: Mapping[str, Any], answers: Mapping[str, Any]) -> Panel:
     """The panel for a recommendation kept with a saved revision."""
     return build_panel(engine, saved_recommendation(engine, data, answers))
+
+
+# The short panel ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RiskLine:
+    title: str
+    severity: str
+    pattern: str  # the pattern's name, "" for a risk of the whole workload
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS.get(self.severity, self.severity.title())
+
+
+@dataclass(frozen=True)
+class BrokenLimit:
+    name: str
+    value: str  # formatted, with its unit
+    limit: str
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the short panel beside the form shows: the best fit and why, the risks by
+    severity, the monthly total and the limits broken. Names, words and numbers only, so it
+    is small to keep and to compare with the next answer's (``changes``)."""
+
+    best: str  # the best fit's name; "" when no pattern fits
+    best_slug: str
+    percent: int
+    why: str  # the best fit's first reason
+    also: tuple[str, ...]  # the other patterns of the proposed architecture
+    instead: str  # what replaces Lambda for the core work; "" when Lambda fits
+    risks: tuple[RiskLine, ...]  # every risk, most severe first
+    monthly: float
+    broken: tuple[BrokenLimit, ...]
+
+    @property
+    def url(self) -> str:
+        return pattern_url(self.best_slug) if self.best_slug else ""
+
+    @property
+    def monthly_usd(self) -> str:
+        return formatting.usd(self.monthly)
+
+    @property
+    def top_risks(self) -> tuple[RiskLine, ...]:
+        return self.risks[:GLANCE_RISKS]
+
+    @property
+    def more_risks(self) -> int:
+        return max(0, len(self.risks) - GLANCE_RISKS)
+
+    @property
+    def top_broken(self) -> tuple[BrokenLimit, ...]:
+        return self.broken[:GLANCE_LIMITS]
+
+    @property
+    def more_broken(self) -> int:
+        return max(0, len(self.broken) - GLANCE_LIMITS)
+
+    @property
+    def summary(self) -> str:
+        """One sentence for screen readers after each update."""
+        if not self.best:
+            return "No pattern fits these answers yet."
+        count = len(self.risks)
+        risks = f", {count} risk{'s' if count != 1 else ''}" if count else ""
+        broken = f", {len(self.broken)} limit{'s' if len(self.broken) != 1 else ''} broken" if self.broken else ""
+        lead = f"Lambda is not the answer for the core work: {self.instead}. " if self.instead else ""
+        return f"{lead}Best fit: {self.best} ({self.percent}%){risks}{broken}, about {self.monthly_usd} a month."
+
+
+def build_glance(engine: Engine, recommendation: Recommendation) -> Glance:
+    """The short panel for a recommendation. It reads one reason and no advice, and prices
+    the proposed architecture for the monthly total (the cost lines are laid out only in the
+    full recommendation)."""
+    catalogue = engine.catalogue
+    patterns = catalogue.pattern_map
+    ranked = [item for item in recommendation.recommendations if item.pattern in patterns]
+    best = ranked[0] if ranked else None
+    warnings = catalogue.warning_map
+    limits = catalogue.limit_map
+    instead = next((hit.title for hit in recommendation.alternatives if not hit.fits_lambda), "")
+    return Glance(
+        best=patterns[best.pattern].name if best else "",
+        best_slug=best.pattern if best else "",
+        percent=round(best.score * 100) if best else 0,
+        why=best.reasons[0].why if best and best.reasons else "",
+        also=tuple(patterns[slug].name for slug in recommendation.selected
+                   if slug in patterns and (best is None or slug != best.pattern)),
+        instead=instead,
+        risks=tuple(RiskLine(warnings[hit.id].title, hit.severity,
+                             patterns[hit.pattern].name if hit.pattern in patterns else "")
+                    for hit in recommendation.warnings if hit.id in warnings),
+        monthly=recommendation.cost.monthly_usd,
+        broken=tuple(BrokenLimit(limits[check.id].name if check.id in limits else check.id,
+                                 _with_unit(check.value, check.unit), _with_unit(check.limit, check.unit))
+                     for check in recommendation.limits if not check.ok),
+    )
+
+
+def _with_unit(value: float, unit: str) -> str:
+    label = UNIT_LABELS.get(unit, unit)
+    text = formatting.number(value)
+    if not label:
+        return text
+    return f"{text}{label}" if label.startswith("/") else f"{text} {label}"
+
+
+@dataclass(frozen=True)
+class Change:
+    text: str
+    tone: str  # "worse", "better" or "neutral": how the change reads for the workload
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed in the short panel since the answers before; ``compared`` is False when
+    there were none to compare with (a page just opened)."""
+
+    compared: bool
+    items: tuple[Change, ...] = ()
+
+    @property
+    def shown(self) -> tuple[Change, ...]:
+        return self.items[:GLANCE_CHANGES]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.items) - GLANCE_CHANGES)
+
+
+def compare(before: Glance | None, after: Glance) -> Changes:
+    """What changed in the short panel from one answer to the next, in words, the most
+    telling first: the best fit, Lambda's place, the cost, then limits and risks."""
+    if before is None:
+        return Changes(compared=False)
+    found: list[Change] = []
+    if before.best != after.best:
+        if after.best:
+            was = f" (was {before.best})" if before.best else ""
+            found.append(Change(f"Best fit is now {after.best}{was}.", "neutral"))
+        else:
+            found.append(Change("No pattern fits any more.", "worse"))
+    if before.instead != after.instead:
+        if after.instead:
+            found.append(Change(f"Lambda is no longer the answer for the core work: {after.instead}.", "worse"))
+        else:
+            found.append(Change("Lambda fits the core work again.", "better"))
+    if formatting.usd(before.monthly) != formatting.usd(after.monthly):
+        difference = after.monthly - before.monthly
+        direction = "up" if difference > 0 else "down"
+        found.append(Change(f"Cost {direction} {formatting.usd(abs(difference))} to {after.monthly_usd} a month.",
+                            "worse" if difference > 0 else "better"))
+    old_broken = {limit.name: limit for limit in before.broken}
+    new_broken = {limit.name: limit for limit in after.broken}
+    broken = [f"{limit.name} ({limit.value}; AWS allows {limit.limit})" for name, limit in new_broken.items()
+              if name not in old_broken]
+    found += _listed(broken, "Limit now broken", "limits now broken", "worse")
+    old_risks = {(risk.title, risk.pattern): risk for risk in before.risks}
+    new_risks = {(risk.title, risk.pattern): risk for risk in after.risks}
+    appeared = [f"{_risk_name(risk)} ({risk.severity_label.lower()})" for key, risk in new_risks.items()
+                if key not in old_risks]
+    found += _listed(appeared, "New risk", "new risks", "worse")
+    mended = [name for name in old_broken if name not in new_broken]
+    found += _listed(mended, "Limit no longer broken", "limits no longer broken", "better")
+    gone = [_risk_name(risk) for key, risk in old_risks.items() if key not in new_risks]
+    found += _listed(gone, "Risk gone", "risks gone", "better")
+    for key, risk in new_risks.items():
+        if key in old_risks and old_risks[key].severity != risk.severity:
+            found.append(Change(f"{_risk_name(risk)} is now {risk.severity_label.lower()} "
+                                f"(was {old_risks[key].severity_label.lower()}).", "neutral"))
+    return Changes(compared=True, items=tuple(found))
+
+
+def _listed(names: list[str], one: str, many: str, tone: str) -> list[Change]:
+    """"New risk: A." or "3 new risks: A; B; C." (one line for a list of like changes)."""
+    if not names:
+        return []
+    if len(names) == 1:
+        return [Change(f"{one}: {names[0]}.", tone)]
+    return [Change(f"{len(names)} {many}: {'; '.join(names)}.", tone)]
+
+
+def _risk_name(risk: RiskLine) -> str:
+    return f"{risk.title} in {risk.pattern}" if risk.pattern else risk.title

@@ -5,6 +5,7 @@ from . import views
 app_name = "questionnaire"
 urlpatterns = [
     path("questionnaire/", views.questionnaire, name="start"),
+    path("questionnaire/recommendation/", views.recommendation, name="recommendation"),
     path("questionnaire/answers.json", views.download_answers, name="download"),
     path("questionnaire/diagram.svg", views.answers_diagram, name="diagram"),
     path("questionnaire/diagram/", views.answers_diagram_page, name="diagram_page"),

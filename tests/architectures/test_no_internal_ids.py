@@ -129,6 +129,7 @@ def pages(world) -> list[tuple[str, str, dict | None]]:
         ("home", reverse("home"), None),
         ("questionnaire", reverse("questionnaire:start") + query, None),
         ("questionnaire with a mistake", reverse("questionnaire:start") + "?duration_s=0&max_duration_s=0.5", None),
+        ("full recommendation", reverse("questionnaire:recommendation") + query, None),
         ("pattern list", reverse("questionnaire:patterns"), None),
         *[(f"pattern {p.slug}", reverse("questionnaire:pattern", args=[p.slug]), None) for p in catalogue.patterns],
         ("checklist", reverse("questionnaire:checklist"), None),

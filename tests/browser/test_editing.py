@@ -39,7 +39,7 @@ def test_edit_in_the_questionnaire_saves_a_revision_and_the_diff_shows_it(browse
     page.locator("#id_duration_s").fill("1200")
     page.locator("#id_duration_s").blur()
     page.wait_for_url(re.compile(r"duration_s=1200"))
-    save = page.get_by_role("link", name="Save as revision 2 of Invoice pipeline")
+    save = page.locator("#panel").get_by_role("link", name="Save as revision 2 of Invoice pipeline")
     assert "duration_s=1200" in save.get_attribute("href")
     screenshot(page, "edit-in-questionnaire")
     save.click()

@@ -10,8 +10,9 @@ URL = reverse("questionnaire:start")
 
 
 def panel_text(response) -> str:
+    """The full recommendation below the questionnaire."""
     content = response.content.decode()
-    start = content.index('<section class="panel" id="panel"')
+    start = content.index('<section class="full-recommendation" id="recommendation"')
     return html.unescape(content[start:content.index("</section>", start)])
 
 
@@ -27,6 +28,10 @@ def test_long_compute_shows_what_replaces_lambda_before_the_patterns(client):
     # The answer behind it, in the questionnaire's words.
     assert '<span class="chip">Worst-case processing time: 3,000 s</span>' in response.content.decode()
     assert response.context["panel"].summary.startswith("Lambda is not the answer for the core work")
+    # The short panel beside the form says it first too.
+    assert response.context["glance"].summary.startswith("Lambda is not the answer for the core work")
+    assert "Instead of Lambda for the core work:</strong> Run the long computation as a container task" in \
+        response.content.decode()
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The live panel's cost: each component of the proposed architecture with its lines'
+"""The full recommendation's cost: each component of the proposed architecture with its lines'
 arithmetic and assumptions, the Region and the free-tier setting."""
 
 import re
@@ -12,7 +12,7 @@ QUEUE = {"trigger": "queue", "client_waits": "false"}
 
 def cost_section(content: bytes) -> str:
     text = content.decode()
-    start = text.index('<h3 class="panel-title">Monthly cost</h3>')
+    start = text.index('<h3 class="panel-title" id="cost">Monthly cost</h3>')
     return text[start:text.index("free tier is", start) + 40]
 
 

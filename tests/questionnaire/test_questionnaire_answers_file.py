@@ -91,5 +91,11 @@ class TestUpload:
         assert response.status_code == 400
         assert "Choose a JSON file of answers to load." in response.content.decode()
 
+    def test_the_panel_beside_the_form_says_the_file_was_not_loaded(self, client):
+        # The reasons are with the upload, under the recommendation; the panel in view points there.
+        html = upload(client, b'{"trigger": "carrier pigeon"}').content.decode()
+        panel = html[html.index('<section class="panel" id="panel"'):]
+        assert '<strong>The answers file was not loaded.</strong> <a href="#answers-tools">' in panel[:3000]
+
     def test_it_only_accepts_posts(self, client):
         assert client.get(UPLOAD).status_code == 405

@@ -28,9 +28,12 @@ def visible_form(engine, **answers) -> dict[str, str]:
 
 
 def panel_html(content: bytes) -> str:
+    """The short panel, without what changed since the answers before (which a shared link
+    opened afresh has nothing to compare with)."""
     html = content.decode()
     start = html.index('<section class="panel" id="panel"')
     panel = html[start:html.index("</section>", start)]
+    panel = re.sub(r'<div class="glance-changes">.*?</div>', "", panel, flags=re.S)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", panel)
 
 
