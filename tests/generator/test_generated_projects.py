@@ -52,6 +52,10 @@ CASES = {
     "telemetry-stream-onto-the-bus": ("telemetry", ["kinesis-stream", "eventbridge"],
                                       {"trigger": "event", "peak_rps": 5000, "payload_kb": 2, "consumers": 2,
                                        "content_routing": True, "duration_s": 0.02}),
+    # No API: the bus's and the topic's queue consumers write what they handle to PostgreSQL.
+    "queue-consumers-into-postgresql": ("records-sync", ["eventbridge", "sns-fanout", "rds"],
+                                        {"trigger": "event", "data_store": "relational", "consumers": 2,
+                                         "db_max_connections": 40}),
     # The same patterns behind a REST API instead of an HTTP API.
     "rest-api": ("public-api", ["api-gateway-lambda"], {"data_store": "dynamodb"}, {"api": "rest"}),
     "rest-partner-api-with-jobs-and-database": (
