@@ -146,13 +146,13 @@ def main() -> None:
     if not diagram.dot_available():
         print("  Graphviz `dot` not found: only DOT and Mermaid text are produced")
     if diagram.backend() == "library":
-        print(f"memory kept by in-process Graphviz per ten-pattern diagram (RSS over 200 diagrams): "
+        print(f"memory kept by in-process Graphviz per {len(PATTERN_SLUGS)}-pattern diagram (RSS over 200 diagrams): "
               f"{kept_per_diagram_kb(200):.0f} KB")
-    print(f"whole CLI (python -m generator, fresh interpreter, all 10): {cli_seconds():.2f} s")
+    print(f"whole CLI (python -m generator, fresh interpreter, {every}): {cli_seconds():.2f} s")
     # Whole commands vary a lot from run to run on a shared machine: the median of several.
     command_runs = int(os.environ.get("BENCH_COMMAND_RUNS", "5"))
     generate = statistics.median(manage_generate_seconds() for _ in range(command_runs))
-    print(f"whole CLI (python manage.py generate, Django start-up included, all 10), median of {command_runs}: "
+    print(f"whole CLI (python manage.py generate, Django start-up included, {every}), median of {command_runs}: "
           f"{generate:.2f} s")
     sam = find_sam()
     if sam:

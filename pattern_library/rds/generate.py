@@ -95,16 +95,21 @@ def functions(p: Project) -> None:
                  "100 unreserved): check the quota with `aws lambda get-account-settings` and set it once the "
                  "quota allows. Without it, RDS Proxy still pools connections, but a burst can reach the "
                  "proxy's connection limit.")
-    p.note(SLUG, "The function signs in with the username and password from `DbSecretArn`, as the proxy "
-                 "does. To drop the password from the function, turn on IAM authentication on the proxy "
-                 "(`IAMAuth: REQUIRED` on its auth entry), allow the function `rds-db:connect` on "
-                 "`arn:aws:rds-db:<region>:<account>:dbuser:<proxy resource id>/<user>`, and have "
-                 "`open_connection` pass a token from `boto3.client(\"rds\").generate_db_auth_token(...)` as "
-                 "the password; the proxy keeps using the secret towards PostgreSQL.")
+    iam_authentication_note(p, "The function signs")
     p.note(SLUG, "The function runs in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`). It needs a route to "
                  "Secrets Manager (an interface VPC endpoint or a NAT gateway). Create the table with "
                  "`db/schema.sql`. For write-heavy bursts put an SQS queue in front and keep the consumer's "
                  "maximum concurrency at or below the reserved concurrency.")
+
+
+def iam_authentication_note(p: Project, who: str) -> None:
+    """How the functions can sign in to the proxy with IAM instead of the secret's password."""
+    p.note(SLUG, f"{who} in with the username and password from `DbSecretArn`, as the proxy "
+                 "does. To sign in without a password, turn on IAM authentication on the proxy "
+                 "(`IAMAuth: REQUIRED` on its auth entry), allow each function `rds-db:connect` on "
+                 "`arn:aws:rds-db:<region>:<account>:dbuser:<proxy resource id>/<user>`, and have "
+                 "`open_connection` pass a token from `boto3.client(\"rds\").generate_db_auth_token(...)` as "
+                 "the password; the proxy keeps using the secret towards PostgreSQL.")
 
 
 def consumers_write(p: Project) -> None:
@@ -133,6 +138,7 @@ def consumers_write(p: Project) -> None:
                  "upsert keyed on consumer and message so a redelivered message changes nothing. Together they "
                  f"hold at most about {max(2, share) * len(consumers)} batches at once, within half of the "
                  f"{p.answer('db_max_connections')} connections the database allows.")
+    iam_authentication_note(p, "Each consumer signs")
     p.note(SLUG, "The consumers run in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`) and need a route to "
                  "Secrets Manager (an interface VPC endpoint or a NAT gateway). Create the table with "
                  "`db/schema.sql`.")

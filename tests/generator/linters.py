@@ -27,8 +27,9 @@ TOOLS = ("cfn-lint", "checkov")
 
 ALL = list(generator.PATTERN_SLUGS)
 
-# Combinations beyond those of test_generated_projects.CASES, linted only (their own tests
-# are not run again): more REST APIs and patterns meeting in other ways.
+# Combinations beyond those of test_generated_projects.CASES: more REST APIs and patterns
+# meeting in other ways. They are linted in test_linters.py and, with the random selections,
+# run their own tests in test_generated_projects.py.
 MORE_COMBINATIONS = {
     "rest-all-patterns": ("everything-rest", ALL, {"trigger": "queue", "steps": 6, "long_waits": True, "ordering": True,
                                               "consumers": 2, "data_store": "dynamodb"}, {"api": "rest"}),

@@ -193,3 +193,19 @@ def test_the_api_alarms_on_server_errors_and_latency(api, errors, dims):
         assert {d["Name"]: d["Value"] for d in alarms[errors]["Dimensions"]} == {"ApiName": api_name, "Stage": "Prod"}
     else:
         assert alarms[errors]["Dimensions"][0]["Value"] == "<HttpApi>"
+
+
+@pytest.mark.parametrize("patterns, answers", [
+    (["api-gateway-lambda", "rds"], {"data_store": "relational"}),
+    # Without an API, the queue consumers write to the database themselves.
+    (["sns-fanout", "rds"], {"trigger": "event", "data_store": "relational"}),
+], ids=["behind-an-api", "queue-consumers"])
+def test_the_readme_says_how_to_reach_the_database_through_the_proxy_with_iam_authentication(patterns, answers):
+    files = generate(patterns, **answers)
+    readme = files["serverless-app/README.md"].decode()
+    for step in ("`IAMAuth: REQUIRED`", "`rds-db:connect`", "generate_db_auth_token", "`open_connection`"):
+        assert step in readme, step
+    # The function the README sends the reader to is there to change.
+    handlers = [content.decode() for path, content in files.items()
+                if path.startswith("serverless-app/src/") and path.endswith("app.py")]
+    assert any("def open_connection(" in code for code in handlers)

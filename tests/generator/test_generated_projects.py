@@ -1,6 +1,8 @@
 """Each pattern alone and realistic combinations: SAM transform, the project's own tests,
 and the SPEC 5 contract checked statically. cfn-lint, serverless-rules and checkov run over
-these same cases (and more) in test_linters.py, one process per tool.
+these same cases (and more) in test_linters.py, one process per tool; the projects of those
+further cases (more combinations on both API types, 40 seeded random selections) pass their
+own tests here too.
 
 These are slow (a pytest run per project); run them in parallel with -n 2.
 """
@@ -18,6 +20,7 @@ from gencheck import (
     sam_transform,
     unpack,
 )
+from linters import MORE_COMBINATIONS, random_cases
 
 ALL = list(generator.PATTERN_SLUGS)
 
@@ -54,6 +57,10 @@ CASES = {
         "orders", ["sqs-worker", "eventbridge", "rds", "orchestrator"],
         {"trigger": "event", "client_waits": False, "consumer_names": "billing,shipping,analytics",
          "downstream_max_rps": 20, "unreliable_downstream": True, "aggregate_sources": 3}),
+    # No API: the bus's and the topic's queue consumers write what they handle to PostgreSQL.
+    "queue-consumers-into-postgresql": ("records-sync", ["eventbridge", "sns-fanout", "rds"],
+                                        {"trigger": "event", "data_store": "relational", "consumers": 2,
+                                         "db_max_connections": 40}),
     # The same patterns behind a REST API instead of an HTTP API.
     "rest-api": ("public-api", ["api-gateway-lambda"], {"data_store": "dynamodb"}, {"api": "rest"}),
     "rest-partner-api-with-jobs-and-database": (
@@ -89,6 +96,20 @@ def test_the_generated_project_transforms_and_passes_its_tests(projects, case):
     sam_transform(load_template((folder / "template.yaml").read_text()))
     result = run_project_tests(folder)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+
+
+# The rest of the linted matrix: its templates are checked in test_linters.py, its projects here.
+LINTED_CASES = {**MORE_COMBINATIONS, **random_cases()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(LINTED_CASES))
+def test_every_project_of_the_linted_matrix_passes_its_own_tests(tmp_path, case):
+    name, patterns, overrides, *options = LINTED_CASES[case]
+    files = generate(patterns, name=name, options=options[0] if options else None, **overrides)
+    result = run_project_tests(unpack(files, tmp_path))
+    assert result.returncode == 0, (f"generate({patterns!r}, name={name!r}, options={(options or [None])[0]!r}, "
+                                    f"**{overrides!r})\n" + result.stdout[-5000:] + result.stderr[-2000:])
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

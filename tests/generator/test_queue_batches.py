@@ -7,7 +7,7 @@ import pytest
 
 from gencheck import generate, load_template, run_scenario
 
-CONSUMERS = ["sqs-worker", "sns-fanout", "chaining"]
+CONSUMERS = ["sqs-worker", "sns-fanout", "eventbridge", "chaining"]
 LAMBDA_MAX_S = 900
 
 
@@ -36,8 +36,8 @@ def consumers_template(worst, options=None):
 @pytest.mark.parametrize("worst", [1, 5, 30, 120, 400, 3000])
 def test_a_full_batch_at_the_worst_case_fits_the_timeout(worst):
     consumers = sqs_consumers(consumers_template(worst))
-    assert {c[0] for c in consumers} == {"WorkerFunction", "Subscriber1Function", "Subscriber2Function",
-                                        "SecondStageFunction"}
+    assert {c[0] for c in consumers} == {"WorkerFunction", "TopicSubscriber1Function", "TopicSubscriber2Function",
+                                        "EventConsumer1Function", "EventConsumer2Function", "SecondStageFunction"}
     for lid, timeout, batch, queue, env in consumers:
         assert 1 <= batch <= 10 and timeout <= LAMBDA_MAX_S, lid
         if worst < LAMBDA_MAX_S:
@@ -72,8 +72,8 @@ SCENARIO = textwrap.dedent('''
             for i, body in enumerate(records)]}
 
 
-    @pytest.mark.parametrize("folder, work", [("worker", "perform"), ("subscriber_1", "handle"),
-                                              ("second_stage", "complete")])
+    @pytest.mark.parametrize("folder, work", [("worker", "perform"), ("topic_subscriber_1", "handle"),
+                                              ("event_consumer_1", "handle"), ("second_stage", "complete")])
     def test_messages_without_time_left_are_returned_unstarted(load_handler, aws, lambda_context, folder, work,
                                                                monkeypatch):
         app = load_handler(folder)
@@ -102,4 +102,4 @@ def test_the_handlers_stop_before_a_message_they_could_not_finish(tmp_path):
                      consumers=2)
     result = run_scenario(files, tmp_path, SCENARIO)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout
