@@ -98,8 +98,23 @@ def architecture_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _choice_params(params: QueryDict, initial: dict[str, Any]) -> QueryDict:
+    """The choice and patterns the request holds, or the form's initial ones when it holds none."""
+    if "choice" in params:
+        return params
+    chosen = QueryDict(mutable=True)
+    chosen["choice"] = initial["choice"]
+    chosen.setlist("patterns", initial["patterns"])
+    return chosen
+
+
+def _typed(params: QueryDict, *names: str) -> dict[str, str]:
+    """What the user typed in these fields, kept when the page is shown again without saving."""
+    return {name: params[name] for name in names if name in params}
+
+
 def _choice_context(engine: Engine, answers: dict[str, Any], params: QueryDict) -> dict[str, Any]:
-    """The proposal and, for a hand-picked set, what it gives up (the page's live panel)."""
+    """The proposal and, for a hand-picked set, what it gives up (the page's live preview)."""
     proposal = engine.recommend(answers)
     own = params.get("choice") == ArchitectureForm.OWN
     context: dict[str, Any] = {"proposal": build_panel(engine, proposal), "names": pattern_names(engine), "own": own}
@@ -111,6 +126,11 @@ def _choice_context(engine: Engine, answers: dict[str, Any], params: QueryDict) 
         context["evaluated"] = evaluated
         context["gave_up"] = grouped(gave_up(engine, evaluated))
     return context
+
+
+def _saving(request: HttpRequest, params: QueryDict) -> bool:
+    """A POST of the save step; other requests (and the preview button) only show the form."""
+    return request.method == "POST" and params.get("step") == "save" and "preview" not in params
 
 
 @login_required
@@ -128,10 +148,13 @@ def architecture_save(request: HttpRequest) -> HttpResponse:
     except AnswerError as exc:
         return bad_request(request, "These answers cannot be saved", answer_problems(exc, words(engine)))
     teams = visible_to(request.user, Team.objects.all(), Role.EDITOR)
-    saving = request.method == "POST" and params.get("step") == "save"
-    form = SaveForm(params if saving else None, initial={"team": params.get("team")},
-                    engine=engine, answers=answers, teams=teams)
-    context = {"form": form, "answers_json": json.dumps(answers), **_choice_context(engine, answers, params)}
+    saving = _saving(request, params)
+    choice = _choice_params(params, {"choice": ArchitectureForm.RECOMMENDED,
+                                     "patterns": list(engine.recommend(answers).selected)})
+    initial = {"team": params.get("team"), "choice": choice.get("choice"), "patterns": choice.getlist("patterns"),
+               **_typed(params, "name", "description")}
+    form = SaveForm(params if saving else None, initial=initial, engine=engine, answers=answers, teams=teams)
+    context = {"form": form, "answers_json": json.dumps(answers), **_choice_context(engine, answers, choice)}
     if request.htmx and not saving:
         return render(request, "architectures/save.html#choice", context)
     if saving:
@@ -224,20 +247,18 @@ def architecture_revise(request: HttpRequest, pk: int) -> HttpResponse:
         return bad_request(request, "These answers cannot be saved", answer_problems(exc, words(engine)))
     latest = architecture.latest
     hand_picked = latest is not None and not latest.follows_recommendation
+    choice = _choice_params(params, {
+        "choice": ArchitectureForm.OWN if hand_picked else ArchitectureForm.RECOMMENDED,
+        "patterns": list(latest.patterns) if hand_picked else list(engine.recommend(answers).selected)})
     initial = {"name": architecture.name, "description": architecture.description,
-               "choice": ArchitectureForm.OWN if hand_picked else ArchitectureForm.RECOMMENDED,
-               "patterns": list(latest.patterns) if latest else []}
-    saving = request.method == "POST" and params.get("step") == "save"
+               "choice": choice.get("choice"), "patterns": choice.getlist("patterns"),
+               **_typed(params, "name", "description", "note")}
+    saving = _saving(request, params)
     form = ReviseForm(params if saving else None, initial=initial, engine=engine, answers=answers)
-    choice_params = params
-    if request.method == "GET" and "choice" not in params:
-        choice_params = QueryDict(mutable=True)
-        choice_params["choice"] = initial["choice"]
-        choice_params.setlist("patterns", initial["patterns"])
     context = {"form": form, "answers_json": json.dumps(answers), "architecture": architecture,
                "editing": _editing(architecture), "edit_url": reverse("architectures:edit", args=[pk])
                + (f"?{query_for(engine, answers)}" if query_for(engine, answers) else ""),
-               **_choice_context(engine, answers, choice_params)}
+               **_choice_context(engine, answers, choice)}
     if request.htmx and not saving:
         return render(request, "architectures/save.html#choice", context)
     if saving:

@@ -156,6 +156,13 @@ class EditTestCase(BaseTestCase):
         self.assertEqual(self.architecture.name, "Orders v2")
         self.assertEqual(self.architecture.revisions.count(), 1)
 
+    def test_the_own_set_starts_from_the_proposal_for_the_new_answers(self):
+        r = self.client.get(self.revise_url + "?trigger=event&client_waits=false&consumers=3")
+        proposed = list(current_engine().recommend(json.loads(r.context["answers_json"])).selected)
+        self.assertNotEqual(proposed, list(self.revision.patterns))
+        self.assertEqual(r.context["form"]["choice"].value(), "recommended")
+        self.assertEqual(r.context["form"]["patterns"].value(), proposed)
+
     def test_a_hand_picked_set_stays_hand_picked(self):
         self.client.post(self.revise_url, self.form(choice="own", patterns=["sqs-worker", "rds"]))
         r = self.client.get(self.revise_url + "?trigger=queue")

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.urls import reverse
 
@@ -66,6 +67,39 @@ class SaveTestCase(BaseTestCase):
         self.assertContains(r, "The orchestrator grows into a distributed monolith on Lambda orchestrator (medium)")  # a risk that now applies
         given_up = dict(r.context["gave_up"])["Patterns in the architecture"]
         self.assertIn(Difference("Patterns in the architecture", "removed", "Lambda + Step Functions"), given_up)
+
+    def test_the_own_set_starts_from_the_proposal(self):
+        r = self.client.get(self.url, {"answers": json.dumps(QUEUE_ANSWERS)})
+        proposed = list(current_engine().recommend(QUEUE_ANSWERS).selected)
+        self.assertTrue(proposed)
+        self.assertEqual(r.context["form"]["patterns"].value(), proposed)
+        ticked = re.findall(r'<input type="checkbox" name="patterns" value="([a-z0-9-]+)"[^>]* checked>', r.content.decode())
+        self.assertCountEqual(ticked, proposed)
+
+    def test_the_preview_follows_the_ticks_without_a_name(self):
+        r = self.client.get(self.url, {"answers": json.dumps(QUEUE_ANSWERS), "choice": "own",
+                                       "patterns": ["sqs-worker", "rds"]}, headers={"HX-Request": "true"})
+        self.assertEqual(r.status_code, 200)
+        self.assertNotContains(r, "<html")
+        self.assertNotContains(r, "This field is required")
+        self.assertContains(r, "You chose Lambda + SQS worker, Lambda + RDS")
+        self.assertEqual(r.context["evaluated"].patterns, ("sqs-worker", "rds"))
+
+    def test_saving_without_a_name_is_refused_with_the_preview_kept(self):
+        r = self.post(name="", choice="own", patterns=["sqs-worker", "rds"])
+        self.assertContains(r, "This field is required", status_code=400)
+        self.assertContains(r, "You chose Lambda + SQS worker, Lambda + RDS", status_code=400)
+        self.assertFalse(Architecture.objects.filter(name="").exists())
+        self.assertEqual(Architecture.objects.count(), 1)
+
+    def test_without_javascript_the_preview_button_shows_the_choice_without_saving(self):
+        r = self.post(preview="yes", choice="own", patterns=["sqs-worker", "rds"])
+        self.assertEqual(r.status_code, 200)
+        self.assertNotContains(r, "This field is required")
+        self.assertContains(r, "You chose Lambda + SQS worker, Lambda + RDS")
+        self.assertEqual(r.context["form"]["patterns"].value(), ["sqs-worker", "rds"])
+        self.assertEqual(r.context["form"]["name"].value(), "Invoices")  # what was typed stays
+        self.assertFalse(Architecture.objects.filter(name="Invoices").exists())
 
     def test_own_choice_without_patterns_is_refused(self):
         r = self.post(choice="own")
