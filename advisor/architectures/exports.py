@@ -1,11 +1,13 @@
-"""A saved revision to take away: a Markdown document, and the same document as a PDF.
+"""A recommendation to take away, saved as a revision or not: a Markdown document, and the
+same document as a PDF.
 
 ``export_for`` gathers what a reader needs (the recommendation with its reasons, the
 trade-offs of the chosen patterns, the risks and their fixes, the AWS limits, the cost
 lines with their arithmetic, the checklist and the answers) in the catalogue's words.
 ``markdown`` writes it out; ``pdf`` renders the same Markdown sections to HTML with
 markdown-it-py, adds the diagram, and prints that with WeasyPrint. No request, no ORM
-beyond the revision given.
+beyond the revision given (``revision_export``); answers not saved (``answers_export``) need
+none.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any, Mapping
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 
-from advisor.questionnaire.panel import Explained, Panel, stored_panel
+from advisor.questionnaire.panel import Explained, Panel, build_panel, stored_panel
 from patterns.catalogue import Pattern
 from patterns.engine import Engine
 
@@ -37,27 +40,41 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 @dataclass(frozen=True)
 class Export:
-    name: str
+    title: str
     description: str
-    revision: int
-    saved_at: datetime
-    note: str
+    origin: str  # what the advice is: a saved revision (when, and its note) or answers not saved
+    file_stem: str
     panel: Panel
     answers: tuple[tuple[str, str], ...]  # (question, answer) in question order
 
-    @property
-    def title(self) -> str:
-        return f"{self.name}, revision {self.revision}"
-
     def file_name(self, extension: str) -> str:
-        return f"{slugify(self.name) or 'architecture'}-revision-{self.revision}.{extension}"
+        return f"{self.file_stem}.{extension}"
 
 
-def export_for(engine: Engine, revision: Revision) -> Export:
+def export_for(engine: Engine, answers: Mapping[str, Any], panel: Panel, *, title: str, file_stem: str,
+               origin: str, description: str = "") -> Export:
+    """The document for a recommendation (``panel``) made from ``answers``."""
+    return Export(title, description, origin, file_stem, panel, tuple(answer_rows(engine, answers)))
+
+
+def revision_export(engine: Engine, revision: Revision) -> Export:
     architecture = revision.architecture
-    return Export(architecture.name, architecture.description, revision.number, revision.created_at,
-                  revision.note, stored_panel(engine, revision.recommendation, revision.answers),
-                  tuple(answer_rows(engine, revision.answers)))
+    saved_at = revision.created_at
+    origin = f"Saved on {saved_at.day} {saved_at:%B %Y}" + (f": {revision.note}" if revision.note else "") + "."
+    return export_for(engine, revision.answers, stored_panel(engine, revision.recommendation, revision.answers),
+                      title=f"{architecture.name}, revision {revision.number}", description=architecture.description,
+                      file_stem=f"{slugify(architecture.name) or 'architecture'}-revision-{revision.number}",
+                      origin=origin)
+
+
+def answers_export(engine: Engine, answers: Mapping[str, Any]) -> Export:
+    """The recommendation for answers that are not saved, named after its best fit."""
+    panel = build_panel(engine, engine.recommend(answers))
+    best = f"-{slugify(panel.best.pattern.name)}" if panel.best else ""
+    today = timezone.localdate()
+    return export_for(engine, answers, panel, title="The recommendation for your workload",
+                      file_stem=f"recommendation{best}",
+                      origin=f"Made on {today.day} {today:%B %Y} from the answers at the end; not saved.")
 
 
 def text(value: str) -> str:
@@ -185,8 +202,7 @@ def _heading(export: Export) -> str:
     lines = [f"# {text(export.title)}"]
     if export.description:
         lines.append(text(export.description))
-    saved = f"Saved on {export.saved_at.day} {export.saved_at:%B %Y}"
-    lines.append(f"{saved}{f': {text(export.note)}' if export.note else ''}. "
+    lines.append(f"{text(export.origin)} "
                  f"Advice from the serverless architecture advisor, rules version {text(export.panel.rules_version)}.")
     return "\n\n".join(lines)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -420,35 +420,39 @@ def _revision_svg(engine: Engine, revision: Revision) -> bytes | None:
 
 
 def _markdown_export(revision: Revision) -> HttpResponse:
-    export = exports.export_for(current_engine(), revision)
+    return _markdown_download(exports.revision_export(current_engine(), revision))
+
+
+def _markdown_download(export: exports.Export) -> HttpResponse:
     return _download(exports.markdown(export), exports.MARKDOWN_TYPE, export.file_name("md"))
 
 
 def _pdf_export(revision: Revision) -> HttpResponse:
+    """The revision's PDF, kept for a day: a revision never changes; its words change with the
+    rules version and the architecture's name and description, so those are the key (with the
+    moment it was saved, so a reused id never finds another revision's PDF)."""
     engine = current_engine()
-    export = exports.export_for(engine, revision)
-    try:
-        printed = _printed(engine, revision, export)
-    except exports.PdfUnavailable as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    return _download(printed, exports.PDF_TYPE, export.file_name("pdf"))
-
-
-def _printed(engine: Engine, revision: Revision, export: exports.Export) -> bytes:
-    """The PDF, kept for a day: printing one takes the web process about 1.6 s (a two-pattern
-    revision on the shared 2-core test machine), reading it back from the cache a millisecond.
-    A revision never changes; its words change with the rules version and the architecture's
-    name and description, so those are the key (with the moment it was saved, so a reused id
-    never finds another revision's PDF)."""
     architecture = revision.architecture
     identity = repr((revision.pk, revision.created_at.isoformat(), engine.version, architecture.name,
                      architecture.description))
+    return _pdf_download(exports.revision_export(engine, revision), identity, 24 * 3600,
+                         lambda: _revision_svg(engine, revision))
+
+
+def _pdf_download(export: exports.Export, identity: str, seconds: int, svg: Callable[[], bytes | None]) -> HttpResponse:
+    """The export printed as a PDF with its diagram (``svg``), kept in the cache under ``identity``
+    for ``seconds``: printing one takes the web process about 1.6 s (a two-pattern revision on the
+    shared 2-core test machine), reading it back from the cache a millisecond. A server that
+    cannot print says so (503) instead of failing."""
     key = "export-pdf:" + hashlib.sha256(identity.encode()).hexdigest()
     content = cache.get(key)
     if content is None:
-        content = exports.pdf(export, _revision_svg(engine, revision))
-        cache.set(key, content, 24 * 3600)
-    return content
+        try:
+            content = exports.pdf(export, svg())
+        except exports.PdfUnavailable as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        cache.set(key, content, seconds)
+    return _download(content, exports.PDF_TYPE, export.file_name("pdf"))
 
 
 @login_required
@@ -466,6 +470,42 @@ def revision_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The same document as a PDF, with the diagram."""
     revision, _ = _get_revision(request, pk, number)
     return _pdf_export(revision)
+
+
+# A recommendation not saved: the answers are in the query string, as on its page ---------------
+def _answers_export(request: HttpRequest) -> tuple[Engine, dict[str, Any] | None, HttpResponse | None]:
+    """The engine and the answers in the query string, or the 400 page naming what is wrong."""
+    engine = current_engine()
+    try:
+        return engine, engine.validate(answers_from_params(request.GET, engine)), None
+    except AnswerError as exc:
+        return engine, None, bad_request(request, "This recommendation cannot be exported",
+                                         answer_problems(exc, words(engine)))
+
+
+@require_GET
+def recommendation_markdown(request: HttpRequest) -> HttpResponse:
+    """The recommendation for the answers in the query string as a Markdown document."""
+    engine, answers, refused = _answers_export(request)
+    if refused:
+        return refused
+    return _markdown_download(exports.answers_export(engine, answers))
+
+
+@require_GET
+@throttle_requests(ExportThrottle, what="PDF exports", methods=("GET",))
+def recommendation_pdf(request: HttpRequest) -> HttpResponse:
+    """The same document as a PDF, with the proposed architecture drawn. Anyone may ask, so
+    it is throttled per account, or per client address without one."""
+    engine, answers, refused = _answers_export(request)
+    if refused:
+        return refused
+    export = exports.answers_export(engine, answers)
+    # The document says the day it was made, so the day is part of what it is.
+    identity = repr(("answers", engine.version, sorted(answers.items()), export.origin))
+    selected = [pattern.slug for pattern in export.panel.selected]
+    return _pdf_download(export, identity, 600, lambda: drawing(engine, selected, answers, "proposed-architecture",
+                                                                cache_seconds=600))
 
 
 @login_required

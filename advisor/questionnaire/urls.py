@@ -1,11 +1,16 @@
 from django.urls import path
 
+from advisor.architectures import views as architecture_views
+
 from . import views
 
 app_name = "questionnaire"
 urlpatterns = [
     path("questionnaire/", views.questionnaire, name="start"),
     path("questionnaire/recommendation/", views.recommendation, name="recommendation"),
+    path("questionnaire/recommendation/export.md", architecture_views.recommendation_markdown,
+         name="recommendation_markdown"),
+    path("questionnaire/recommendation/export.pdf", architecture_views.recommendation_pdf, name="recommendation_pdf"),
     path("questionnaire/answers.json", views.download_answers, name="download"),
     path("questionnaire/diagram.svg", views.answers_diagram, name="diagram"),
     path("questionnaire/diagram/", views.answers_diagram_page, name="diagram_page"),

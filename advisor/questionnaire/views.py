@@ -279,6 +279,8 @@ def recommendation(request: HttpRequest) -> HttpResponse:
         "questionnaire_url": _shared_path(submission),
         "share_url": request.build_absolute_uri(),
         "download_url": _path("questionnaire:download") + query,
+        "markdown_url": _path("questionnaire:recommendation_markdown") + query,
+        "pdf_url": _path("questionnaire:recommendation_pdf") + query,
         "save_url": _path("architectures:save") + query,
         "diagram_url": (_path("questionnaire:diagram_page") + query)
         if recommendation.selected and generator.dot_available() else "",

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 import generator
-from advisor.architectures.exports import export_for, markdown
+from advisor.architectures.exports import markdown, revision_export
 from tests.factories import BaseTestCase, make_architecture
 from patterns.store import current_engine
 from tests.architectures.test_no_internal_ids import internal_ids, leaks
@@ -54,8 +54,8 @@ class MarkdownExportTestCase(BaseTestCase):
 
     def test_it_holds_the_whole_recommendation_in_words(self):
         engine = current_engine()
-        text = unescaped(markdown(export_for(engine, self.revision)))
-        panel = export_for(engine, self.revision).panel
+        text = unescaped(markdown(revision_export(engine, self.revision)))
+        panel = revision_export(engine, self.revision).panel
         best = panel.best
         self.assertIn(f"Best fit: **{best.pattern.name}** ({best.percent}% fit).", text)
         for heading in ("## Recommendation", "## Trade-offs", "## Risks", "## AWS limits", "## Monthly cost: ",
@@ -88,7 +88,7 @@ class MarkdownExportTestCase(BaseTestCase):
         self.architecture.name = "Orders | <b>bold</b> # *x*"
         self.architecture.save()
         self.revision.refresh_from_db()
-        text = markdown(export_for(current_engine(), self.revision))
+        text = markdown(revision_export(current_engine(), self.revision))
         self.assertIn(r"# Orders \| \<b\>bold\</b\> \# \*x\*", text)
 
 
@@ -154,3 +154,78 @@ class PdfExportTestCase(BaseTestCase):
         r = self.client.get(reverse("architectures:revision", args=[self.architecture.pk, 1]))
         self.assertContains(r, self.url())
         self.assertContains(r, reverse("architectures:export_markdown", args=[self.architecture.pk, 1]))
+
+
+QUEUE = {"trigger": "queue", "client_waits": False, "duration_s": 30, "unreliable_downstream": True}
+
+
+def query(answers: dict) -> str:
+    return "?" + "&".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in answers.items())
+
+
+class RecommendationExportTestCase(BaseTestCase):
+    """The recommendation for answers that are not saved, from its own page, for anyone."""
+
+    def markdown_url(self, answers: dict) -> str:
+        return reverse("questionnaire:recommendation_markdown") + query(answers)
+
+    def pdf_url(self, answers: dict) -> str:
+        return reverse("questionnaire:recommendation_pdf") + query(answers)
+
+    def test_the_recommendation_page_links_both_downloads(self):
+        r = self.client.get(reverse("questionnaire:recommendation") + query(QUEUE))
+        self.assertContains(r, f'href="{self.markdown_url(QUEUE).replace("&", "&amp;")}" download>Download as Markdown')
+        self.assertContains(r, f'href="{self.pdf_url(QUEUE).replace("&", "&amp;")}" download>Download as PDF')
+
+    def test_markdown_holds_the_recommendation_in_words_named_after_the_best_fit(self):
+        r = self.client.get(self.markdown_url(QUEUE))  # no account needed, like the page
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r["Content-Type"], "text/markdown; charset=utf-8")
+        self.assertEqual(r["Content-Disposition"], 'attachment; filename="recommendation-lambda-sqs-worker.md"')
+        text = unescaped(r.content.decode())
+        self.assertTrue(text.startswith("# The recommendation for your workload\n"))
+        self.assertIn("from the answers at the end; not saved.", text)
+        self.assertIn("Best fit: **Lambda + SQS worker** (", text)
+        for heading in ("## Recommendation", "## Trade-offs", "## Risks", "## AWS limits", "## Monthly cost: ",
+                        "## Before going to production", "## Answers"):
+            self.assertIn(heading, text)
+        self.assertIn("| Does the caller wait for the result? | No |", text)
+        self.assertIn("| Typical processing time of one unit of work | 30 s |", text)
+
+    def test_it_shows_no_internal_id(self):
+        ids = internal_ids()
+        saga = {"trigger": "http", "client_waits": True, "latency_ms": 500, "steps": 4, "compensation": True,
+                "duration_s": 40, "data_store": "relational", "peak_rps": 200}
+        for answers in (QUEUE, EVENTS, saga, {}):
+            with self.subTest(answers=answers):
+                r = self.client.get(self.markdown_url(answers))
+                self.assertEqual(r.status_code, 200)
+                self.assertEqual(leaks(unescaped(r.content.decode()), ids), [])
+
+    def test_the_pdf_holds_the_same_document_and_the_diagram(self):
+        r = self.client.get(self.pdf_url(QUEUE))
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r["Content-Type"], "application/pdf")
+        self.assertEqual(r["Content-Disposition"], 'attachment; filename="recommendation-lambda-sqs-worker.pdf"')
+        text = pdf_text(r.content)
+        for words in ("The recommendation for your workload", "Recommendation", "Monthly cost", "Answers"):
+            self.assertIn(words, text)
+        if generator.dot_available():
+            self.assertIn("Legend", text)
+            self.assertIn("Work queue", text)
+
+    def test_bad_answers_are_refused_naming_the_question(self):
+        for url in (reverse("questionnaire:recommendation_markdown"), reverse("questionnaire:recommendation_pdf")):
+            with self.subTest(url=url):
+                r = self.client.get(url + "?trigger=carrier-pigeon&duration_s=0")
+                self.assertContains(r, "This recommendation cannot be exported", status_code=400)
+                self.assertContains(r, "What starts one unit of work?", status_code=400)
+                self.assertContains(r, "Typical processing time of one unit of work", status_code=400)
+
+    @override_settings(THROTTLE_RATES={"export": "2/minute", "shared-link": "60/minute"})
+    def test_pdfs_are_throttled_per_client_address_without_an_account(self):
+        statuses = [self.client.get(self.pdf_url(QUEUE), REMOTE_ADDR="203.0.113.7").status_code for _ in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+        self.assertEqual(self.client.get(self.pdf_url(QUEUE), REMOTE_ADDR="203.0.113.8").status_code, 200)
+        self.client.force_login(self.victor)  # an account counts on its own
+        self.assertEqual(self.client.get(self.pdf_url(QUEUE), REMOTE_ADDR="203.0.113.7").status_code, 200)
