@@ -1,4 +1,5 @@
-/* Every page: the menu button on small screens, and fit/actual-size switches for diagrams. */
+/* Every page: the menu button on small screens, fit/actual-size switches for diagrams, and on
+   the save pages, a choice of patterns that opens the list when chosen and is chosen by a tick. */
 (function () {
   "use strict";
   document.documentElement.classList.add("has-js");
@@ -27,6 +28,16 @@
         var zoomed = area.classList.toggle("is-zoomed");
         button.setAttribute("aria-pressed", zoomed ? "true" : "false");
         button.textContent = zoomed ? "Fit to the box" : "Actual size";
+      });
+    });
+    document.querySelectorAll(".pattern-choice").forEach(function (choice) {
+      var own = choice.querySelector('input[name="choice"][value="own"]');
+      var list = choice.querySelector("details");
+      if (!own || !list) { return; }
+      own.addEventListener("change", function () { list.open = own.checked; });
+      // A tick is a choice of one's own; set before the change reaches the preview's request.
+      choice.querySelectorAll('input[name="patterns"]').forEach(function (box) {
+        box.addEventListener("change", function () { own.checked = true; });
       });
     });
   }

@@ -20,15 +20,18 @@ def test_ticking_a_pattern_updates_the_preview_without_a_name(browser, live_serv
 
     page.goto(f"{base}/architectures/save?trigger=queue&client_waits=false&duration_s=30&unreliable_downstream=true")
     assert page.get_by_label("Name").input_value() == ""
-    page.get_by_label("Choose the patterns myself").check()
-    page.get_by_text("Your own set", exact=True).first.click()  # open the list of patterns
+    page.get_by_label("Choose the patterns myself").check()  # opens the list of patterns
     # The proposal is ticked to start from; keeping it gives nothing up.
     assert page.get_by_role("checkbox", name="Lambda + SQS worker").is_checked()
     assert not page.get_by_role("checkbox", name="Lambda + RDS").is_checked()
     preview = page.locator("#choice")
     preview.get_by_text("Nothing is given up").wait_for()
 
+    # Back to the proposal, then a tick: the tick alone makes the choice one's own.
+    page.get_by_label("Use the patterns the advisor proposes").check()
+    preview.get_by_text("Nothing is given up").wait_for(state="detached")
     page.get_by_role("checkbox", name="Lambda + RDS").check()
+    assert page.get_by_label("Choose the patterns myself").is_checked()
     preview.get_by_text("You chose Lambda + SQS worker, Lambda + RDS").wait_for()
     assert preview.locator(".differences li", has_text="Lambda concurrency exhausts database connections").is_visible()
     assert Architecture.objects.count() == 0
