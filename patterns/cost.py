@@ -369,7 +369,8 @@ def _queue_batches(messages: float, size: "Sizing") -> tuple[float, float, str]:
     """Invocations of a function reading a queue (one per batch), the messages in a batch, and
     why. Lambda closes a batch when it holds the mapping's batch size or when the batching window
     ends, so at the month's average rate a batch holds what arrives in the window, between one
-    message and the batch size. Without a window (a FIFO queue) a batch is taken to hold one."""
+    message and the batch size. Without a window (a FIFO queue, or a mapping that sets none) a
+    batch is taken to hold one: the estimate does not guess how often messages wait."""
     per_second = messages / SECONDS_PER_MONTH
     per_batch = min(float(size.batch_size), max(1.0, per_second * size.batch_window_s))
     batches = messages / per_batch
@@ -513,7 +514,8 @@ def _table(est: _Estimate, c: "Component") -> None:
     if role in ("idempotency", "records"):
         per_invocation = role == "idempotency"
         writes = sum(est.flow(fn.id) if per_invocation else est.arrivals(fn.id) for fn in est.writers(c.id))
-        what = "idempotent invocations" if per_invocation else "units of work"
+        what = ("idempotent calls (each invocation, or each message or stream record of a batch)"
+                if per_invocation else "units of work")
         est.add(c, "dynamodb-write-units", writes * BOOKKEEPING_WRITES,
                 f"{formatting.quantity(writes)} {what} × {BOOKKEEPING_WRITES} writes (a record, then its outcome), each under 1 KB")
         return
