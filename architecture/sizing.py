@@ -20,8 +20,9 @@ class Sizing:
     calls: int = 1           # invocations per arrival (a workflow's steps)
     in_vpc: bool = False
     cpu: str = "arm64"       # the functions' instruction set architecture
-    # a function reading a stream: its event source mapping's batch size and batching window,
-    # and the shards it reads (each shard fills batches of its own; 0: not known)
+    # a function reading a stream or a queue: its event source mapping's batch size and batching
+    # window (0: none), and the shards of a stream it reads (each shard fills batches of its own;
+    # 0: not known)
     batch_size: int = 1
     batch_window_s: float = 0.0
     shards: int = 0

@@ -151,7 +151,8 @@ class Composition(Workload):
         """A function, the hub it sends to and its idempotency records; returns its timeout,
         clamped to what Lambda allows. `work` is the share of one unit of work's typical compute
         time (`duration_s`) one invocation runs, `calls` how often it runs per arrival. A function
-        reading a stream gives its batch size, batching window and the shards it reads (0: not known)."""
+        reading a stream or a queue gives the batch size and batching window its event source mapping
+        renders, and the shards of a stream it reads (0: not known)."""
         if logical_id in self.components:
             raise GenerationError(f"internal error: duplicate function {logical_id}")
         timeout = clamp(timeout, 3, self.lambda_max_timeout())

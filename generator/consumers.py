@@ -14,7 +14,8 @@ from generator.project import QUEUE_BATCHING_WINDOW_S, Function, Project
 
 def compose_queue_consumer(c: Composition, *, pattern: str, queue: str, fn_id: str, sizing: BatchSizing) -> None:
     """The consumer function of `queue`, idempotent, its malformed messages to the queue's DLQ."""
-    c.function(fn_id, group=pattern, timeout=sizing.timeout, idempotent=True)
+    c.function(fn_id, group=pattern, timeout=sizing.timeout, idempotent=True, batch_size=sizing.batch_size,
+               batch_window_s=QUEUE_BATCHING_WINDOW_S)
     c.connect(queue, fn_id, "poll", "batches")
     c.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
 
@@ -30,7 +31,7 @@ def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id:
         description=description,
         events={event_name: {"Type": "SQS", "Properties": {
             "Queue": get_att(queue, "Arn"), "BatchSize": sizing.batch_size,
-            "MaximumBatchingWindowInSeconds": QUEUE_BATCHING_WINDOW_S,
+            "MaximumBatchingWindowInSeconds": p.composition.sizing[fn_id].batch_window_s,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
             "ScalingConfig": {"MaximumConcurrency": concurrency},
         }}},

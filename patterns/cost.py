@@ -46,7 +46,10 @@ SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 EXPRESS_MEMORY_GB = 0.064
 EXPRESS_BILLING_S = 0.1  # Express duration is billed in 100 ms increments
 STANDARD_EXTRA_TRANSITIONS = 2  # a workflow's start and end states, beside one per step
-SQS_REQUESTS_PER_MESSAGE = 3  # send, receive, delete; batching lowers it
+SQS_REQUESTS_PER_MESSAGE = 3  # send, receive, delete, when nothing says how a queue is read in batches
+# The limit row of the most messages one ReceiveMessage (or DeleteMessageBatch) request takes.
+SQS_RECEIVE_LIMIT = "sqs-receive-max-messages"
+LIMITS_READ = frozenset({SQS_RECEIVE_LIMIT})  # limit rows the estimate reads, beside those rules read
 BOOKKEEPING_WRITES = 2  # a record written, then its outcome (Powertools idempotency: in progress, then done)
 EVENTUALLY_CONSISTENT_READ = 0.5  # read units per 4 KB read
 AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
@@ -131,8 +134,9 @@ class _Estimate:
     """The state of one estimate: the work reaching each component, and the lines so far."""
 
     def __init__(self, answers: Mapping[str, Any], proposal: "Proposal", prices: Mapping[str, Price],
-                 provisioned: bool, express_limit_s: float | None):
+                 provisioned: bool, express_limit_s: float | None, limits: Mapping[str, float] | None = None):
         self.answers = answers
+        self.limits = limits or {}
         self.proposal = proposal
         self.architecture: Architecture = proposal.architecture
         self.prices = prices
@@ -231,6 +235,10 @@ class _Estimate:
             return 1
         return max(1, sum(1 for e in self._outgoing.get(source_id, ()) if e.kind == "invoke"))
 
+    def queue_fed(self, function_id: str) -> bool:
+        return any(e.kind == "poll" and self._components[e.source].kind == "queue"
+                   for e in self._incoming.get(function_id, ()))
+
     def stream_readers(self, component_id: str) -> list:
         return [e for e in self._outgoing.get(component_id, ()) if e.kind == "poll"]
 
@@ -307,7 +315,10 @@ def _function(est: _Estimate, c: "Component") -> None:
         why = f"stopped at its {size.timeout_s} s timeout (the work does not fit a function)"
     per_arrival = f", {size.calls} per arrival" if size.calls > 1 else ""
     requests, requests_why = invocations, f"{formatting.quantity(invocations)} invocations a month{per_arrival}"
-    if size.batch_size > 1:
+    queue_fed = est.queue_fed(c.id)
+    if size.batch_size > 1 and queue_fed:
+        requests, _, requests_why = _queue_batches(invocations, size)
+    elif size.batch_size > 1:
         requests, requests_why = _stream_batches(invocations, size)
     est.add(c, "lambda-requests", requests, requests_why)
     gb_s = invocations * seconds * memory_gb
@@ -321,7 +332,7 @@ def _function(est: _Estimate, c: "Component") -> None:
         est.add(c, f"lambda-provisioned-duration-{cpu}", gb_s,
                 f"{formatting.quantity(invocations)} invocations × {seconds:g} s ({why}) × {memory_gb:g} GB on provisioned environments")
     else:
-        handled = "stream records" if size.batch_size > 1 else "invocations"
+        handled = "invocations" if size.batch_size <= 1 else "messages" if queue_fed else "stream records"
         est.add(c, f"lambda-gb-second-{cpu}", gb_s,
                 f"{formatting.quantity(invocations)} {handled} × {seconds:g} s ({why}) × {memory_gb:g} GB ({memory_mb} MB), {cpu}")
         gap = SECONDS_PER_MONTH / requests
@@ -352,6 +363,26 @@ def _stream_batches(records: float, size: "Sizing") -> tuple[float, str]:
                      f"{formatting.quantity(records)} stream records ÷ {formatting.quantity(per_batch)} per batch "
                      f"({formatting.quantity(per_shard)} records/s per shard at the month's average, {spread}, "
                      f"over the {size.batch_window_s:g} s batching window, at most the batch size of {size.batch_size})")
+
+
+def _queue_batches(messages: float, size: "Sizing") -> tuple[float, float, str]:
+    """Invocations of a function reading a queue (one per batch), the messages in a batch, and
+    why. Lambda closes a batch when it holds the mapping's batch size or when the batching window
+    ends, so at the month's average rate a batch holds what arrives in the window, between one
+    message and the batch size. Without a window (a FIFO queue, or a mapping that sets none) a
+    batch is taken to hold one: the estimate does not guess how often messages wait."""
+    per_second = messages / SECONDS_PER_MONTH
+    per_batch = min(float(size.batch_size), max(1.0, per_second * size.batch_window_s))
+    batches = messages / per_batch
+    if size.batch_window_s:
+        fill = (f"{formatting.quantity(per_second)} messages/s at the month's average over the "
+                f"{size.batch_window_s:g} s batching window, at most the batch size of {size.batch_size}; "
+                "taken as gathered by one poller: spread over several, batches hold fewer")
+    else:
+        fill = (f"no batching window: one message per batch assumed, although a batch takes up to "
+                f"{size.batch_size} when messages are waiting")
+    return batches, per_batch, (f"{formatting.quantity(batches)} batches a month, one invocation each: "
+                                f"{formatting.quantity(messages)} messages ÷ {formatting.quantity(per_batch)} per batch ({fill})")
 
 
 def _api(est: _Estimate, c: "Component") -> None:
@@ -390,12 +421,35 @@ def _chunks64(est: _Estimate) -> int:
 
 
 def _queue(est: _Estimate, c: "Component") -> None:
+    """A queue's requests: a send per message; the function reading it receives and deletes in
+    batches, each request taking up to the ``SQS_RECEIVE_LIMIT`` row's count of messages. Without
+    the row, or without the reader's batch size, each message is received and deleted on its own."""
     messages = est.flow(c.id)
     chunks = _chunks64(est)
     fifo = est.proposal.of(c.id).fifo
-    est.add(c, "sqs-fifo-requests" if fifo else "sqs-standard-requests", messages * SQS_REQUESTS_PER_MESSAGE * chunks,
-            f"{formatting.quantity(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete)"
-            f"{_metered(chunks, 64)}{', FIFO queue' if fifo else ''}")
+    price_id = "sqs-fifo-requests" if fifo else "sqs-standard-requests"
+    kind = " (FIFO queue)" if fifo else ""
+    per_request = int(est.limits.get(SQS_RECEIVE_LIMIT, 0))
+    readers = [est._components[e.target] for e in est.stream_readers(c.id)]  # the functions polling it
+    if not per_request or len(readers) != 1 or est.proposal.of(readers[0].id).batch_size <= 1:
+        est.add(c, price_id, messages * SQS_REQUESTS_PER_MESSAGE * chunks,
+                f"{formatting.quantity(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete)"
+                f"{_metered(chunks, 64)}{kind}")
+        return
+    reader = readers[0]
+    batches, per_batch, _ = _queue_batches(messages, est.proposal.of(reader.id))
+    calls = math.ceil(per_batch / per_request)  # receives (and batched deletes) a batch takes
+    payload_kb = float(est.a("payload_kb", 0))
+    receive_chunks = max(calls, math.ceil(per_batch * payload_kb / 64))
+    sends, receives, deletes = messages * chunks, batches * receive_chunks, batches * calls
+    sent = f"{formatting.quantity(messages)} messages{_metered(chunks, 64)}" if chunks > 1 else ""
+    est.add(c, price_id, sends + receives + deletes,
+            f"{formatting.quantity(sends)} sends{f' ({sent})' if sent else ''} + {formatting.quantity(receives)} receives + "
+            f"{formatting.quantity(deletes)} batched deletes{kind}: {component_name(reader)} takes "
+            f"{formatting.quantity(batches)} batches of {formatting.quantity(per_batch)} message{'s' if per_batch != 1 else ''}, "
+            f"each received in {calls} request{'s' if calls != 1 else ''} of up to {per_request} messages (each 64 KB "
+            f"returned counts as one) and deleted in as many; receives that return part of a batch, and the empty "
+            f"receives of pollers waiting on an idle queue, are not counted")
 
 
 def _topic(est: _Estimate, c: "Component") -> None:
@@ -460,7 +514,8 @@ def _table(est: _Estimate, c: "Component") -> None:
     if role in ("idempotency", "records"):
         per_invocation = role == "idempotency"
         writes = sum(est.flow(fn.id) if per_invocation else est.arrivals(fn.id) for fn in est.writers(c.id))
-        what = "idempotent invocations" if per_invocation else "units of work"
+        what = ("idempotent calls (each invocation, or each message or stream record of a batch)"
+                if per_invocation else "units of work")
         est.add(c, "dynamodb-write-units", writes * BOOKKEEPING_WRITES,
                 f"{formatting.quantity(writes)} {what} × {BOOKKEEPING_WRITES} writes (a record, then its outcome), each under 1 KB")
         return
@@ -616,7 +671,7 @@ def estimate(answers: Mapping[str, Any], proposal: "Proposal | None", prices: Ma
     if proposal is None:
         return Cost(0.0, (), notes=("These patterns cannot be composed into one architecture for these answers, "
                                     "so nothing was priced.",))
-    est = _Estimate(answers, proposal, prices, provisioned, express_limit_s)
+    est = _Estimate(answers, proposal, prices, provisioned, express_limit_s, limits)
     for component in est.architecture.components:
         pricer = PRICERS.get(component.kind)
         if pricer is not None:

@@ -33,7 +33,9 @@ def functions(c: Composition) -> None:
         c.add(SCHEDULE, "schedule", "rate(5 minutes)", group=SLUG)
     c.function(FIRST, group=SLUG, timeout=c.worker_timeout(), work=0.5)
     if QUEUE in c:
-        c.function(SECOND, group=SLUG, timeout=queue_batch_sizing(c).timeout, idempotent=True, work=0.5)
+        sizing = queue_batch_sizing(c)
+        c.function(SECOND, group=SLUG, timeout=sizing.timeout, idempotent=True, work=0.5,
+                   batch_size=sizing.batch_size)  # its event source mapping has no batching window
         c.connect(FIRST, QUEUE, "publish", "prepared work")
         c.connect(QUEUE, SECOND, "poll", "batches")
         c.connect(FIRST, DLQ, "failure", "on failure")

@@ -7,6 +7,7 @@ import math
 from generator import wiring
 from generator.batching import queue_batch_sizing
 from generator.composition import Composition, Workload, clamp
+from generator.project import QUEUE_BATCHING_WINDOW_S
 
 from . import SLUG
 
@@ -33,6 +34,8 @@ def functions(c: Composition) -> None:
     if QUEUE not in c:
         return
     sizing = queue_batch_sizing(c)
-    c.function(FUNCTION, group=SLUG, timeout=sizing.timeout, output=wiring.output_for(c, SLUG), idempotent=True)
+    fifo = bool(c.answer("ordering"))  # a FIFO queue's event source mapping has no batching window
+    c.function(FUNCTION, group=SLUG, timeout=sizing.timeout, output=wiring.output_for(c, SLUG), idempotent=True,
+               batch_size=sizing.batch_size, batch_window_s=0 if fifo else QUEUE_BATCHING_WINDOW_S)
     c.connect(QUEUE, FUNCTION, "poll", f"batches of up to {sizing.batch_size}")
     c.connect(FUNCTION, f"{QUEUE}Dlq", "failure", "permanent failures")

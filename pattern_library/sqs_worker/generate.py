@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator import events
 from generator.cfn import get_att, ref
 from generator.batching import queue_batch_sizing
-from generator.project import MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_S, Function, Project
+from generator.project import MAX_RECEIVE_COUNT, Function, Project
 
 from . import SLUG
 from .compose import FUNCTION, QUEUE, concurrency
@@ -33,8 +33,9 @@ def functions(p: Project) -> None:
     event = {"Queue": get_att(QUEUE, "Arn"), "BatchSize": sizing.batch_size,
              "FunctionResponseTypes": ["ReportBatchItemFailures"],
              "ScalingConfig": {"MaximumConcurrency": max_concurrency}}
-    if not fifo:
-        event["MaximumBatchingWindowInSeconds"] = QUEUE_BATCHING_WINDOW_S
+    window = p.composition.sizing[FUNCTION].batch_window_s
+    if window:
+        event["MaximumBatchingWindowInSeconds"] = window
     sample = events.sqs_event([
         {"id": "job-1001", "category": "standard", "payload": {"customerId": "cus-42", "amount": 120.5}},
         {"id": "job-1002", "category": "standard", "payload": {"customerId": "cus-7", "amount": 18}},

@@ -2,6 +2,7 @@ import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from advisor.architectures.models import Architecture, Revision
 from tests.factories import ArchitectureFactory, BaseTestCase
@@ -288,7 +289,7 @@ class CostByComponentTestCase(BaseTestCase):
         self.assertContains(r, "us-east-1 prices")
         for line in self.revision.recommendation["cost"]["lines"]:
             self.assertContains(r, line["component_name"])
-            self.assertContains(r, line["assumption"])
+            self.assertContains(r, escape(line["assumption"]))  # "the month's average", as HTML
 
     def test_a_revision_saved_before_the_arithmetic_still_shows_its_cost(self):
         recommendation = dict(self.revision.recommendation)

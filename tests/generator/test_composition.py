@@ -47,6 +47,12 @@ def test_the_project_renders_the_composed_architecture_and_sizing(name):
         size = composed.proposal.of(function_id)
         assert properties["Timeout"] == size.timeout_s, function_id
         assert ("VpcConfig" in properties) is size.in_vpc, function_id
+        # The cost estimate prices a queue or stream reader per batch of the mapping it gets.
+        for event in properties.get("Events", {}).values():
+            if event["Type"] in ("SQS", "Kinesis", "DynamoDB"):
+                mapping = event["Properties"]
+                assert (mapping["BatchSize"], mapping.get("MaximumBatchingWindowInSeconds", 0)) == \
+                    (size.batch_size, size.batch_window_s), function_id
 
 
 def test_consumers_that_write_to_the_database_are_sized_inside_the_vpc():

@@ -1,4 +1,4 @@
-"""Alternatives to Lambda (SPEC §8.4) as catalogue rows, and every limit row read by a rule."""
+"""Alternatives to Lambda (SPEC §8.4) as catalogue rows, and every limit row read by a rule or by the cost estimate."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from patterns.catalogue import Catalogue, LambdaAlternative, Limit, load_files
+from patterns.cost import LIMITS_READ as READ_BY_THE_ESTIMATE
 from patterns.engine import Recommendation, check_catalogue, recommend
 from patterns.models import LambdaAlternative as AlternativeRow
 from patterns.store import current_engine
@@ -25,8 +26,8 @@ _LIMIT_CALL = re.compile(r"""limit\(\s*['"]([^'"]+)['"]\s*\)""")
 
 
 def unread_limits(catalogue: Catalogue) -> set[str]:
-    """Limit rows no rule checks or reads in its condition or value."""
-    read = set()
+    """Limit rows no rule checks or reads in its condition or value, and the cost estimate does not read."""
+    read = set(READ_BY_THE_ESTIMATE)
     for rule in catalogue.rules:
         if rule.effect == "limit":
             read.add(rule.limit)

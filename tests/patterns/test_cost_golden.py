@@ -45,19 +45,21 @@ GOLDEN = {
         line(2_000_000, "apigw-http-requests")       # 2M requests, each under 512 KB
         + worker_function() + logs(2_000_000)),
     "sqs-worker": lambda: (
+        # 2M messages are 0.76 a second: the 1 s batching window closes each batch with one
+        # message, so each message is sent, received and deleted on its own, and is one invocation
         line(6_000_000, "sqs-standard-requests")     # 2M messages × send, receive, delete
         + worker_function()
         + line(4_000_000, "dynamodb-write-units")    # idempotency: 2M invocations × 2 writes
         + logs(2_000_000)),
     "sns-fanout": lambda: (
         line(2_000_000, "sns-publishes")             # 2M publishes; deliveries to queues are free
-        + 3 * line(6_000_000, "sqs-standard-requests")  # one queue per consumer, 3 requests per message
+        + 3 * line(6_000_000, "sqs-standard-requests")  # one queue per consumer, batches of one: 3 requests per message
         + 3 * worker_function()                      # one function per consumer
         + line(12_000_000, "dynamodb-write-units")   # idempotency: 6M invocations × 2
         + logs(6_000_000)),
     "eventbridge": lambda: (
         line(2_000_000, "eventbridge-custom-events")
-        + 3 * line(6_000_000, "sqs-standard-requests")
+        + 3 * line(6_000_000, "sqs-standard-requests")  # as for sns-fanout
         + 3 * worker_function()
         + line(12_000_000, "dynamodb-write-units")
         + logs(6_000_000)),
@@ -130,7 +132,7 @@ def test_express_and_standard_are_both_shown_when_both_fit():
 def test_an_api_and_a_fifo_queue_worker():
     answers = {**BASE, "ordering": True, "client_waits": False}
     expected = (line(2_000_000, "apigw-http-requests")
-                + line(6_000_000, "sqs-fifo-requests")    # ordering: a FIFO queue
+                + line(6_000_000, "sqs-fifo-requests")    # ordering: a FIFO queue, no batching window: batches of one
                 + line(2_000_000, "lambda-requests")      # the API function only hands work on:
                 + line(200_000, ARM)                      # 2M × 0.1 s × 1 GB
                 + line(10_000, ARM)
@@ -232,6 +234,52 @@ def test_a_busy_stream_is_read_in_full_batches_one_invocation_each(slug, answers
     requests = next(row for row in cost.lines if row.price == "lambda-requests")
     assert requests.quantity == 26_280_000
     assert "2,628,000,000 stream records ÷ 100 per batch" in requests.assumption
+
+
+BUSY_QUEUE = {**BASE, "monthly_invocations": 20_000_000, "payload_kb": 20}
+
+
+def batched_queue_reader() -> float:
+    """A function reading 20,000,000 messages a month from a standard queue: 7.61 a second on
+    average (a month is 2,628,000 s), so the 1 s batching window closes each batch with 7.61
+    messages, under the batch size of 10: 2,628,000 batches, one invocation each."""
+    return (line(20_000_000 + 3 * 2_628_000 + 2_628_000, "sqs-standard-requests")
+            # 20M sends (20 KB: one 64 KB chunk each); per batch one receive returning 7.61 × 20 KB
+            # = 152 KB, billed as 3 chunks of 64 KB; and one batched delete
+            + line(2_628_000, "lambda-requests")      # 20M messages ÷ 7.61 per batch
+            + line(4_000_000, ARM)                    # 20M messages × 0.2 s × 1 GB
+            + line(13_140, ARM))                      # INIT: 1% of 2,628,000 invocations × 0.5 s × 1 GB
+
+
+@pytest.mark.parametrize("slug, readers, own", [
+    ("sqs-worker", 1, 0.0),
+    ("sns-fanout", 3, line(20_000_000, "sns-publishes")),           # 20 KB: one 64 KB chunk each
+    ("eventbridge", 3, line(20_000_000, "eventbridge-custom-events")),
+])
+def test_queue_readers_are_billed_per_batch_and_their_queues_per_batched_receive(slug, readers, own):
+    expected = (own + readers * batched_queue_reader()
+                + line(readers * 40_000_000, "dynamodb-write-units")  # one idempotency table: 20M messages × 2 per reader
+                + logs(readers * 20_000_000))
+    cost = recommend(BUSY_QUEUE, CATALOGUE, patterns=(slug,)).cost
+    assert cost.monthly_usd == pytest.approx(expected, abs=0.005), [row.basis for row in cost.lines]
+    requests = [row for row in cost.lines if row.price == "lambda-requests"]
+    assert [row.quantity for row in requests] == [2_628_000] * readers
+    assert "20,000,000 messages ÷ 7.61 per batch" in requests[0].assumption
+    queue = next(row for row in cost.lines if row.price == "sqs-standard-requests")
+    assert queue.quantity == 30_512_000 and "2,628,000 batches of 7.61 messages" in queue.assumption
+
+
+def test_a_fifo_queue_has_no_batching_window_so_each_message_is_its_own_batch():
+    expected = (line(60_000_000, "sqs-fifo-requests")  # 20M sends + 20M receives + 20M deletes
+                + line(20_000_000, "lambda-requests")  # no window: 20M batches of one message
+                + line(4_000_000, ARM)                 # 20M × 0.2 s × 1 GB
+                + line(100_000, ARM)                   # INIT: 1% of 20M invocations × 0.5 s × 1 GB
+                + line(40_000_000, "dynamodb-write-units")
+                + logs(20_000_000))
+    cost = recommend({**BUSY_QUEUE, "ordering": True}, CATALOGUE, patterns=("sqs-worker",)).cost
+    assert cost.monthly_usd == pytest.approx(expected, abs=0.005), [row.basis for row in cost.lines]
+    requests = next(row for row in cost.lines if row.price == "lambda-requests")
+    assert "no batching window" in requests.assumption
 
 
 def test_a_seven_day_approval_is_priced_on_its_compute_and_transitions_not_on_the_wait():
