@@ -544,7 +544,8 @@ def _check_function_settings(t: _Template) -> Iterator[_Found]:
         props = t.props(function)
         image = props.get("PackageType") == "Image"
         if "Timeout" not in props:
-            yield _found("default-timeout", function, rule_ids=("ES1006",), function=function)
+            yield _found("default-timeout", function, rule_ids=("ES1006",), function=function,
+                         seconds=f"{t.limits['lambda-default-timeout']:g}")
         if "MemorySize" not in props:
             yield _found("default-memory", function, rule_ids=("ES1005",), function=function)
         runtime = props.get("Runtime")

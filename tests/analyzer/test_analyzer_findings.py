@@ -420,7 +420,9 @@ def test_the_defaults_judged_by_are_the_catalogues_rows():
     from analyzer_samples import sam
     no_timeout = sam(worker("Get: {Type: HttpApi}"))
     assert "api-timeout-exceeds-gateway" not in {f.id for f in analyze(no_timeout).findings}
-    assert "api-timeout-exceeds-gateway" in {f.id for f in analyze(no_timeout, {"lambda-default-timeout": 40}).findings}
+    longer = analyze(no_timeout, {"lambda-default-timeout": 40}).findings
+    assert "api-timeout-exceeds-gateway" in {f.id for f in longer}
+    assert "Lambda's default of 40 seconds" in next(f.explanation for f in longer if f.id == "default-timeout")
     fifo = sam(worker("Jobs: {Type: SQS, Properties: {Queue: !GetAtt Jobs.Arn, BatchSize: 10}}", "Timeout: 5")
                + "Jobs: {Type: AWS::SQS::Queue, Properties: {FifoQueue: true, VisibilityTimeout: 60}}\n")
     assert "fifo-limits" not in {f.id for f in analyze(fifo).findings}
