@@ -3,7 +3,7 @@ it carries and the architecture it describes out (the generator's inverse). See 
 
 from .analysis import Analysis, analyze
 from .findings import FINDING_IDS, Finding
-from .model import DEFAULT_LIMITS, limits_from
+from .model import LIMIT_IDS, limits_from
 from .reading import (
     ANALYSIS_SECONDS,
     MAX_DEPTH,
@@ -15,6 +15,6 @@ from .reading import (
 )
 
 __all__ = [
-    "ANALYSIS_SECONDS", "DEFAULT_LIMITS", "FINDING_IDS", "MAX_DEPTH", "MAX_RESOURCES", "MAX_TEMPLATE_BYTES",
+    "ANALYSIS_SECONDS", "FINDING_IDS", "LIMIT_IDS", "MAX_DEPTH", "MAX_RESOURCES", "MAX_TEMPLATE_BYTES",
     "MAX_VALUES", "Analysis", "Finding", "TemplateError", "analyze", "limits_from", "load_template",
 ]

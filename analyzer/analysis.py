@@ -23,7 +23,7 @@ from patterns.catalogue import SEVERITIES, Catalogue, load_files
 from .architecture import architecture_of
 from .detection import patterns_in
 from .findings import Finding, findings_of
-from .model import DEFAULT_LIMITS, _Template, limits_from
+from .model import _Template, limits_from
 from .reading import _BUDGET, ANALYSIS_SECONDS, MAX_RESOURCES, _Budget, _on_time, _read
 
 
@@ -47,17 +47,16 @@ def analyze(text: str, limits: Mapping[str, float] | None = None, *, catalogue: 
             seconds: float = ANALYSIS_SECONDS, max_resources: int = MAX_RESOURCES) -> Analysis:
     """Analyse one template. ``catalogue`` gives the findings' titles, severities and texts
     and the limits (the live catalogue in the web app; the shipped files when None).
-    ``limits``, when given, maps limit ids (``api-gateway-timeout``, ``http-api-timeout``)
-    to seconds in place of the catalogue's rows. Raises TemplateError when the template
+    ``limits``, when given, maps limit ids (``model.LIMIT_IDS``) to values in place of the
+    catalogue's rows. Raises TemplateError when the template
     cannot be read, declares more than ``max_resources`` resources, or takes longer than
     ``seconds`` to analyse."""
     catalogue = catalogue if catalogue is not None else load_files()
-    if limits is None:
-        limits = limits_from(catalogue.limit_map)
+    limits = {**limits_from(catalogue.limit_map), **(limits or {})}
     token = _BUDGET.set(_Budget(seconds))
     try:
         document, lines = _read(text, max_resources)
-        template = _Template(document, {**DEFAULT_LIMITS, **limits})
+        template = _Template(document, limits)
         graph = architecture_of(template)
         findings = findings_of(template, lines, graph, catalogue.finding_map)
         order = {resource: index for index, resource in enumerate(template.resources)}

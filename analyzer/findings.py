@@ -37,11 +37,6 @@ from .model import (
 from .messages import FINDING_IDS, case_text, fill
 from .reading import _on_time
 
-SQS_DEFAULT_VISIBILITY_S = 30
-VISIBILITY_FACTOR = 6
-# The most messages one batch from a FIFO queue may hold.
-FIFO_MAX_BATCH = 10
-
 # The property each finding is about, in order of preference: its line is the finding's line
 # when the resource sets it; otherwise the finding is on the resource's line.
 FINDING_PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -279,22 +274,25 @@ def _check_partial_batch(t: _Template) -> Iterator[_Found]:
 def _check_visibility(t: _Template) -> Iterator[_Found]:
     for queue in t.of_type("AWS::SQS::Queue"):
         props = t.props(queue)
-        visibility = _number(props["VisibilityTimeout"]) if "VisibilityTimeout" in props else SQS_DEFAULT_VISIBILITY_S
+        default = t.limits["sqs-default-visibility-timeout"]
+        visibility = _number(props["VisibilityTimeout"]) if "VisibilityTimeout" in props else default
         readers = [s for s in t.sources_from(queue) if s.kind == "sqs" and s.function]
-        # What each reader needs: six times its timeout, plus the time a batch may be gathered.
+        # What each reader needs: the recommended multiple of its timeout, plus the time a batch
+        # may be gathered.
+        factor = t.limits["sqs-visibility-factor"]
         needs = [(t.timeout(s.function), _number(s.settings.get("MaximumBatchingWindowInSeconds", 0)), s.function)
                  for s in readers]
-        known = [(VISIBILITY_FACTOR * timeout + window, timeout, window, function)
+        known = [(factor * timeout + window, timeout, window, function)
                  for timeout, window, function in needs if timeout is not None and window is not None]
         if visibility is None or not known or len(known) < len(needs):
             continue
         need, timeout, window, function = max(known)
         if visibility < need:
-            shown = "the default 30 s" if "VisibilityTimeout" not in props else f"{visibility:g} s"
+            shown = f"the default {default:g} s" if "VisibilityTimeout" not in props else f"{visibility:g} s"
             gathered = f" plus the {window:g} s batching window" if window else ""
             case = "visibility-below-timeout" if visibility < timeout + window else None
             yield _found("visibility-timeout-too-short", queue, case, queue=queue, shown=shown, function=function,
-                         timeout=f"{timeout:g}", need=f"{need:g}", factor=VISIBILITY_FACTOR, gathered=gathered)
+                         timeout=f"{timeout:g}", need=f"{need:g}", factor=f"{factor:g}", gathered=gathered)
 
 
 # The least time a record takes when the handler does anything with it: about one call to
@@ -546,7 +544,8 @@ def _check_function_settings(t: _Template) -> Iterator[_Found]:
         props = t.props(function)
         image = props.get("PackageType") == "Image"
         if "Timeout" not in props:
-            yield _found("default-timeout", function, rule_ids=("ES1006",), function=function)
+            yield _found("default-timeout", function, rule_ids=("ES1006",), function=function,
+                         seconds=f"{t.limits['lambda-default-timeout']:g}")
         if "MemorySize" not in props:
             yield _found("default-memory", function, rule_ids=("ES1005",), function=function)
         runtime = props.get("Runtime")
@@ -639,11 +638,12 @@ def _check_fifo(t: _Template) -> Iterator[_Found]:
         dlq = _target(_get(props, "RedrivePolicy", "deadLetterTargetArn"))
         if t.type_of(dlq) == "AWS::SQS::Queue" and t.props(dlq).get("FifoQueue") in (None, False, "false", "False"):
             yield _found("fifo-limits", queue, queue=queue, dlq=dlq)
+        most = t.limits["sqs-fifo-max-batch"]
         for source in t.sources_from(queue):
             size = _number(source.settings.get("BatchSize"))
-            if source.kind == "sqs" and size is not None and size > FIFO_MAX_BATCH:
+            if source.kind == "sqs" and size is not None and size > most:
                 yield _found("fifo-limits", source.owner, "fifo-batch", label=source.label, queue=queue,
-                             size=f"{size:g}", most=FIFO_MAX_BATCH)
+                             size=f"{size:g}", most=f"{most:g}")
                 break
     for subscription in t.of_type("AWS::SNS::Subscription"):
         props = t.props(subscription)

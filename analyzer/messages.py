@@ -51,7 +51,7 @@ CASES: dict[str, dict[str, frozenset[str]]] = {
         "no-tracing": frozenset({"function"}),
         "state-machine-no-tracing": frozenset({"state_machine"}),
     },
-    "default-timeout": {"default-timeout": frozenset({"function"})},
+    "default-timeout": {"default-timeout": frozenset({"function", "seconds"})},
     "default-memory": {"default-memory": frozenset({"function"})},
     "deprecated-runtime": {"deprecated-runtime": frozenset({"function", "runtime", "since"})},
     "no-log-retention": {"no-log-retention": frozenset({"function"})},

@@ -16,17 +16,22 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+from patterns.catalogue import load_files
+
 from .reading import _on_time
 
-# Lambda and SQS defaults that apply when a template leaves the setting out.
-LAMBDA_DEFAULT_TIMEOUT_S = 3
-# Used only when no catalogue is given (SPEC 3.4: limits are data rows).
-DEFAULT_LIMITS = {"api-gateway-timeout": 29.0, "http-api-timeout": 30.0}
+# The AWS limits and defaults the findings judge by. They are catalogue rows (SPEC 3.4,
+# editable in the admin): the values come from the catalogue ``analyze`` is given, and the
+# shipped files fill any row it lacks.
+LIMIT_IDS: tuple[str, ...] = ("api-gateway-timeout", "http-api-timeout", "lambda-default-timeout",
+                              "sqs-default-visibility-timeout", "sqs-visibility-factor", "sqs-fifo-max-batch")
 
 
 def limits_from(limit_values: Mapping[str, Any]) -> dict[str, float]:
-    """The limits the analyzer uses, from a catalogue's ``limit_map`` (id -> Limit)."""
-    return {key: float(limit_values[key].value) for key in DEFAULT_LIMITS if key in limit_values}
+    """The limits the analyzer uses, from a catalogue's ``limit_map`` (id -> Limit), over the
+    shipped catalogue's rows."""
+    shipped = load_files().limit_map
+    return {key: float((limit_values[key] if key in limit_values else shipped[key]).value) for key in LIMIT_IDS}
 
 
 # Reading values -----------------------------------------------------------------------------
@@ -341,7 +346,7 @@ class _Template:
 
     def timeout(self, function: str) -> float | None:
         props = self.props(function)
-        return _number(props["Timeout"]) if "Timeout" in props else LAMBDA_DEFAULT_TIMEOUT_S
+        return _number(props["Timeout"]) if "Timeout" in props else self.limits["lambda-default-timeout"]
 
     # -- identity of a resource inside other values
     def identities(self, rid: str) -> tuple[set[str], set[str]]:

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 
 from generator.composition import Workload, clamp
-from generator.project import VISIBILITY_FACTOR
 
 BATCH_SIZE = 10
 # Start-up, reporting the batch and a record that runs a little over its worst case.
@@ -34,8 +33,9 @@ class BatchSizing:
 
 
 def queue_batch_sizing(p: Workload) -> BatchSizing:
-    """A full batch fits the timeout; the timeout fits Lambda's maximum and 6 x it SQS's visibility limit."""
-    ceiling = min(p.lambda_max_timeout(), p.sqs_max_visibility() // VISIBILITY_FACTOR)
+    """A full batch fits the timeout; the timeout fits Lambda's maximum, and the recommended multiple
+    of it (the visibility factor) fits SQS's visibility limit."""
+    ceiling = min(p.lambda_max_timeout(), int(p.sqs_max_visibility() // p.visibility_factor()))
     per_record = min(float(p.answer("max_duration_s")), ceiling - MARGIN_S)
     batch_size = clamp(math.floor((ceiling - MARGIN_S) / max(per_record, 0.001)), 1, BATCH_SIZE)
     timeout = clamp(math.ceil(batch_size * per_record + MARGIN_S), min(10, ceiling), ceiling)

@@ -71,6 +71,11 @@ class Workload:
     def sqs_max_visibility(self) -> int:
         return int(self.limit("sqs-max-visibility-timeout"))
 
+    def visibility_factor(self) -> float:
+        """How many times its consumer's timeout a queue keeps a message hidden, so a message is
+        not handed out again while Lambda still retries its batch."""
+        return self.limit("sqs-visibility-factor")
+
     def worker_timeout(self) -> int:
         """Timeout for asynchronous work: headroom over the worst case, within Lambda's limit."""
         worst = float(self.answer("max_duration_s"))

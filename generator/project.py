@@ -29,9 +29,6 @@ QUEUE_RETENTION_S = 4 * 24 * 3600
 # Seconds Lambda may spend gathering a batch from a standard queue before invoking a consumer.
 QUEUE_BATCHING_WINDOW_S = 1
 LOG_RETENTION_DAYS = 30
-# A queue's visibility timeout is at least this many times its consumer's timeout, so a
-# message is not handed out again while Lambda still retries its batch.
-VISIBILITY_FACTOR = 6
 
 # For the generated tests only: deployed functions get Powertools from the public layer.
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"
@@ -171,8 +168,8 @@ class Project(Workload):
         dlq = self.add_dlq(f"{logical_id}Dlq", group=group, label=f"{label} DLQ", fifo=fifo)
         props: dict[str, Any] = {
             # A message stays hidden while a batch is gathered, processed and retried by Lambda.
-            "VisibilityTimeout": min(VISIBILITY_FACTOR * consumer_timeout + (0 if fifo else QUEUE_BATCHING_WINDOW_S),
-                                     self.sqs_max_visibility()),
+            "VisibilityTimeout": min(math.ceil(self.visibility_factor() * consumer_timeout)
+                                     + (0 if fifo else QUEUE_BATCHING_WINDOW_S), self.sqs_max_visibility()),
             "MessageRetentionPeriod": QUEUE_RETENTION_S,
             "SqsManagedSseEnabled": True,
             "RedrivePolicy": {"deadLetterTargetArn": get_att(dlq, "Arn"), "maxReceiveCount": MAX_RECEIVE_COUNT},

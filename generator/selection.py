@@ -21,7 +21,8 @@ API_TYPES: tuple[str, ...] = ("http", "rest")
 # in the admin); a caller passes the current values, and the shipped ones fill any gap. A
 # pattern folder may size by any other limit row of the catalogue the same way.
 LIMIT_IDS: tuple[str, ...] = ("lambda-max-duration", "api-gateway-timeout", "http-api-timeout",
-                              "step-functions-express-duration", "sqs-max-visibility-timeout")
+                              "step-functions-express-duration", "sqs-max-visibility-timeout",
+                              "sqs-visibility-factor")
 
 # The name becomes a folder in the zip, the stack name, part of S3 bucket names and
 # the Powertools service name, so it is held to the strictest of those rules.

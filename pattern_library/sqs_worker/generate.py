@@ -55,7 +55,7 @@ def functions(p: Project) -> None:
                  + (f" (downstream limit: {p.answer('downstream_max_rps')} requests/s)."
                     if p.answer("downstream_max_rps") is not None else "."))
     p.note(SLUG, sizing.note("The worker"))
-    p.note(SLUG, f"Queue visibility timeout is 6 x the worker timeout ({timeout} s), so a message is not "
+    p.note(SLUG, f"Queue visibility timeout is {p.visibility_factor():g} x the worker timeout ({timeout} s), so a message is not "
                  "handed to a second worker while the first still processes it.")
     if fifo:
         p.note(SLUG, "Ordering was required, so the queue is FIFO: messages with the same key "

@@ -416,6 +416,20 @@ def test_the_limits_come_from_the_catalogue_when_given():
     assert ids(analyze(text, {"http-api-timeout": 45})) == []
 
 
+def test_the_defaults_judged_by_are_the_catalogues_rows():
+    from analyzer_samples import sam
+    no_timeout = sam(worker("Get: {Type: HttpApi}"))
+    assert "api-timeout-exceeds-gateway" not in {f.id for f in analyze(no_timeout).findings}
+    longer = analyze(no_timeout, {"lambda-default-timeout": 40}).findings
+    assert "api-timeout-exceeds-gateway" in {f.id for f in longer}
+    assert "Lambda's default of 40 seconds" in next(f.explanation for f in longer if f.id == "default-timeout")
+    fifo = sam(worker("Jobs: {Type: SQS, Properties: {Queue: !GetAtt Jobs.Arn, BatchSize: 10}}", "Timeout: 5")
+               + "Jobs: {Type: AWS::SQS::Queue, Properties: {FifoQueue: true, VisibilityTimeout: 60}}\n")
+    assert "fifo-limits" not in {f.id for f in analyze(fifo).findings}
+    (batch,) = [f for f in analyze(fifo, {"sqs-fifo-max-batch": 5}).findings if f.id == "fifo-limits"]
+    assert "at most 5 messages" in batch.message + batch.fix
+
+
 # no-tracing -----------------------------------------------------------------------------------------
 
 def test_tracing_from_globals_and_from_the_function():

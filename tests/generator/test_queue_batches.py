@@ -56,6 +56,14 @@ def test_the_batch_shrinks_when_a_full_one_would_exceed_lambdas_maximum():
     assert {(c[1], c[2]) for c in lower_maximum} == {(45, 2)}
 
 
+def test_the_visibility_factor_is_the_catalogue_row():
+    """The queue hides a message for the factor's multiple of its consumer's timeout (plus the
+    batching window of a standard queue)."""
+    options = {"limits": {"sqs-visibility-factor": 8}}
+    for lid, timeout, _, queue, _ in sqs_consumers(consumers_template(30, options=options)):
+        assert queue["VisibilityTimeout"] in (8 * timeout, 8 * timeout + 1), lid
+
+
 SCENARIO = textwrap.dedent('''
     import json
 

@@ -128,3 +128,41 @@ def test_an_unknown_pattern_slug_is_refused_with_the_reason(staff_client):
     assert "Unknown pattern" in response.content.decode()
     rule.refresh_from_db()
     assert rule.pattern != "kafka-streams"
+
+
+# A worker with a 30 s timeout reading a queue that hides messages for 100 s: short of six times
+# the timeout (180 s), enough for three times (90 s).
+QUEUE_TEMPLATE = """AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 100
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.13
+      Timeout: 30
+      Events:
+        Jobs: {Type: SQS, Properties: {Queue: !GetAtt Jobs.Arn}}
+"""
+
+
+def test_a_visibility_factor_edit_changes_the_analyzer_verdict(staff_client):
+    def visibility_findings():
+        response = staff_client.post(reverse("analyzer:api"), {"template": QUEUE_TEMPLATE},
+                                     content_type="application/json")
+        assert response.status_code == 200
+        return [f for f in response.json()["findings"] if f["id"] == "visibility-timeout-too-short"]
+
+    (before,) = visibility_findings()
+    assert before["resource"] == "Jobs" and "180 s (6 x the function timeout" in before["fix"]
+    limit = Limit.objects.get(id="sqs-visibility-factor")
+    response = staff_client.post(reverse("admin:patterns_limit_change", args=[limit.pk]), {
+        "id": limit.id, "name": limit.name, "value": 3, "unit": limit.unit, "source": limit.source,
+        "as_of": "2026-11-30", "verified": "on", "notes": limit.notes,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert visibility_findings() == []

@@ -13,6 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+import analyzer
+from generator import selection
+from pattern_library.kinesis_stream import cost as kinesis_cost
 from patterns.catalogue import Catalogue, LambdaAlternative, Limit, load_files
 from patterns.cost import LIMITS_READ as READ_BY_THE_ESTIMATE
 from patterns.engine import Recommendation, check_catalogue, recommend
@@ -25,9 +28,14 @@ TRANSCODING = {"trigger": "file_upload", "client_waits": False, "duration_s": 15
 _LIMIT_CALL = re.compile(r"""limit\(\s*['"]([^'"]+)['"]\s*\)""")
 
 
+# Limit rows code reads by id rather than a rule: the analyzer's findings, the generator's
+# shared sizing, the Kinesis cost part and the cost estimate.
+CODE_READS = {*analyzer.LIMIT_IDS, *selection.LIMIT_IDS, kinesis_cost.PUT_PAYLOAD_UNIT, *READ_BY_THE_ESTIMATE}
+
+
 def unread_limits(catalogue: Catalogue) -> set[str]:
-    """Limit rows no rule checks or reads in its condition or value, and the cost estimate does not read."""
-    read = set(READ_BY_THE_ESTIMATE)
+    """Limit rows no rule checks or reads in its condition or value, and no code reads."""
+    read = set(CODE_READS)
     for rule in catalogue.rules:
         if rule.effect == "limit":
             read.add(rule.limit)
@@ -38,6 +46,10 @@ def unread_limits(catalogue: Catalogue) -> set[str]:
 
 def test_every_limit_row_is_read_by_a_rule():
     assert unread_limits(CATALOGUE) == set()
+
+
+def test_every_limit_code_reads_is_a_row():
+    assert CODE_READS - set(CATALOGUE.limit_map) == set()
 
 
 def test_an_unread_limit_row_is_caught():

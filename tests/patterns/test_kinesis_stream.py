@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pattern_library import registry
@@ -18,12 +20,16 @@ def test_its_limit_and_price_rows_come_from_its_folder_with_their_sources():
     own = registry.get("kinesis-stream").catalogue_file.read_text()
     for row_id in ("kinesis-record-size", "kinesis-shard-write-records", "kinesis-shard-write-kb",
                    "kinesis-shard-read-kb", "kinesis-shard-read-transactions", "kinesis-shard-quota",
-                   "kinesis-shard-hours", "kinesis-put-payload-units"):
+                   "kinesis-shard-hours", "kinesis-put-payload-units", "kinesis-put-payload-unit"):
         assert f"id: {row_id}" in own
     limits, prices = CATALOGUE.limit_map, CATALOGUE.price_map
     assert (limits["kinesis-shard-write-records"].value, limits["kinesis-shard-write-kb"].value) == (1000, 1024)
     assert (limits["kinesis-shard-read-kb"].value, limits["kinesis-record-size"].value) == (2048, 1024)
-    assert all(limits[i].source.startswith("https://docs.aws.amazon.com/streams/") for i in limits if i.startswith("kinesis"))
+    # Service limits come from the developer guide; the unit records are billed in, from the pricing page.
+    assert all(limits[i].source.startswith("https://docs.aws.amazon.com/streams/") for i in limits
+               if i.startswith("kinesis") and i != "kinesis-put-payload-unit")
+    assert limits["kinesis-put-payload-unit"].value == 25
+    assert limits["kinesis-put-payload-unit"].source == "https://aws.amazon.com/kinesis/data-streams/pricing/"
     assert prices["kinesis-shard-hours"].unit_usd == 0.015
     assert prices["kinesis-put-payload-units"].unit_usd == pytest.approx(0.014 / 1_000_000)
 
@@ -69,6 +75,17 @@ def test_the_cost_shows_shard_hours_and_put_payload_units_with_their_arithmetic(
     # Both are lines of the stream itself, and nothing is left unpriced.
     assert {line.component for line in lines.values()} == {"EventStream"}
     assert not [note for note in advice.cost.notes if "Not priced" in note]
+
+
+def test_the_put_payload_unit_is_the_catalogue_row():
+    unit = replace(CATALOGUE.limit_map["kinesis-put-payload-unit"], value=50)
+    engine = compile_catalogue(replace(CATALOGUE, limits=tuple(unit if limit.id == unit.id else limit
+                                                                for limit in CATALOGUE.limits)))
+    answers = {"trigger": "event", "client_waits": False, "peak_rps": 50, "payload_kb": 30,
+               "monthly_invocations": 1_000_000}
+    (line,) = [line for line in engine.recommend(answers, patterns=("kinesis-stream",)).cost.lines
+               if line.price == "kinesis-put-payload-units"]
+    assert (line.quantity, line.assumption) == (1_000_000, "1,000,000 records x 1 PUT payload unit (per 50 KB)")
 
 
 def test_a_pattern_without_a_stream_has_no_kinesis_cost():
