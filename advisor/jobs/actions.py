@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import generator
+from advisor.architectures.evaluation import as_advised
 from advisor.architectures.models import Revision
 from advisor.teams.models import Team
 from patterns.store import current_engine
@@ -242,15 +243,16 @@ def execute(job_id: int) -> Outcome:
 
 def build(job: GenerationJob) -> dict[str, bytes]:
     revision = job.revision
+    engine = current_engine()
     warnings = tuple(
         {key: w.get(key) for key in ("id", "severity", "pattern", "message")}
         for w in (revision.recommendation or {}).get("warnings", [])
     )
     selection = generator.Selection(
-        patterns=tuple(revision.patterns), answers=revision.answers, name=job.options["name"],
+        patterns=tuple(revision.patterns), answers=as_advised(engine, revision.answers), name=job.options["name"],
         runtime=job.options["runtime"], architecture=job.options["architecture"], warnings=warnings,
         api=job.options.get("api", generator.API_TYPES[0]),  # jobs from before the option existed
-        limits=current_engine().limit_values,
+        limits=engine.limit_values,
     )
     return generator.generate_files(selection)
 
