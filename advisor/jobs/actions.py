@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import generator
+from generator.build import compose_checked
 from advisor.architectures.evaluation import as_advised
 from advisor.architectures.models import Revision
 from advisor.teams.models import Team
@@ -59,9 +60,24 @@ def clean_options(revision: Revision, name: str | None = None, runtime: str | No
         raise JobOptionsError(f"architecture must be one of {', '.join(generator.ARCHITECTURES)}")
     if options["api"] not in generator.API_TYPES:
         raise JobOptionsError(f"api must be one of {', '.join(generator.API_TYPES)}")
-    if not generator.has_api(revision.patterns):
+    if not builds_an_api(revision):
         options["api"] = generator.API_TYPES[0]  # no API to shape: the same project, so the same job
     return options
+
+
+def builds_an_api(revision: Revision) -> bool:
+    """Whether the revision's project has an API Gateway API, so its type is worth choosing. The
+    composition decides, as it does for the project: a database written by event consumers has none."""
+    if not generator.has_api(revision.patterns):
+        return False
+    engine = current_engine()
+    selection = generator.Selection(patterns=tuple(revision.patterns), answers=as_advised(engine, revision.answers),
+                                    limits=engine.limit_values)
+    try:
+        composition = compose_checked(selection)
+    except generator.GenerationError:
+        return True  # the job reports what is wrong; the form keeps its usual fields
+    return composition.api_id in composition
 
 
 class QuotaExceeded(Exception):
