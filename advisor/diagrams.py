@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 
 import generator
+from advisor.architectures.evaluation import as_advised
 from analyzer.marks import Marks
 from architecture import Architecture
 from generator import diagram
@@ -65,7 +66,9 @@ def drawing(engine: Engine, patterns: Iterable[str], answers: Mapping[str, Any],
 def _draw(engine: Engine, patterns: tuple[str, ...], answers: Mapping[str, Any], name: str) -> bytes | None:
     if not patterns:
         return None
-    selection = generator.Selection(patterns=patterns, answers=answers, name=name, limits=engine.limit_values)
+    # A revision saved before a question existed is drawn with the answer the advice assumes for it.
+    selection = generator.Selection(patterns=patterns, answers=as_advised(engine, answers), name=name,
+                                    limits=engine.limit_values)
     try:
         source = diagram.architecture_dot(selection)
     except generator.GenerationError:

@@ -478,7 +478,8 @@ def _bus(est: _Estimate, c: "Component") -> None:
 
 def _state_machine(est: _Estimate, c: "Component") -> None:
     executions = est.flow(c.id)
-    steps = int(est.a("steps", 1))
+    # The steps the composed workflow runs (long work is split into bounded ones), else as answered.
+    steps = est.proposal.of(c.id).calls if c.id in est.proposal.sizing else int(est.a("steps", 1))
     express_fits = uses_express_workflow(est.answers, est.express_limit_s)
     express = est.proposal.of(c.id).express or (express_fits and c.id not in est.proposal.sizing)
     typical = float(est.a("duration_s", 0)) + float(est.a("wait_s", 0))

@@ -848,6 +848,7 @@ class _WithValue(dict):
     def __init__(self, shown: _Formatted, value: float):
         super().__init__()
         self.shown, self.value = shown, value
+        self.answers = shown.answers  # typed, so pages word them as the questionnaire offers them
 
     def __missing__(self, key: str) -> str:
         return _fmt(self.value) if key == _LIMIT_VALUE else self.shown[key]

@@ -129,6 +129,16 @@ class NewQuestion:
     assumed: str  # the default the advice takes for it, worded as the questionnaire offers it
 
 
+def as_advised(engine: Engine, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Saved answers with the default the advice assumes for each question added since they
+    were saved, which is what drawings and generated projects need; answers that no longer
+    pass are returned as saved."""
+    try:
+        return engine.validate(dict(answers))
+    except AnswerError:
+        return dict(answers)
+
+
 def unanswered(engine: Engine, answers: Mapping[str, Any]) -> tuple[NewQuestion, ...]:
     """The questions, in questionnaire order, that these saved answers never answered and that
     the questionnaire would show for them (a question hidden for these answers does not matter)."""

@@ -19,6 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import generator
+from generator.build import compose_checked
+from advisor.architectures.evaluation import as_advised
 from advisor.architectures.models import Revision
 from advisor.teams.models import Team
 from patterns.store import current_engine
@@ -58,9 +60,24 @@ def clean_options(revision: Revision, name: str | None = None, runtime: str | No
         raise JobOptionsError(f"architecture must be one of {', '.join(generator.ARCHITECTURES)}")
     if options["api"] not in generator.API_TYPES:
         raise JobOptionsError(f"api must be one of {', '.join(generator.API_TYPES)}")
-    if not generator.has_api(revision.patterns):
+    if not builds_an_api(revision):
         options["api"] = generator.API_TYPES[0]  # no API to shape: the same project, so the same job
     return options
+
+
+def builds_an_api(revision: Revision) -> bool:
+    """Whether the revision's project has an API Gateway API, so its type is worth choosing. The
+    composition decides, as it does for the project: a database written by event consumers has none."""
+    if not generator.has_api(revision.patterns):
+        return False
+    engine = current_engine()
+    selection = generator.Selection(patterns=tuple(revision.patterns), answers=as_advised(engine, revision.answers),
+                                    limits=engine.limit_values)
+    try:
+        composition = compose_checked(selection)
+    except generator.GenerationError:
+        return True  # the job reports what is wrong; the form keeps its usual fields
+    return composition.api_id in composition
 
 
 class QuotaExceeded(Exception):
@@ -242,15 +259,16 @@ def execute(job_id: int) -> Outcome:
 
 def build(job: GenerationJob) -> dict[str, bytes]:
     revision = job.revision
+    engine = current_engine()
     warnings = tuple(
         {key: w.get(key) for key in ("id", "severity", "pattern", "message")}
         for w in (revision.recommendation or {}).get("warnings", [])
     )
     selection = generator.Selection(
-        patterns=tuple(revision.patterns), answers=revision.answers, name=job.options["name"],
+        patterns=tuple(revision.patterns), answers=as_advised(engine, revision.answers), name=job.options["name"],
         runtime=job.options["runtime"], architecture=job.options["architecture"], warnings=warnings,
         api=job.options.get("api", generator.API_TYPES[0]),  # jobs from before the option existed
-        limits=current_engine().limit_values,
+        limits=engine.limit_values,
     )
     return generator.generate_files(selection)
 

@@ -27,7 +27,7 @@ def generate(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                                   architecture_id=pk, number=number)
     form = GenerateForm(request.POST or None, initial={"name": actions.default_project_name(revision.architecture.name),
                                                        "api": generator.chosen_api(revision.answers)})
-    if not generator.has_api(revision.patterns):
+    if not actions.builds_an_api(revision):
         del form.fields["api"]  # nothing in this architecture sits behind API Gateway
     status = 200
     if request.method == "POST":

@@ -28,7 +28,8 @@ def functions(c: Composition) -> None:
     # Starting a workflow takes a moment; the long work runs in the workflow's bounded steps.
     starts_workflow = output is not None and output.kind == "workflow"
     timeout = min(c.worker_timeout(), STARTER_TIMEOUT_S) if starts_workflow else c.worker_timeout()
-    c.function(FUNCTION, group=SLUG, timeout=timeout, output=output, idempotent=True)
+    c.function(FUNCTION, group=SLUG, timeout=timeout, output=output, idempotent=True,
+               work=0.0 if starts_workflow else 1.0)
     c.connect(UPLOADS, FUNCTION, "event", f"ObjectCreated {INPUT_PREFIX}*")
     c.connect(FUNCTION, UPLOADS, "read", "reads the upload")
     c.connect(FUNCTION, RESULTS if RESULTS in c else UPLOADS, "write", f"writes {OUTPUT_PREFIX}*")

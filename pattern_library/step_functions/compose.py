@@ -71,7 +71,7 @@ def resources(c: Composition) -> None:
         c.dlq(SCHEDULE_DLQ, group=SLUG, label="Schedule failures")
         c.schedule(MACHINE, group=SLUG, rate="1 hour", kind="start", label="every hour", dlq=SCHEDULE_DLQ)
     c.add(MACHINE, "state-machine", f"Workflow ({'Express' if express else 'Standard'})", group=SLUG,
-          sizing=Sizing(express=express))
+          sizing=Sizing(express=express, calls=len(step_names(c))))  # one task state per step
 
 
 def functions(c: Composition) -> None:

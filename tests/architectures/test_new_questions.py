@@ -4,10 +4,15 @@ those answers differs from the saved one, and a way to answer them in the questi
 
 import json
 
+import pytest
 from django.urls import reverse
 
+import generator
 from advisor.architectures.models import Revision
-from tests.factories import BaseTestCase, make_architecture
+from advisor.jobs import actions as job_actions
+from advisor.jobs.models import GenerationJob, JobStatus
+from advisor.teams.actions import create_team
+from tests.factories import BaseTestCase, make_architecture, make_user
 from patterns.store import bump_version
 
 ADDED_LATER = ("wait_s", "replay_days")
@@ -91,3 +96,38 @@ class AnsweredEverythingTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         r = self.client.get(reverse("architectures:revision", args=[architecture.pk, 1]))
         self.assertNotContains(r, "added since revision")
+
+
+EVENT_ANSWERS = {"trigger": "event", "client_waits": False, "consumer_names": "billing,shipping"}
+
+
+@pytest.fixture
+def event_revision_saved_before_routing_was_asked(db, settings, tmp_path):
+    """An event-bus revision saved before the questionnaire asked about content routing,
+    which the bus's composition reads."""
+    settings.MEDIA_ROOT = tmp_path
+    alice = make_user("alice")
+    architecture = make_architecture(create_team(alice, "Platform"), alice, name="Orders", answers=EVENT_ANSWERS,
+                                     patterns=["eventbridge"])
+    revision = architecture.latest
+    old = {key: value for key, value in revision.answers.items() if key != "content_routing"}
+    Revision.objects.filter(pk=revision.pk).update(answers=old)
+    revision.refresh_from_db()
+    return alice, revision
+
+
+@pytest.mark.skipif(not generator.dot_available(), reason="Graphviz not installed")
+def test_a_revision_saved_before_a_question_is_still_drawn(client, event_revision_saved_before_routing_was_asked):
+    alice, revision = event_revision_saved_before_routing_was_asked
+    client.force_login(alice)
+    r = client.get(reverse("architectures:diagram", args=[revision.architecture_id, revision.number]))
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml"
+    assert b"billing" in r.content.lower()
+
+
+def test_a_revision_saved_before_a_question_still_generates(event_revision_saved_before_routing_was_asked):
+    _, revision = event_revision_saved_before_routing_was_asked
+    job = GenerationJob.objects.create(revision=revision, options=job_actions.clean_options(revision), options_key="k")
+    assert job_actions.execute(job.pk).state == "done"
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error

@@ -117,6 +117,21 @@ def test_the_api_type_is_offered_for_architectures_with_an_api_and_shapes_the_pr
     assert "APIGatewayRestResolver" in archive.read("orders/src/api/app.py").decode()
 
 
+def test_no_api_choice_when_event_consumers_write_the_database(client, world):
+    """Events into PostgreSQL: the consumers store what they handle, and no API is generated."""
+    client.force_login(world["bob"])
+    revision = world["architecture"].latest
+    revision.answers = {**revision.answers, "trigger": "event", "data_store": "relational"}
+    revision.patterns = ["eventbridge", "rds"]
+    revision.save(update_fields=["answers", "patterns"])
+    page = client.get(generate_url(world))
+    assert page.status_code == 200 and b'name="api"' not in page.content
+    # Behind HTTP the same patterns serve the records through an API, and its type is offered.
+    revision.answers = {**revision.answers, "trigger": "http"}
+    revision.save(update_fields=["answers"])
+    assert b'name="api"' in client.get(generate_url(world)).content
+
+
 def test_no_api_choice_when_nothing_sits_behind_api_gateway(client, world):
     client.force_login(world["bob"])
     revision = world["architecture"].latest

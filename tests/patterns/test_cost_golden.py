@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from patterns.catalogue import load_files
+from patterns.cost import HOP_SECONDS
 from patterns.engine import recommend
 
 CATALOGUE = load_files()
@@ -296,3 +297,21 @@ def test_a_seven_day_approval_is_priced_on_its_compute_and_transitions_not_on_th
     assert not cost.alternatives  # Express cannot hold a week
     transitions = next(row for row in cost.lines if row.price == "sfn-standard-transitions")
     assert "the 604,800 s wait costs nothing" in transitions.assumption
+
+
+def test_an_upload_that_starts_a_long_workflow_is_priced_once_in_its_bounded_steps():
+    """A 20-minute job per upload: the workflow splits it into three steps of 400 s, which do
+    the work; the upload's function only starts the workflow."""
+    answers = {"trigger": "file_upload", "client_waits": False, "duration_s": 1200, "max_duration_s": 1200,
+               "monthly_invocations": 1_000_000, "memory_mb": 1024}
+    cost = recommend(answers, CATALOGUE, patterns=("s3-processing", "step-functions")).cost
+    by_component = {}
+    for row in cost.lines:
+        by_component.setdefault(row.component, []).append(row)
+    steps = next(row for row in by_component["WorkflowStepsFunction"] if row.price == "lambda-requests")
+    assert steps.quantity == 3_000_000  # three bounded steps per upload
+    transitions = next(row for row in by_component["WorkflowStateMachine"] if row.price == "sfn-standard-transitions")
+    assert transitions.quantity == 5_000_000, transitions.assumption  # 1M × (3 steps + start + end)
+    starter = next(row for row in by_component["FileProcessorFunction"] if row.price == ARM)
+    assert starter.quantity == pytest.approx(1_000_000 * HOP_SECONDS * 1), starter.assumption  # 1 GB
+    assert "timeout" not in starter.assumption

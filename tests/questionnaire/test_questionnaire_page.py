@@ -189,6 +189,14 @@ class TestResult:
         assert '<span class="chip">Do you call third-party services that fail now and then? Yes</span>' in content
         assert "unreliable_downstream" not in _visible_text(content)
 
+    def test_a_broken_limit_names_its_answers_as_they_were_offered(self, client, engine):
+        content = client.get(URL, {"trigger": "queue", "client_waits": "false", "duration_s": "1200",
+                                   "peak_rps": "10", "monthly_invocations": "2000000"}).content.decode()
+        limits = content[content.index('class="limit-message"'):]
+        chips = re.findall(r'<span class="chip">([^<]*)</span>', limits)
+        assert "Worst-case processing time: 1,200 s" in [chip.replace("\xa0", " ") for chip in chips]
+        assert not [chip for chip in chips if "1200" in chip or "2000000" in chip], chips
+
     def test_each_recommended_pattern_links_to_its_catalogue_page(self, client, ranked):
         response = client.get(URL, ORDER_API)
         content = response.content.decode()
