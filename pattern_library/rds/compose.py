@@ -33,7 +33,7 @@ def resources(c: Composition) -> None:
 
 
 def functions(c: Composition) -> None:
-    c.add(PROXY, "db-proxy", "RDS Proxy (PostgreSQL)", group=SLUG)
+    c.add(PROXY, "db-proxy", "PostgreSQL", group=SLUG)
     c.add(SECRET, "secret", "DB credentials", group=SLUG)
     if not behind_api(c):
         for consumer in queue_readers(c):
