@@ -321,6 +321,12 @@ class Rendering:
         try:
             self._folder = tempfile.TemporaryDirectory(prefix="diagram-")
             outputs = []
+            if "png" in self.formats.values():
+                # The pad libgvc sets between layout and render (see graphviz_lib.whole_pixel_pad)
+                # needs the laid-out size here too: a first `dot` gives it, so both draw alike.
+                measured = subprocess.run([executable, "-Tsvg"], input=self._source, capture_output=True,
+                                          timeout=self.timeout_s, check=True).stdout
+                outputs.append(f"-Gpad={graphviz_lib.whole_pixel_pad(measured)}")
             for name, fmt in self.formats.items():  # one process, one layout, every format
                 outputs += [f"-T{fmt}", "-o", os.path.join(self._folder.name, name)]
             self._process = subprocess.Popen([executable, *outputs], stdin=subprocess.PIPE,
@@ -328,7 +334,7 @@ class Rendering:
             # A diagram is a few kilobytes, well inside a pipe's buffer: this does not block.
             self._process.stdin.write(self._source)
             self._process.stdin.close()
-        except OSError:
+        except (OSError, subprocess.SubprocessError):
             self.close()
 
     def _collect_dot(self) -> dict[str, bytes] | None:

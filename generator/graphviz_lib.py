@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import threading
 
 _LIBRARIES = {"gvc": ("libgvc.so.6", "libgvc.so"), "cgraph": ("libcgraph.so.6", "libcgraph.so")}
@@ -36,6 +37,8 @@ class Library:
         cgraph.agmemread.argtypes = [ctypes.c_char_p]
         cgraph.agclose.argtypes = [ctypes.c_void_p]
         cgraph.agseterr.argtypes = [ctypes.c_int]
+        cgraph.agsafeset.restype = ctypes.c_int
+        cgraph.agsafeset.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
         gvc.gvContext.restype = ctypes.c_void_p
         gvc.gvContext.argtypes = []
         gvc.gvLayout.restype = ctypes.c_int
@@ -80,6 +83,12 @@ class Library:
                 if laid_out is not None:
                     laid_out.set()
                 try:
+                    if "png" in formats:
+                        measured = self._render_formats(context, graph, ("svg",))
+                        if measured is None:
+                            return None
+                        # Padding is read when rendering, so the layout stands.
+                        self.cgraph.agsafeset(graph, b"pad", whole_pixel_pad(measured["svg"]).encode(), b"")
                     return self._render_formats(context, graph, formats)
                 finally:
                     self.gvc.gvFreeLayout(context, graph)
@@ -104,6 +113,26 @@ class Library:
             if not images[fmt]:
                 return None
         return images
+
+
+DEFAULT_PAD_PT = 4  # Graphviz's margin around a drawing, on each side
+
+
+def whole_pixel_pad(svg: bytes) -> str:
+    """The `pad` (inches, "x,y") that makes a PNG of this drawing opaque to its last pixel.
+
+    `svg` is the drawing rendered with the default pad. Graphviz paints the background over the
+    drawing's exact size, but rounds the PNG to whole pixels: a size ending in .5 or more leaves the
+    last column or row of pixels partly see-through (a faint line on a dark page). Cairo then writes
+    the whole PNG with an alpha channel, a third more bytes to filter and compress, which made
+    drawing such a PNG a third dearer. With a size ending in .25 the rounding drops the fraction.
+    """
+    match = re.search(rb'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) ([0-9.]+)"', svg)
+    if not match:
+        return f"{DEFAULT_PAD_PT / 72:.6f}"
+    sizes = [float(value) for value in match.groups()]
+    pads = [DEFAULT_PAD_PT + (int(size) + 0.25 - size) / 2 for size in sizes]
+    return ",".join(f"{pad / 72:.6f}" for pad in pads)
 
 
 def _length(length: ctypes.c_size_t) -> int:
