@@ -187,7 +187,7 @@ def _add_legend(graph, architecture, marked: bool = False) -> None:
             attributes.update(fontsize="9", margin="0.05,0.02", height="0.3")
             legend.node(node, STYLES[kind][0] or LEGEND_NAMES.get(kind, kind), **attributes)
             samples.append(node)
-        starts, ends = [], []
+        arrows = []  # (start, end) point pairs, one per arrow drawn
         for kind in connections:
             style, colour, head = CONNECTION_STYLES[kind]
             start, end = f"legend_{kind}_from", f"legend_{kind}_to"
@@ -195,8 +195,7 @@ def _add_legend(graph, architecture, marked: bool = False) -> None:
             legend.node(end, "", shape="point", width="0.06", color=colour)
             legend.edge(start, end, label=kind, style=style, color=colour, fontcolor=colour, arrowhead=head,
                         fontsize="9")
-            starts.append(start)
-            ends.append(end)
+            arrows.append((start, end))
         if marked:
             legend.node("legend_marked", f"{MARK} has a finding", shape="box", style="filled", fillcolor="white",
                         fontcolor="#232F3E", fontsize="9", margin="0.05,0.02", height="0.3", **MARKED_NODE)
@@ -206,21 +205,24 @@ def _add_legend(graph, architecture, marked: bool = False) -> None:
             legend.node(end, "", shape="point", width="0.06", color=MARK_COLOUR)
             legend.edge(start, end, label=f"{MARK} carries a finding", color=f"{MARK_COLOUR}:#444444:{MARK_COLOUR}",
                         fontcolor=MARK_COLOUR, penwidth="2", fontsize="9")
-            starts.append(start)
-            ends.append(end)
+            arrows.append((start, end))
+        # Arrows stack like the samples, LEGEND_ROWS to a column, so the legend is no taller than a
+        # column of samples: each row it adds runs the whole width of the picture, and drawing the PNG
+        # costs in proportion to its area (one column of eight arrows made the picture a fifth larger).
         for index in range(0, len(samples), LEGEND_ROWS):
             entries.append(samples[index:index + LEGEND_ROWS])
-        if starts:
-            entries.append(starts)
-        for column in [*entries, ends]:
-            if not column:
-                continue
+        for index in range(0, len(arrows), LEGEND_ROWS):
+            column = arrows[index:index + LEGEND_ROWS]
+            entries.append([start for start, _ in column])
+            entries.append([end for _, end in column])
+        for column in entries:
             with legend.subgraph() as same:
                 same.attr(rank="same")
                 for node in column:
                     same.node(node)
         for left, right in zip(entries, entries[1:]):
-            legend.edge(left[0], right[0], style="invis")
+            if (left[0], right[0]) not in arrows:  # an arrow already keeps those two columns in order
+                legend.edge(left[0], right[0], style="invis")
 
 
 def mermaid_source(composition: Composition) -> str:
@@ -319,6 +321,12 @@ class Rendering:
         try:
             self._folder = tempfile.TemporaryDirectory(prefix="diagram-")
             outputs = []
+            if "png" in self.formats.values():
+                # The pad libgvc sets between layout and render (see graphviz_lib.whole_pixel_pad)
+                # needs the laid-out size here too: a first `dot` gives it, so both draw alike.
+                measured = subprocess.run([executable, "-Tsvg"], input=self._source, capture_output=True,
+                                          timeout=self.timeout_s, check=True).stdout
+                outputs.append(f"-Gpad={graphviz_lib.whole_pixel_pad(measured)}")
             for name, fmt in self.formats.items():  # one process, one layout, every format
                 outputs += [f"-T{fmt}", "-o", os.path.join(self._folder.name, name)]
             self._process = subprocess.Popen([executable, *outputs], stdin=subprocess.PIPE,
@@ -326,7 +334,7 @@ class Rendering:
             # A diagram is a few kilobytes, well inside a pipe's buffer: this does not block.
             self._process.stdin.write(self._source)
             self._process.stdin.close()
-        except OSError:
+        except (OSError, subprocess.SubprocessError):
             self.close()
 
     def _collect_dot(self) -> dict[str, bytes] | None:

@@ -5,10 +5,10 @@ Pango and fontconfig), more than the drawing itself for small architectures. Cal
 through ctypes pays that once per process, and ctypes releases the GIL during each C call, so
 the render runs on another core while Python templates the rest of the project.
 
-This binds six functions of Graphviz's documented C API (gvContext, agmemread, gvLayout,
-gvRenderData, gvFreeLayout, agclose). pygraphviz binds the same library but needs headers and
-a compiler at install time and holds the GIL while it draws, which would serialise exactly the
-work this module exists to overlap.
+This binds a few functions of Graphviz's documented C API (gvContext, agmemread, gvLayout,
+agsafeset, gvRenderData, gvFreeLayout, agclose). pygraphviz binds the same library but needs
+headers and a compiler at install time and holds the GIL while it draws, which would serialise
+exactly the work this module exists to overlap.
 
 Graphviz keeps global state during layout, so a process draws one graph at a time (a lock);
 a forked child starts with a fresh lock and context. Named subgraphs are ordered by the
@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import threading
 
 _LIBRARIES = {"gvc": ("libgvc.so.6", "libgvc.so"), "cgraph": ("libcgraph.so.6", "libcgraph.so")}
@@ -36,6 +37,8 @@ class Library:
         cgraph.agmemread.argtypes = [ctypes.c_char_p]
         cgraph.agclose.argtypes = [ctypes.c_void_p]
         cgraph.agseterr.argtypes = [ctypes.c_int]
+        cgraph.agsafeset.restype = ctypes.c_int
+        cgraph.agsafeset.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
         gvc.gvContext.restype = ctypes.c_void_p
         gvc.gvContext.argtypes = []
         gvc.gvLayout.restype = ctypes.c_int
@@ -64,8 +67,8 @@ class Library:
                laid_out: threading.Event | None = None) -> dict[str, bytes] | None:
         """Lay `source` out once and render it in each format, in order; None on any failure.
 
-        `laid_out` is set just before the first render: from then on the drawing is one long
-        C call that needs no GIL, so a caller waiting on another thread may go on with its work.
+        `laid_out` is set just before the first render: from then on the drawing is a few long
+        C calls that need no GIL, so a caller waiting on another thread may go on with its work.
         """
         if not self.lock.acquire(timeout=timeout_s):
             return None
@@ -80,6 +83,13 @@ class Library:
                 if laid_out is not None:
                     laid_out.set()
                 try:
+                    if "png" in formats:
+                        measured = self._render_formats(context, graph, ("svg",))
+                        if measured is None:
+                            return None
+                        # A PNG is padded to whole pixels, measured on an SVG (a few per cent of
+                        # the PNG's time); the pad is read when rendering, so the layout stands.
+                        self.cgraph.agsafeset(graph, b"pad", whole_pixel_pad(measured["svg"]).encode(), b"")
                     return self._render_formats(context, graph, formats)
                 finally:
                     self.gvc.gvFreeLayout(context, graph)
@@ -104,6 +114,27 @@ class Library:
             if not images[fmt]:
                 return None
         return images
+
+
+DEFAULT_PAD_PT = 4  # Graphviz's margin around a drawing, on each side
+
+
+def whole_pixel_pad(svg: bytes) -> str:
+    """The `pad` (inches, "x,y") that makes a PNG of this drawing opaque to its last pixel.
+
+    `svg` is the drawing rendered with the default pad, at 72 dpi (a pixel per point, as
+    diagram.py draws). Graphviz paints the background over the drawing's exact size but rounds
+    the PNG to whole pixels, so a size ending in .5 or more leaves the last column or row partly
+    see-through (a faint line on a dark page). Cairo then writes the whole PNG with an alpha
+    channel: a third more bytes to filter and compress, and a third more time. Padding the size
+    to end in .25 lets the rounding drop the fraction, with room for the SVG's two decimals.
+    """
+    match = re.search(rb'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) ([0-9.]+)"', svg)
+    if not match:
+        return f"{DEFAULT_PAD_PT / 72:.6f}"
+    sizes = [float(value) for value in match.groups()]
+    pads = [DEFAULT_PAD_PT + (int(size) + 0.25 - size) / 2 for size in sizes]
+    return ",".join(f"{pad / 72:.6f}" for pad in pads)
 
 
 def _length(length: ctypes.c_size_t) -> int:

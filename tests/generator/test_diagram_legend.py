@@ -48,3 +48,12 @@ def test_the_svg_shows_the_legend_named_components_and_edge_kinds():
     # Components are named, and each edge carries its kind.
     assert ">Work queue<" in svg and "failure: " in svg and "poll: " in svg
     assert "<script" not in svg
+
+
+def test_the_legend_stacks_arrows_like_samples_so_it_stays_a_few_rows_tall():
+    source = diagram.architecture_dot(selection(*generator.PATTERN_SLUGS))
+    legend = source[source.index("subgraph cluster_legend"):]
+    columns = [column.split() for column in re.findall(r"\{\s*rank=same\s([^}]*)\}", legend)]
+    arrows = [node for column in columns for node in column if node.endswith("_from")]
+    assert len(arrows) == len(diagram.CONNECTION_STYLES) > diagram.LEGEND_ROWS  # every arrow, more than a column
+    assert max(len(column) for column in columns) == diagram.LEGEND_ROWS
