@@ -79,6 +79,10 @@ class AnswerValidator:
                     problems[key] = str(exc)
         if problems:
             raise AnswerError(problems)
+        # Names given without a count: there are as many consumers as names, so the advice and
+        # the generated project count the same consumers.
+        if "consumer_names" in raw and "consumers" not in raw and "consumers" in by_key and validated.get("consumer_names"):
+            validated["consumers"] = len(parse_consumer_names(validated["consumer_names"]))
         return validated
 
 

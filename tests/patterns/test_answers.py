@@ -1,5 +1,7 @@
 """Answer validation: every bad answer names its key; good answers are completed."""
 
+import json
+
 import pytest
 
 from patterns.answers import AnswerError, validate_answers
@@ -20,6 +22,21 @@ def test_it_fills_every_default():
 
 def test_max_duration_defaults_to_the_given_duration():
     assert validate_answers({"duration_s": 42}, QUESTIONS)["max_duration_s"] == 42
+
+
+def test_consumer_names_without_a_count_count_the_consumers():
+    answers = validate_answers({"trigger": "event", "consumer_names": "billing,shipping,analytics"}, QUESTIONS)
+    assert answers["consumers"] == 3
+    # A count given stays as given.
+    assert validate_answers({"consumers": 4, "consumer_names": "billing,shipping"}, QUESTIONS)["consumers"] == 4
+
+
+def test_the_advice_counts_the_consumers_the_names_give():
+    from patterns.engine import compile_catalogue
+    recommendation = compile_catalogue(load_files()).recommend(
+        {"trigger": "event", "client_waits": False, "consumer_names": "billing,shipping,analytics"})
+    assert "consumers=1" not in json.dumps(recommendation.to_dict())
+    assert {"sns-fanout", "eventbridge"} & set(recommendation.selected)
 
 
 @pytest.mark.parametrize("raw, key, message", [
