@@ -21,8 +21,10 @@ PIP_INSTALL = -m pip install --quiet --require-hashes --no-deps
 run: setup migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# --dist worksteal: the slowest tests (generated projects running their own tests) would otherwise
+# gather on one process at the end while the other sits idle.
 test: setup system-packages sam-cli checkov
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
 
