@@ -92,13 +92,13 @@ migrate: setup
 
 bench: setup migrate sam-cli
 	-sh scripts/system-packages.sh wrk
-	$(BIN)/python -m patterns.bench
-	$(BIN)/python -m generator.bench
-	$(BIN)/python -m analyzer.bench
-	$(BIN)/python manage.py bench_panel
-	$(BIN)/python manage.py bench_diagrams
-	-$(BIN)/python -m advisor.questionnaire.loadtest
-	$(BIN)/python manage.py bench_architectures
+	$(BIN)/python -m benchmarks.recommend
+	$(BIN)/python -m benchmarks.generate
+	$(BIN)/python -m benchmarks.analyze
+	$(BIN)/python -m benchmarks.panel
+	$(BIN)/python -m benchmarks.diagrams
+	-$(BIN)/python -m benchmarks.panel_loadtest
+	$(BIN)/python -m benchmarks.architecture_list
 
 clean:
 	rm -rf $(VENV) $(SAMVENV) $(CHECKOVVENV) db.sqlite3 media staticfiles

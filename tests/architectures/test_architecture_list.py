@@ -2,8 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from advisor.architectures.bench import populate
 from advisor.teams.models import Team
+from benchmarks.architecture_list import populate
 from tests.factories import ArchitectureFactory, BaseTestCase, UserFactory
 
 LIST = reverse("architectures:list")

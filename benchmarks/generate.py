@@ -1,4 +1,4 @@
-"""Generation time, in process: `python -m generator.bench`.
+"""Generation time, in process: `python -m benchmarks.generate`.
 
 Prints the median of several runs for one pattern and for all of them, with and without
 rendering the diagram with Graphviz (libgvc in process, and a `dot` process for

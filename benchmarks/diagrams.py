@@ -5,11 +5,12 @@ through the whole Django stack (its WSGI handler, as a server calls it), the cac
 request draws, and prints how much the web process's resident memory grew and the median
 time per drawing. Each way of drawing runs in a fresh interpreter. Nothing here asserts.
 
-    python manage.py bench_diagrams [--count 500]
+    python -m benchmarks.diagrams [--count 500]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -17,6 +18,8 @@ import subprocess
 import sys
 import time
 from typing import Callable
+
+from benchmarks.django_setup import setup
 
 WARMUP = 30
 MODES = {"in the web process": "0", "by the worker pool": None}  # DIAGRAM_PROCESSES; None: as configured
@@ -83,14 +86,14 @@ def measure(count: int) -> dict[str, float]:
 
 
 def main(count: int = 500, write: Callable[[str], None] = print) -> dict[str, dict[str, float]]:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     results = {}
     write(f"{count} distinct questionnaire diagrams through the Django stack, cache off, after {WARMUP} to warm up")
     for label, processes in MODES.items():
         env = dict(os.environ)
         if processes is not None:
             env["DIAGRAM_PROCESSES"] = processes
-        done = subprocess.run([sys.executable, "manage.py", "bench_diagrams", "--count", str(count), "--one"],
+        done = subprocess.run([sys.executable, "-m", "benchmarks.diagrams", "--count", str(count), "--one"],
                               cwd=root, env=env, capture_output=True, text=True, check=True)
         result = json.loads(done.stdout.strip().splitlines()[-1])
         results[label] = result
@@ -100,3 +103,19 @@ def main(count: int = 500, write: Callable[[str], None] = print) -> dict[str, di
               f"({result['per_diagram_kb']:5.1f} KB a diagram), median {result['median_ms']:5.1f} ms, "
               f"p99 {result['p99_ms']:5.1f} ms{extra}")
     return results
+
+
+def run(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--one", action="store_true", help="measure this process as configured; print JSON")
+    args = parser.parse_args(argv)
+    if args.one:
+        setup()
+        print(json.dumps(measure(args.count)))
+    else:
+        main(args.count)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,7 +1,7 @@
 """Benchmark of the template analyzer: templates per second over the real-world corpus, and
 how the time grows with the size of a template.
 
-    python -m analyzer.bench [--corpus DIR] [--rounds 3] [--sizes 100,250,...]
+    python -m benchmarks.analyze [--corpus DIR] [--rounds 3] [--sizes 100,250,...]
 
 Analyses every ``*.yaml`` in the corpus (shared/corpus/serverless-patterns beside the
 repository by default) several times on one core, and prints throughput, latency
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from patterns.catalogue import load_files
 
-from . import MAX_RESOURCES, TemplateError, analyze
+from analyzer import MAX_RESOURCES, TemplateError, analyze
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "serverless-patterns"
 DEFAULT_SIZES = "100,250,500,1000,2000,4000"

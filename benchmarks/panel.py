@@ -4,22 +4,23 @@ Sends a few hundred htmx requests through the whole Django stack (middleware, vi
 engine, templates) with ``django.test.Client`` and prints the percentiles, next to the
 full page and the rules engine alone for scale. Nothing here asserts: it measures.
 
-    python manage.py bench_panel [--requests 500]
-    python manage.py shell -c "from advisor.questionnaire.bench import main; main()"
+    python -m benchmarks.panel [--requests 500]
 
-``advisor/questionnaire/loadtest.py`` measures throughput under gunicorn with wrk.
+``benchmarks/panel_loadtest.py`` measures throughput under gunicorn with wrk.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from itertools import cycle
 from typing import Callable
 from urllib.parse import urlencode
 
-from .examples import EXAMPLES
-from .submission import to_text
+from advisor.questionnaire.examples import EXAMPLES
+from advisor.questionnaire.submission import to_text
+from benchmarks.django_setup import database_ready, setup
 
 PANEL_BUDGET_MS = 50
 
@@ -85,3 +86,16 @@ def browser_form(engine, answers: dict) -> dict[str, str]:
     typed = engine.validate(answers)
     visible = {question.key for question in engine.visible_questions(typed)}
     return {key: to_text(value) for key, value in typed.items() if key in visible}
+
+
+def run(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args(argv)
+    setup()
+    with database_ready():
+        main(requests=args.requests)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,6 +1,6 @@
 """Benchmark of the rules engine: recommendations per second on one core.
 
-    python -m patterns.bench [--seconds 3]
+    python -m benchmarks.recommend [--seconds 3]
 
 Evaluates a rotating set of realistic answer sets against the shipped catalogue (no
 database), prints throughput and latency percentiles, and the one-off compile time.
@@ -12,9 +12,9 @@ import argparse
 import statistics
 import time
 
-from .catalogue import load_files
-from .cost import estimate
-from .engine import Engine
+from patterns.catalogue import load_files
+from patterns.cost import estimate
+from patterns.engine import Engine
 
 WORKLOADS = [
     {},

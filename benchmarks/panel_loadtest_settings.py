@@ -2,4 +2,4 @@
 
 from advisor.settings import *  # noqa: F401,F403
 
-ROOT_URLCONF = "advisor.questionnaire.bench_urls"
+ROOT_URLCONF = "benchmarks.panel_loadtest_urls"

@@ -11,7 +11,7 @@ Requests per second depend on what else the machine runs; the CPU time each requ
 (gunicorn's workers and wrk together, read from /proc and getrusage on Linux) does much less,
 so it is printed too, with the throughput ratio it implies on a machine doing nothing else.
 
-    python -m advisor.questionnaire.loadtest [--seconds 10] [--workers 2] [--connections 16]
+    python -m benchmarks.panel_loadtest [--seconds 10] [--workers 2] [--connections 16]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[1]
 # An order API whose orders are charged in the background by a flaky payment provider.
 ORDER_API = {"trigger": "http", "client_waits": False, "unreliable_downstream": True, "peak_rps": 10}
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "advisor.questionnaire.bench_settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.panel_loadtest_settings"}
     form, page = _browser_post(ORDER_API)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "advisor.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -105,16 +105,15 @@ def main(argv: list[str] | None = None) -> int:
 def _browser_post(answers: dict) -> tuple[dict[str, str], str]:
     """What the questionnaire's form posts for these answers (every question it shows), and
     the page's path with the shareable query."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.questionnaire.bench_settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.panel_loadtest_settings")
     import django
 
     django.setup()
     from django.urls import reverse
 
+    from advisor.questionnaire.submission import read_submission
+    from benchmarks.panel import browser_form
     from patterns.store import current_engine
-
-    from .bench import browser_form
-    from .submission import read_submission
 
     engine = current_engine()
     form = browser_form(engine, answers)
