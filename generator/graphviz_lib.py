@@ -15,6 +15,11 @@ a forked child starts with a fresh lock and context. Named subgraphs are ordered
 address of their interned names, which in a long-lived process depends on what was drawn
 before: diagram.py wraps each cluster in an anonymous subgraph (ordered by creation) so the
 same graph always gets the same layout here and in a fresh `dot` process.
+
+PNGs are painted by Graphviz's Cairo renderer into an image surface this module owns
+(gvRenderContext, Graphviz's API for drawing into a caller's Cairo context) and encoded by
+generator/png.py, which is twenty times faster than the libpng defaults Graphviz's own PNG
+device uses. Without libcairo, Graphviz writes the PNG itself.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ import os
 import re
 import threading
 
-_LIBRARIES = {"gvc": ("libgvc.so.6", "libgvc.so"), "cgraph": ("libcgraph.so.6", "libcgraph.so")}
+from generator.png import Pixels, encode
+
+_LIBRARIES = {"gvc": ("libgvc.so.6", "libgvc.so"), "cgraph": ("libcgraph.so.6", "libcgraph.so"),
+              "cairo": ("libcairo.so.2", "libcairo.so")}
 AGMAX = 3  # agseterr level above every message: Graphviz keeps its diagnostics to itself
 
 
@@ -50,7 +58,10 @@ class Library:
         gvc.gvRenderData.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p,
                                      ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)]
         gvc.gvFreeRenderData.argtypes = [ctypes.c_void_p]
+        gvc.gvRenderContext.restype = ctypes.c_int
+        gvc.gvRenderContext.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
         self.gvc, self.cgraph = gvc, cgraph
+        self.cairo = _cairo()
         self.lock = threading.Lock()
         self.context: int | None = None
 
@@ -83,20 +94,63 @@ class Library:
                 if laid_out is not None:
                     laid_out.set()
                 try:
-                    if "png" in formats:
-                        measured = self._render_formats(context, graph, ("svg",))
-                        if measured is None:
-                            return None
-                        # A PNG is padded to whole pixels, measured on an SVG (a few per cent of
-                        # the PNG's time); the pad is read when rendering, so the layout stands.
-                        self.cgraph.agsafeset(graph, b"pad", whole_pixel_pad(measured["svg"]).encode(), b"")
-                    return self._render_formats(context, graph, formats)
+                    if "png" not in formats:
+                        return self._render_formats(context, graph, formats)
+                    measured = self._render_formats(context, graph, ("svg",))
+                    if measured is None:
+                        return None
+                    # Padded to whole pixels (see whole_pixel_pad), as a `dot` process draws it too;
+                    # the pad is read when rendering, so the layout stands.
+                    self.cgraph.agsafeset(graph, b"pad", whole_pixel_pad(measured["svg"]).encode(), b"")
+                    others = tuple(fmt for fmt in dict.fromkeys(("svg", *formats)) if fmt != "png")
+                    images = self._render_formats(context, graph, others)
+                    if images is None:
+                        return None
+                    pixels = self._paint(context, graph, images["svg"]) if self.cairo is not None else None
+                    if pixels is None:
+                        drawn = self._render_formats(context, graph, ("png",))
+                        return None if drawn is None else {fmt: {**images, **drawn}[fmt] for fmt in formats}
                 finally:
                     self.gvc.gvFreeLayout(context, graph)
             finally:
                 self.cgraph.agclose(graph)
         finally:
             self.lock.release()
+        # Encoding needs no Graphviz state: another drawing may lay out meanwhile.
+        images["png"] = encode(pixels)
+        return {fmt: images[fmt] for fmt in formats}
+
+    def _paint(self, context: int, graph: int, svg: bytes) -> Pixels | None:
+        """The laid-out graph painted by Graphviz's Cairo renderer on white; None if it could not be.
+
+        The format names the device whose settings the renderer follows: "svg:cairo" draws at
+        72 dpi like the SVG, and ends the page by finishing the surface, which leaves the pixels
+        in the buffer this method owns. ("png:cairo" would go on to write a PNG of it with libpng
+        to standard output.)
+        """
+        size = svg_size(svg)
+        if size is None or size[0] * size[1] > MAX_PIXELS:
+            return None
+        width, height = size
+        cairo = self.cairo
+        stride = cairo.cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, width)
+        if stride <= 0:
+            return None
+        buffer = ctypes.create_string_buffer(stride * height)
+        surface = cairo.cairo_image_surface_create_for_data(buffer, CAIRO_FORMAT_RGB24, width, height, stride)
+        drawing = cairo.cairo_create(surface)
+        try:
+            cairo.cairo_set_source_rgb(drawing, 1.0, 1.0, 1.0)
+            cairo.cairo_paint(drawing)  # the buffer starts black; a graph without a background would show it
+            if self.gvc.gvRenderContext(context, graph, b"svg:cairo", drawing) != 0:
+                return None
+            cairo.cairo_surface_flush(surface)
+            if cairo.cairo_status(drawing) != 0:
+                return None
+        finally:
+            cairo.cairo_destroy(drawing)
+            cairo.cairo_surface_destroy(surface)
+        return Pixels(buffer, width, height, stride)
 
     def _render_formats(self, context: int, graph: int, formats: tuple[str, ...]) -> dict[str, bytes] | None:
         images = {}
@@ -117,6 +171,19 @@ class Library:
 
 
 DEFAULT_PAD_PT = 4  # Graphviz's margin around a drawing, on each side
+CAIRO_FORMAT_RGB24 = 1
+# Above this a PNG is left to Graphviz, which scales a picture down to Cairo's largest surface
+# (32,767 px a side); our own buffer would take 4 bytes a pixel (200 MB here).
+MAX_PIXELS = 50_000_000
+
+
+def svg_size(svg: bytes) -> tuple[int, int] | None:
+    """The width and height Graphviz gave an SVG drawn at 72 dpi, in points (whole numbers)."""
+    match = re.search(rb'<svg width="(\d+)pt" height="(\d+)pt"', svg)
+    if not match:
+        return None
+    width, height = (int(value) for value in match.groups())
+    return (width, height) if width > 0 and height > 0 else None
 
 
 def whole_pixel_pad(svg: bytes) -> str:
@@ -144,6 +211,29 @@ def _length(length: ctypes.c_size_t) -> int:
         # Only a 4-byte write on a big-endian machine lands in the upper half.
         value = int.from_bytes(bytes(length)[:4], "big")
     return value
+
+
+def _cairo() -> ctypes.CDLL | None:
+    """The few libcairo functions that paint into a surface of our own, or None without libcairo."""
+    try:
+        cairo = _load("cairo")
+        cairo.cairo_format_stride_for_width.restype = ctypes.c_int
+        cairo.cairo_format_stride_for_width.argtypes = [ctypes.c_int, ctypes.c_int]
+        cairo.cairo_image_surface_create_for_data.restype = ctypes.c_void_p
+        cairo.cairo_image_surface_create_for_data.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int,
+                                                               ctypes.c_int, ctypes.c_int]
+        cairo.cairo_create.restype = ctypes.c_void_p
+        cairo.cairo_create.argtypes = [ctypes.c_void_p]
+        cairo.cairo_set_source_rgb.argtypes = [ctypes.c_void_p, ctypes.c_double, ctypes.c_double, ctypes.c_double]
+        cairo.cairo_paint.argtypes = [ctypes.c_void_p]
+        cairo.cairo_surface_flush.argtypes = [ctypes.c_void_p]
+        cairo.cairo_status.restype = ctypes.c_int
+        cairo.cairo_status.argtypes = [ctypes.c_void_p]
+        cairo.cairo_destroy.argtypes = [ctypes.c_void_p]
+        cairo.cairo_surface_destroy.argtypes = [ctypes.c_void_p]
+    except (OSError, AttributeError):
+        return None
+    return cairo
 
 
 def _load(name: str) -> ctypes.CDLL:
