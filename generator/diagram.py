@@ -291,28 +291,29 @@ class Rendering:
         self._process: subprocess.Popen | None = None
         self._folder: tempfile.TemporaryDirectory | None = None
         if self.how == "library":
-            laid_out = threading.Event()
-            self._thread = threading.Thread(target=self._draw_in_process, args=(laid_out,),
+            longest_call = threading.Event()
+            self._thread = threading.Thread(target=self._draw_in_process, args=(longest_call,),
                                             name="diagram", daemon=True)
             self._thread.start()
-            # Between two C calls the thread needs the GIL, which the caller holds while it
-            # templates (a wait of up to the 5 ms switch interval each time). Waiting out the
-            # parse and layout (a few ms) lets the long render, one C call, overlap it whole.
-            laid_out.wait(2.0)
+            # After each C call the thread needs the GIL back, and the caller holds it while it
+            # templates: the thread waits until the caller blocks, or up to the 5 ms switch
+            # interval. So only one C call overlaps the templating, and it should be the longest:
+            # the caller waits until the thread starts it (see graphviz_lib.Library.render).
+            longest_call.wait(2.0)
         elif self.how == "dot":
             self._start_dot()
 
-    def _draw_in_process(self, laid_out: threading.Event) -> None:
+    def _draw_in_process(self, longest_call: threading.Event) -> None:
         try:
             library = graphviz_lib.library()
-            images = library.render(self._source, tuple(self.formats.values()), self.timeout_s, laid_out) \
+            images = library.render(self._source, tuple(self.formats.values()), self.timeout_s, longest_call) \
                 if library else None
             if images:
                 self._images = {name: images[fmt] for name, fmt in self.formats.items()}
         except Exception:  # a diagram is never worth failing a generation for; `dot` may still manage
             self._images = None
         finally:
-            laid_out.set()
+            longest_call.set()
 
     def _start_dot(self) -> None:
         executable = shutil.which("dot")

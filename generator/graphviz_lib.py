@@ -75,11 +75,13 @@ class Library:
         return self.context
 
     def render(self, source: bytes, formats: tuple[str, ...], timeout_s: float,
-               laid_out: threading.Event | None = None) -> dict[str, bytes] | None:
+               longest_call: threading.Event | None = None) -> dict[str, bytes] | None:
         """Lay `source` out once and render it in each format, in order; None on any failure.
 
-        `laid_out` is set just before the first render: from then on the drawing is a few long
-        C calls that need no GIL, so a caller waiting on another thread may go on with its work.
+        `longest_call` is set just before the longest C call after the layout (which needs no
+        GIL), so that a caller waiting for it on another thread overlaps its own work with that
+        call: the painting of a PNG, which takes about as long as the layout, or else the first
+        render.
         """
         if not self.lock.acquire(timeout=timeout_s):
             return None
@@ -91,10 +93,9 @@ class Library:
             try:
                 if self.gvc.gvLayout(context, graph, b"dot") != 0:
                     return None
-                if laid_out is not None:
-                    laid_out.set()
                 try:
                     if "png" not in formats:
+                        _starting(longest_call)
                         return self._render_formats(context, graph, formats)
                     measured = self._render_formats(context, graph, ("svg",))
                     if measured is None:
@@ -106,8 +107,9 @@ class Library:
                     images = self._render_formats(context, graph, others)
                     if images is None:
                         return None
-                    pixels = self._paint(context, graph, images["svg"]) if self.cairo is not None else None
+                    pixels = self._paint(context, graph, images["svg"], longest_call) if self.cairo else None
                     if pixels is None:
+                        _starting(longest_call)
                         drawn = self._render_formats(context, graph, ("png",))
                         return None if drawn is None else {fmt: {**images, **drawn}[fmt] for fmt in formats}
                 finally:
@@ -120,7 +122,7 @@ class Library:
         images["png"] = encode(pixels)
         return {fmt: images[fmt] for fmt in formats}
 
-    def _paint(self, context: int, graph: int, svg: bytes) -> Pixels | None:
+    def _paint(self, context: int, graph: int, svg: bytes, started: threading.Event | None = None) -> Pixels | None:
         """The laid-out graph painted by Graphviz's Cairo renderer on white; None if it could not be.
 
         The format names the device whose settings the renderer follows: "svg:cairo" draws at
@@ -142,6 +144,7 @@ class Library:
         try:
             cairo.cairo_set_source_rgb(drawing, 1.0, 1.0, 1.0)
             cairo.cairo_paint(drawing)  # the buffer starts black; a graph without a background would show it
+            _starting(started)
             if self.gvc.gvRenderContext(context, graph, b"svg:cairo", drawing) != 0:
                 return None
             cairo.cairo_surface_flush(surface)
@@ -211,6 +214,11 @@ def _length(length: ctypes.c_size_t) -> int:
         # Only a 4-byte write on a big-endian machine lands in the upper half.
         value = int.from_bytes(bytes(length)[:4], "big")
     return value
+
+
+def _starting(call: threading.Event | None) -> None:
+    if call is not None:
+        call.set()
 
 
 def _cairo() -> ctypes.CDLL | None:
