@@ -126,7 +126,7 @@ def test_an_import_that_breaks_the_catalogue_is_refused_whole_with_reasons(tmp_p
 @pytest.mark.django_db
 @pytest.mark.parametrize("args, files, message", [
     (("--apply",), None, "--apply goes with --update"),
-    (("--update",), {"rules.yaml": "- name: [unclosed\n"}, "while parsing"),
+    (("--update",), {"rules.yaml": "- name: [unclosed\n"}, "is not valid YAML (did not find expected ',' or ']', line 2)"),
     (("--update",), {"scenarios.yaml": "- name: x\n  answers: {}\n  top: [kafka-streams]\n"},
      "top: unknown pattern 'kafka-streams'"),
 ])
