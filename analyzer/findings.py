@@ -8,7 +8,7 @@ state machine for its steps, otherwise the function.
 
 Each check says which finding, on which resource, in which case and with which values; the
 words (title, severity, explanation, fix) are the catalogue's finding rows, filled in with
-those values (``analyzer.messages`` lists the cases and values).
+those values (``patterns.finding_texts`` lists the cases and values).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from architecture import Architecture
 from patterns.catalogue import SEVERITIES, AnalyzerFinding, load_files
+from patterns.finding_texts import FINDING_IDS, case_text, fill
 
 from .model import (
     STATE_MACHINE_TYPES,
@@ -34,7 +35,6 @@ from .model import (
     _target,
     _Template,
 )
-from .messages import FINDING_IDS, case_text, fill
 from .reading import _on_time
 
 # The property each finding is about, in order of preference: its line is the finding's line

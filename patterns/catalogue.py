@@ -188,7 +188,7 @@ class LambdaAlternative:
 @dataclass(frozen=True)
 class FindingCase:
     """Another way an analyzer finding shows up, with its own severity and text: ``case`` is
-    one of the cases the analyzer names for the finding (``analyzer.messages.CASES``)."""
+    one of the cases the analyzer names for the finding (``patterns.finding_texts.CASES``)."""
     case: str
     severity: str
     explanation: str

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
-from analyzer.messages import text_problems
 from pattern_library import registry
 
 from .answers import AnswerError, AnswerValidator, bound_problems, validate_answers
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from .catalogue import Price
 from .expressions import BOOL, NUMBER, TEXT, Compiled, ExpressionError, VarType
 from .expressions import compile_expression as _compile_uncached
+from .finding_texts import text_problems
 
 logger = logging.getLogger(__name__)
 
