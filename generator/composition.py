@@ -21,6 +21,7 @@ API_IDS = {"http": "HttpApi", "rest": "RestApi"}
 DATA_TABLE = "DataTable"
 IDEMPOTENCY_TABLE = "IdempotencyTable"
 CLIENTS = "Clients"
+# Our choice: deliveries of a message before its queue moves it to the dead-letter queue.
 MAX_RECEIVE_COUNT = 5
 
 

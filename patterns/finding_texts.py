@@ -55,7 +55,7 @@ CASES: dict[str, dict[str, frozenset[str]]] = {
         "state-machine-no-tracing": frozenset({"state_machine"}),
     },
     "default-timeout": {"default-timeout": frozenset({"function", "seconds"})},
-    "default-memory": {"default-memory": frozenset({"function"})},
+    "default-memory": {"default-memory": frozenset({"function", "memory"})},
     "deprecated-runtime": {"deprecated-runtime": frozenset({"function", "runtime", "since"})},
     "no-log-retention": {"no-log-retention": frozenset({"function"})},
     "wildcard-iam-action": {
@@ -63,7 +63,7 @@ CASES: dict[str, dict[str, frozenset[str]]] = {
         "wildcard-iam-action-other": frozenset({"resource", "actions"}),  # a state machine, role or policy
     },
     "public-function-url": {"public-function-url": frozenset({"function"})},
-    "dlq-without-alarm": {"dlq-without-alarm": frozenset({"queue"})},
+    "dlq-without-alarm": {"dlq-without-alarm": frozenset({"queue", "max_days"})},
     "recursive-loop-allowed": {"recursive-loop-allowed": frozenset({"function"})},
     "task-without-retry": {"task-without-retry": frozenset({"state_machine", "tasks"})},
     "api-access-logs-off": {"api-access-logs-off": frozenset({"api"})},
