@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from . import formatting
-from .catalogue import Price
+from .catalogue import Price, load_files
 
 if TYPE_CHECKING:
     from architecture import Architecture, Component
@@ -49,7 +49,11 @@ STANDARD_EXTRA_TRANSITIONS = 2  # a workflow's start and end states, beside one 
 SQS_REQUESTS_PER_MESSAGE = 3  # send, receive, delete, when nothing says how a queue is read in batches
 # The limit row of the most messages one ReceiveMessage (or DeleteMessageBatch) request takes.
 SQS_RECEIVE_LIMIT = "sqs-receive-max-messages"
-LIMITS_READ = frozenset({SQS_RECEIVE_LIMIT})  # limit rows the estimate reads, beside those rules read
+# The limit rows of how many KB of a message or request each service meters as one.
+METERED_KB = {"sqs": "sqs-metered-kb", "sns": "sns-metered-kb", "eventbridge": "eventbridge-metered-kb",
+              "http": "http-api-metered-kb", "websocket": "websocket-metered-kb"}
+# Limit rows the estimate reads, beside those rules read.
+LIMITS_READ = frozenset({SQS_RECEIVE_LIMIT, *METERED_KB.values()})
 BOOKKEEPING_WRITES = 2  # a record written, then its outcome (Powertools idempotency: in progress, then done)
 EVENTUALLY_CONSISTENT_READ = 0.5  # read units per 4 KB read
 AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
@@ -276,6 +280,14 @@ class _Estimate:
         value = self.answers.get(key, default)
         return default if value is None else value
 
+    def chunks(self, service: str) -> tuple[int, float]:
+        """How many metered units one message or request of the answered payload counts as on
+        ``service`` (a key of METERED_KB), and the KB of one unit: the catalogue's row, or the
+        shipped one for an estimate made without the catalogue's limits."""
+        limit_id = METERED_KB[service]
+        unit = float(self.limits[limit_id] if limit_id in self.limits else load_files().limit_map[limit_id].value)
+        return max(1, math.ceil(float(self.a("payload_kb", 0)) / unit)), unit
+
 
 def make_line(price: Price, quantity: float, assumption: str, component: "Component | None" = None,
               service: str = "", name: str = "") -> CostLine:
@@ -387,25 +399,23 @@ def _queue_batches(messages: float, size: "Sizing") -> tuple[float, float, str]:
 
 def _api(est: _Estimate, c: "Component") -> None:
     requests = est.flow(c.id)
-    payload_kb = float(est.a("payload_kb", 0))
     chosen = est.a("api_type", "auto")
     kind = "websocket" if chosen == "websocket" else (est.proposal.of(c.id).api or "http")
     if kind == "websocket":
-        chunks = max(1, math.ceil(payload_kb / 32))
+        chunks, unit = est.chunks("websocket")
         est.add(c, "apigw-websocket-messages", requests * chunks,
-                f"WebSocket API: {formatting.quantity(requests)} messages{_metered(chunks, 32)}; connection minutes not included")
+                f"WebSocket API: {formatting.quantity(requests)} messages{_metered(chunks, unit)}; connection minutes not included")
     elif kind == "rest":
         est.add(c, "apigw-rest-requests", requests, f"REST API: {formatting.quantity(requests)} requests a month")
     else:
-        chunks = max(1, math.ceil(payload_kb / 512))
+        chunks, unit = est.chunks("http")
         est.add(c, "apigw-http-requests", requests * chunks,
-                f"HTTP API: {formatting.quantity(requests)} requests{_metered(chunks, 512)}")
+                f"HTTP API: {formatting.quantity(requests)} requests{_metered(chunks, unit, 'request')}")
 
 
-def _metered(chunks: int, size_kb: int) -> str:
+def _metered(chunks: int, size_kb: float, what: str = "message") -> str:
     """How a message's size counts: nothing to add when it fits one metered unit."""
-    return f" × {chunks} (each {size_kb} KB of a {'message' if size_kb != 512 else 'request'} is metered as one)" \
-        if chunks > 1 else ""
+    return f" × {chunks} (each {size_kb:g} KB of a {what} is metered as one)" if chunks > 1 else ""
 
 
 def _consumers_note(est: _Estimate, c: "Component", targets: int) -> None:
@@ -416,16 +426,12 @@ def _consumers_note(est: _Estimate, c: "Component", targets: int) -> None:
                          "to get a queue and function for each, and a line for each here.")
 
 
-def _chunks64(est: _Estimate) -> int:
-    return max(1, math.ceil(float(est.a("payload_kb", 0)) / 64))
-
-
 def _queue(est: _Estimate, c: "Component") -> None:
     """A queue's requests: a send per message; the function reading it receives and deletes in
     batches, each request taking up to the ``SQS_RECEIVE_LIMIT`` row's count of messages. Without
     the row, or without the reader's batch size, each message is received and deleted on its own."""
     messages = est.flow(c.id)
-    chunks = _chunks64(est)
+    chunks, unit = est.chunks("sqs")
     fifo = est.proposal.of(c.id).fifo
     price_id = "sqs-fifo-requests" if fifo else "sqs-standard-requests"
     kind = " (FIFO queue)" if fifo else ""
@@ -434,41 +440,41 @@ def _queue(est: _Estimate, c: "Component") -> None:
     if not per_request or len(readers) != 1 or est.proposal.of(readers[0].id).batch_size <= 1:
         est.add(c, price_id, messages * SQS_REQUESTS_PER_MESSAGE * chunks,
                 f"{formatting.quantity(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete)"
-                f"{_metered(chunks, 64)}{kind}")
+                f"{_metered(chunks, unit)}{kind}")
         return
     reader = readers[0]
     batches, per_batch, _ = _queue_batches(messages, est.proposal.of(reader.id))
     calls = math.ceil(per_batch / per_request)  # receives (and batched deletes) a batch takes
     payload_kb = float(est.a("payload_kb", 0))
-    receive_chunks = max(calls, math.ceil(per_batch * payload_kb / 64))
+    receive_chunks = max(calls, math.ceil(per_batch * payload_kb / unit))
     sends, receives, deletes = messages * chunks, batches * receive_chunks, batches * calls
-    sent = f"{formatting.quantity(messages)} messages{_metered(chunks, 64)}" if chunks > 1 else ""
+    sent = f"{formatting.quantity(messages)} messages{_metered(chunks, unit)}" if chunks > 1 else ""
     est.add(c, price_id, sends + receives + deletes,
             f"{formatting.quantity(sends)} sends{f' ({sent})' if sent else ''} + {formatting.quantity(receives)} receives + "
             f"{formatting.quantity(deletes)} batched deletes{kind}: {component_name(reader)} takes "
             f"{formatting.quantity(batches)} batches of {formatting.quantity(per_batch)} message{'s' if per_batch != 1 else ''}, "
-            f"each received in {calls} request{'s' if calls != 1 else ''} of up to {per_request} messages (each 64 KB "
+            f"each received in {calls} request{'s' if calls != 1 else ''} of up to {per_request} messages (each {unit:g} KB "
             f"returned counts as one) and deleted in as many; receives that return part of a batch, and the empty "
             f"receives of pollers waiting on an idle queue, are not counted")
 
 
 def _topic(est: _Estimate, c: "Component") -> None:
     messages = est.flow(c.id)
-    chunks = _chunks64(est)
+    chunks, unit = est.chunks("sns")
     subscribers = len(est._outgoing_of_kind(c.id, "event"))
     _consumers_note(est, c, subscribers)
     est.add(c, "sns-publishes", messages * chunks,
-            f"{formatting.quantity(messages)} publishes{_metered(chunks, 64)}; deliveries to its {subscribers} queue"
+            f"{formatting.quantity(messages)} publishes{_metered(chunks, unit)}; deliveries to its {subscribers} queue"
             f"{'s' if subscribers != 1 else ''} are free")
 
 
 def _bus(est: _Estimate, c: "Component") -> None:
     events = est.flow(c.id)
-    chunks = _chunks64(est)
+    chunks, unit = est.chunks("eventbridge")
     targets = len(est._outgoing_of_kind(c.id, "event"))
     _consumers_note(est, c, targets)
     est.add(c, "eventbridge-custom-events", events * chunks,
-            f"{formatting.quantity(events)} custom events{_metered(chunks, 64)}; its rules deliver them to {targets} "
+            f"{formatting.quantity(events)} custom events{_metered(chunks, unit)}; its rules deliver them to {targets} "
             f"target{'s' if targets != 1 else ''} at no extra charge")
     replay_days = int(est.a("replay_days", 0))
     if replay_days:

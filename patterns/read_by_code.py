@@ -13,6 +13,7 @@ from __future__ import annotations
 from pattern_library import registry
 
 from .catalogue import Catalogue
+from .cost import LIMITS_READ as COST_LIMITS
 
 # The AWS limits and defaults the template analyzer judges by.
 ANALYZER_LIMITS: tuple[str, ...] = (
@@ -31,7 +32,8 @@ GENERATOR_LIMITS: tuple[str, ...] = (
 def limit_readers() -> dict[str, list[str]]:
     """Each limit id the code reads, with who reads it."""
     readers: dict[str, list[str]] = {}
-    for reader, ids in (("the template analyzer", ANALYZER_LIMITS), ("the generator", GENERATOR_LIMITS)):
+    for reader, ids in (("the template analyzer", ANALYZER_LIMITS), ("the generator", GENERATOR_LIMITS),
+                        ("the cost estimate", sorted(COST_LIMITS))):
         for limit_id in ids:
             readers.setdefault(limit_id, []).append(reader)
     for folder in registry.patterns():
