@@ -44,6 +44,7 @@ def functions(p: Project) -> None:
             "BatchSize": batch_size(p),
             "MaximumBatchingWindowInSeconds": BATCH_WINDOW_S,
             "BisectBatchOnFunctionError": True,
+            # Our choices: 5 retries within an hour, well inside the stream's 24 h retention.
             "MaximumRetryAttempts": 5,
             "MaximumRecordAgeInSeconds": 3600,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
