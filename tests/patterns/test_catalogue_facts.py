@@ -138,3 +138,19 @@ def test_the_size_a_service_meters_as_one_request_is_a_row():
                                                                  "sqs-standard-requests").assumption
     assert "(each 128 KB returned counts as one)" in line(with_limit("sqs-metered-kb", 128), queue, ("sqs-worker",),
                                                           "sqs-standard-requests").assumption
+
+
+def test_the_billing_units_the_estimate_prices_by_are_rows():
+    def quantity(catalogue, answers, patterns, price_id):
+        return sum(line.quantity for line in recommend(answers, catalogue, patterns=patterns).cost.lines
+                   if line.price == price_id)
+
+    proxy = quantity(SHIPPED, {}, ("rds",), "rds-proxy-vcpu-hour")
+    assert proxy == 2 * 730
+    assert quantity(with_limit("rds-proxy-min-vcpus", 4), {}, ("rds",), "rds-proxy-vcpu-hour") == 2 * proxy
+    reading = {"data_store": "dynamodb", "monthly_invocations": 1000, "read_percent": 100, "item_kb": 6}
+    assert quantity(SHIPPED, reading, ("api-gateway-lambda",), "dynamodb-read-units") == 1000 * 2 * 0.5
+    assert quantity(with_limit("dynamodb-read-unit-kb", 8), reading, ("api-gateway-lambda",),
+                    "dynamodb-read-units") == 1000 * 1 * 0.5
+    assert quantity(with_limit("dynamodb-eventual-read-units", 1), reading, ("api-gateway-lambda",),
+                    "dynamodb-read-units") == 1000 * 2 * 1
