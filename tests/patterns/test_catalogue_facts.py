@@ -154,3 +154,13 @@ def test_the_billing_units_the_estimate_prices_by_are_rows():
                     "dynamodb-read-units") == 1000 * 1 * 0.5
     assert quantity(with_limit("dynamodb-eventual-read-units", 1), reading, ("api-gateway-lambda",),
                     "dynamodb-read-units") == 1000 * 2 * 1
+
+
+@pytest.mark.django_db
+def test_deleting_a_limit_row_the_code_reads_is_refused_with_the_reader(staff_client):
+    url = reverse("admin:patterns_limit_delete", args=["lambda-default-memory"])
+    page = html.unescape(staff_client.get(url).content.decode())
+    assert "would break the catalogue" in page
+    assert "limit 'lambda-default-memory' has no row, and the template analyzer reads it" in page
+    staff_client.post(url, {"post": "yes"})
+    assert Limit.objects.filter(id="lambda-default-memory").exists()
