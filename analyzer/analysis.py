@@ -23,7 +23,7 @@ from patterns.catalogue import SEVERITIES, Catalogue, load_files
 from .architecture import architecture_of
 from .detection import patterns_in
 from .findings import Finding, findings_of
-from .model import _Template, limits_from
+from .model import _Template, deprecated_runtimes, limits_from
 from .reading import _BUDGET, ANALYSIS_SECONDS, MAX_RESOURCES, _Budget, _on_time, _read
 
 
@@ -45,8 +45,9 @@ class Analysis:
 
 def analyze(text: str, limits: Mapping[str, float] | None = None, *, catalogue: Catalogue | None = None,
             seconds: float = ANALYSIS_SECONDS, max_resources: int = MAX_RESOURCES) -> Analysis:
-    """Analyse one template. ``catalogue`` gives the findings' titles, severities and texts
-    and the limits (the live catalogue in the web app; the shipped files when None).
+    """Analyse one template. ``catalogue`` gives the findings' titles, severities and texts,
+    the limits and the deprecated Lambda runtimes (the live catalogue in the web app; the
+    shipped files when None).
     ``limits``, when given, maps limit ids (``model.LIMIT_IDS``) to values in place of the
     catalogue's rows. Raises TemplateError when the template
     cannot be read, declares more than ``max_resources`` resources, or takes longer than
@@ -56,7 +57,7 @@ def analyze(text: str, limits: Mapping[str, float] | None = None, *, catalogue: 
     token = _BUDGET.set(_Budget(seconds))
     try:
         document, lines = _read(text, max_resources)
-        template = _Template(document, limits)
+        template = _Template(document, limits, deprecated_runtimes(catalogue))
         graph = architecture_of(template)
         findings = findings_of(template, lines, graph, catalogue.finding_map)
         order = {resource: index for index, resource in enumerate(template.resources)}

@@ -8,7 +8,7 @@ state machine for its steps, otherwise the function.
 
 Each check says which finding, on which resource, in which case and with which values; the
 words (title, severity, explanation, fix) are the catalogue's finding rows, filled in with
-those values (``analyzer.messages`` lists the cases and values).
+those values (``patterns.finding_texts`` lists the cases and values).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from architecture import Architecture
 from patterns.catalogue import SEVERITIES, AnalyzerFinding, load_files
+from patterns.finding_texts import FINDING_IDS, case_text, fill
 
 from .model import (
     STATE_MACHINE_TYPES,
@@ -34,7 +35,6 @@ from .model import (
     _target,
     _Template,
 )
-from .messages import FINDING_IDS, case_text, fill
 from .reading import _on_time
 
 # The property each finding is about, in order of preference: its line is the finding's line
@@ -258,7 +258,8 @@ def _check_partial_batch(t: _Template) -> Iterator[_Found]:
         if source.kind not in ("sqs", "dynamodb", "kinesis") or source.function is None:
             continue
         types = source.settings.get("FunctionResponseTypes")
-        batch = _number(source.settings.get("BatchSize")) if "BatchSize" in source.settings else 10
+        batch = (_number(source.settings["BatchSize"]) if "BatchSize" in source.settings
+                 else t.limits[DEFAULT_BATCH_SIZE[source.kind]])
         if types is not None and not isinstance(types, list):
             continue  # a parameter or condition
         if "ReportBatchItemFailures" in (types or []) or batch is None or batch <= 1:
@@ -299,8 +300,9 @@ def _check_visibility(t: _Template) -> Iterator[_Found]:
 # another AWS service. A full batch at this pace that cannot fit the timeout times out whatever
 # the code does.
 RECORD_MS = 10
-# Lambda's batch size when a trigger sets none.
-DEFAULT_BATCH_SIZE = {"sqs": 10, "kinesis": 100, "dynamodb": 100}
+# The limit row of Lambda's batch size when a trigger of each kind sets none.
+DEFAULT_BATCH_SIZE = {"sqs": "lambda-sqs-default-batch", "kinesis": "lambda-kinesis-default-batch",
+                      "dynamodb": "lambda-dynamodb-default-batch"}
 
 
 def _check_batch_time(t: _Template) -> Iterator[_Found]:
@@ -311,7 +313,7 @@ def _check_batch_time(t: _Template) -> Iterator[_Found]:
         if source.kind not in DEFAULT_BATCH_SIZE or source.function is None or source.owner in seen:
             continue
         given = source.settings.get("BatchSize")
-        size = DEFAULT_BATCH_SIZE[source.kind] if given is None else _number(given)
+        size = t.limits[DEFAULT_BATCH_SIZE[source.kind]] if given is None else _number(given)
         timeout = t.timeout(source.function)
         if size is None or timeout is None:
             continue  # a parameter or condition
@@ -470,7 +472,7 @@ def _check_dlq_alarms(t: _Template) -> Iterator[_Found]:
         watched |= named
     for queue in sorted(t.failure_targets, key=t.position):
         if t.type_of(queue) == "AWS::SQS::Queue" and queue not in watched:
-            yield _found("dlq-without-alarm", queue, queue=queue)
+            yield _found("dlq-without-alarm", queue, queue=queue, max_days=f"{t.limits['sqs-max-retention']:g}")
 
 
 def _check_recursive_loop_setting(t: _Template) -> Iterator[_Found]:
@@ -525,21 +527,8 @@ def _tasks_without_retry(definition: Mapping[str, Any], retried: bool) -> list[s
 
 # Function settings ---------------------------------------------------------------------------
 
-# Lambda runtimes past their deprecation date (the date Lambda stopped applying security patches).
-DEPRECATED_RUNTIMES = {
-    "python2.7": "2021-07-15", "python3.6": "2022-07-18", "python3.7": "2023-12-04", "python3.8": "2024-10-14",
-    "python3.9": "2025-12-15", "nodejs": "2016-10-31", "nodejs4.3": "2020-03-05", "nodejs4.3-edge": "2020-03-05",
-    "nodejs6.10": "2019-08-12", "nodejs8.10": "2020-03-06", "nodejs10.x": "2021-07-30", "nodejs12.x": "2023-03-31",
-    "nodejs14.x": "2023-12-04", "nodejs16.x": "2024-06-12", "nodejs18.x": "2025-09-01", "java8": "2024-01-08",
-    "dotnetcore1.0": "2019-07-30", "dotnetcore2.0": "2019-05-30", "dotnetcore2.1": "2022-01-05",
-    "dotnetcore3.1": "2023-04-03", "dotnet5.0": "2022-05-10", "dotnet6": "2024-12-20", "dotnet7": "2024-05-14",
-    "ruby2.5": "2021-07-30", "ruby2.7": "2023-12-07", "ruby3.2": "2026-03-31", "go1.x": "2024-01-08",
-    "provided": "2024-01-08",
-}
-
-
 def _check_function_settings(t: _Template) -> Iterator[_Found]:
-    today = date.today().isoformat()
+    today = date.today()
     for function in t.functions:
         props = t.props(function)
         image = props.get("PackageType") == "Image"
@@ -547,11 +536,13 @@ def _check_function_settings(t: _Template) -> Iterator[_Found]:
             yield _found("default-timeout", function, rule_ids=("ES1006",), function=function,
                          seconds=f"{t.limits['lambda-default-timeout']:g}")
         if "MemorySize" not in props:
-            yield _found("default-memory", function, rule_ids=("ES1005",), function=function)
+            yield _found("default-memory", function, rule_ids=("ES1005",), function=function,
+                         memory=f"{t.limits['lambda-default-memory']:g}")
         runtime = props.get("Runtime")
-        if not image and isinstance(runtime, str) and DEPRECATED_RUNTIMES.get(runtime, "9999") <= today:
+        deprecated = t.deprecated.get(runtime) if not image and isinstance(runtime, str) else None
+        if deprecated is not None and deprecated <= today:
             yield _found("deprecated-runtime", function, function=function, runtime=runtime,
-                         since=DEPRECATED_RUNTIMES[runtime])
+                         since=deprecated.isoformat())
         if not t.log_retention(function):
             yield _found("no-log-retention", function, rule_ids=("WS1004",), function=function)
         wildcards = sorted({action for grant in t.grants.get(function, []) if not grant.template

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from patterns.catalogue import load_files
+from patterns.catalogue import Catalogue, load_files
+from patterns.read_by_code import ANALYZER_LIMITS
 
 from .reading import _on_time
 
 # The AWS limits and defaults the findings judge by. They are catalogue rows (SPEC 3.4,
 # editable in the admin): the values come from the catalogue ``analyze`` is given, and the
-# shipped files fill any row it lacks.
-LIMIT_IDS: tuple[str, ...] = ("api-gateway-timeout", "http-api-timeout", "lambda-default-timeout",
-                              "sqs-default-visibility-timeout", "sqs-visibility-factor", "sqs-fifo-max-batch")
+# shipped files fill any row it lacks. The ids are listed with the catalogue, whose check
+# refuses a catalogue without them.
+LIMIT_IDS: tuple[str, ...] = ANALYZER_LIMITS
 
 
 def limits_from(limit_values: Mapping[str, Any]) -> dict[str, float]:
@@ -32,6 +34,11 @@ def limits_from(limit_values: Mapping[str, Any]) -> dict[str, float]:
     shipped catalogue's rows."""
     shipped = load_files().limit_map
     return {key: float((limit_values[key] if key in limit_values else shipped[key]).value) for key in LIMIT_IDS}
+
+
+def deprecated_runtimes(catalogue: Catalogue) -> dict[str, date]:
+    """Each Lambda runtime the catalogue lists, with the day Lambda deprecated it (or will)."""
+    return {runtime.id: runtime.deprecated for runtime in catalogue.runtimes}
 
 
 # Reading values -----------------------------------------------------------------------------
@@ -263,9 +270,11 @@ class _Template:
     """A parsed template with the lookups the checks share: properties with SAM Globals
     applied, each function's permissions, and every source that invokes a function."""
 
-    def __init__(self, document: dict, limits: Mapping[str, float]):
+    def __init__(self, document: dict, limits: Mapping[str, float], deprecated: Mapping[str, date]):
         self.document = document
         self.limits = limits
+        # Lambda runtime id -> the day Lambda deprecated it (the catalogue's runtime rows).
+        self.deprecated = deprecated
         self.raw_resources = document["Resources"]
         self.resources: dict[str, dict] = {rid: body for rid, body in self.raw_resources.items()
                                            if isinstance(rid, str) and isinstance(body, dict)}

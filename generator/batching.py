@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from generator.composition import Workload, clamp
 
-BATCH_SIZE = 10
+# The limit rows that bound a batch from any queue the generator builds: FIFO queues take at
+# most this many, and so does a mapping without a batching window (the chaining pattern's).
+BATCH_LIMITS = ("sqs-fifo-max-batch", "lambda-sqs-max-batch-without-window")
 # Start-up, reporting the batch and a record that runs a little over its worst case.
 MARGIN_S = 5
 # Time the handler keeps back after the worst case of one more record.
@@ -37,6 +39,7 @@ def queue_batch_sizing(p: Workload) -> BatchSizing:
     of it (the visibility factor) fits SQS's visibility limit."""
     ceiling = min(p.lambda_max_timeout(), int(p.sqs_max_visibility() // p.visibility_factor()))
     per_record = min(float(p.answer("max_duration_s")), ceiling - MARGIN_S)
-    batch_size = clamp(math.floor((ceiling - MARGIN_S) / max(per_record, 0.001)), 1, BATCH_SIZE)
+    most = int(min(p.limit(limit_id) for limit_id in BATCH_LIMITS))
+    batch_size = clamp(math.floor((ceiling - MARGIN_S) / max(per_record, 0.001)), 1, most)
     timeout = clamp(math.ceil(batch_size * per_record + MARGIN_S), min(10, ceiling), ceiling)
     return BatchSizing(batch_size, timeout, math.ceil((per_record + STOP_MARGIN_S) * 1000))

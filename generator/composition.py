@@ -21,6 +21,7 @@ API_IDS = {"http": "HttpApi", "rest": "RestApi"}
 DATA_TABLE = "DataTable"
 IDEMPOTENCY_TABLE = "IdempotencyTable"
 CLIENTS = "Clients"
+# Our choice: deliveries of a message before its queue moves it to the dead-letter queue.
 MAX_RECEIVE_COUNT = 5
 
 
@@ -87,7 +88,8 @@ class Workload:
 
     def api_timeout(self) -> int:
         """Function timeout behind the API: the answer's latency, a second under the gateway's
-        timeout so the function's own error reaches the client rather than a 504."""
+        timeout so the function's own error reaches the client rather than a 504. At least 6 s
+        (our choice: room for a cold start and one slow call) when the gateway allows it."""
         ceiling = self.gateway_timeout_s() - 1
         latency_s = math.ceil(int(self.answer("latency_ms")) / 1000)
         return clamp(latency_s, min(6, ceiling), ceiling)

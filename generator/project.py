@@ -24,10 +24,14 @@ REST_STAGE = "Prod"
 # How each API checks callers, unless the ApiAuth parameter is "none".
 API_AUTH = {"http": ("jwt", "JwtAuthorizer"), "rest": ("cognito", "CognitoAuthorizer")}
 
-DLQ_RETENTION_S = 14 * 24 * 3600
+# Our choice: a work queue keeps a message 4 days (SQS's own default, written out so the
+# template says it); a dead-letter queue keeps one as long as SQS allows (the limit row
+# sqs-max-retention), to leave the most time to look at what failed.
 QUEUE_RETENTION_S = 4 * 24 * 3600
-# Seconds Lambda may spend gathering a batch from a standard queue before invoking a consumer.
+# Our choice: seconds Lambda may spend gathering a batch from a standard queue before invoking
+# a consumer (the least window that allows batches above 10, see lambda-sqs-max-batch-without-window).
 QUEUE_BATCHING_WINDOW_S = 1
+# Our choice: how long function logs are kept.
 LOG_RETENTION_DAYS = 30
 
 # For the generated tests only: deployed functions get Powertools from the public layer.
@@ -152,7 +156,8 @@ class Project(Workload):
         }, group="shared")
 
     def add_dlq(self, logical_id: str, *, group: str, label: str, fifo: bool = False) -> str:
-        props: dict[str, Any] = {"MessageRetentionPeriod": DLQ_RETENTION_S, "SqsManagedSseEnabled": True}
+        props: dict[str, Any] = {"MessageRetentionPeriod": int(self.limit("sqs-max-retention") * 86400),
+                                 "SqsManagedSseEnabled": True}
         if fifo:
             props["FifoQueue"] = True
         self.add_resource(logical_id, "AWS::SQS::Queue", props, group=group)
@@ -295,8 +300,10 @@ class Project(Workload):
             return api_id
         body = self._api_auth()
         peak = float(self.answer("peak_rps"))
-        rate = clamp(math.ceil(peak * 2), 10, 10000)
-        burst = clamp(math.ceil(peak * 4), 20, 5000)
+        # Our choice: twice the peak steady, four times in a burst, at least 10 and 20; never more
+        # than the account allows all its APIs in the Region together.
+        rate = clamp(math.ceil(peak * 2), 10, int(self.limit("api-gateway-account-rps")))
+        burst = clamp(math.ceil(peak * 4), 20, int(self.limit("api-gateway-account-burst")))
         log_format = ('{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
                       '"route":"$context.routeKey","status":"$context.status",'
                       '"latencyMs":"$context.integrationLatency",'

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from pattern_library import registry
+from patterns.read_by_code import GENERATOR_LIMITS
 
 # The slugs as they were when this module was imported; the registry is the list itself.
 PATTERN_SLUGS: tuple[str, ...] = registry.slugs()
@@ -19,10 +20,9 @@ ARCHITECTURES: tuple[str, ...] = ("arm64", "x86_64")
 API_TYPES: tuple[str, ...] = ("http", "rest")
 # The AWS limits the shared generator code sizes things by. They are catalogue rows (editable
 # in the admin); a caller passes the current values, and the shipped ones fill any gap. A
-# pattern folder may size by any other limit row of the catalogue the same way.
-LIMIT_IDS: tuple[str, ...] = ("lambda-max-duration", "api-gateway-timeout", "http-api-timeout",
-                              "step-functions-express-duration", "sqs-max-visibility-timeout",
-                              "sqs-visibility-factor")
+# pattern folder may size by any other limit row of the catalogue the same way, naming it in
+# its LIMITS. The ids are listed with the catalogue, whose check refuses a catalogue without them.
+LIMIT_IDS: tuple[str, ...] = GENERATOR_LIMITS
 
 # The name becomes a folder in the zip, the stack name, part of S3 bucket names and
 # the Powertools service name, so it is held to the strictest of those rules.

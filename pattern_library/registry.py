@@ -8,6 +8,8 @@ A pattern folder is a sub-package of ``pattern_library`` whose ``__init__.py`` d
     ORDER        its place in every list of patterns (ascending)
     BUILD_ORDER  when the generator builds its functions, relative to the others
     SERVES_API   whether its functions answer requests through API Gateway
+    LIMITS       optional: the ids of the catalogue's limit rows its own parts read (the
+                 catalogue check refuses a catalogue without them)
 
 The folders are found on the package's search path (``pattern_library.__path__``), so a
 folder placed on an added path is a pattern too; call ``refresh()`` after changing the path.
@@ -42,6 +44,7 @@ class PatternFolder:
     serves_api: bool
     module: str  # the package name, e.g. "pattern_library.sqs_worker"
     folder: Path
+    limits: tuple[str, ...] = ()
 
     def part(self, name: str) -> ModuleType | None:
         """The folder's module ``name`` (compose, generate, detect, cost), or None when it has none."""
@@ -88,6 +91,7 @@ def _read(name: str) -> PatternFolder:
         slug=package.SLUG, title=package.TITLE, summary=package.SUMMARY, order=package.ORDER,
         build_order=package.BUILD_ORDER, serves_api=bool(getattr(package, "SERVES_API", False)),
         module=package.__name__, folder=Path(package.__file__).resolve().parent,
+        limits=tuple(getattr(package, "LIMITS", ())),
     )
 
 

@@ -17,8 +17,8 @@ from . import store
 from .admin_history import RecordedAdmin
 from .engine import check_catalogue
 from .models import (
-    AnalyzerFinding, CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price, Question, Rule,
-    WarningKind,
+    AnalyzerFinding, CatalogueState, ChecklistItem, LambdaAlternative, LambdaRuntime, Limit, Pattern, Price, Question,
+    Rule, WarningKind,
 )
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 KINDS = {
     Pattern: ("patterns", "slug"), WarningKind: ("warnings", "id"), Limit: ("limits", "id"), Price: ("prices", "id"),
     Question: ("questions", "key"), Rule: ("rules", "name"), ChecklistItem: ("checklist", "id"),
-    LambdaAlternative: ("alternatives", "id"), AnalyzerFinding: ("findings", "id"),
+    LambdaAlternative: ("alternatives", "id"), AnalyzerFinding: ("findings", "id"), LambdaRuntime: ("runtimes", "id"),
 }
 
 
@@ -190,6 +190,13 @@ class AnalyzerFindingAdmin(CatalogueAdmin):
     list_display = ("id", "title", "severity")
     list_filter = ("severity",)
     search_fields = ("id", "title", "explanation", "fix")
+
+
+@admin.register(LambdaRuntime)
+class LambdaRuntimeAdmin(CatalogueAdmin):
+    list_display = ("id", "deprecated", "verified", "as_of")
+    list_filter = ("verified",)
+    search_fields = ("id", "notes")
 
 
 @admin.register(CatalogueState)

@@ -2,7 +2,7 @@
 
 A ``Catalogue`` holds everything the rules engine needs: patterns, warnings, limits,
 prices, questions, rules and the checklist, and the words of the template analyzer's
-findings. It comes either from the version-controlled
+findings and the Lambda runtimes it reports as deprecated. It comes either from the version-controlled
 YAML files (``load_files``) or from the database rows staff edit (``patterns.store``);
 the engine does not know or care which.
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -112,6 +114,23 @@ class Limit:
     notes: str = ""
 
 
+# A Lambda runtime identifier as AWS writes them (python3.13, nodejs4.3-edge, provided.al2023).
+RUNTIME_ID = re.compile(r"[a-z][a-z0-9.-]{0,62}")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """A Lambda runtime identifier and the day Lambda deprecated it (stopped patching it), or
+    will: the template analyzer reports a function on it from that day. A runtime with no row
+    is taken to be supported."""
+    id: str
+    deprecated: date
+    source: str = ""
+    as_of: str = ""
+    verified: bool = True
+    notes: str = ""
+
+
 # The Region the shipped prices are for, and of any price row that names none.
 DEFAULT_REGION = "us-east-1"
 
@@ -188,7 +207,7 @@ class LambdaAlternative:
 @dataclass(frozen=True)
 class FindingCase:
     """Another way an analyzer finding shows up, with its own severity and text: ``case`` is
-    one of the cases the analyzer names for the finding (``analyzer.messages.CASES``)."""
+    one of the cases the analyzer names for the finding (``patterns.finding_texts.CASES``)."""
     case: str
     severity: str
     explanation: str
@@ -222,6 +241,7 @@ class Catalogue:
     checklist: tuple[ChecklistItem, ...] = field(default=())
     alternatives: tuple[LambdaAlternative, ...] = field(default=())
     findings: tuple[AnalyzerFinding, ...] = field(default=())
+    runtimes: tuple[Runtime, ...] = field(default=())
 
     @cached_property
     def version(self) -> str:
@@ -253,6 +273,10 @@ class Catalogue:
     @cached_property
     def limit_map(self) -> dict[str, Limit]:
         return {lim.id: lim for lim in self.limits}
+
+    @cached_property
+    def runtime_map(self) -> dict[str, Runtime]:
+        return {runtime.id: runtime for runtime in self.runtimes}
 
     @cached_property
     def price_map(self) -> dict[str, Price]:
@@ -294,6 +318,7 @@ class Catalogue:
                 LambdaAlternative, r, order=r.get("order", i), replaces=tuple(r.get("replaces") or ()),
                 patterns=tuple(r.get("patterns") or ()))),
             findings=build("findings", _analyzer_finding),
+            runtimes=build("runtimes", _runtime),
         )
         if problems:
             raise CatalogueError(problems)
@@ -337,6 +362,22 @@ def _analyzer_finding(index: int, row: dict[str, Any]) -> AnalyzerFinding:
     return _simple(AnalyzerFinding, row, cases=tuple(_simple(FindingCase, case) for case in cases))
 
 
+def _runtime(index: int, row: dict[str, Any]) -> Runtime:
+    checked_row(Runtime, row, "runtime")
+    if not isinstance(row.get("id"), str) or not RUNTIME_ID.fullmatch(row["id"]):
+        raise ValueError("id must be a Lambda runtime identifier such as python3.8 (lower-case letters, digits, "
+                         "dots and hyphens)")
+    deprecated = row.get("deprecated")
+    if isinstance(deprecated, str):
+        try:
+            deprecated = date.fromisoformat(deprecated)
+        except ValueError:
+            raise ValueError(f"deprecated must be a date written YYYY-MM-DD, not {deprecated!r}") from None
+    if not isinstance(deprecated, date):
+        raise ValueError(f"deprecated must be a date written YYYY-MM-DD, not {deprecated!r}")
+    return _simple(Runtime, row, deprecated=deprecated, as_of=str(row.get("as_of", "")))
+
+
 def _question(index: int, row: dict[str, Any]) -> Question:
     choices = tuple(
         Choice(value=str(c["value"]), label=str(c.get("label", c["value"]))) if isinstance(c, dict)
@@ -351,7 +392,7 @@ FOLDER_KINDS = ("patterns", "warnings", "limits", "prices", "rules", "checklist"
 # The files of the data folder. Scenarios are read with the rest but are not part of the
 # Catalogue (see patterns.scenarios): they test it.
 SHARED_KINDS = ("patterns", "warnings", "limits", "prices", "questions", "rules", "checklist", "scenarios",
-                "alternatives", "findings")
+                "alternatives", "findings", "runtimes")
 
 
 # libyaml's parser when PyYAML was built with it (its wheels are): the catalogue is read at every

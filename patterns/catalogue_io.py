@@ -106,7 +106,7 @@ def file_row(item: Any, default_order: int | None = None, drop: Iterable[str] = 
 
 
 # Fields always written, even when equal to a default (they say what the row is).
-_REQUIRED = {values.Limit: ("verified",), values.Price: ("verified",)}
+_REQUIRED = {values.Limit: ("verified",), values.Price: ("verified",), values.Runtime: ("verified",)}
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,7 @@ def export_files(catalogue: values.Catalogue, scenarios: Iterable[Scenario] = ()
         "checklist": sorted(catalogue.checklist, key=lambda c: (c.order, c.id)),
         "alternatives": sorted(catalogue.alternatives, key=lambda a: (a.order, a.id)),
         "findings": sorted(catalogue.findings, key=lambda f: f.id),
+        "runtimes": sorted(catalogue.runtimes, key=lambda r: r.id),
     }
     if shared_patterns:
         shared("patterns", [file_row(p, i) for i, p in enumerate(shared_patterns)])
@@ -151,6 +152,7 @@ def export_files(catalogue: values.Catalogue, scenarios: Iterable[Scenario] = ()
     shared("checklist", [file_row(c, i) for i, c in enumerate(ordered["checklist"])])
     shared("alternatives", [file_row(a, i) for i, a in enumerate(ordered["alternatives"])])
     shared("findings", [file_row(f) for f in ordered["findings"]])
+    shared("runtimes", [file_row(r) for r in ordered["runtimes"]])
     shared("scenarios", [s.to_row() for s in scenarios])
 
     # Folder rows follow the shared ones in the registry's order, as the reader numbers them.
@@ -182,7 +184,7 @@ def export_tree(out: Path, catalogue: values.Catalogue, scenarios: Iterable[Scen
 # Every kind of row, in the order an import writes them (what a row refers to exists
 # first); it removes rows in the reverse order.
 KINDS = ("warnings", "limits", "prices", "questions", "patterns", "rules", "checklist", "alternatives", "findings",
-         "scenarios")
+         "runtimes", "scenarios")
 KEY_FIELDS = {"patterns": "slug", "questions": "key", "rules": "name", "scenarios": "name"}
 
 

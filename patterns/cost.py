@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from . import formatting
-from .catalogue import Price
+from .catalogue import Price, load_files
 
 if TYPE_CHECKING:
     from architecture import Architecture, Component
@@ -38,20 +38,31 @@ INIT_SECONDS = 0.5
 # lives; otherwise this share of them (new environments as traffic grows, and recycling).
 ENVIRONMENT_IDLE_S = 300
 COLD_START_SHARE = 0.01
-# RDS Proxy bills the vCPUs of the database behind it, with a minimum of two: the database's
-# size is not asked, so the minimum is what is priced.
-DATABASE_VCPUS = 2
+# RDS Proxy bills the vCPUs of the database behind it, with a minimum (the limit row): the
+# database's size is not asked, so the minimum is what is priced.
+PROXY_MIN_VCPUS = "rds-proxy-min-vcpus"
+# Our convention, as AWS's pricing calculator's: a month is 730 hours.
 HOURS_PER_MONTH = 730
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
-EXPRESS_MEMORY_GB = 0.064
-EXPRESS_BILLING_S = 0.1  # Express duration is billed in 100 ms increments
+# The limit rows of the memory an Express workflow is billed for, and the step its duration is
+# billed in.
+EXPRESS_MEMORY = "step-functions-express-billed-memory"
+EXPRESS_BILLING_STEP = "step-functions-express-billing-step"
 STANDARD_EXTRA_TRANSITIONS = 2  # a workflow's start and end states, beside one per step
 SQS_REQUESTS_PER_MESSAGE = 3  # send, receive, delete, when nothing says how a queue is read in batches
 # The limit row of the most messages one ReceiveMessage (or DeleteMessageBatch) request takes.
 SQS_RECEIVE_LIMIT = "sqs-receive-max-messages"
-LIMITS_READ = frozenset({SQS_RECEIVE_LIMIT})  # limit rows the estimate reads, beside those rules read
+# The limit rows of how many KB of a message or request each service meters as one.
+METERED_KB = {"sqs": "sqs-metered-kb", "sns": "sns-metered-kb", "eventbridge": "eventbridge-metered-kb",
+              "http": "http-api-metered-kb", "websocket": "websocket-metered-kb"}
+# The limit rows of DynamoDB's units: the KB one write unit and one read unit cover, and the
+# read units an eventually consistent read takes.
+WRITE_UNIT_KB, READ_UNIT_KB = "dynamodb-write-unit-kb", "dynamodb-read-unit-kb"
+EVENTUAL_READ = "dynamodb-eventual-read-units"
+# Limit rows the estimate reads, beside those rules read.
+LIMITS_READ = frozenset({SQS_RECEIVE_LIMIT, *METERED_KB.values(), PROXY_MIN_VCPUS, EXPRESS_MEMORY,
+                         EXPRESS_BILLING_STEP, WRITE_UNIT_KB, READ_UNIT_KB, EVENTUAL_READ})
 BOOKKEEPING_WRITES = 2  # a record written, then its outcome (Powertools idempotency: in progress, then done)
-EVENTUALLY_CONSISTENT_READ = 0.5  # read units per 4 KB read
 AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
 # Services a function in a VPC reaches through an interface endpoint, by the kind of component
 # it talks to (S3 and DynamoDB have free gateway endpoints).
@@ -276,6 +287,17 @@ class _Estimate:
         value = self.answers.get(key, default)
         return default if value is None else value
 
+    def limit(self, limit_id: str) -> float:
+        """A limit row the estimate reads (LIMITS_READ): the catalogue's, or the shipped one for
+        an estimate made without the catalogue's limits."""
+        return float(self.limits[limit_id] if limit_id in self.limits else load_files().limit_map[limit_id].value)
+
+    def chunks(self, service: str) -> tuple[int, float]:
+        """How many metered units one message or request of the answered payload counts as on
+        ``service`` (a key of METERED_KB), and the KB of one unit."""
+        unit = self.limit(METERED_KB[service])
+        return max(1, math.ceil(float(self.a("payload_kb", 0)) / unit)), unit
+
 
 def make_line(price: Price, quantity: float, assumption: str, component: "Component | None" = None,
               service: str = "", name: str = "") -> CostLine:
@@ -387,25 +409,23 @@ def _queue_batches(messages: float, size: "Sizing") -> tuple[float, float, str]:
 
 def _api(est: _Estimate, c: "Component") -> None:
     requests = est.flow(c.id)
-    payload_kb = float(est.a("payload_kb", 0))
     chosen = est.a("api_type", "auto")
     kind = "websocket" if chosen == "websocket" else (est.proposal.of(c.id).api or "http")
     if kind == "websocket":
-        chunks = max(1, math.ceil(payload_kb / 32))
+        chunks, unit = est.chunks("websocket")
         est.add(c, "apigw-websocket-messages", requests * chunks,
-                f"WebSocket API: {formatting.quantity(requests)} messages{_metered(chunks, 32)}; connection minutes not included")
+                f"WebSocket API: {formatting.quantity(requests)} messages{_metered(chunks, unit)}; connection minutes not included")
     elif kind == "rest":
         est.add(c, "apigw-rest-requests", requests, f"REST API: {formatting.quantity(requests)} requests a month")
     else:
-        chunks = max(1, math.ceil(payload_kb / 512))
+        chunks, unit = est.chunks("http")
         est.add(c, "apigw-http-requests", requests * chunks,
-                f"HTTP API: {formatting.quantity(requests)} requests{_metered(chunks, 512)}")
+                f"HTTP API: {formatting.quantity(requests)} requests{_metered(chunks, unit, 'request')}")
 
 
-def _metered(chunks: int, size_kb: int) -> str:
+def _metered(chunks: int, size_kb: float, what: str = "message") -> str:
     """How a message's size counts: nothing to add when it fits one metered unit."""
-    return f" × {chunks} (each {size_kb} KB of a {'message' if size_kb != 512 else 'request'} is metered as one)" \
-        if chunks > 1 else ""
+    return f" × {chunks} (each {size_kb:g} KB of a {what} is metered as one)" if chunks > 1 else ""
 
 
 def _consumers_note(est: _Estimate, c: "Component", targets: int) -> None:
@@ -416,16 +436,12 @@ def _consumers_note(est: _Estimate, c: "Component", targets: int) -> None:
                          "to get a queue and function for each, and a line for each here.")
 
 
-def _chunks64(est: _Estimate) -> int:
-    return max(1, math.ceil(float(est.a("payload_kb", 0)) / 64))
-
-
 def _queue(est: _Estimate, c: "Component") -> None:
     """A queue's requests: a send per message; the function reading it receives and deletes in
     batches, each request taking up to the ``SQS_RECEIVE_LIMIT`` row's count of messages. Without
     the row, or without the reader's batch size, each message is received and deleted on its own."""
     messages = est.flow(c.id)
-    chunks = _chunks64(est)
+    chunks, unit = est.chunks("sqs")
     fifo = est.proposal.of(c.id).fifo
     price_id = "sqs-fifo-requests" if fifo else "sqs-standard-requests"
     kind = " (FIFO queue)" if fifo else ""
@@ -434,41 +450,41 @@ def _queue(est: _Estimate, c: "Component") -> None:
     if not per_request or len(readers) != 1 or est.proposal.of(readers[0].id).batch_size <= 1:
         est.add(c, price_id, messages * SQS_REQUESTS_PER_MESSAGE * chunks,
                 f"{formatting.quantity(messages)} messages × {SQS_REQUESTS_PER_MESSAGE} requests (send, receive, delete)"
-                f"{_metered(chunks, 64)}{kind}")
+                f"{_metered(chunks, unit)}{kind}")
         return
     reader = readers[0]
     batches, per_batch, _ = _queue_batches(messages, est.proposal.of(reader.id))
     calls = math.ceil(per_batch / per_request)  # receives (and batched deletes) a batch takes
     payload_kb = float(est.a("payload_kb", 0))
-    receive_chunks = max(calls, math.ceil(per_batch * payload_kb / 64))
+    receive_chunks = max(calls, math.ceil(per_batch * payload_kb / unit))
     sends, receives, deletes = messages * chunks, batches * receive_chunks, batches * calls
-    sent = f"{formatting.quantity(messages)} messages{_metered(chunks, 64)}" if chunks > 1 else ""
+    sent = f"{formatting.quantity(messages)} messages{_metered(chunks, unit)}" if chunks > 1 else ""
     est.add(c, price_id, sends + receives + deletes,
             f"{formatting.quantity(sends)} sends{f' ({sent})' if sent else ''} + {formatting.quantity(receives)} receives + "
             f"{formatting.quantity(deletes)} batched deletes{kind}: {component_name(reader)} takes "
             f"{formatting.quantity(batches)} batches of {formatting.quantity(per_batch)} message{'s' if per_batch != 1 else ''}, "
-            f"each received in {calls} request{'s' if calls != 1 else ''} of up to {per_request} messages (each 64 KB "
+            f"each received in {calls} request{'s' if calls != 1 else ''} of up to {per_request} messages (each {unit:g} KB "
             f"returned counts as one) and deleted in as many; receives that return part of a batch, and the empty "
             f"receives of pollers waiting on an idle queue, are not counted")
 
 
 def _topic(est: _Estimate, c: "Component") -> None:
     messages = est.flow(c.id)
-    chunks = _chunks64(est)
+    chunks, unit = est.chunks("sns")
     subscribers = len(est._outgoing_of_kind(c.id, "event"))
     _consumers_note(est, c, subscribers)
     est.add(c, "sns-publishes", messages * chunks,
-            f"{formatting.quantity(messages)} publishes{_metered(chunks, 64)}; deliveries to its {subscribers} queue"
+            f"{formatting.quantity(messages)} publishes{_metered(chunks, unit)}; deliveries to its {subscribers} queue"
             f"{'s' if subscribers != 1 else ''} are free")
 
 
 def _bus(est: _Estimate, c: "Component") -> None:
     events = est.flow(c.id)
-    chunks = _chunks64(est)
+    chunks, unit = est.chunks("eventbridge")
     targets = len(est._outgoing_of_kind(c.id, "event"))
     _consumers_note(est, c, targets)
     est.add(c, "eventbridge-custom-events", events * chunks,
-            f"{formatting.quantity(events)} custom events{_metered(chunks, 64)}; its rules deliver them to {targets} "
+            f"{formatting.quantity(events)} custom events{_metered(chunks, unit)}; its rules deliver them to {targets} "
             f"target{'s' if targets != 1 else ''} at no extra charge")
     replay_days = int(est.a("replay_days", 0))
     if replay_days:
@@ -483,14 +499,15 @@ def _state_machine(est: _Estimate, c: "Component") -> None:
     express_fits = uses_express_workflow(est.answers, est.express_limit_s)
     express = est.proposal.of(c.id).express or (express_fits and c.id not in est.proposal.sizing)
     typical = float(est.a("duration_s", 0)) + float(est.a("wait_s", 0))
-    billed = math.ceil(round(typical / EXPRESS_BILLING_S, 6)) * EXPRESS_BILLING_S
+    step_s, memory_gb = est.limit(EXPRESS_BILLING_STEP) / 1000, est.limit(EXPRESS_MEMORY) / 1000
+    billed = math.ceil(round(typical / step_s, 6)) * step_s
     transitions = executions * (steps + STANDARD_EXTRA_TRANSITIONS)
 
     def express_lines(alternative: bool) -> None:
         est.add(c, "sfn-express-requests", executions, f"Express: {formatting.quantity(executions)} executions", alternative=alternative)
-        est.add(c, "sfn-express-gb-second", executions * billed * EXPRESS_MEMORY_GB,
-                f"Express: {formatting.quantity(executions)} executions × {billed:g} s (the typical duration, in 100 ms steps) × "
-                f"{EXPRESS_MEMORY_GB:g} GB", alternative=alternative)
+        est.add(c, "sfn-express-gb-second", executions * billed * memory_gb,
+                f"Express: {formatting.quantity(executions)} executions × {billed:g} s (the typical duration, in "
+                f"{step_s * 1000:g} ms steps) × {memory_gb:g} GB", alternative=alternative)
 
     waited = float(est.a("wait_s", 0))
     unbilled_wait = f"; the {formatting.quantity(waited)} s wait costs nothing: Standard bills transitions, not time" \
@@ -518,10 +535,11 @@ def _table(est: _Estimate, c: "Component") -> None:
         what = ("idempotent calls (each invocation, or each message or stream record of a batch)"
                 if per_invocation else "units of work")
         est.add(c, "dynamodb-write-units", writes * BOOKKEEPING_WRITES,
-                f"{formatting.quantity(writes)} {what} × {BOOKKEEPING_WRITES} writes (a record, then its outcome), each under 1 KB")
+                f"{formatting.quantity(writes)} {what} × {BOOKKEEPING_WRITES} writes (a record, then its outcome), each under "
+                f"{est.limit(WRITE_UNIT_KB):g} KB")
         return
     item_kb = float(est.a("item_kb", 1))
-    write_units = math.ceil(item_kb)
+    write_units = math.ceil(item_kb / est.limit(WRITE_UNIT_KB))
     items, parts = est.table_items(c.id)
     if items:
         est.add(c, "dynamodb-write-units", items * write_units,
@@ -534,7 +552,7 @@ def _table(est: _Estimate, c: "Component") -> None:
     read_share = est.read_share()
     reads = sum(est.arrivals(fn.id) for fn in est.readers(c.id)) * read_share
     if reads:
-        read_units = math.ceil(item_kb / 4) * EVENTUALLY_CONSISTENT_READ
+        read_units = math.ceil(item_kb / est.limit(READ_UNIT_KB)) * est.limit(EVENTUAL_READ)
         est.add(c, "dynamodb-read-units", reads * read_units,
                 f"{formatting.quantity(reads)} reads ({read_share:.0%} of requests) × {read_units:g} read unit"
                 f"{'s' if read_units != 1 else ''} (eventually consistent, {item_kb:g} KB per item)")
@@ -550,8 +568,9 @@ def _bucket(est: _Estimate, c: "Component") -> None:
 
 
 def _db_proxy(est: _Estimate, c: "Component") -> None:
-    est.add(c, "rds-proxy-vcpu-hour", DATABASE_VCPUS * HOURS_PER_MONTH,
-            f"{DATABASE_VCPUS} database vCPUs (the proxy's minimum; the database's size is not asked) × "
+    vcpus = est.limit(PROXY_MIN_VCPUS)
+    est.add(c, "rds-proxy-vcpu-hour", vcpus * HOURS_PER_MONTH,
+            f"{vcpus:g} database vCPUs (the proxy's minimum; the database's size is not asked) × "
             f"{HOURS_PER_MONTH} hours")
     est.notes.append("The database instance is not priced: its class and storage are not asked. Add it from the "
                      "RDS pricing page.")

@@ -24,16 +24,16 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
-from analyzer.messages import text_problems
 from pattern_library import registry
 
 from .answers import AnswerError, AnswerValidator, bound_problems, validate_answers
 from .catalogue import (
-    QUESTION_TYPES, RULE_EFFECTS, SEVERITIES, Catalogue, CatalogueError, LambdaAlternative, Limit, Question,
-    Rule, WarningKind,
+    QUESTION_TYPES, RULE_EFFECTS, RUNTIME_ID, SEVERITIES, Catalogue, CatalogueError, LambdaAlternative, Limit,
+    Question, Rule, WarningKind,
 )
 from . import formatting
 from .cost import Cost, estimate
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from .catalogue import Price
 from .expressions import BOOL, NUMBER, TEXT, Compiled, ExpressionError, VarType
 from .expressions import compile_expression as _compile_uncached
+from .finding_texts import text_problems
+from .read_by_code import missing_rows
 
 logger = logging.getLogger(__name__)
 
@@ -464,6 +466,8 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
     for limit in catalogue.limits:
         if not _is_number(limit.value) or not limit.value > 0:
             problems.append(f"limit '{limit.id}': the value must be a positive number, not {limit.value!r}")
+    problems += missing_rows(catalogue)
+    problems += check_runtimes(catalogue)
     for price in catalogue.prices:
         if not _is_number(price.usd) or price.usd < 0:
             problems.append(f"price '{price.id}': usd must be zero or a positive number, not {price.usd!r}")
@@ -489,6 +493,22 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
     problems += check_alternatives(catalogue)
     problems += text_problems(catalogue.findings)
     problems += check_evaluation(catalogue)
+    return problems
+
+
+def check_runtimes(catalogue: Catalogue) -> list[str]:
+    """Every reason a Lambda runtime row cannot be used by the analyzer."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for runtime in catalogue.runtimes:
+        if runtime.id in seen:
+            problems.append(f"runtime '{runtime.id}' is listed twice")
+        seen.add(runtime.id)
+        if not RUNTIME_ID.fullmatch(runtime.id):
+            problems.append(f"runtime '{runtime.id}': not a Lambda runtime identifier (lower-case letters, digits, "
+                            "dots and hyphens)")
+        if not isinstance(runtime.deprecated, date):
+            problems.append(f"runtime '{runtime.id}': deprecated must be a date, not {runtime.deprecated!r}")
     return problems
 
 

@@ -398,8 +398,35 @@ class AnalyzerFinding(models.Model):
         )
 
 
+class LambdaRuntime(models.Model):
+    """A Lambda runtime and the day Lambda deprecated it: the template analyzer reports a
+    function on it from that day on."""
+
+    id = models.CharField("runtime", max_length=63, primary_key=True,
+                          validators=[RegexValidator(r"^[a-z][a-z0-9.-]{0,62}$",
+                                                     "Use the runtime identifier as Lambda writes it, such as "
+                                                     "python3.8: lower-case letters, digits, dots and hyphens.")],
+                          help_text="The runtime identifier as a template writes it (python3.8, nodejs16.x).")
+    deprecated = models.DateField(help_text="The day Lambda deprecated it (or will, when AWS has announced it).")
+    source = models.URLField(max_length=500, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    verified = models.BooleanField(default=True, help_text="Untick when the day was not read on the AWS page.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "Lambda runtime"
+
+    def __str__(self) -> str:
+        return f"{self.id} (deprecated {self.deprecated.isoformat()})"
+
+    def to_value(self) -> values.Runtime:
+        return values.Runtime(self.id, self.deprecated, self.source, self.as_of.isoformat() if self.as_of else "",
+                              self.verified, self.notes)
+
+
 CATALOGUE_MODELS = (Pattern, WarningKind, Limit, Price, Question, Rule, ChecklistItem, LambdaAlternative,
-                    AnalyzerFinding)
+                    AnalyzerFinding, LambdaRuntime)
 
 
 class CatalogueChange(models.Model):

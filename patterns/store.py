@@ -23,10 +23,11 @@ from . import catalogue as values
 from . import history
 from .engine import Engine, check_catalogue, compile_catalogue
 from .models import (
-    AnalyzerFinding, CatalogueChange, CatalogueState, ChecklistItem, LambdaAlternative, Limit, Pattern, Price,
-    Question, Rule, Scenario, WarningKind,
+    AnalyzerFinding, CatalogueChange, CatalogueState, ChecklistItem, LambdaAlternative, LambdaRuntime, Limit, Pattern,
+    Price, Question, Rule, Scenario, WarningKind,
 )
 from .catalogue_io import KEY_FIELDS
+from .read_by_code import limit_readers
 from .catalogue_io import KINDS as WRITE_ORDER
 from .scenarios import check_scenarios, scenarios_from_rows
 
@@ -44,7 +45,7 @@ class CatalogueNotLoaded(RuntimeError):
 
 
 def catalogue_parts() -> dict[str, list]:
-    """The database rows as value objects, by kind (9 queries)."""
+    """The database rows as value objects, by kind (10 queries)."""
     pattern_warnings: dict[int, list[str]] = {}
     for pattern_id, warning_id in Pattern.warnings.through.objects.values_list("pattern_id", "warningkind_id"):
         pattern_warnings.setdefault(pattern_id, []).append(warning_id)
@@ -58,6 +59,7 @@ def catalogue_parts() -> dict[str, list]:
         "checklist": [c.to_value() for c in ChecklistItem.objects.all()],
         "alternatives": [a.to_value() for a in LambdaAlternative.objects.all()],
         "findings": [f.to_value() for f in AnalyzerFinding.objects.all()],
+        "runtimes": [r.to_value() for r in LambdaRuntime.objects.all()],
     }
 
 
@@ -147,7 +149,7 @@ def _reasons(error: ValidationError) -> str:
 
 MODELS = {"patterns": Pattern, "warnings": WarningKind, "limits": Limit, "prices": Price, "questions": Question,
           "rules": Rule, "checklist": ChecklistItem, "scenarios": Scenario, "alternatives": LambdaAlternative,
-          "findings": AnalyzerFinding}
+          "findings": AnalyzerFinding, "runtimes": LambdaRuntime}
 
 
 def key_of(kind: str, item: Any) -> str:
@@ -195,6 +197,9 @@ def row_fields(kind: str, item: Any) -> dict[str, Any]:
         return {"title": item.title, "severity": item.severity, "explanation": item.explanation, "fix": item.fix,
                 "cases": [{"case": c.case, "severity": c.severity, "explanation": c.explanation, "fix": c.fix}
                           for c in item.cases]}
+    if kind == "runtimes":
+        return {"deprecated": item.deprecated, "source": item.source, "as_of": item.as_of or None,
+                "verified": item.verified, "notes": item.notes}
     raise KeyError(kind)
 
 
@@ -247,8 +252,8 @@ def load_files_into_db(directory: Path = values.DATA_DIR, reset: bool = False, *
     removed = removed_rows() if skip_removed and not reset else frozenset()
     with transaction.atomic(), history.recording(source=source):
         if reset:
-            for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, AnalyzerFinding, Pattern, Question, Price,
-                          Limit, WarningKind):
+            for model in (Scenario, Rule, ChecklistItem, LambdaAlternative, AnalyzerFinding, LambdaRuntime, Pattern,
+                          Question, Price, Limit, WarningKind):
                 model.objects.all().delete()
         refused: list[str] = []
         for kind in WRITE_ORDER:
@@ -275,9 +280,11 @@ ALWAYS_RESTORED = frozenset({"findings"})
 
 def removed_rows() -> frozenset[tuple[str, str]]:
     """(kind, key) of every catalogue row the history records as removed, but for kinds the
-    product needs whole (the analyzer reads a text for every finding it reports)."""
-    return frozenset(CatalogueChange.objects.filter(action="remove").exclude(kind__in=ALWAYS_RESTORED)
-                     .values_list("kind", "key"))
+    product needs whole (the analyzer reads a text for every finding it reports) and the limit
+    rows the code reads (``patterns.read_by_code``)."""
+    needed = limit_readers()
+    return frozenset(row for row in CatalogueChange.objects.filter(action="remove").exclude(kind__in=ALWAYS_RESTORED)
+                     .values_list("kind", "key") if not (row[0] == "limits" and row[1] in needed))
 
 
 def read_incoming(directory: Path) -> tuple[values.Catalogue, tuple]:

@@ -7,3 +7,4 @@ SUMMARY = ("An API Gateway API receives requests and invokes a Lambda function t
 BUILD_ORDER = 10
 ORDER = 10  # place in every list of patterns
 SERVES_API = True  # its functions answer requests through API Gateway
+LIMITS = ("sync-payload",)  # the limit rows its parts read

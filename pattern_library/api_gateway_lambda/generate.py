@@ -33,7 +33,7 @@ def functions(p: Project) -> None:
         template="handlers/api_gateway_lambda.py.j2", test_template="tests/api_gateway_lambda.py.j2",
         description=f"{p.api_label} handler: validates requests" + (f" and sends them to the {output.kind}" if output else ""),
         events=routes, policies=policies,
-        context={"max_body_bytes": min(max_body, 6 * 1024 * 1024), "success_status": status,
+        context={"max_body_bytes": min(max_body, int(p.limit("sync-payload") * 1024)), "success_status": status,
                  "api_label": p.api_label, "gateway_timeout": p.gateway_timeout_s()},
         sample_event=p.api_sample_event("POST", "/items", body=body),
     ))

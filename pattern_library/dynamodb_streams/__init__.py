@@ -8,3 +8,4 @@ SUMMARY = ("Item changes in the data table flow through its stream to a Lambda f
 BUILD_ORDER = 40
 ORDER = 60  # place in every list of patterns
 SERVES_API = False  # its functions answer requests through API Gateway
+LIMITS = ("lambda-dynamodb-default-batch",)  # the limit rows its parts read

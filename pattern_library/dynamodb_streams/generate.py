@@ -7,7 +7,7 @@ from generator.cfn import get_att, json_text, ref
 from generator.project import DATA_TABLE, Function, Project
 
 from . import SLUG
-from .compose import BATCH_SIZE, BATCH_WINDOW_S, FAILURES, FUNCTION, VIEW_TABLE
+from .compose import BATCH_WINDOW_S, FAILURES, FUNCTION, VIEW_TABLE, batch_size
 
 
 def resources(p: Project) -> None:
@@ -41,9 +41,10 @@ def functions(p: Project) -> None:
         events={"TableStream": {"Type": "DynamoDB", "Properties": {
             "Stream": get_att(DATA_TABLE, "StreamArn"),
             "StartingPosition": "TRIM_HORIZON",
-            "BatchSize": BATCH_SIZE,
+            "BatchSize": batch_size(p),
             "MaximumBatchingWindowInSeconds": BATCH_WINDOW_S,
             "BisectBatchOnFunctionError": True,
+            # Our choices: 5 retries within an hour, well inside the stream's 24 h retention.
             "MaximumRetryAttempts": 5,
             "MaximumRecordAgeInSeconds": 3600,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],

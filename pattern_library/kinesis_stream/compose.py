@@ -11,7 +11,7 @@ from .sizing import consumer_sizing, shard_count
 STREAM = "EventStream"
 FUNCTION = "StreamConsumerFunction"
 FAILURES = "StreamRecordFailures"
-MAX_RETRIES = 3
+MAX_RETRIES = 3  # our choice: retries of a failing batch before its records go to the failure queue
 BATCH_WINDOW_S = 1
 
 

@@ -14,9 +14,11 @@ WRITE_RECORDS = "kinesis-shard-write-records"  # records per second one shard ac
 WRITE_KB = "kinesis-shard-write-kb"  # KB per second one shard accepts
 SHARD_QUOTA = "kinesis-shard-quota"  # shards per account and Region (default quota)
 
-# Lambda's bounds for a Kinesis event source mapping.
-MAX_PARALLELIZATION = 10  # concurrent batches per shard (ParallelizationFactor)
-MAX_BATCH = 100  # we stop at Lambda's default batch size: a failing batch replays at most this many
+# Lambda's bound on concurrent batches per shard (ParallelizationFactor), a limit row.
+MAX_PARALLELIZATION = "lambda-stream-max-parallelization"
+# Our choice: a batch is never larger than Lambda's default for a stream (a limit row), so a
+# failing batch replays at most that many records.
+MAX_BATCH = "lambda-kinesis-default-batch"
 MARGIN_S = 5  # start-up and reporting the batch
 
 
@@ -50,9 +52,9 @@ def consumer_sizing(answers: Mapping[str, Any], limits: Mapping[str, float], lam
     up with the shard's share of the peak (records of one partition key still arrive in order)."""
     worst = max(float(answers.get("max_duration_s") or 0), 0.001)
     typical = max(float(answers.get("duration_s") or 0), 0.001)
-    batch = int(max(1, min(MAX_BATCH, math.floor((lambda_max_s - MARGIN_S) / worst))))
+    batch = int(max(1, min(limits[MAX_BATCH], math.floor((lambda_max_s - MARGIN_S) / worst))))
     timeout = int(max(10, min(lambda_max_s, math.ceil(batch * worst + MARGIN_S))))
     per_shard = float(answers.get("peak_rps") or 0) / shard_count(answers, limits)
     # Little's law: records in flight on one shard = arrival rate x time per record.
-    parallel = int(max(1, min(MAX_PARALLELIZATION, math.ceil(per_shard * typical))))
+    parallel = int(max(1, min(limits[MAX_PARALLELIZATION], math.ceil(per_shard * typical))))
     return ConsumerSizing(batch, timeout, parallel)

@@ -8,3 +8,4 @@ SUMMARY = ("A VPC-attached function reads and writes PostgreSQL through RDS Prox
 BUILD_ORDER = 90  # after the consumers it may give database access to
 ORDER = 100  # place in every list of patterns
 SERVES_API = True  # its functions answer requests through API Gateway
+LIMITS = ("lambda-concurrency",)  # the limit rows its parts read

@@ -43,7 +43,7 @@ def resources(p: Project) -> None:
         # at 10 and Lambda keeps 100 unreserved), so it is off until the deployer sets it. Queue
         # consumers are capped by their event source's MaximumConcurrency instead.
         p.add_parameter("DbReservedConcurrency", {
-            "Type": "Number", "Default": 0, "MinValue": 0, "MaxValue": 1000,
+            "Type": "Number", "Default": 0, "MinValue": 0, "MaxValue": int(p.limit("lambda-concurrency")),
             "Description": f"Concurrent executions reserved for the database function, which caps its "
                            f"connections to the proxy; 0 reserves none (suggested: {reserved_concurrency(p)})",
         })

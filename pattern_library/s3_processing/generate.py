@@ -58,6 +58,7 @@ def functions(p: Project) -> None:
     output_bucket = upload_name if same_bucket else ref(RESULTS)
     p.add_dlq(DLQ, group=SLUG, label="Failed uploads")
     output = p.output_of(FUNCTION)
+    # Our choice: the handler reads an upload into memory, so it refuses one over 256 MB.
     max_object = 256 * 1024 * 1024
     starts_workflow = output is not None and output.kind == "workflow"
     timeout = p.timeout(FUNCTION)

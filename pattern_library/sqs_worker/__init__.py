@@ -7,3 +7,4 @@ SUMMARY = ("Producers put jobs on an SQS queue; a Lambda worker takes them in ba
 BUILD_ORDER = 20
 ORDER = 20  # place in every list of patterns
 SERVES_API = False  # its functions answer requests through API Gateway
+LIMITS = ("lambda-sqs-min-concurrency", "lambda-sqs-max-concurrency")  # the limit rows its parts read

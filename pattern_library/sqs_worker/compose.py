@@ -16,13 +16,14 @@ FUNCTION = "WorkerFunction"
 
 
 def concurrency(w: Workload) -> int:
-    """Enough pollers for the peak (Little's law), never more than the downstream takes."""
+    """Enough pollers for the peak (Little's law), never more than the downstream takes, within
+    the range SQS's MaximumConcurrency accepts."""
     duration = float(w.answer("duration_s"))
     wanted = math.ceil(float(w.answer("peak_rps")) * duration * 1.2)
     downstream = w.answer("downstream_max_rps")
     if downstream is not None:
         wanted = min(wanted, math.floor(float(downstream) * max(duration, 0.001)))
-    return clamp(wanted, 2, 1000)
+    return clamp(wanted, int(w.limit("lambda-sqs-min-concurrency")), int(w.limit("lambda-sqs-max-concurrency")))
 
 
 def resources(c: Composition) -> None:

@@ -115,7 +115,8 @@ def test_a_limit_edit_reaches_the_limit_checks(staff_client):
 
 
 def test_every_catalogue_admin_page_renders(staff_client):
-    for model in ("pattern", "warningkind", "limit", "price", "question", "rule", "checklistitem", "cataloguestate"):
+    for model in ("pattern", "warningkind", "limit", "price", "question", "rule", "checklistitem", "lambdaruntime",
+                  "cataloguestate"):
         assert staff_client.get(reverse(f"admin:patterns_{model}_changelist")).status_code == 200
     rule = Rule.objects.first()
     assert staff_client.get(reverse("admin:patterns_rule_change", args=[rule.pk])).status_code == 200

@@ -20,6 +20,7 @@ from patterns.catalogue import Catalogue, LambdaAlternative, Limit, load_files
 from patterns.cost import LIMITS_READ as READ_BY_THE_ESTIMATE
 from patterns.engine import Recommendation, check_catalogue, recommend
 from patterns.models import LambdaAlternative as AlternativeRow
+from patterns.read_by_code import limit_readers
 from patterns.store import current_engine
 
 CATALOGUE = load_files()
@@ -29,8 +30,9 @@ _LIMIT_CALL = re.compile(r"""limit\(\s*['"]([^'"]+)['"]\s*\)""")
 
 
 # Limit rows code reads by id rather than a rule: the analyzer's findings, the generator's
-# shared sizing, the Kinesis cost part and the cost estimate.
-CODE_READS = {*analyzer.LIMIT_IDS, *selection.LIMIT_IDS, kinesis_cost.PUT_PAYLOAD_UNIT, *READ_BY_THE_ESTIMATE}
+# shared sizing, the pattern folders' parts (their LIMITS) and the cost estimate.
+CODE_READS = {*analyzer.LIMIT_IDS, *selection.LIMIT_IDS, kinesis_cost.PUT_PAYLOAD_UNIT, *READ_BY_THE_ESTIMATE,
+              *limit_readers()}
 
 
 def unread_limits(catalogue: Catalogue) -> set[str]:

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from analyzer import FINDING_IDS, analyze
-from analyzer.messages import text_problems
+from patterns.finding_texts import text_problems
 from patterns import history
 from patterns.catalogue import FindingCase, load_files
 from patterns.models import AnalyzerFinding, CatalogueChange

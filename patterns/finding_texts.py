@@ -1,10 +1,13 @@
-"""What the analyzer supplies to the text of each finding, and the text filled in.
+"""The contract between the catalogue's finding rows and the template analyzer: what the
+analyzer supplies to the text of each finding, the check of the rows, and a text filled in.
 
 The titles, severities, explanations and fixes are catalogue data (``findings.yaml``, edited
 in the admin). What stays code is the other side of that contract: the cases each finding id
 can show up as, and the values the analyzer computes for each (the logical ids, numbers and
 settings its text may name as ``{placeholder}``). The catalogue check refuses a text that
-names anything else, so a finding can always be written out.
+names anything else, so a finding can always be written out. It lives with the catalogue
+because the catalogue check needs it and the catalogue depends on no analyzer code; the
+analyzer reads it from here and must supply what it promises.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import string
 from typing import Iterable, Mapping
 
-from patterns.catalogue import SEVERITIES, AnalyzerFinding
+from .catalogue import SEVERITIES, AnalyzerFinding
 
 # finding id -> case -> the placeholders the analyzer supplies. A finding's own row is the case
 # named like the finding; its other cases are the row's ``cases``.
@@ -52,7 +55,7 @@ CASES: dict[str, dict[str, frozenset[str]]] = {
         "state-machine-no-tracing": frozenset({"state_machine"}),
     },
     "default-timeout": {"default-timeout": frozenset({"function", "seconds"})},
-    "default-memory": {"default-memory": frozenset({"function"})},
+    "default-memory": {"default-memory": frozenset({"function", "memory"})},
     "deprecated-runtime": {"deprecated-runtime": frozenset({"function", "runtime", "since"})},
     "no-log-retention": {"no-log-retention": frozenset({"function"})},
     "wildcard-iam-action": {
@@ -60,7 +63,7 @@ CASES: dict[str, dict[str, frozenset[str]]] = {
         "wildcard-iam-action-other": frozenset({"resource", "actions"}),  # a state machine, role or policy
     },
     "public-function-url": {"public-function-url": frozenset({"function"})},
-    "dlq-without-alarm": {"dlq-without-alarm": frozenset({"queue"})},
+    "dlq-without-alarm": {"dlq-without-alarm": frozenset({"queue", "max_days"})},
     "recursive-loop-allowed": {"recursive-loop-allowed": frozenset({"function"})},
     "task-without-retry": {"task-without-retry": frozenset({"state_machine", "tasks"})},
     "api-access-logs-off": {"api-access-logs-off": frozenset({"api"})},
