@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
@@ -45,8 +45,9 @@ class Submission:
     def ok(self) -> bool:
         return not self.errors
 
-    @property
+    @cached_property
     def query(self) -> str:
+        # Kept once made: a live update reads it for half a dozen links and cache keys.
         return urlencode({key: to_text(value) for key, value in self.changed.items()})
 
 
