@@ -141,7 +141,9 @@ class Selection:
                 raise GenerationError("each warning must be a mapping with id, severity, pattern, message")
         return Selection(
             patterns=validate_patterns(self.patterns),
-            answers=MappingProxyType(dict(self.answers)),
+            # Copied unless already a read-only view (the cost estimate passes one that notes
+            # which answers composing reads).
+            answers=self.answers if isinstance(self.answers, MappingProxyType) else MappingProxyType(dict(self.answers)),
             name=validate_name(self.name),
             runtime=self.runtime,
             architecture=self.architecture,
