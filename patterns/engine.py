@@ -695,8 +695,9 @@ class Engine:
         self.when_conditions = {
             q.key: compile_expression(q.when, variables, limits) for q in self.questions if q.when
         }
-        # The cost of each proposed architecture, under the answers composing and pricing it read.
-        self.costs = ReadMemo()
+        # The cost of each proposed architecture, under the answers composing and pricing it read
+        # (about 12 KB each: 256 of them are 3 MB per process).
+        self.costs = ReadMemo(size=256)
 
     def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
         """Questions whose ``when`` holds for these answers, in order."""
