@@ -1,5 +1,6 @@
 """The short panel beside the form, written out as HTML: on the questionnaire page and in
-every live update (each answer as it is typed).
+every live update (each answer as it is typed), with the rest of a live update but the
+questions it brings back.
 
 Written here rather than in the page's template: Django's template engine took 0.45 ms of
 a 2.2 ms live update to render this panel, what changed and the screen-reader summary
@@ -141,3 +142,19 @@ def changes_html(changes: Changes) -> SafeString:
 def announcement_html(text: str) -> SafeString:
     """The summary screen readers hear after each update (swapped into the page's live region)."""
     return SafeString(f'<div id="panel-announcer" hx-swap-oob="innerHTML">{escape(text)}</div>')
+
+
+def below_the_form_later_html(own_path: str, recommendation_url: str) -> SafeString:
+    """What a live update leaves below the form in place of the answer tools and the full
+    recommendation: htmx fetches them for the latest answers (``own_path``) once scrolled into view."""
+    return SafeString(
+        f'<div class="q-full is-loading" id="below-the-form" hx-swap-oob="true" hx-get="{escape(own_path)}" '
+        'hx-trigger="intersect once" hx-swap="outerHTML">\n'
+        '  <section class="full-recommendation" id="recommendation" aria-labelledby="recommendation-title">\n'
+        '    <h2 id="recommendation-title" tabindex="-1">Full recommendation</h2>\n'
+        '    <p class="muted">The full recommendation for your latest answers loads when you get here. '
+        f'It is also on <a href="{escape(recommendation_url)}">a page of its own</a>.</p>\n'
+        # Where the panel's "more below" links lead until it loads.
+        '    <span id="risks"></span><span id="limits"></span>\n'
+        '  </section>\n'
+        '</div>')

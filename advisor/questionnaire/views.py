@@ -39,7 +39,7 @@ from patterns.wording import labelled, words_for
 from .examples import EXAMPLES
 from .layout import QuestionRow, Section, question_rows, sections
 from .panel import Changes, Glance, build_glance, build_panel, compare
-from .short_panel import PAGE, announcement_html, changes_html, panel_html
+from .short_panel import PAGE, announcement_html, below_the_form_later_html, changes_html, panel_html
 from .submission import (
     MAX_ANSWERS_FILE_BYTES, Submission, answers_file, read_answers_file, read_submission, to_text,
 )
@@ -365,16 +365,15 @@ def _render_live_update(engine: Engine, submission: Submission, data: Mapping[st
     # may still be typing in are never replaced.
     toggled = {q.key for q in engine.questions if q.when and (q.key in data) != (q.key in submission.visible)}
     rows = question_rows(engine, submission, bind=toggled)
-    context = {
-        **panel_context,
-        "toggled_rows": [rows[key] for key in rows if key in toggled],
-        "form_updates": _form_updates([row for key, row in rows.items() if row.visible and key not in toggled],
-                                      sections(engine, rows)),
-        "oob": True,
-        "panel_html": _panel_html(panel_context, _CHANGES_PLACEHOLDER),
-    }
-    # Nothing in it comes from the request: rendered without the context processors.
-    return render_to_string(f"{PAGE}#live-update", context)
+    # Nothing in it comes from the request: the questions are rendered without the context processors.
+    return "\n".join([
+        "",
+        _panel_html(panel_context, _CHANGES_PLACEHOLDER),
+        *(render_to_string(f"{PAGE}#question", {"row": rows[key], "oob": True}) for key in rows if key in toggled),
+        _form_updates([row for key, row in rows.items() if row.visible and key not in toggled], sections(engine, rows)),
+        below_the_form_later_html(panel_context["own_path"], panel_context["recommendation_url"]),
+        "",
+    ])
 
 
 def _form_updates(rows: list[QuestionRow], page_sections: list[Section]) -> SafeString:
