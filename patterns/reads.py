@@ -103,3 +103,14 @@ class ReadMemo:
 
     def __len__(self) -> int:
         return len(self._results)
+
+    # Shared state, like the engine that owns it: a copy of something holding it shares it,
+    # and a pickled one arrives empty.
+    def __copy__(self) -> "ReadMemo":
+        return self
+
+    def __deepcopy__(self, memo: dict) -> "ReadMemo":
+        return self
+
+    def __reduce__(self):
+        return (ReadMemo, (self.size, self.shapes))

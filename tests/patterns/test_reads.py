@@ -100,6 +100,17 @@ def test_it_keeps_at_most_its_size_dropping_the_least_recently_used():
     assert step.runs == 4
 
 
+def test_copies_share_it_and_a_pickled_one_arrives_empty():
+    import copy
+    import pickle
+
+    memo = ReadMemo(size=5)
+    memo.get("ctx", {"size": 3}, Counted())
+    assert copy.copy(memo) is memo and copy.deepcopy(memo) is memo
+    again = pickle.loads(pickle.dumps(memo))
+    assert len(again) == 0 and again.size == 5
+
+
 # The engine's costs ----------------------------------------------------------------------
 BASES = (
     {},
