@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 FORMAT_VERSION = 1
@@ -60,6 +61,7 @@ class ArchitectureError(ValueError):
     """Stored or sent architecture JSON that does not describe a valid graph."""
 
 
+@lru_cache(maxsize=1024)  # a dozen per architecture composed on each answer; the ids repeat
 def name_from_id(logical_id: str, kind: str) -> str:
     """The short name of a component from its logical id: ``BillingQueue`` -> ``billing``.
 

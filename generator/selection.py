@@ -79,6 +79,23 @@ def validate_limits(limits: Any) -> dict[str, float]:
     """The caller's limit values, checked, over the shipped ones."""
     if not isinstance(limits, Mapping):
         raise GenerationError("limits must be a mapping of limit ids to numbers")
+    try:
+        # The type is part of the key: True == 1, but True is refused as a limit.
+        values = tuple((key, type(value), value) for key, value in limits.items())
+        hash(values)
+    except TypeError:  # a value that cannot be hashed is no number: refused below
+        return _checked_limits(limits)
+    return dict(_checked_limits_once(values))
+
+
+@lru_cache(maxsize=16)
+def _checked_limits_once(values: tuple) -> tuple[tuple[str, float], ...]:
+    # Checking took 30 µs, and the live panel's cost estimate has the catalogue's limits
+    # checked on every answer: the same few sets of values, checked once each.
+    return tuple(_checked_limits({key: value for key, _, value in values}).items())
+
+
+def _checked_limits(limits: Mapping[str, Any]) -> dict[str, float]:
     shipped = shipped_limits()
     merged = {}
     for key in (*LIMIT_IDS, *(k for k in shipped if k not in LIMIT_IDS)):
@@ -141,7 +158,9 @@ class Selection:
                 raise GenerationError("each warning must be a mapping with id, severity, pattern, message")
         return Selection(
             patterns=validate_patterns(self.patterns),
-            answers=MappingProxyType(dict(self.answers)),
+            # Copied unless already a read-only view (the cost estimate passes one that notes
+            # which answers composing reads).
+            answers=self.answers if isinstance(self.answers, MappingProxyType) else MappingProxyType(dict(self.answers)),
             name=validate_name(self.name),
             runtime=self.runtime,
             architecture=self.architecture,

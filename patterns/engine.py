@@ -25,7 +25,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
 from pattern_library import registry
@@ -37,6 +38,7 @@ from .catalogue import (
 )
 from . import formatting
 from .cost import Cost, estimate
+from .reads import ReadMemo
 
 if TYPE_CHECKING:
     from architecture import Architecture
@@ -230,6 +232,8 @@ class Recommendation:
     prices: Mapping[str, "Price"] = field(default_factory=dict, compare=False, repr=False)
     # What to use instead of, or beside, Lambda (SPEC §8.4), most decisive first.
     alternatives: tuple[AlternativeHit, ...] = ()
+    # The engine's costs of earlier recommendations, each under the answers it read (see ``cost``).
+    costs: "ReadMemo | None" = field(default=None, compare=False, repr=False)
 
     @property
     def fits_lambda(self) -> bool:
@@ -258,8 +262,26 @@ class Recommendation:
         first use, like the architecture it prices."""
         if not self.selected:
             return Cost(0.0, (), notes=("No pattern is proposed, so nothing is priced.",))
-        return estimate(self.answers, self.proposal, self.prices,
-                        provisioned=any(w.id == PROVISIONED_ADVICE for w in self.warnings),
+        provisioned = any(w.id == PROVISIONED_ADVICE for w in self.warnings)
+        if self.costs is None:
+            return self._estimate(self.answers, self.proposal, provisioned)
+        # Composing and pricing take half the time of a live panel update, and read only the
+        # answers the proposed patterns care about: under the engine (its prices and limits),
+        # the same patterns and the same provisioning, answers that agree on those give the
+        # same cost, so it is computed once for them (see patterns/reads.py).
+        return self.costs.get((self.selected, provisioned), self.answers, partial(self._compose_and_price, provisioned))
+
+    def _compose_and_price(self, provisioned: bool, answers: Mapping[str, Any]) -> Cost:
+        from generator.build import propose
+
+        # Composed again from ``answers``, even if this recommendation has its proposal, so that
+        # every answer composing reads is noted. The generator keeps a read-only view as it is.
+        proposal = propose(MappingProxyType(answers), self.selected, self.limit_values)
+        self.__dict__.setdefault("proposal", proposal)
+        return self._estimate(answers, proposal, provisioned)
+
+    def _estimate(self, answers: Mapping[str, Any], proposal: "Proposal | None", provisioned: bool) -> Cost:
+        return estimate(answers, proposal, self.prices, provisioned=provisioned,
                         express_limit_s=self.limit_values.get("step-functions-express-duration"),
                         limits=self.limit_values)
 
@@ -693,6 +715,9 @@ class Engine:
         self.when_conditions = {
             q.key: compile_expression(q.when, variables, limits) for q in self.questions if q.when
         }
+        # The cost of each proposed architecture, under the answers composing and pricing it read
+        # (about 12 KB each: 256 of them are 3 MB per process).
+        self.costs = ReadMemo(size=256)
 
     def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
         """Questions whose ``when`` holds for these answers, in order."""
@@ -732,7 +757,7 @@ class Engine:
         )
         return Recommendation(tuple(ranked), warnings, limits, checklist, self.version, answers, selected,
                               self.limit_values, self.prices,
-                              alternatives=self._alternatives(answers, shown, selected))
+                              alternatives=self._alternatives(answers, shown, selected), costs=self.costs)
 
     def _alternatives(self, answers: Mapping[str, Any], shown: "_Formatted",
                       selected: tuple[str, ...]) -> tuple[AlternativeHit, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.forms import BoundField
 from django.utils.text import slugify
@@ -99,6 +100,11 @@ def sections(engine: Engine, rows: dict[str, QuestionRow]) -> list[Section]:
     for question in engine.questions:
         grouped.setdefault(question.section or "Questions", []).append(rows[question.key])
     return [
-        Section(number, title, f"section-{slugify(title) or number}", tuple(section_rows))
+        Section(number, title, _anchor(title, number), tuple(section_rows))
         for number, (title, section_rows) in enumerate(grouped.items(), 1)
     ]
+
+
+@lru_cache(maxsize=64)  # the same few titles on every live update; slugify is slow
+def _anchor(title: str, number: int) -> str:
+    return f"section-{slugify(title) or number}"

@@ -38,12 +38,12 @@ from patterns.wording import labelled, words_for
 
 from .examples import EXAMPLES
 from .layout import QuestionRow, Section, question_rows, sections
-from .panel import Glance, build_glance, build_panel, compare
+from .panel import Changes, Glance, build_glance, build_panel, compare
+from .short_panel import PAGE, announcement_html, below_the_form_later_html, changes_html, panel_html
 from .submission import (
     MAX_ANSWERS_FILE_BYTES, Submission, answers_file, read_answers_file, read_submission, to_text,
 )
 
-PAGE = "questionnaire/questionnaire.html"
 RECOMMENDATION_PAGE = "questionnaire/recommendation.html"
 
 
@@ -217,6 +217,13 @@ def _panel_context(engine: Engine, submission: Submission, recommendation: Recom
     }
 
 
+def _panel_html(context: Mapping[str, Any], changes: str) -> SafeString:
+    """The short panel of a page's or a live update's context (``_panel_context``)."""
+    return panel_html(context["glance"], changes, error_list=context["error_list"],
+                      upload_errors=context.get("upload_errors", ()), editing=context["editing"],
+                      save_url=context["save_url"])
+
+
 def _below_context(request: HttpRequest, engine: Engine, submission: Submission, recommendation: Recommendation,
                    editing: Editing | None = None) -> dict[str, Any]:
     """What the answer tools and the full recommendation below the form show."""
@@ -242,6 +249,8 @@ def _page_context(request: HttpRequest, engine: Engine, submission: Submission,
         "examples": EXAMPLES,
         "upload_errors": upload_errors or [],
     }
+    # A page just opened has no answers before it to compare with.
+    context["panel_html"] = _panel_html(context, changes_html(Changes(compared=False)))
     # The next live update says what changed since this page's answers.
     cache.set(_glance_key(engine, submission.query), context["glance"], PANEL_CACHE_SECONDS)
     return context
@@ -315,10 +324,8 @@ def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str],
     if before_key:
         before = found.get(before_key) or _glance_for_query(engine, before_query)
     changes = compare(before, glance)
-    changes_html = render_to_string(f"{PAGE}#changes", {"changes": changes})
     announcement = " ".join([glance.summary, *(change.text for change in changes.items)])
-    response = HttpResponse(body.replace(_CHANGES_PLACEHOLDER, changes_html)
-                            + render_to_string(f"{PAGE}#announcement", {"announcement": announcement}))
+    response = HttpResponse(body.replace(_CHANGES_PLACEHOLDER, changes_html(changes)) + announcement_html(announcement))
     if shared_path:
         replace_url(response, shared_path)
     patch_vary_headers(response, ("HX-Request",))
@@ -358,16 +365,15 @@ def _render_live_update(engine: Engine, submission: Submission, data: Mapping[st
     # may still be typing in are never replaced.
     toggled = {q.key for q in engine.questions if q.when and (q.key in data) != (q.key in submission.visible)}
     rows = question_rows(engine, submission, bind=toggled)
-    context = {
-        **panel_context,
-        "toggled_rows": [rows[key] for key in rows if key in toggled],
-        "form_updates": _form_updates([row for key, row in rows.items() if row.visible and key not in toggled],
-                                      sections(engine, rows)),
-        "oob": True,
-        "changes_slot": _CHANGES_PLACEHOLDER,
-    }
-    # Nothing in it comes from the request: rendered without the context processors.
-    return render_to_string(f"{PAGE}#live-update", context)
+    # Nothing in it comes from the request: the questions are rendered without the context processors.
+    return "\n".join([
+        "",
+        _panel_html(panel_context, _CHANGES_PLACEHOLDER),
+        *(render_to_string(f"{PAGE}#question", {"row": rows[key], "oob": True}) for key in rows if key in toggled),
+        _form_updates([row for key, row in rows.items() if row.visible and key not in toggled], sections(engine, rows)),
+        below_the_form_later_html(panel_context["own_path"], panel_context["recommendation_url"]),
+        "",
+    ])
 
 
 def _form_updates(rows: list[QuestionRow], page_sections: list[Section]) -> SafeString:

@@ -196,3 +196,17 @@ def test_kinesis_sizing_limits_come_from_the_caller_or_the_shipped_catalogue_and
     assert shards({"kinesis-shard-write-records": 250}) == 12  # an edited row wins
     with pytest.raises(generator.GenerationError, match="'kinesis-shard-write-records' must be a positive number"):
         shards({"kinesis-shard-write-records": 0})
+
+
+def test_limit_values_checked_once_are_still_refused_when_wrong():
+    from generator.selection import shipped_limits, validate_limits
+
+    good = dict(shipped_limits())
+    checked = validate_limits(good)
+    checked["lambda-max-duration"] = -1  # the caller's copy: what is kept does not change
+    assert validate_limits(good) == {key: float(value) for key, value in good.items()}
+    for wrong in (True, 0, -5, "900", [900], None):  # True equals 1, but is no limit
+        for _ in range(2):
+            with pytest.raises(generator.GenerationError, match="'lambda-max-duration' must be a positive number"):
+                validate_limits({**good, "lambda-max-duration": wrong})
+    assert validate_limits({**good, "lambda-max-duration": 1})["lambda-max-duration"] == 1.0

@@ -2,6 +2,7 @@
 broken, and what changed since the answers before; the full recommendation below the form
 is fetched again only when it is scrolled into view."""
 
+import dataclasses
 import html
 import re
 
@@ -129,6 +130,18 @@ class TestWhatChanged:
         announced = re.search(r'<div id="panel-announcer" hx-swap-oob="innerHTML">(.*?)</div>', content, re.S).group(1)
         assert announced.startswith("Best fit: Lambda + SQS worker")
         assert "Best fit is now Lambda + SQS worker (was API Gateway + Lambda)." in html.unescape(announced)
+
+    def test_each_answer_that_moves_the_cost_moves_the_panels_total_one_after_another(self, client, engine):
+        # The engine keeps each cost under the answers pricing read; one answer after another
+        # changed from the same workload must each still show its own total.
+        steps = [ORDER_API, {**ORDER_API, "monthly_invocations": 9_000_000}, {**ORDER_API, "payload_kb": 200},
+                 {**ORDER_API, "memory_mb": 3008}, {**ORDER_API, "peak_rps": 2500}, ORDER_API]
+        for answers in steps:
+            panel = text_of(short_panel(live(client, engine, answers, before=None).content))
+            expected = dataclasses.replace(engine.recommend(answers), costs=None).cost.monthly_usd  # priced afresh
+            assert f"Per month ${expected:,.2f}" in panel, answers
+        totals = {dataclasses.replace(engine.recommend(a), costs=None).cost.monthly_usd for a in steps}
+        assert len(totals) == len(steps) - 1  # each change moved the total (the last is the first again)
 
     def test_only_the_first_changes_are_listed_and_the_rest_counted(self):
         risk = RiskLine("A risk", "high", "")
