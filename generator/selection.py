@@ -96,20 +96,30 @@ def _checked_limits_once(values: tuple) -> tuple[tuple[str, float], ...]:
 
 
 def _checked_limits(limits: Mapping[str, Any]) -> dict[str, float]:
-    shipped = shipped_limits()
-    merged = {}
-    for key in (*LIMIT_IDS, *(k for k in shipped if k not in LIMIT_IDS)):
-        if key not in limits:
-            continue
-        value = limits[key]
+    given = {key: value for key, value in limits.items() if isinstance(key, str)}
+    shipped: Mapping[str, float] = {}
+    if not limits_read_by_code() <= given.keys():
+        # The shipped rows fill the gaps. A caller with the catalogue at hand (the site, the
+        # commands) gives every limit, and reading the catalogue files again would cost a
+        # command-line run 40 ms.
+        shipped = shipped_limits()
+    for key, value in given.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
             raise GenerationError(f"limit {key!r} must be a positive number, not {value!r}")
-        merged[key] = float(value)
-    merged = {**shipped, **merged}
+    merged = {**shipped, **{key: float(value) for key, value in given.items()}}
     missing = [key for key in LIMIT_IDS if key not in merged]
     if missing:
         raise GenerationError(f"limits missing: {', '.join(missing)}")
     return merged
+
+
+@lru_cache(maxsize=1)
+def limits_read_by_code() -> frozenset[str]:
+    """Every limit id the product's code reads: the shared generator code's, each pattern
+    folder's, the cost estimate's and the analyzer's."""
+    from patterns.read_by_code import limit_readers
+
+    return frozenset(limit_readers())
 
 
 def validate_patterns(patterns: Any) -> tuple[str, ...]:
