@@ -105,17 +105,17 @@ def main(argv: list[str] | None = None) -> int:
 def _browser_post(answers: dict) -> tuple[dict[str, str], str]:
     """What the questionnaire's form posts for these answers (every question it shows), and
     the page's path with the shareable query."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.panel_loadtest_settings")
-    import django
+    from benchmarks.django_setup import database_ready, setup
 
-    django.setup()
+    setup("benchmarks.panel_loadtest_settings")
     from django.urls import reverse
 
     from advisor.questionnaire.submission import read_submission
     from benchmarks.panel import browser_form
     from patterns.store import current_engine
 
-    engine = current_engine()
+    with database_ready():
+        engine = current_engine()
     form = browser_form(engine, answers)
     query = read_submission(engine, form).query
     return form, f"{reverse('questionnaire:start')}?{query}"
