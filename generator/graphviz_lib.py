@@ -18,8 +18,8 @@ same graph always gets the same layout here and in a fresh `dot` process.
 
 PNGs are painted by Graphviz's Cairo renderer into an image surface this module owns
 (gvRenderContext, Graphviz's API for drawing into a caller's Cairo context) and encoded by
-generator/png.py, which is twenty times faster than the libpng defaults Graphviz's own PNG
-device uses. Without libcairo, Graphviz writes the PNG itself.
+generator/png.py in about a tenth of the time the libpng defaults of Graphviz's own PNG
+device take. Without libcairo, Graphviz writes the PNG itself.
 """
 
 from __future__ import annotations

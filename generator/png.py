@@ -5,7 +5,7 @@ choosing a filter for every row and in zlib at level 6: 18 ms of a 1,000 x 500 p
 200 ms of the 3,500 x 1,700 px diagram of every pattern together. A diagram is large flat areas
 and thin lines, where filters gain next to nothing: rows left unfiltered and compressed with
 ISA-L's deflate (the `isal` package, level 2) come out within about 5% of libpng's size in a
-twentieth of the time. Pillow writes PNGs too, but always filters, so it is used here only to
+tenth of the time. Pillow writes PNGs too, but always filters, so it is used here only to
 reorder Cairo's pixels, which it does in C.
 
 The container itself is three chunks (IHDR, IDAT, IEND) of the PNG specification.

@@ -403,7 +403,7 @@ class LambdaRuntime(models.Model):
     function on it from that day on."""
 
     id = models.CharField("runtime", max_length=63, primary_key=True,
-                          validators=[RegexValidator(r"^[a-z][a-z0-9.-]{0,62}$",
+                          validators=[RegexValidator(f"^{values.RUNTIME_ID.pattern}$",
                                                      "Use the runtime identifier as Lambda writes it, such as "
                                                      "python3.8: lower-case letters, digits, dots and hyphens.")],
                           help_text="The runtime identifier as a template writes it (python3.8, nodejs16.x).")
