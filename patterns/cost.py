@@ -60,7 +60,12 @@ METERED_KB = {"sqs": "sqs-metered-kb", "sns": "sns-metered-kb", "eventbridge": "
 WRITE_UNIT_KB, READ_UNIT_KB = "dynamodb-write-unit-kb", "dynamodb-read-unit-kb"
 EVENTUAL_READ = "dynamodb-eventual-read-units"
 # Limit rows the estimate reads, beside those rules read.
-LIMITS_READ = frozenset({SQS_RECEIVE_LIMIT, *METERED_KB.values(), PROXY_MIN_VCPUS, EXPRESS_MEMORY,
+# Work longer than a function may run (the first limit row) is also priced as the container
+# task the advice names instead (SPEC §8.4), beside the total: sized by the CPU share Lambda
+# gives the function's memory, billed with Fargate's minimum.
+LAMBDA_MAX_DURATION, MEMORY_PER_VCPU = "lambda-max-duration", "lambda-memory-per-vcpu"
+FARGATE_MINIMUM = "fargate-minimum-billed-seconds"
+LIMITS_READ = frozenset({LAMBDA_MAX_DURATION, MEMORY_PER_VCPU, FARGATE_MINIMUM, SQS_RECEIVE_LIMIT, *METERED_KB.values(), PROXY_MIN_VCPUS, EXPRESS_MEMORY,
                          EXPRESS_BILLING_STEP, WRITE_UNIT_KB, READ_UNIT_KB, EVENTUAL_READ})
 BOOKKEEPING_WRITES = 2  # a record written, then its outcome (Powertools idempotency: in progress, then done)
 AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
@@ -69,6 +74,9 @@ AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
 ENDPOINT_SERVICES = {"queue": "SQS", "dlq": "SQS", "topic": "SNS", "event-bus": "EventBridge",
                      "state-machine": "Step Functions", "secret": "Secrets Manager", "stream": "Kinesis",
                      "delivery-stream": "Firehose"}
+
+# The price rows' suffix for a function's instruction set architecture (as a template names it).
+PRICE_SUFFIX = {"arm64": "arm64", "x86_64": "x86"}
 
 FLOW_EDGES = frozenset({"invoke", "event", "poll", "start", "publish"})
 SOURCES = frozenset({"client", "external", "schedule"})
@@ -323,7 +331,7 @@ def _function(est: _Estimate, c: "Component") -> None:
     size = est.proposal.of(c.id)
     memory_mb = size.memory_mb or int(est.a("memory_mb", 512))
     memory_gb = memory_mb / 1024
-    cpu = size.cpu or "arm64"
+    cpu = PRICE_SUFFIX.get(size.cpu, "arm64")
     typical = float(est.a("duration_s", 0))
     seconds = typical * size.work if size.work > 0 else HOP_SECONDS
     if size.work <= 0:
@@ -365,9 +373,32 @@ def _function(est: _Estimate, c: "Component") -> None:
         est.add(c, f"lambda-gb-second-{cpu}", cold * INIT_SECONDS * memory_gb,
                 f"INIT billed for cold starts: {formatting.quantity(cold)} cold starts × {INIT_SECONDS:g} s × {memory_gb:g} GB; {cold_why}",
                 service="Lambda")
+    _container_instead(est, c, size, memory_mb, cpu)
     est.log_gb += invocations * LOG_KB_PER_INVOCATION / (1024 * 1024)
     if size.in_vpc:
         est.vpc_functions.append(c)
+
+
+def _container_instead(est: _Estimate, c: "Component", size: "Sizing", memory_mb: int, cpu: str) -> None:
+    """Beside the total: the work this function does for each arrival, run as one Fargate task
+    instead, when a unit of work can outlast any function. Only a function that does the work
+    (not one that hands it on) has a task to price."""
+    if size.work <= 0 or float(est.a("max_duration_s", 0)) <= est.limit(LAMBDA_MAX_DURATION):
+        return
+    tasks = est.arrivals(c.id)
+    if not tasks:
+        return
+    seconds = float(est.a("duration_s", 0)) * size.work * max(1, size.calls)
+    minimum = est.limit(FARGATE_MINIMUM)
+    billed = max(seconds, minimum)
+    why = f"{billed:g} s each" + (f" (at least {minimum:g} s is billed)" if seconds < minimum else " (the typical processing time)")
+    vcpus, memory_gb = memory_mb / est.limit(MEMORY_PER_VCPU), memory_mb / 1024
+    hours = tasks * billed / 3600
+    est.add(c, f"fargate-vcpu-hours-{cpu}", hours * vcpus,
+            f"Fargate instead: {formatting.quantity(tasks)} tasks × {why} × {vcpus:.2g} vCPU (what Lambda gives "
+            f"{memory_mb} MB; Fargate rounds a task up to a size it offers)", alternative=True)
+    est.add(c, f"fargate-gb-hours-{cpu}", hours * memory_gb,
+            f"Fargate instead: {formatting.quantity(tasks)} tasks × {why} × {memory_gb:g} GB", alternative=True)
 
 
 def _stream_batches(records: float, size: "Sizing") -> tuple[float, str]:

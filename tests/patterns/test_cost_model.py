@@ -207,3 +207,56 @@ def test_a_pattern_folders_own_cost_part_prices_its_new_kind(monkeypatch):
     (line,) = [line for line in cost.lines if line.price == "stream-shard-hours"]
     assert (line.component, line.service, line.usd) == ("ClicksStream", "Kinesis", round(1460 * 0.015, 2))
     assert not cost.notes
+
+
+def fargate_lines(result):
+    return [line for line in result.cost.alternatives if line.service == "Fargate"]
+
+
+def test_work_longer_than_a_function_may_run_is_also_priced_as_the_container_task_advised():
+    answers = {"trigger": "file_upload", "max_duration_s": 1200, "duration_s": 600, "memory_mb": 3538,
+               "monthly_invocations": 10_000}
+    result = recommend(answers, CATALOGUE, patterns=("s3-processing", "step-functions"))
+    assert not result.fits_lambda and "fargate-task" in {a.id for a in result.alternatives}
+    fargate = fargate_lines(result)
+    # The function doing the work is priced as one task per upload; the one handing it on is not.
+    doing = {line.component for line in lines_of(result, "lambda-gb-second-arm64")
+             if "of the work per invocation" in line.assumption}
+    assert {line.component for line in fargate} == doing and len(doing) == 1
+    vcpu, memory = (next(line for line in fargate if line.price == p) for p in
+                    ("fargate-vcpu-hours-arm64", "fargate-gb-hours-arm64"))
+    # 10,000 tasks × 600 s = 1,666.67 hours, at two vCPUs (3,538 MB is two of Lambda's 1,769 MB
+    # shares) and 3.455 GB.
+    assert vcpu.quantity == pytest.approx(10_000 * 600 / 3600 * 2)
+    assert memory.quantity == pytest.approx(10_000 * 600 / 3600 * 3538 / 1024)
+    assert vcpu.usd == round(vcpu.quantity * P["fargate-vcpu-hours-arm64"].usd, 2)
+    # Beside the total, never in it.
+    assert result.cost.monthly_usd == pytest.approx(sum(line.usd for line in result.cost.lines), abs=0.005)
+    assert not {line.price for line in result.cost.lines} & {line.price for line in fargate}
+
+
+def test_functions_built_for_x86_64_are_priced_at_the_x86_rows_lambda_and_fargate_alike():
+    answers = {"trigger": "file_upload", "max_duration_s": 1200, "duration_s": 600, "monthly_invocations": 3600}
+    arm = recommend(answers, CATALOGUE, patterns=("s3-processing", "step-functions"))
+    proposal = arm.proposal
+    x86 = dataclasses.replace(proposal, sizing={cid: dataclasses.replace(size, cpu="x86_64")
+                                                for cid, size in proposal.sizing.items()})
+    cost = cost_model.estimate(arm.answers, x86, P, limits=arm.limit_values)
+    prices = {line.price for line in (*cost.lines, *cost.alternatives)}
+    assert {"lambda-gb-second-x86", "fargate-vcpu-hours-x86", "fargate-gb-hours-x86"} <= prices
+    assert not any(price.endswith("arm64") for price in prices)
+    assert cost.monthly_usd > arm.cost.monthly_usd  # x86 compute costs more per GB-second
+
+
+def test_work_that_fits_a_function_has_no_container_price_and_the_limit_rows_decide():
+    fits = recommend({"trigger": "file_upload", "max_duration_s": 600}, CATALOGUE,
+                     patterns=("s3-processing", "step-functions"))
+    assert not fargate_lines(fits)
+    long = {"trigger": "file_upload", "max_duration_s": 1200, "duration_s": 5, "monthly_invocations": 3600}
+    shipped = fargate_lines(recommend(long, CATALOGUE, patterns=("s3-processing", "step-functions")))
+    assert shipped and all("at least 60 s is billed" in line.assumption for line in shipped)
+    edited = dataclasses.replace(CATALOGUE, limits=tuple(
+        dataclasses.replace(limit, value=120) if limit.id == "fargate-minimum-billed-seconds" else limit
+        for limit in CATALOGUE.limits))
+    longer = fargate_lines(recommend(long, edited, patterns=("s3-processing", "step-functions")))
+    assert [line.quantity for line in longer] == pytest.approx([2 * line.quantity for line in shipped])
