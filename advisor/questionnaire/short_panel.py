@@ -56,3 +56,9 @@ def below_the_form_later_html(own_path: str, recommendation_url: str) -> SafeStr
     """What a live update leaves below the form in place of the answer tools and the full
     recommendation: htmx fetches them for the latest answers (``own_path``) once scrolled into view."""
     return SafeString(_macros().below_the_form_later(own_path, recommendation_url))
+
+
+def form_updates_html(rows: Sequence[Any], sections: Sequence[Any]) -> SafeString:
+    """The error slot of every question that stays on the page (cleared when its answer is
+    right again) and each section's progress, as out-of-band swaps."""
+    return SafeString(_macros().form_updates(rows, sections))

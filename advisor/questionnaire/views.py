@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from html import escape
 from functools import lru_cache
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -37,9 +36,10 @@ from patterns.store import current_engine
 from patterns.wording import labelled, words_for
 
 from .examples import EXAMPLES
-from .layout import QuestionRow, Section, question_rows, sections
+from .layout import question_rows, sections
 from .panel import Changes, Glance, build_glance, build_panel, compare
-from .short_panel import PAGE, announcement_html, below_the_form_later_html, changes_html, panel_html
+from .short_panel import (PAGE, announcement_html, below_the_form_later_html, changes_html, form_updates_html,
+                          panel_html)
 from .submission import (
     MAX_ANSWERS_FILE_BYTES, Submission, answers_file, read_answers_file, read_submission, to_text,
 )
@@ -370,22 +370,11 @@ def _render_live_update(engine: Engine, submission: Submission, data: Mapping[st
         "",
         _panel_html(panel_context, _CHANGES_PLACEHOLDER),
         *(render_to_string(f"{PAGE}#question", {"row": rows[key], "oob": True}) for key in rows if key in toggled),
-        _form_updates([row for key, row in rows.items() if row.visible and key not in toggled], sections(engine, rows)),
+        form_updates_html([row for key, row in rows.items() if row.visible and key not in toggled],
+                          sections(engine, rows)),
         below_the_form_later_html(panel_context["own_path"], panel_context["recommendation_url"]),
         "",
     ])
-
-
-def _form_updates(rows: list[QuestionRow], page_sections: list[Section]) -> SafeString:
-    """The error slot of every question that stays on the page (cleared when its answer is
-    right again) and each section's progress, as out-of-band swaps. Two dozen one-line
-    elements: written here rather than in the template, where they took 0.2 ms of the
-    0.36 ms the whole update took to render (this takes 0.03 ms; every value is plain text,
-    escaped with the standard library's ``html.escape``)."""
-    errors = (f'<p id="error-{escape(row.key)}" hx-swap-oob="innerHTML">{escape(row.error)}</p>' for row in rows)
-    progress = (f'<span id="meta-{escape(section.anchor)}" hx-swap-oob="innerHTML">{escape(section.progress)}</span>'
-                for section in page_sections)
-    return SafeString("\n".join([*errors, *progress]))
 
 
 # The catalogue -------------------------------------------------------------------------------
