@@ -218,19 +218,20 @@ def architecture_edit(request: HttpRequest, pk: int) -> HttpResponse:
     architecture, _ = _get_architecture(request, pk, Role.EDITOR)
     engine = current_engine()
     if request.method == "POST" and request.POST.get("import") == "answers":
-        return import_answers(request, engine, _editing(architecture))
+        return import_answers(request, engine, _editing(architecture, engine))
     data = request.POST if request.method == "POST" else request.GET
     if request.method == "GET" and not data:
         latest = architecture.latest
         data = {key: to_text(value) for key, value in (latest.answers if latest else {}).items()}
-    return questionnaire_response(request, engine, data, _editing(architecture))
+    return questionnaire_response(request, engine, data, _editing(architecture, engine))
 
 
-def _editing(architecture: Architecture) -> Editing:
-    number = architecture.latest.number + 1 if architecture.latest else 1
+def _editing(architecture: Architecture, engine: Engine) -> Editing:
+    latest = architecture.latest
     return Editing(architecture.name, reverse("architectures:edit", args=[architecture.pk]),
                    reverse("architectures:revise", args=[architecture.pk]),
-                   reverse("architectures:detail", args=[architecture.pk]), number)
+                   reverse("architectures:detail", args=[architecture.pk]), latest.number + 1 if latest else 1,
+                   saved_query=query_for(engine, latest.answers) if latest else "")
 
 
 @login_required
@@ -256,7 +257,7 @@ def architecture_revise(request: HttpRequest, pk: int) -> HttpResponse:
     saving = _saving(request, params)
     form = ReviseForm(params if saving else None, initial=initial, engine=engine, answers=answers)
     context = {"form": form, "answers_json": json.dumps(answers), "architecture": architecture,
-               "editing": _editing(architecture), "edit_url": reverse("architectures:edit", args=[pk])
+               "editing": _editing(architecture, engine), "edit_url": reverse("architectures:edit", args=[pk])
                + (f"?{query_for(engine, answers)}" if query_for(engine, answers) else ""),
                **_choice_context(engine, answers, choice)}
     if request.htmx and not saving:

@@ -61,6 +61,7 @@ class Editing:
     save_path: str  # the page that saves the answers as a revision
     back_path: str  # the architecture's page
     next_number: int
+    saved_query: str = ""  # the saved answers, as the shareable query string (what the page opens on)
 
 
 @require_http_methods(["GET", "POST"])
@@ -335,12 +336,15 @@ def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str],
 def _query_before(request: HttpRequest, editing: Editing | None) -> str | None:
     """The answers the page showed before this update, as a query string: htmx sends the
     page's address, which every valid update replaces with the shareable one. None when it
-    is another page's, or an edit page still on the saved answers (not in its address)."""
+    is another page's. An edit page still on the saved answers has none in its address: it
+    showed the saved answers."""
     current = urlsplit(request.headers.get("HX-Current-URL", ""))
     if editing is None:
         return current.query if current.path == _path("questionnaire:start") else None
-    if current.path != editing.path or not current.query:
+    if current.path != editing.path:
         return None
+    if not current.query:
+        return editing.saved_query
     return "" if current.query == DEFAULTS_QUERY else current.query
 
 
