@@ -141,6 +141,16 @@ class Panel:
         return self.ranked[0] if self.ranked else None
 
     @property
+    def cost_caveat(self) -> str:
+        """When the core of the work does not belong in Lambda, what the total prices: the
+        proposed patterns run it in functions, and the options that would run it instead
+        are not priced. Empty otherwise."""
+        if self.fits_lambda or not self.cost:
+            return ""
+        return ("The total prices the core work in Lambda, as the proposed patterns would run it; the services "
+                "suggested above to run it instead are not priced here.")
+
+    @property
     def summary(self) -> str:
         """One sentence for screen readers after each update."""
         if not self.ranked:
