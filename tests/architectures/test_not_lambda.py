@@ -68,3 +68,49 @@ class NotLambdaTestCase(BaseTestCase):
         r = self.client.get(reverse("architectures:detail", args=[self.architecture.pk]))
         self.assertNotContains(r, CAVEAT)
         self.assertNotContains(r, "Where Lambda is not the answer")
+
+
+class AnswersThatApplyTestCase(BaseTestCase):
+    """A saved revision lists the answers the questionnaire asked for; the defaults kept for
+    questions those answers leave out are not shown as if they had been chosen."""
+
+    def setUp(self):
+        super().setUp()
+        self.transcode = make_architecture(self.team, self.bob, name="Transcode uploads", answers=TRANSCODE)
+
+    def answers_table(self, response) -> str:
+        page = response.content.decode()
+        start = page.index("<h2>Answers</h2>")
+        return page[start:page.index("</table>", start)]
+
+    def test_the_revision_page_and_a_read_only_link_leave_out_questions_that_do_not_apply(self):
+        self.client.force_login(self.bob)
+        pages = [self.client.get(reverse("architectures:revision", args=[self.transcode.pk, 1]))]
+        self.client.post(reverse("architectures:share", args=[self.transcode.pk, 1]), {"expires": ""})
+        self.client.logout()
+        link = ShareLink.objects.get(revision__architecture=self.transcode)
+        pages.append(self.client.get(reverse("architectures:shared", args=[link.token])))
+        for response in pages:
+            table = self.answers_table(response)
+            self.assertIn("A file arriving in storage", table)
+            self.assertIn("Typical processing time of one unit of work", table)
+            # Nobody waits, it is not an HTTP API, and there is no database.
+            for question in ("Response time the caller accepts (p99)", "Which kind of API?",
+                             "Connections the database accepts", "What are the consumers called?"):
+                self.assertNotIn(question, table)
+
+    def test_the_markdown_lists_the_same_answers(self):
+        self.client.force_login(self.bob)
+        markdown = self.client.get(reverse("architectures:export_markdown", args=[self.transcode.pk, 1])).content.decode()
+        answers = markdown[markdown.index("## Answers"):]
+        self.assertIn("A file arriving in storage", answers)
+        self.assertNotIn("Response time the caller accepts", answers)
+
+    def test_compare_says_which_answers_do_not_apply_to_which(self):
+        waiting = make_architecture(self.team, self.bob, name="Transcode while the caller waits",
+                                    answers={**TRANSCODE, "trigger": "http", "client_waits": True, "latency_ms": 2000})
+        self.client.force_login(self.bob)
+        r = self.client.get(reverse("architectures:compare"), {"ids": [self.transcode.pk, waiting.pk]})
+        rows = {row.label: row.cells for section in r.context["sections"] if section.title == "Answers that differ"
+                for row in section.rows}
+        self.assertEqual(rows["Response time the caller accepts (p99)"], ("does not apply", "2,000 ms"))
