@@ -404,8 +404,11 @@ def architecture_compare(request: HttpRequest) -> HttpResponse:
     engine = current_engine()
     panels = [stored_panel(engine, revision.recommendation, revision.answers) for revision in revisions]
     columns = [(revision, _diagram_url(revision)) for revision in revisions]
+    # Revisions of one architecture are compared as its revisions, not as so many architectures.
+    owners = {revision.architecture_id for revision in revisions}
     context = {"columns": columns, "sections": compare(engine, panels, [r.answers for r in revisions]),
-               "any_diagram": any(url for _, url in columns), "absent": ABSENT}
+               "any_diagram": any(url for _, url in columns), "absent": ABSENT,
+               "one_architecture": revisions[0].architecture if len(owners) == 1 else None}
     return render(request, "architectures/compare.html", context)
 
 
