@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import generator
+from advisor.architectures.templatetags.architectures import drawn_patterns
 from advisor.diagrams import drawing, svg_response
 from advisor.jobs.actions import default_project_name
 from advisor.questionnaire.panel import build_panel, stored_panel
@@ -342,7 +343,7 @@ def revision_diagram_page(request: HttpRequest, pk: int, number: int) -> HttpRes
     return render(request, "diagrams/page.html", {
         "heading": f"{architecture.name}, revision {revision.number}: architecture diagram",
         "summary": "Drawn as the generated project would be built.", "svg_url": svg_url,
-        "alt": f"Architecture diagram of revision {revision.number}: {', '.join(revision.patterns)}",
+        "alt": f"Architecture diagram of revision {revision.number}: {drawn_patterns(revision.patterns)}",
         "back_url": reverse("architectures:revision", args=[pk, number]),
         "back_label": f"Back to revision {revision.number} of {architecture.name}",
     })

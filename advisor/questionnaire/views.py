@@ -31,6 +31,7 @@ from django_htmx.http import replace_url
 
 import generator
 from advisor.diagrams import svg_response
+from advisor.architectures.templatetags.architectures import drawn_patterns
 from patterns.answers import AnswerError
 from patterns.engine import Engine, Recommendation
 from patterns.store import current_engine
@@ -124,7 +125,7 @@ def answers_diagram_page(request: HttpRequest) -> HttpResponse:
     return render(request, "diagrams/page.html", {
         "heading": "The proposed architecture", "svg_url": reverse("questionnaire:diagram") + query,
         "summary": "Drawn for your answers as a generated project would be built.",
-        "alt": "Diagram of the proposed architecture: " + ", ".join(selected),
+        "alt": f"Diagram of the proposed architecture: {drawn_patterns(selected)}",
         "back_url": reverse("questionnaire:start") + query, "back_label": "Back to your answers",
         "rules_version": engine.version,
     })
