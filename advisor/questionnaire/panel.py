@@ -253,7 +253,7 @@ def _read_stored(text: str, words: Words, advice: str) -> Explanation:
 
 def saved_recommendation(engine: Engine, data: Mapping[str, Any], answers: Mapping[str, Any]) -> Recommendation:
     """A stored recommendation as the typed object. Under the rules it was saved with, the
-    engine gives its reasons, risks and limits again with every explanation in parts;
+    engine gives its reasons, risks, limits and alternatives again with every explanation in parts;
     otherwise they are read back from what was stored. Everything else (cost, checklist)
     is the stored one."""
     stored = Recommendation.from_dict(data, answers)
@@ -271,7 +271,11 @@ def saved_recommendation(engine: Engine, data: Mapping[str, Any], answers: Mappi
     )
     if not same:
         return stored
-    typed = replace(stored, recommendations=again.recommendations, warnings=again.warnings, limits=again.limits)
+    # The alternatives too, when they came out the same (saved before there were any, there are none).
+    alternatives = (again.alternatives if [a.to_dict() for a in again.alternatives] == list(data.get("alternatives", ()))
+                    else stored.alternatives)
+    typed = replace(stored, recommendations=again.recommendations, warnings=again.warnings, limits=again.limits,
+                    alternatives=alternatives)
     # The stored cost and architecture (kept where their cached properties keep values) stay.
     for name in ("cost", "architecture"):
         if name in stored.__dict__:

@@ -114,3 +114,14 @@ class AnswersThatApplyTestCase(BaseTestCase):
         rows = {row.label: row.cells for section in r.context["sections"] if section.title == "Answers that differ"
                 for row in section.rows}
         self.assertEqual(rows["Response time the caller accepts (p99)"], ("does not apply", "2,000 ms"))
+
+
+class StoredAlternativesTestCase(BaseTestCase):
+    def test_a_saved_alternative_names_its_answers_as_the_questionnaire_does(self):
+        transcode = make_architecture(self.team, self.bob, name="Transcode uploads", answers=TRANSCODE)
+        self.client.force_login(self.victor)
+        page = self.client.get(reverse("architectures:detail", args=[transcode.pk])).content.decode()
+        start = page.index('id="alternative-mediaconvert"')
+        article = page[start:page.index("</article>", start)]
+        self.assertIn('<span class="chip">Worst-case processing time: 1,200 s</span>', article)
+        self.assertIn('<span class="chip">What starts one unit of work? A file arriving in storage</span>', article)
