@@ -28,7 +28,7 @@ import generator
 from advisor.architectures.templatetags.architectures import drawn_patterns
 from advisor.diagrams import drawing, svg_response
 from advisor.jobs.actions import default_project_name
-from advisor.questionnaire.panel import build_panel, stored_panel
+from advisor.questionnaire.panel import DRAWN_IN_LAMBDA, build_panel, stored_panel
 from advisor.questionnaire.submission import query_for, to_text
 from advisor.questionnaire.views import Editing, import_answers, questionnaire_response
 from advisor.teams.actions import ActionError
@@ -37,7 +37,7 @@ from advisor.teams.scoping import get_for_user, visible_to
 from advisor.teams.views import redirect_after_write
 from advisor.throttling import ExportThrottle, SharedLinkThrottle, throttle_requests
 from patterns.answers import AnswerError
-from patterns.engine import Engine
+from patterns.engine import Engine, Recommendation
 from patterns.store import current_engine
 
 from . import actions, exports
@@ -344,6 +344,7 @@ def revision_diagram_page(request: HttpRequest, pk: int, number: int) -> HttpRes
         "heading": f"{architecture.name}, revision {revision.number}: architecture diagram",
         "summary": "Drawn as the generated project would be built.", "svg_url": svg_url,
         "alt": f"Architecture diagram of revision {revision.number}: {drawn_patterns(revision.patterns)}",
+        "caveat": "" if Recommendation.from_dict(revision.recommendation).fits_lambda else DRAWN_IN_LAMBDA,
         "back_url": reverse("architectures:revision", args=[pk, number]),
         "back_label": f"Back to revision {revision.number} of {architecture.name}",
     })

@@ -161,6 +161,12 @@ class Panel:
         return f"{lead}Best fit: {best.pattern.name} ({best.percent}%){risks}, about {self.monthly_usd} a month."
 
 
+# Said beside a drawing of a recommendation whose core work does not belong in Lambda: the
+# drawing shows the proposed patterns, which run it in functions.
+DRAWN_IN_LAMBDA = ("The core work is drawn in Lambda, as the proposed patterns would run it; the services the "
+                   "recommendation suggests to run it instead are not drawn.")
+
+
 def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
     catalogue = engine.catalogue
     words = words_for(catalogue)

@@ -39,7 +39,7 @@ from patterns.wording import labelled, words_for
 
 from .examples import EXAMPLES
 from .layout import QuestionRow, Section, question_rows, sections
-from .panel import Changes, Glance, build_glance, build_panel, compare
+from .panel import DRAWN_IN_LAMBDA, Changes, Glance, build_glance, build_panel, compare
 from .short_panel import PAGE, announcement_html, below_the_form_later_html, changes_html, panel_html
 from .submission import (
     MAX_ANSWERS_FILE_BYTES, Submission, answers_file, read_answers_file, read_submission, to_text,
@@ -118,7 +118,8 @@ def answers_diagram_page(request: HttpRequest) -> HttpResponse:
     engine, submission, refused = _submitted(request)
     if refused:
         return refused
-    selected = engine.recommend(submission.answers).selected
+    recommendation = engine.recommend(submission.answers)
+    selected = recommendation.selected
     if not selected or not generator.dot_available():
         raise Http404("Nothing to draw for these answers here (no pattern fits, or Graphviz is not installed).")
     query = f"?{submission.query}" if submission.query else ""
@@ -126,6 +127,7 @@ def answers_diagram_page(request: HttpRequest) -> HttpResponse:
         "heading": "The proposed architecture", "svg_url": reverse("questionnaire:diagram") + query,
         "summary": "Drawn for your answers as a generated project would be built.",
         "alt": f"Diagram of the proposed architecture: {drawn_patterns(selected)}",
+        "caveat": "" if recommendation.fits_lambda else DRAWN_IN_LAMBDA,
         "back_url": reverse("questionnaire:start") + query, "back_label": "Back to your answers",
         "rules_version": engine.version,
     })

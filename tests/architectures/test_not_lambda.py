@@ -4,7 +4,11 @@ options that would run it instead are not in the total."""
 
 from __future__ import annotations
 
+from unittest import skipUnless
+
 from django.urls import reverse
+
+import generator
 
 from advisor.architectures.models import ShareLink
 from patterns.store import current_engine
@@ -125,3 +129,24 @@ class StoredAlternativesTestCase(BaseTestCase):
         article = page[start:page.index("</article>", start)]
         self.assertIn('<span class="chip">Worst-case processing time: 1,200 s</span>', article)
         self.assertIn('<span class="chip">What starts one unit of work? A file arriving in storage</span>', article)
+
+
+@skipUnless(generator.dot_available(), "Graphviz not installed")
+class DrawingsTestCase(BaseTestCase):
+    """A drawing shows the proposed patterns; when the core work belongs elsewhere its page says
+    that the core is drawn in Lambda and the services suggested instead are not drawn."""
+
+    def test_the_questionnaire_and_revision_drawing_pages_say_so(self):
+        from advisor.questionnaire.panel import DRAWN_IN_LAMBDA
+
+        transcode = make_architecture(self.team, self.bob, name="Transcode uploads", answers=TRANSCODE)
+        query = {"trigger": "file_upload", "client_waits": "false", "duration_s": "1200"}
+        self.assertContains(self.client.get(reverse("questionnaire:diagram_page"), query), DRAWN_IN_LAMBDA)
+        self.client.force_login(self.victor)
+        self.assertContains(self.client.get(reverse("architectures:diagram_page", args=[transcode.pk, 1])),
+                            DRAWN_IN_LAMBDA)
+        # Where Lambda fits, nothing of the kind.
+        self.assertNotContains(self.client.get(reverse("questionnaire:diagram_page"), {"trigger": "queue"}),
+                               "is drawn in Lambda")
+        self.assertNotContains(self.client.get(reverse("architectures:diagram_page", args=[self.architecture.pk, 1])),
+                               "is drawn in Lambda")
