@@ -102,6 +102,18 @@ def test_cards_side_by_side_line_up(browser, live_server):
     page.close()
 
 
+def test_the_account_links_and_log_out_sit_on_one_line(live_server, saved):
+    context, _ = saved
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/teams/")
+    tops = page.locator(".site-nav > a, .nav-account a, .nav-account button").evaluate_all(
+        "items => items.map(e => [e.innerText, e.getBoundingClientRect().top])")
+    assert "Log out" in [text for text, _ in tops]
+    assert max(top for _, top in tops) - min(top for _, top in tops) < 1, tops
+    page.close()
+
+
 def test_the_diagram_fits_its_box_zooms_and_scrolls_by_keyboard(live_server, saved):
     context, architecture = saved
     page = context.new_page()
