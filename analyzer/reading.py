@@ -222,9 +222,16 @@ def _read(text: str, max_resources: int = MAX_RESOURCES) -> tuple[dict[str, Any]
     if not isinstance(document, dict):
         kind = {list: "a list", str: "a single text value"}.get(type(document), "a single value")
         raise TemplateError(f"Not a CloudFormation template: the top level is {kind}, not a mapping of sections.")
-    resources = document.get("Resources")
-    if not isinstance(resources, dict) or not resources:
+    if "Resources" not in document:
         raise TemplateError("Not a CloudFormation template: it has no Resources section "
+                            "(a template declares at least one resource).")
+    resources = document["Resources"]
+    if resources is not None and not isinstance(resources, dict):
+        kind = {list: "a list", str: "a single text value"}.get(type(resources), "a single value")
+        raise TemplateError(f"Not a CloudFormation template: its Resources section is {kind}, "
+                            "not a mapping of logical ids to resources.")
+    if not resources:
+        raise TemplateError("Not a CloudFormation template: its Resources section is empty "
                             "(a template declares at least one resource).")
     if len(resources) > max_resources:
         raise _too_many_resources(max_resources)

@@ -59,14 +59,18 @@ METERED_KB = {"sqs": "sqs-metered-kb", "sns": "sns-metered-kb", "eventbridge": "
 # read units an eventually consistent read takes.
 WRITE_UNIT_KB, READ_UNIT_KB = "dynamodb-write-unit-kb", "dynamodb-read-unit-kb"
 EVENTUAL_READ = "dynamodb-eventual-read-units"
-# Limit rows the estimate reads, beside those rules read.
 # Work longer than a function may run (the first limit row) is also priced as the container
 # task the advice names instead (SPEC §8.4), beside the total: sized by the CPU share Lambda
 # gives the function's memory, billed with Fargate's minimum.
 LAMBDA_MAX_DURATION, MEMORY_PER_VCPU = "lambda-max-duration", "lambda-memory-per-vcpu"
 FARGATE_MINIMUM = "fargate-minimum-billed-seconds"
-LIMITS_READ = frozenset({LAMBDA_MAX_DURATION, MEMORY_PER_VCPU, FARGATE_MINIMUM, SQS_RECEIVE_LIMIT, *METERED_KB.values(), PROXY_MIN_VCPUS, EXPRESS_MEMORY,
-                         EXPRESS_BILLING_STEP, WRITE_UNIT_KB, READ_UNIT_KB, EVENTUAL_READ})
+# The price rows' suffix for a function's instruction set architecture (as a template names it).
+PRICE_SUFFIX = {"arm64": "arm64", "x86_64": "x86"}
+CONTAINER_PRICES = frozenset(f"fargate-{what}-hours-{cpu}" for what in ("vcpu", "gb") for cpu in PRICE_SUFFIX.values())
+# Limit rows the estimate reads, beside those rules read.
+LIMITS_READ = frozenset({SQS_RECEIVE_LIMIT, *METERED_KB.values(), PROXY_MIN_VCPUS, EXPRESS_MEMORY,
+                         EXPRESS_BILLING_STEP, WRITE_UNIT_KB, READ_UNIT_KB, EVENTUAL_READ,
+                         LAMBDA_MAX_DURATION, MEMORY_PER_VCPU, FARGATE_MINIMUM})
 BOOKKEEPING_WRITES = 2  # a record written, then its outcome (Powertools idempotency: in progress, then done)
 AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
 # Services a function in a VPC reaches through an interface endpoint, by the kind of component
@@ -74,9 +78,6 @@ AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
 ENDPOINT_SERVICES = {"queue": "SQS", "dlq": "SQS", "topic": "SNS", "event-bus": "EventBridge",
                      "state-machine": "Step Functions", "secret": "Secrets Manager", "stream": "Kinesis",
                      "delivery-stream": "Firehose"}
-
-# The price rows' suffix for a function's instruction set architecture (as a template names it).
-PRICE_SUFFIX = {"arm64": "arm64", "x86_64": "x86"}
 
 FLOW_EDGES = frozenset({"invoke", "event", "poll", "start", "publish"})
 SOURCES = frozenset({"client", "external", "schedule"})
@@ -128,6 +129,11 @@ class Cost:
     region: str = ""
     free_tier: bool = False
     notes: tuple[str, ...] = ()
+
+    @property
+    def prices_a_container_instead(self) -> bool:
+        """Whether the work is also priced as Fargate tasks, among the options beside the total."""
+        return any(line.price in CONTAINER_PRICES for line in self.alternatives)
 
     def to_dict(self) -> dict[str, Any]:
         return {"monthly_usd": self.monthly_usd, "lines": [line.to_dict() for line in self.lines],
@@ -394,10 +400,11 @@ def _container_instead(est: _Estimate, c: "Component", size: "Sizing", memory_mb
     why = f"{billed:g} s each" + (f" (at least {minimum:g} s is billed)" if seconds < minimum else " (the typical processing time)")
     vcpus, memory_gb = memory_mb / est.limit(MEMORY_PER_VCPU), memory_mb / 1024
     hours = tasks * billed / 3600
-    est.add(c, f"fargate-vcpu-hours-{cpu}", hours * vcpus,
+    vcpu_price, memory_price = (f"fargate-{what}-hours-{cpu}" for what in ("vcpu", "gb"))
+    est.add(c, vcpu_price, hours * vcpus,
             f"Fargate instead: {formatting.quantity(tasks)} tasks × {why} × {vcpus:.2g} vCPU (what Lambda gives "
             f"{memory_mb} MB; Fargate rounds a task up to a size it offers)", alternative=True)
-    est.add(c, f"fargate-gb-hours-{cpu}", hours * memory_gb,
+    est.add(c, memory_price, hours * memory_gb,
             f"Fargate instead: {formatting.quantity(tasks)} tasks × {why} × {memory_gb:g} GB", alternative=True)
 
 

@@ -28,13 +28,28 @@ def words(engine: Engine) -> Words:
     return words_for(engine.catalogue)
 
 
+# An answer kept for a question the other answers leave out (the response time when nobody
+# waits, the database's connections without a database): it is a default, not a choice.
+DOES_NOT_APPLY = "does not apply"
+
+
 def answer_rows(engine: Engine, *answer_sets: Mapping[str, Any]) -> list[tuple[str, ...]]:
-    """(question, answer, answer...) rows in question order, for the answers given."""
+    """(question, answer, answer...) rows in question order, for the answers given; a
+    question the questionnaire would not ask for a set of answers reads "does not apply",
+    and a row that applies to none of them is left out."""
     vocabulary = words(engine)
     order = {question.key: index for index, question in enumerate(engine.questions)}
+    hidden = [frozenset(order) - {q.key for q in engine.visible_questions(answers)} for answers in answer_sets]
     keys = sorted(set().union(*answer_sets), key=lambda key: (order.get(key, len(order)), key))
-    return [(vocabulary.question(key), *(vocabulary.value(key, answers[key]) if key in answers else "not asked"
-                                         for answers in answer_sets)) for key in keys]
+
+    def value(key: str, answers: Mapping[str, Any], hides: frozenset[str]) -> str:
+        if key not in answers:
+            return "not asked"
+        return DOES_NOT_APPLY if key in hides else vocabulary.value(key, answers[key])
+
+    rows = [(vocabulary.question(key), *(value(key, answers, hides) for answers, hides in zip(answer_sets, hidden)))
+            for key in keys]
+    return [row for row in rows if any(cell != DOES_NOT_APPLY for cell in row[1:])]
 
 
 @dataclass(frozen=True)

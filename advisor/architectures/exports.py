@@ -164,6 +164,8 @@ def _limits(panel: Panel) -> str:
 
 def _cost(panel: Panel) -> str:
     parts = [f"## Monthly cost: {text(panel.monthly_usd)}"]
+    if panel.cost_caveat:
+        parts.append(f"**{text(panel.cost_caveat)}**")
     for heading, groups in (("", panel.cost), ("Other options, not in the total", panel.cost_alternatives)):
         if not groups:
             continue

@@ -25,9 +25,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import generator
+from advisor.architectures.templatetags.architectures import drawn_patterns
 from advisor.diagrams import drawing, svg_response
 from advisor.jobs.actions import default_project_name
-from advisor.questionnaire.panel import build_panel, stored_panel
+from advisor.questionnaire.panel import DRAWN_IN_LAMBDA, build_panel, stored_panel
 from advisor.questionnaire.submission import query_for, to_text
 from advisor.questionnaire.views import Editing, import_answers, questionnaire_response
 from advisor.teams.actions import ActionError
@@ -36,7 +37,7 @@ from advisor.teams.scoping import get_for_user, visible_to
 from advisor.teams.views import redirect_after_write
 from advisor.throttling import ExportThrottle, SharedLinkThrottle, throttle_requests
 from patterns.answers import AnswerError
-from patterns.engine import Engine
+from patterns.engine import Engine, Recommendation
 from patterns.store import current_engine
 
 from . import actions, exports
@@ -218,19 +219,20 @@ def architecture_edit(request: HttpRequest, pk: int) -> HttpResponse:
     architecture, _ = _get_architecture(request, pk, Role.EDITOR)
     engine = current_engine()
     if request.method == "POST" and request.POST.get("import") == "answers":
-        return import_answers(request, engine, _editing(architecture))
+        return import_answers(request, engine, _editing(architecture, engine))
     data = request.POST if request.method == "POST" else request.GET
     if request.method == "GET" and not data:
         latest = architecture.latest
         data = {key: to_text(value) for key, value in (latest.answers if latest else {}).items()}
-    return questionnaire_response(request, engine, data, _editing(architecture))
+    return questionnaire_response(request, engine, data, _editing(architecture, engine))
 
 
-def _editing(architecture: Architecture) -> Editing:
-    number = architecture.latest.number + 1 if architecture.latest else 1
+def _editing(architecture: Architecture, engine: Engine) -> Editing:
+    latest = architecture.latest
     return Editing(architecture.name, reverse("architectures:edit", args=[architecture.pk]),
                    reverse("architectures:revise", args=[architecture.pk]),
-                   reverse("architectures:detail", args=[architecture.pk]), number)
+                   reverse("architectures:detail", args=[architecture.pk]), latest.number + 1 if latest else 1,
+                   saved_query=query_for(engine, latest.answers) if latest else "")
 
 
 @login_required
@@ -256,7 +258,7 @@ def architecture_revise(request: HttpRequest, pk: int) -> HttpResponse:
     saving = _saving(request, params)
     form = ReviseForm(params if saving else None, initial=initial, engine=engine, answers=answers)
     context = {"form": form, "answers_json": json.dumps(answers), "architecture": architecture,
-               "editing": _editing(architecture), "edit_url": reverse("architectures:edit", args=[pk])
+               "editing": _editing(architecture, engine), "edit_url": reverse("architectures:edit", args=[pk])
                + (f"?{query_for(engine, answers)}" if query_for(engine, answers) else ""),
                **_choice_context(engine, answers, choice)}
     if request.htmx and not saving:
@@ -341,7 +343,8 @@ def revision_diagram_page(request: HttpRequest, pk: int, number: int) -> HttpRes
     return render(request, "diagrams/page.html", {
         "heading": f"{architecture.name}, revision {revision.number}: architecture diagram",
         "summary": "Drawn as the generated project would be built.", "svg_url": svg_url,
-        "alt": f"Architecture diagram of revision {revision.number}: {', '.join(revision.patterns)}",
+        "alt": f"Architecture diagram of revision {revision.number}: {drawn_patterns(revision.patterns)}",
+        "caveat": "" if Recommendation.from_dict(revision.recommendation).fits_lambda else DRAWN_IN_LAMBDA,
         "back_url": reverse("architectures:revision", args=[pk, number]),
         "back_label": f"Back to revision {revision.number} of {architecture.name}",
     })
@@ -403,8 +406,11 @@ def architecture_compare(request: HttpRequest) -> HttpResponse:
     engine = current_engine()
     panels = [stored_panel(engine, revision.recommendation, revision.answers) for revision in revisions]
     columns = [(revision, _diagram_url(revision)) for revision in revisions]
+    # Revisions of one architecture are compared as its revisions, not as so many architectures.
+    owners = {revision.architecture_id for revision in revisions}
     context = {"columns": columns, "sections": compare(engine, panels, [r.answers for r in revisions]),
-               "any_diagram": any(url for _, url in columns), "absent": ABSENT}
+               "any_diagram": any(url for _, url in columns), "absent": ABSENT,
+               "one_architecture": revisions[0].architecture if len(owners) == 1 else None}
     return render(request, "architectures/compare.html", context)
 
 

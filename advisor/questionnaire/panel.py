@@ -135,10 +135,25 @@ class Panel:
     rules_version: str
     alternatives: tuple[AlternativeRow, ...] = ()
     fits_lambda: bool = True
+    container_priced: bool = False  # the long work is also priced as a container task, beside the total
 
     @property
     def best(self) -> RankedRow | None:
         return self.ranked[0] if self.ranked else None
+
+    @property
+    def cost_caveat(self) -> str:
+        """When the core of the work does not belong in Lambda, what the total prices: the
+        proposed patterns run it in functions, and the options that would run it instead
+        are not priced. Empty otherwise."""
+        if self.fits_lambda or not self.cost:
+            return ""
+        if self.container_priced:
+            return ("The total prices the core work in Lambda, as the proposed patterns would run it. The same work "
+                    "as Fargate tasks is priced under the other options, beside the total; the other services "
+                    "suggested above are not priced here.")
+        return ("The total prices the core work in Lambda, as the proposed patterns would run it; the services "
+                "suggested above to run it instead are not priced here.")
 
     @property
     def summary(self) -> str:
@@ -149,6 +164,12 @@ class Panel:
         risks = f", {len(self.warnings)} risk{'s' if len(self.warnings) != 1 else ''}" if self.warnings else ""
         lead = "" if self.fits_lambda else f"Lambda is not the answer for the core work: {self.alternatives[0].title}. "
         return f"{lead}Best fit: {best.pattern.name} ({best.percent}%){risks}, about {self.monthly_usd} a month."
+
+
+# Said beside a drawing of a recommendation whose core work does not belong in Lambda: the
+# drawing shows the proposed patterns, which run it in functions.
+DRAWN_IN_LAMBDA = ("The core work is drawn in Lambda, as the proposed patterns would run it; the services the "
+                   "recommendation suggests to run it instead are not drawn.")
 
 
 def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
@@ -193,6 +214,7 @@ def build_panel(engine: Engine, recommendation: Recommendation) -> Panel:
             for hit in recommendation.alternatives
         ),
         fits_lambda=recommendation.fits_lambda,
+        container_priced=recommendation.cost.prices_a_container_instead,
     )
 
 
@@ -243,7 +265,7 @@ def _read_stored(text: str, words: Words, advice: str) -> Explanation:
 
 def saved_recommendation(engine: Engine, data: Mapping[str, Any], answers: Mapping[str, Any]) -> Recommendation:
     """A stored recommendation as the typed object. Under the rules it was saved with, the
-    engine gives its reasons, risks and limits again with every explanation in parts;
+    engine gives its reasons, risks, limits and alternatives again with every explanation in parts;
     otherwise they are read back from what was stored. Everything else (cost, checklist)
     is the stored one."""
     stored = Recommendation.from_dict(data, answers)
@@ -261,7 +283,11 @@ def saved_recommendation(engine: Engine, data: Mapping[str, Any], answers: Mappi
     )
     if not same:
         return stored
-    typed = replace(stored, recommendations=again.recommendations, warnings=again.warnings, limits=again.limits)
+    # The alternatives too, when they came out the same (saved before there were any, there are none).
+    alternatives = (again.alternatives if [a.to_dict() for a in again.alternatives] == list(data.get("alternatives", ()))
+                    else stored.alternatives)
+    typed = replace(stored, recommendations=again.recommendations, warnings=again.warnings, limits=again.limits,
+                    alternatives=alternatives)
     # The stored cost and architecture (kept where their cached properties keep values) stay.
     for name in ("cost", "architecture"):
         if name in stored.__dict__:

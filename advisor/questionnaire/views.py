@@ -30,6 +30,7 @@ from django_htmx.http import replace_url
 
 import generator
 from advisor.diagrams import svg_response
+from advisor.architectures.templatetags.architectures import drawn_patterns
 from patterns.answers import AnswerError
 from patterns.engine import Engine, Recommendation
 from patterns.store import current_engine
@@ -37,7 +38,7 @@ from patterns.wording import labelled, words_for
 
 from .examples import EXAMPLES
 from .layout import question_rows, sections
-from .panel import Changes, Glance, build_glance, build_panel, compare
+from .panel import DRAWN_IN_LAMBDA, Changes, Glance, build_glance, build_panel, compare
 from .short_panel import (PAGE, announcement_html, below_the_form_later_html, changes_html, form_updates_html,
                           panel_html)
 from .submission import (
@@ -61,6 +62,7 @@ class Editing:
     save_path: str  # the page that saves the answers as a revision
     back_path: str  # the architecture's page
     next_number: int
+    saved_query: str = ""  # the saved answers, as the shareable query string (what the page opens on)
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,14 +118,16 @@ def answers_diagram_page(request: HttpRequest) -> HttpResponse:
     engine, submission, refused = _submitted(request)
     if refused:
         return refused
-    selected = engine.recommend(submission.answers).selected
+    recommendation = engine.recommend(submission.answers)
+    selected = recommendation.selected
     if not selected or not generator.dot_available():
         raise Http404("Nothing to draw for these answers here (no pattern fits, or Graphviz is not installed).")
     query = f"?{submission.query}" if submission.query else ""
     return render(request, "diagrams/page.html", {
         "heading": "The proposed architecture", "svg_url": reverse("questionnaire:diagram") + query,
         "summary": "Drawn for your answers as a generated project would be built.",
-        "alt": "Diagram of the proposed architecture: " + ", ".join(selected),
+        "alt": f"Diagram of the proposed architecture: {drawn_patterns(selected)}",
+        "caveat": "" if recommendation.fits_lambda else DRAWN_IN_LAMBDA,
         "back_url": reverse("questionnaire:start") + query, "back_label": "Back to your answers",
         "rules_version": engine.version,
     })
@@ -335,12 +339,15 @@ def _live_update(request: HttpRequest, engine: Engine, data: Mapping[str, str],
 def _query_before(request: HttpRequest, editing: Editing | None) -> str | None:
     """The answers the page showed before this update, as a query string: htmx sends the
     page's address, which every valid update replaces with the shareable one. None when it
-    is another page's, or an edit page still on the saved answers (not in its address)."""
+    is another page's. An edit page still on the saved answers has none in its address: it
+    showed the saved answers."""
     current = urlsplit(request.headers.get("HX-Current-URL", ""))
     if editing is None:
         return current.query if current.path == _path("questionnaire:start") else None
-    if current.path != editing.path or not current.query:
+    if current.path != editing.path:
         return None
+    if not current.query:
+        return editing.saved_query
     return "" if current.query == DEFAULTS_QUERY else current.query
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from .models import Role, Team
 
@@ -43,6 +46,19 @@ class TeamForm(forms.ModelForm):
 class AddMemberForm(forms.Form):
     identifier = forms.CharField(label="Username or email address", max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+
+    def clean_identifier(self) -> str:
+        """What no account could be named and no address could be is refused as such: saying
+        so tells nothing about which accounts exist."""
+        identifier = self.cleaned_data["identifier"].strip()
+        for validate in (UnicodeUsernameValidator(), validate_email):
+            try:
+                validate(identifier)
+                return identifier
+            except ValidationError:
+                pass
+        raise ValidationError(f"“{identifier}” is neither a username (letters, digits and @ . + - _ only) "
+                              "nor an e-mail address.")
 
 
 class RoleForm(forms.Form):

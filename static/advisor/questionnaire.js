@@ -54,5 +54,24 @@
     }
   });
 
+  // Coming back to the page, the browser may put answers back into fields (ones typed and
+  // left before the pause that sends them) that the page was not drawn for: the panel and the
+  // address then describe other answers. Send the form as a typed answer would be sent.
+  function changedSinceDrawn(form) {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.type === "radio" || field.type === "checkbox") return field.checked !== field.defaultChecked;
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return (field.tagName === "INPUT" || field.tagName === "TEXTAREA") && field.type !== "hidden"
+        && field.type !== "file" && field.value !== field.defaultValue;
+    });
+  }
+
+  window.addEventListener("pageshow", function () {
+    var form = document.getElementById("questionnaire");
+    if (form && window.htmx && changedSinceDrawn(form)) window.htmx.trigger(form, "submit");
+  });
+
   document.addEventListener("DOMContentLoaded", trackSections);
 })();

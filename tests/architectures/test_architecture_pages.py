@@ -109,6 +109,19 @@ class EditTestCase(BaseTestCase):
         self.assertTrue(r["HX-Replace-Url"].startswith(self.url + "?"))
         self.assertContains(r, f"{self.revise_url}?trigger=queue&amp;client_waits=false&amp;duration_s=1200")
 
+    def test_the_first_change_to_the_saved_answers_says_what_it_changed(self):
+        # The edit page opens on the saved answers with none in its address; the first live
+        # update compares with those answers instead of inviting a change just made.
+        changed = {"trigger": "queue", "client_waits": "false", "duration_s": "1200", "unreliable_downstream": "true"}
+        r = self.client.post(self.url, changed, headers={"HX-Request": "true",
+                                                        "HX-Current-URL": f"http://testserver{self.url}"})
+        self.assertNotContains(r, "Change an answer to see what it changes.")
+        self.assertContains(r, "Lambda maximum function timeout (1,200 s; AWS allows 900 s)")
+        same = {"trigger": "queue", "client_waits": "false", "duration_s": "30", "unreliable_downstream": "true"}
+        r = self.client.post(self.url, same, headers={"HX-Request": "true",
+                                                     "HX-Current-URL": f"http://testserver{self.url}"})
+        self.assertContains(r, "Nothing here changed with your last answer.")
+
     def test_a_plain_post_lands_on_the_edit_url(self):
         r = self.client.post(self.url, {"trigger": "event", "client_waits": "false"})
         self.assertRedirects(r, self.url + "?trigger=event&client_waits=false#recommendation",

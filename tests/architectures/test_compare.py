@@ -109,6 +109,14 @@ class CompareTestCase(BaseTestCase):
         for number in (1, 2):
             self.assertContains(r, f'name="ids" value="{self.architecture.pk}r{number}"')
         self.assertContains(r, f'<form id="compare-revisions" method="get" action="{reverse("architectures:compare")}">')
+        # Ticking two of them compares two revisions of this architecture, and says so.
+        compared = self.compare(f"{self.architecture.pk}r2", f"{self.architecture.pk}r1")
+        self.assertContains(compared, "<h1>Comparing 2 revisions of Order pipeline</h1>", html=True)
+        self.assertNotContains(compared, "architectures</h1>")
+        self.assertContains(compared, f'<a href="{reverse("architectures:detail", args=[self.architecture.pk])}">'
+                                      "Order pipeline</a>", html=True)
+        mixed = self.compare(f"{self.architecture.pk}r1", self.files.pk)
+        self.assertContains(mixed, "<h1>Comparing 2 architectures</h1>", html=True)
 
 
 class ParseItemsTestCase(SimpleTestCase):

@@ -52,6 +52,7 @@ def test_the_diagram_page_has_a_title_a_focusable_drawing_and_a_way_back(client,
     assert f'src="{diagram_url(architecture)}"' in html and 'tabindex="0" role="region"' in html
     assert f'href="{reverse("architectures:revision", args=[architecture.pk, number])}">← Back to revision' in html
     assert "the legend in the drawing names them" in html
+    assert f'alt="Architecture diagram of revision {number}: Lambda + SQS worker, with the queues' in html
     client.force_login(world["charlie"])
     assert client.get(page_url).status_code == 404
 

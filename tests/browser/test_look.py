@@ -86,6 +86,34 @@ def test_small_screens_get_a_menu_button(browser, live_server):
     assert wide.locator("#site-nav").get_by_role("link", name="Checklist").is_visible()
 
 
+def test_cards_side_by_side_line_up(browser, live_server):
+    """The workloads on the home page and the patterns on theirs sit in rows whose cards
+    start at the same height (the first of a row used to sit higher than the rest)."""
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    for path in ("/", "/patterns/"):
+        page.goto(live_server.url + path)
+        for grid in page.locator(".card-grid").all():
+            boxes = grid.locator(":scope > .card").evaluate_all(
+                "cards => cards.map(c => [c.getBoundingClientRect().left, c.getBoundingClientRect().top])")
+            # A card to the right of the one before it is in the same row: it starts at the same height.
+            same_row = [(a, b) for a, b in zip(boxes, boxes[1:]) if b[0] > a[0]]
+            assert same_row, path
+            assert all(abs(a[1] - b[1]) < 1 for a, b in same_row), (path, boxes)
+    page.close()
+
+
+def test_the_account_links_and_log_out_sit_on_one_line(live_server, saved):
+    context, _ = saved
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/teams/")
+    tops = page.locator(".site-nav > a, .nav-account a, .nav-account button").evaluate_all(
+        "items => items.map(e => [e.innerText, e.getBoundingClientRect().top])")
+    assert "Log out" in [text for text, _ in tops]
+    assert max(top for _, top in tops) - min(top for _, top in tops) < 1, tops
+    page.close()
+
+
 def test_the_diagram_fits_its_box_zooms_and_scrolls_by_keyboard(live_server, saved):
     context, architecture = saved
     page = context.new_page()

@@ -213,6 +213,42 @@ def test_the_catalogue_pages_and_a_phone_sized_screen(page: Page, live_server, s
     screenshot(page, "mobile-pattern-page")
 
 
+def test_on_a_phone_the_bar_says_when_lambda_is_not_the_answer(page: Page, live_server):
+    """The bar kept at the bottom of a phone's screen is all of the advice in view while
+    answering: when the core work belongs elsewhere it names that, not a Lambda price."""
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/questionnaire/")
+    group(page, "What starts one unit of work?").get_by_label("A file arriving in storage").check()
+    page.get_by_label("Typical processing time of one unit of work").fill("1200")
+    peek = page.locator(".panel-peek")
+    expect(peek).to_contain_text("Instead of Lambda")
+    expect(peek).to_contain_text("MediaConvert")
+    expect(peek).not_to_contain_text("/mo")
+    expect(peek).to_be_in_viewport()
+    named = peek.locator("strong")
+    assert named.evaluate("e => e.scrollWidth <= e.clientWidth")  # shown whole, not cut short
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_label("Typical processing time of one unit of work").fill("20")
+    expect(peek).to_contain_text("Best fit")
+    expect(peek).to_contain_text("Lambda + S3 file processing")
+    expect(peek).to_contain_text("/mo")
+
+
+def test_answers_the_browser_puts_back_on_return_are_the_ones_advised_on(page: Page, live_server):
+    """Leaving the page before a typed answer was sent, then coming back: the browser puts the
+    typed value back in its field, and the panel and the page's address follow it."""
+    page.set_viewport_size(WIDE)
+    page.goto(live_server.url + "/questionnaire/?trigger=file_upload")
+    expect(best_fit(page)).to_have_text("Lambda + S3 file processing")
+    # Typed, but gone before the pause that sends it: nothing was sent.
+    page.get_by_label("Typical processing time of one unit of work").evaluate("field => { field.value = '1200'; }")
+    page.goto(live_server.url + "/patterns/")
+    page.go_back()
+    expect(page.get_by_label("Typical processing time of one unit of work")).to_have_value("1200")
+    expect(page.locator("#panel .glance-instead")).to_contain_text("MediaConvert")
+    expect(page).to_have_url(re.compile(r"duration_s=1200"))
+
+
 LAPTOP = {"width": 1366, "height": 768}
 # Many risks and broken limits, and work too long for Lambda: the most the short panel has to hold.
 BUSY = ("/questionnaire/?trigger=event&client_waits=false&consumers=3&content_routing=true&unreliable_downstream=true"

@@ -122,6 +122,14 @@ def test_every_catalogue_admin_page_renders(staff_client):
     assert staff_client.get(reverse("admin:patterns_rule_change", args=[rule.pk])).status_code == 200
 
 
+def test_admin_pages_carry_the_site_icon(staff_client):
+    # Without it the browser asks for /favicon.ico on every admin page, and gets a 404.
+    icon = '<link rel="icon" href="/static/advisor/icon.svg" type="image/svg+xml">'
+    assert icon in staff_client.get(reverse("admin:patterns_rule_changelist")).content.decode()
+    staff_client.logout()
+    assert icon in staff_client.get(reverse("admin:login")).content.decode()
+
+
 def test_an_unknown_pattern_slug_is_refused_with_the_reason(staff_client):
     rule = Rule.objects.filter(effect="score").first()
     response = post_rule(staff_client, rule, pattern="kafka-streams")

@@ -21,6 +21,9 @@ def test_the_panel_links_to_a_drawing_of_the_proposal(client):
     assert 'src="' + reverse("questionnaire:diagram") + '?trigger=queue&amp;client_waits=false"' in html
     assert 'href="' + reverse("questionnaire:start") + '?trigger=queue&amp;client_waits=false">← Back to your answers' in html
     assert 'tabindex="0" role="region" aria-label="The proposed architecture' in html
+    # A screen reader hears the patterns' names, as on a saved revision, not their slugs.
+    assert 'alt="Diagram of the proposed architecture: Lambda + SQS worker, with the queues, tables and ' \
+           'dead-letter paths each one brings"' in html
     response = client.get(reverse("questionnaire:diagram"), {"trigger": "queue", "client_waits": "false"})
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()

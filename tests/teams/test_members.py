@@ -99,6 +99,13 @@ class MemberAddTestCase(BaseTestCase):
         self.assertEqual(self.bob_membership.role, Role.EDITOR)
         self.assertEqual(self.team.memberships.count(), 3)
 
+    def test_what_can_be_neither_a_username_nor_an_address_is_refused_as_such(self):
+        for identifier in ("not an address!", "billing team", "a,b;c"):
+            r = self.client.post(self.url, {"identifier": identifier, "role": "viewer"})
+            self.assertContains(r, f"“{identifier}” is neither a username", status_code=400)
+            self.assertNotContains(r, "it is invited", status_code=400)
+        self.assertFalse(Invitation.objects.exists())
+
     def test_the_owner_sees_no_pending_invitations_by_name(self):
         self.invite("charlie")
         r = self.client.get(reverse("teams:detail", args=[self.team.pk]))

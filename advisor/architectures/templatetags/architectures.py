@@ -19,3 +19,9 @@ def pattern_list(slugs: list[str]) -> str:
 
     names = [words(current_engine()).pattern(slug) for slug in slugs]
     return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+@register.filter
+def drawn_patterns(slugs: list[str]) -> str:
+    """``{{ revision.patterns|drawn_patterns }}``: what a drawing of these patterns shows, for its alt text."""
+    return f"{pattern_list(slugs)}, with the queues, tables and dead-letter paths each one brings"
