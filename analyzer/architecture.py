@@ -38,7 +38,7 @@ KIND_BY_TYPE: dict[str, str] = {
     "AWS::Kinesis::Stream": "stream", "AWS::KinesisFirehose::DeliveryStream": "delivery-stream",
     "AWS::Serverless::StateMachine": "state-machine", "AWS::StepFunctions::StateMachine": "state-machine",
     "AWS::Serverless::Api": "api", "AWS::Serverless::HttpApi": "api", "AWS::ApiGateway::RestApi": "api",
-    "AWS::ApiGatewayV2::Api": "api",
+    "AWS::ApiGatewayV2::Api": "api", "AWS::Lambda::Url": "api",
     "AWS::RDS::DBInstance": "database", "AWS::RDS::DBCluster": "database", "AWS::RDS::DBProxy": "db-proxy",
     "AWS::SecretsManager::Secret": "secret",
 }
@@ -73,7 +73,7 @@ def architecture_of(t: _Template) -> Architecture:
     inside starts a component (the rule the generator applies too)."""
     graph = _Graph(t)
     for step in (_sources, _sam_events, _destinations, _redrive, _subscriptions, _rules, _bucket_targets,
-                 _api_wiring, _grants, _workflows, _database_endpoints):
+                 _api_wiring, _function_urls, _grants, _workflows, _database_endpoints):
         _on_time()
         step(graph)
     if graph.of_kind("api"):
@@ -363,6 +363,19 @@ def _api_wiring(g: _Graph) -> None:
             for api in sorted(_names(props.get("SourceArn"))):
                 if g.kind(api) == "api":
                     g.connect(api, function, "invoke")
+
+
+def _function_urls(g: _Graph) -> None:
+    """A function URL is an HTTPS endpoint clients call and wait on: an AWS::Lambda::Url
+    resource, or the ``<Function>Url`` SAM creates for a function's FunctionUrlConfig."""
+    t = g.t
+    for url in t.of_type("AWS::Lambda::Url"):
+        g.connect(url, t.function_of(t.props(url).get("TargetFunctionArn")), "invoke")
+    for function in t.of_type("AWS::Serverless::Function"):
+        if isinstance(t.props(function).get("FunctionUrlConfig"), dict):
+            url = f"{function}Url"
+            g.add(url, "api")
+            g.connect(url, function, "invoke")
 
 
 def _functions_in(t: _Template, value: Any) -> list[str]:

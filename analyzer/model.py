@@ -233,6 +233,28 @@ POLICY_TEMPLATES = {
     "FirehoseWritePolicy": (("firehose:putrecord", "firehose:putrecordbatch"), "DeliveryStreamName"),
     "AWSSecretsManagerGetSecretValuePolicy": (("secretsmanager:getsecretvalue",), "SecretArn"),
 }
+# SAM connectors (AWS::Serverless::Connector, or a resource's Connectors attribute): the
+# actions a Read or Write permission grants a function on each destination type.
+CONNECTOR_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "AWS::DynamoDB::Table": {"Read": ("dynamodb:getitem", "dynamodb:query", "dynamodb:scan", "dynamodb:batchgetitem"),
+                             "Write": ("dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem",
+                                       "dynamodb:batchwriteitem")},
+    "AWS::S3::Bucket": {"Read": ("s3:getobject", "s3:listbucket"), "Write": ("s3:putobject", "s3:deleteobject")},
+    "AWS::SQS::Queue": {"Read": ("sqs:receivemessage", "sqs:deletemessage"), "Write": ("sqs:sendmessage",)},
+    "AWS::SNS::Topic": {"Write": ("sns:publish",)},
+    "AWS::Events::EventBus": {"Write": ("events:putevents",)},
+    "AWS::StepFunctions::StateMachine": {"Read": ("states:describeexecution",),
+                                         "Write": ("states:startexecution", "states:startsyncexecution")},
+    "AWS::Lambda::Function": {"Write": ("lambda:invokefunction",)},
+    "AWS::Kinesis::Stream": {"Read": ("kinesis:getrecords",), "Write": ("kinesis:putrecord", "kinesis:putrecords")},
+    "AWS::KinesisFirehose::DeliveryStream": {"Write": ("firehose:putrecord", "firehose:putrecordbatch")},
+    "AWS::SecretsManager::Secret": {"Read": ("secretsmanager:getsecretvalue",)},
+}
+CONNECTOR_TYPES = {"AWS::Serverless::Function": "AWS::Lambda::Function",
+                   "AWS::Serverless::StateMachine": "AWS::StepFunctions::StateMachine",
+                   "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table"}
+# Sources whose Write connector to a queue SAM turns into a queue policy.
+QUEUE_POLICY_SOURCES = frozenset(("AWS::SNS::Topic", "AWS::Events::Rule"))
 # Properties whose value names where failed messages or events go.
 FAILURE_KEYS = frozenset(("RedrivePolicy", "DeadLetterConfig", "DeadLetterQueue", "OnFailure"))
 # Services that invoke a function asynchronously through a resource-based permission.
@@ -251,6 +273,16 @@ class _Grant:
     actions: tuple[str, ...]  # lower case, wildcards kept
     resources: tuple[Any, ...]
     template: bool = False  # from a SAM policy template rather than a written statement
+
+
+@dataclass(frozen=True)
+class _Connector:
+    """One source -> destination link of a SAM connector."""
+
+    source: str | None  # logical id of the source, when in the template
+    destination: Any  # a value naming the destination ({"Ref": id} for an Id, else the Arn given)
+    destination_type: str  # CloudFormation type, of the resource or as the connector states it
+    permissions: tuple[str, ...]  # Read, Write
 
 
 @dataclass
@@ -443,8 +475,49 @@ class _Template:
                         groups.append(self._read_once(policy, _policy_template_grants))
             for document in documents:
                 groups.append(self._read_once(document, _statements))
+            groups += [grants for connector, grants in self._connector_grants if connector.source == function]
             result[function] = groups
         return result
+
+    @cached_property
+    def connectors(self) -> list[_Connector]:
+        """Every link of the template's SAM connectors, resources and Connectors attributes alike."""
+        found = []
+        for rid, body in self.resources.items():
+            if body.get("Type") == "AWS::Serverless::Connector":
+                props = self.props(rid)
+                found += self._connector_links(self._connector_end(props.get("Source")), props)
+            embedded = body.get("Connectors")
+            for item in (embedded.values() if isinstance(embedded, dict) else ()):
+                props = _get(item, "Properties")
+                if isinstance(props, dict):
+                    found += self._connector_links(rid, props)
+        return found
+
+    def _connector_end(self, end: Any) -> str | None:
+        rid = _get(end, "Id")
+        return rid if isinstance(rid, str) and rid in self.resources else None
+
+    def _connector_links(self, source: str | None, props: dict) -> list[_Connector]:
+        permissions = tuple(p for p in _listed(props.get("Permissions")) if p in ("Read", "Write"))
+        links = []
+        for end in _listed(props.get("Destination")):
+            if not isinstance(end, dict):
+                continue
+            rid = self._connector_end(end)
+            kind = self.type_of(rid) if rid else end.get("Type")
+            value = {"Ref": rid} if rid else end.get("Arn")
+            if isinstance(kind, str) and value is not None:
+                links.append(_Connector(source, value, CONNECTOR_TYPES.get(kind, kind), permissions))
+        return links
+
+    @cached_property
+    def _connector_grants(self) -> list[tuple[_Connector, tuple[_Grant, ...]]]:
+        """Each connector from a function, with what its permissions allow on its destination."""
+        return [(connector, (_Grant(actions, (connector.destination,), template=True),))
+                for connector in self.connectors if connector.source in self.function_ids
+                if (actions := tuple(action for permission in connector.permissions
+                                     for action in CONNECTOR_ACTIONS.get(connector.destination_type, {}).get(permission, ())))]
 
     def _read_once(self, policy: Any, read: Callable[[Any], Iterable[_Grant]]) -> tuple[_Grant, ...]:
         """The grants of one policy, read once however many functions share it (a Globals
@@ -775,8 +848,9 @@ class _Template:
             owner = next((function for function in self.of_type("AWS::Serverless::Function")
                           for event in _listed(list((self.props(function).get("Events") or {}).values())
                                                if isinstance(self.props(function).get("Events"), dict) else [])
-                          if _get(event, "Type") == event_type and isinstance(_get(event, "Properties"), dict)
-                          and api_key not in event["Properties"]), None)
+                          if _get(event, "Type") == event_type
+                          and api_key not in (event.get("Properties") if isinstance(event.get("Properties"), dict)
+                                              else {})), None)
             if owner is None:
                 continue
             settings = _get(self.document, "Globals", section)
@@ -796,6 +870,10 @@ class _Template:
             found |= self.referenced(self.props(rid).get("Queues"))
         for rid in self.of_type("AWS::SQS::QueueInlinePolicy"):
             found |= self.referenced(self.props(rid).get("Queue"))
+        for connector in self.connectors:
+            if (self.type_of(connector.source) in QUEUE_POLICY_SOURCES and "Write" in connector.permissions
+                    and connector.destination_type == "AWS::SQS::Queue"):
+                found |= self.referenced(connector.destination)
         return frozenset(found)
 
     # -- relational databases

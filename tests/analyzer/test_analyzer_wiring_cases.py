@@ -1,0 +1,166 @@
+"""Wiring that real templates use and the first analyzer versions misread: function URLs,
+on-failure destinations that are functions, SAM connectors, several functions on one bucket,
+policies attached to SAM's implicit roles, conditions around failure settings, and an HTTP API
+event with no properties."""
+
+from analyzer_samples import ids, run
+
+FN = "{Type: AWS::Serverless::Function, Properties: {Handler: a.b, Runtime: python3.13, Tracing: Active%s}}"
+
+
+def edges_of(analysis) -> set[tuple[str, str, str]]:
+    return {(e.source, e.target, e.kind) for e in analysis.architecture.connections}
+
+
+def kinds_of(analysis) -> dict[str, str]:
+    return {c.id: c.kind for c in analysis.architecture.components}
+
+
+# Function URLs --------------------------------------------------------------------------------
+
+def test_a_function_url_is_an_endpoint_clients_call_not_an_event_from_producers():
+    analysis = run(f"""
+Public: {FN % ', FunctionUrlConfig: {AuthType: NONE}'}
+Private: {FN % ''}
+PrivateLive: {{Type: AWS::Lambda::Alias, Properties: {{FunctionName: !Ref Private, FunctionVersion: '1', Name: live}}}}
+PrivateUrl: {{Type: AWS::Lambda::Url, Properties: {{TargetFunctionArn: !Ref PrivateLive, AuthType: AWS_IAM}}}}
+""")
+    kinds, edges = kinds_of(analysis), edges_of(analysis)
+    # SAM names the URL it creates <Function>Url; a URL resource is its own component.
+    assert kinds["PublicUrl"] == kinds["PrivateUrl"] == "api"
+    assert {("Clients", "PublicUrl", "invoke"), ("PublicUrl", "Public", "invoke"),
+            ("Clients", "PrivateUrl", "invoke"), ("PrivateUrl", "Private", "invoke")} <= edges
+    assert not [edge for edge in edges if edge[0] == "Producers"]
+    assert ids(analysis, "public-function-url") == [("public-function-url", "Public")]
+
+
+# On-failure destinations ---------------------------------------------------------------------
+
+def test_a_function_that_receives_only_failures_is_started_by_them_not_by_outside_producers():
+    analysis = run(f"""
+Producer: {FN % ', EventInvokeConfig: {DestinationConfig: {OnFailure: {Type: Lambda, Destination: !GetAtt OnFailure.Arn}}}'}
+OnFailure: {FN % ''}
+""")
+    edges = edges_of(analysis)
+    assert ("Producer", "OnFailure", "failure") in edges
+    assert ("Producers", "OnFailure", "event") not in edges
+    assert ("Producers", "Producer", "event") in edges
+
+
+# SAM connectors -------------------------------------------------------------------------------
+
+CONNECTED = f"""
+Topic: {{Type: AWS::SNS::Topic}}
+Queue: {{Type: AWS::SQS::Queue, Properties: {{RedrivePolicy: {{deadLetterTargetArn: !GetAtt Dlq.Arn, maxReceiveCount: 3}}}}}}
+Dlq: {{Type: AWS::SQS::Queue}}
+Subscription:
+  Type: AWS::SNS::Subscription
+  Properties: {{TopicArn: !Ref Topic, Protocol: sqs, Endpoint: !GetAtt Queue.Arn, RedrivePolicy: {{deadLetterTargetArn: !GetAtt Dlq.Arn}}}}
+TopicToQueue:
+  Type: AWS::Serverless::Connector
+  Properties: {{Source: {{Id: Topic}}, Destination: {{Id: Queue}}, Permissions: [Write]}}
+Table: {{Type: AWS::DynamoDB::Table}}
+Uploads: {{Type: AWS::S3::Bucket}}
+Worker:
+  Type: AWS::Serverless::Function
+  Connectors:
+    Store: {{Properties: {{Destination: {{Id: Table}}, Permissions: [Read, Write]}}}}
+  Properties: {{Handler: a.b, Runtime: python3.13, Tracing: Active, Events: {{Q: {{Type: SQS, Properties: {{Queue: !GetAtt Queue.Arn, FunctionResponseTypes: [ReportBatchItemFailures]}}}}}}}}
+WorkerToUploads:
+  Type: AWS::Serverless::Connector
+  Properties: {{Source: {{Id: Worker}}, Destination: {{Id: Uploads}}, Permissions: [Write]}}
+"""
+
+
+def test_a_connector_from_a_topic_to_a_queue_is_the_queue_policy():
+    assert ids(run(CONNECTED), "missing-queue-policy") == []
+
+
+def test_a_queue_fed_by_a_topic_without_connector_or_policy_still_lacks_a_queue_policy():
+    without = CONNECTED.replace("Type: AWS::Serverless::Connector\n  Properties: {Source: {Id: Topic}",
+                                "Type: AWS::Serverless::Connector\n  Properties: {Source: {Id: Worker}")
+    assert ids(run(without), "missing-queue-policy") == [("missing-queue-policy", "Queue")]
+
+
+def test_connectors_from_a_function_are_its_permissions():
+    analysis = run(CONNECTED)
+    edges = edges_of(analysis)
+    assert {("Worker", "Table", "write"), ("Worker", "Uploads", "write")} <= edges
+
+
+def test_a_connector_writing_the_bucket_that_triggers_the_function_is_a_recursive_trigger():
+    analysis = run(f"""
+Uploads: {{Type: AWS::S3::Bucket}}
+Resize: {FN % ', Events: {Up: {Type: S3, Properties: {Bucket: !Ref Uploads, Events: "s3:ObjectCreated:*"}}}'}
+ResizeWrites:
+  Type: AWS::Serverless::Connector
+  Properties: {{Source: {{Id: Resize}}, Destination: {{Id: Uploads}}, Permissions: [Read, Write]}}
+""")
+    assert ids(analysis, "recursive-s3-trigger") == [("recursive-s3-trigger", "Resize")]
+
+
+# Loops ------------------------------------------------------------------------------------------
+
+def test_two_functions_each_writing_the_bucket_that_triggers_them_are_no_loop_between_them():
+    analysis = run(f"""
+Images: {{Type: AWS::S3::Bucket}}
+Resize: {FN % ', Policies: [{S3CrudPolicy: {BucketName: !Ref Images}}], Events: {U: {Type: S3, Properties: {Bucket: !Ref Images, Events: "s3:ObjectCreated:*"}}}'}
+Thumb: {FN % ', Policies: [{S3CrudPolicy: {BucketName: !Ref Images}}], Events: {U: {Type: S3, Properties: {Bucket: !Ref Images, Events: "s3:ObjectCreated:*"}}}'}
+""")
+    assert ids(analysis, "loop") == []
+    assert sorted(ids(analysis, "recursive-s3-trigger")) == [("recursive-s3-trigger", "Resize"),
+                                                             ("recursive-s3-trigger", "Thumb")]
+
+
+def test_a_cycle_through_a_bucket_and_a_topic_is_still_a_loop_when_a_function_also_writes_its_own_bucket():
+    analysis = run(f"""
+Images: {{Type: AWS::S3::Bucket}}
+Done: {{Type: AWS::SNS::Topic}}
+Resize: {FN % ', Policies: [{S3CrudPolicy: {BucketName: !Ref Images}}, {SNSPublishMessagePolicy: {TopicName: !GetAtt Done.TopicName}}], Events: {U: {Type: S3, Properties: {Bucket: !Ref Images, Events: "s3:ObjectCreated:*"}}}'}
+Again: {FN % ', Policies: [{S3CrudPolicy: {BucketName: !Ref Images}}], Events: {T: {Type: SNS, Properties: {Topic: !Ref Done}}}'}
+""")
+    assert ids(analysis, "loop") == [("loop", "Resize")]
+
+
+# Policies on SAM's implicit roles ---------------------------------------------------------------
+
+def test_a_wildcard_in_a_policy_attached_to_a_functions_implicit_role_is_reported_once_on_the_function():
+    analysis = run(f"""
+Api: {FN % ''}
+Extra:
+  Type: AWS::IAM::Policy
+  Properties:
+    PolicyName: extra
+    Roles: [!Ref ApiRole]
+    PolicyDocument: {{Statement: [{{Effect: Allow, Action: 'dynamodb:*', Resource: '*'}}]}}
+""")
+    assert ids(analysis, "wildcard-iam-action") == [("wildcard-iam-action", "Api")]
+
+
+# Conditions around failure settings -------------------------------------------------------------
+
+def test_an_on_failure_destination_a_condition_decides_is_not_reported_missing():
+    analysis = run(f"""
+Table: {{Type: AWS::DynamoDB::Table, Properties: {{StreamSpecification: {{StreamViewType: NEW_IMAGE}}}}}}
+Failed: {{Type: AWS::SQS::Queue}}
+Changes: {FN % ''', Events: {S: {Type: DynamoDB, Properties: {Stream: !GetAtt Table.StreamArn, StartingPosition: LATEST, MaximumRetryAttempts: 3, DestinationConfig: !If [IsProd, {OnFailure: {Destination: !GetAtt Failed.Arn}}, !Ref "AWS::NoValue"]}}}'''}
+""", parameters="Env: {Type: String}").to_dict()
+    assert [f for f in analysis["findings"] if f["id"] == "missing-dlq" and f["resource"] == "Changes"] == []
+
+
+def test_an_on_failure_destination_that_is_missing_is_still_reported():
+    analysis = run(f"""
+Table: {{Type: AWS::DynamoDB::Table, Properties: {{StreamSpecification: {{StreamViewType: NEW_IMAGE}}}}}}
+Changes: {FN % ', Events: {S: {Type: DynamoDB, Properties: {Stream: !GetAtt Table.StreamArn, StartingPosition: LATEST, MaximumRetryAttempts: 3}}}'}
+""")
+    assert ids(analysis, "missing-dlq") == [("missing-dlq", "Changes")]
+
+
+# An HTTP API event with no properties ------------------------------------------------------------
+
+def test_an_http_api_event_with_no_properties_makes_sam_create_an_api_whose_stage_is_judged():
+    analysis = run(f"""
+Reader: {FN % ', Events: {Any: {Type: HttpApi}}'}
+""")
+    assert ids(analysis, "api-access-logs-off") == [("api-access-logs-off", "Reader")]
+    assert ids(analysis, "api-throttling-default") == [("api-throttling-default", "Reader")]
