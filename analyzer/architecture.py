@@ -17,6 +17,7 @@ from typing import Any, Iterator
 from architecture import Architecture, Component, Connection, name_from_id
 
 from .model import (
+    IMPLICIT_API_IDS,
     INVOKE_ACTIONS,
     STATE_MACHINE_TYPES,
     TABLE_WRITE_ACTIONS,
@@ -42,8 +43,6 @@ KIND_BY_TYPE: dict[str, str] = {
     "AWS::RDS::DBInstance": "database", "AWS::RDS::DBCluster": "database", "AWS::RDS::DBProxy": "db-proxy",
     "AWS::SecretsManager::Secret": "secret",
 }
-# SAM creates these when an Api/HttpApi event names no API of its own.
-IMPLICIT_APIS = {"Api": "ServerlessRestApi", "HttpApi": "ServerlessHttpApi"}
 CLIENTS = "Clients"
 ALARM_TYPES = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
@@ -73,7 +72,7 @@ def architecture_of(t: _Template) -> Architecture:
     inside starts a component (the rule the generator applies too)."""
     graph = _Graph(t)
     for step in (_sources, _sam_events, _destinations, _redrive, _subscriptions, _rules, _bucket_targets,
-                 _api_wiring, _function_urls, _grants, _workflows, _database_endpoints):
+                 _api_wiring, _function_urls, _pipes, _grants, _workflows, _database_endpoints):
         _on_time()
         step(graph)
     if graph.of_kind("api"):
@@ -224,10 +223,10 @@ def _events(t: _Template) -> Iterator[tuple[str, str, str, dict]]:
 
 def _sam_events(g: _Graph) -> None:
     for owner, name, event_type, settings in _events(g.t):
-        if event_type in IMPLICIT_APIS:
+        if event_type in IMPLICIT_API_IDS:
             api = _target(settings.get("ApiId" if event_type == "HttpApi" else "RestApiId"))
             if api is None:
-                api = IMPLICIT_APIS[event_type]
+                api = IMPLICIT_API_IDS[event_type]
                 g.add(api, "api")
             g.connect(api, owner, "invoke" if g.kind(owner) == "function" else "start")
         elif event_type in ("Schedule", "ScheduleV2"):
@@ -376,6 +375,27 @@ def _function_urls(g: _Graph) -> None:
             url = f"{function}Url"
             g.add(url, "api")
             g.connect(url, function, "invoke")
+
+
+def _pipes(g: _Graph) -> None:
+    """An EventBridge pipe reads its source (polling a queue or stream) and hands each batch to
+    its enrichment, when it has one, then to its target."""
+    t = g.t
+    for pipe in t.of_type("AWS::Pipes::Pipe"):
+        props = t.props(pipe)
+        hops = [hop for hop in (g.target(props.get("Source")), _pipe_end(g, props.get("Enrichment")),
+                                _pipe_end(g, props.get("Target"))) if hop]
+        for source, target in zip(hops, hops[1:]):
+            if g.kind(target) == "state-machine":
+                g.connect(source, target, "start")
+            elif g.kind(target) == "function" and g.kind(source) in ("queue", "stream", "table"):
+                g.connect(source, target, "poll")
+            else:
+                g.connect(source, target, "event")
+
+
+def _pipe_end(g: _Graph, value: Any) -> str | None:
+    return g.t.function_of(value) or g.target(value)
 
 
 def _functions_in(t: _Template, value: Any) -> list[str]:

@@ -600,12 +600,12 @@ def _other_wildcards(t: _Template) -> Iterator[_Found]:
 # APIs ---------------------------------------------------------------------------------------------
 
 def _check_apis(t: _Template) -> Iterator[_Found]:
-    for api, stage_settings in t.api_stages:
+    for resource, api, stage_settings in t.api_stages:
         access_logs, throttled = stage_settings
         if access_logs is False:
-            yield _found("api-access-logs-off", api, rule_ids=("ES2000",), api=api)
+            yield _found("api-access-logs-off", resource, rule_ids=("ES2000",), api=api)
         if throttled is False:
-            yield _found("api-throttling-default", api, rule_ids=("ES2003",), api=api)
+            yield _found("api-throttling-default", resource, rule_ids=("ES2003",), api=api)
 
 
 # Queues fed by SNS and EventBridge ---------------------------------------------------------------

@@ -255,6 +255,8 @@ CONNECTOR_TYPES = {"AWS::Serverless::Function": "AWS::Lambda::Function",
                    "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table"}
 # Sources whose Write connector to a queue SAM turns into a queue policy.
 QUEUE_POLICY_SOURCES = frozenset(("AWS::SNS::Topic", "AWS::Events::Rule"))
+# The APIs SAM creates when an Api or HttpApi event names none.
+IMPLICIT_API_IDS = {"Api": "ServerlessRestApi", "HttpApi": "ServerlessHttpApi"}
 # Properties whose value names where failed messages or events go.
 FAILURE_KEYS = frozenset(("RedrivePolicy", "DeadLetterConfig", "DeadLetterQueue", "OnFailure"))
 # Services that invoke a function asynchronously through a resource-based permission.
@@ -812,9 +814,9 @@ class _Template:
         return urls
 
     @cached_property
-    def api_stages(self) -> list[tuple[str, tuple[bool | None, bool | None]]]:
-        """(API or stage, (writes access logs, sets throttling)) for each explicit API stage;
-        None where a condition or parameter decides."""
+    def api_stages(self) -> list[tuple[str, str, tuple[bool | None, bool | None]]]:
+        """(API or stage, what to call it, (writes access logs, sets throttling)) for each API
+        stage; None where a condition or parameter decides."""
         stages = []
         kinds = {"AWS::Serverless::Api": ("Api", "AccessLogSetting", "MethodSettings"),
                  "AWS::ApiGateway::Stage": (None, "AccessLogSetting", "MethodSettings"),
@@ -839,7 +841,7 @@ class _Template:
                 else:
                     throttled = any(isinstance(item, dict) and ("ThrottlingRateLimit" in item or
                                                                 "ThrottlingBurstLimit" in item) for item in settings)
-            stages.append((rid, (has_logs, throttled)))
+            stages.append((rid, rid, (has_logs, throttled)))
         # An Api or HttpApi event naming no API makes SAM create one, set from Globals; the
         # finding goes on the first function with such an event.
         implicit = {"Api": ("RestApiId", "Api", "AccessLogSetting", "MethodSettings"),
@@ -860,7 +862,9 @@ class _Template:
             throttled = False if throttle is None else (None if _unknown(throttle) else any(
                 isinstance(item, dict) and ("ThrottlingRateLimit" in item or "ThrottlingBurstLimit" in item)
                 for item in _listed(throttle)))
-            stages.append((owner, (has_logs, throttled)))
+            # Named as SAM names it, so the message does not call the function an API.
+            stages.append((owner, f"{IMPLICIT_API_IDS[event_type]} (which SAM creates for the {event_type} events "
+                                  f"of {owner}; set it in Globals {section})", (has_logs, throttled)))
         return stages
 
     @cached_property

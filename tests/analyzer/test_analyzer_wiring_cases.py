@@ -164,3 +164,35 @@ Reader: {FN % ', Events: {Any: {Type: HttpApi}}'}
 """)
     assert ids(analysis, "api-access-logs-off") == [("api-access-logs-off", "Reader")]
     assert ids(analysis, "api-throttling-default") == [("api-throttling-default", "Reader")]
+
+
+# EventBridge Pipes ------------------------------------------------------------------------------
+
+def test_a_pipe_carries_its_source_through_its_enrichment_to_its_target():
+    analysis = run(f"""
+Orders: {{Type: AWS::DynamoDB::Table, Properties: {{StreamSpecification: {{StreamViewType: NEW_IMAGE}}}}}}
+Enrich: {{Type: AWS::Serverless::StateMachine, Properties: {{Type: EXPRESS, DefinitionUri: sm.json}}}}
+Handle: {FN % ''}
+Work: {{Type: AWS::SQS::Queue}}
+Flow: {{Type: AWS::Serverless::StateMachine, Properties: {{DefinitionUri: flow.json}}}}
+ToHandler:
+  Type: AWS::Pipes::Pipe
+  Properties: {{RoleArn: r, Source: !GetAtt Orders.StreamArn, Enrichment: !GetAtt Enrich.Arn, Target: !GetAtt Handle.Arn}}
+ToFlow:
+  Type: AWS::Pipes::Pipe
+  Properties: {{RoleArn: r, Source: !GetAtt Work.Arn, Target: !Ref Flow}}
+""")
+    edges = edges_of(analysis)
+    assert {("Orders", "Enrich", "start"), ("Enrich", "Handle", "event"), ("Work", "Flow", "start")} <= edges
+    # Nothing a pipe delivers to is fed from outside; the queue it reads still is.
+    assert {edge[1] for edge in edges if edge[0] == "Producers"} == {"Work"}
+
+
+def test_the_stage_findings_of_an_implicit_api_name_the_api_sam_creates_not_the_function():
+    analysis = run(f"""
+Reader: {FN % ', Events: {Get: {Type: Api, Properties: {Path: /, Method: get}}}'}
+""")
+    found = next(f for f in analysis.findings if f.id == "api-access-logs-off")
+    assert found.resource == "Reader"
+    assert "API ServerlessRestApi" in found.explanation and "API Reader" not in found.explanation
+    assert "Globals Api" in found.explanation
