@@ -235,9 +235,11 @@ def _sam_events(g: _Graph) -> None:
             g.reach(schedule, owner)
             g.connect(schedule, g.target(_get(settings, "DeadLetterConfig", "Arn")), "failure")
         elif event_type in ("EventBridgeRule", "CloudWatchEvent"):
+            # A rule on the default bus starts from the template's buckets whose S3 events it matches.
             bus = g.target(settings.get("EventBusName"))
-            g.reach(bus, owner)
-            g.connect(bus, g.target(_get(settings, "DeadLetterConfig", "Arn")), "failure")
+            for source in [bus] if bus else _s3_buckets_matched(g, settings.get("Pattern")):
+                g.reach(source, owner)
+                g.connect(source, g.target(_get(settings, "DeadLetterConfig", "Arn")), "failure")
         elif event_type == "SNS":
             topic = g.target(settings.get("Topic"))
             g.reach(topic, owner)
@@ -432,7 +434,9 @@ def _workflows(g: _Graph) -> None:
         named = [props.get(key) for key in ("Definition", "DefinitionString", "DefinitionSubstitutions")]
         for policy in _listed(props.get("Policies")):
             named.append(_get(policy, "LambdaInvokePolicy"))
-        for function in _functions_in(t, named):
+        # By reference, or by a function's literal name inside a task's ARN.
+        functions = set(_functions_in(t, named)) | {cid for cid in g.named_in(named) if g.kind(cid) == "function"}
+        for function in sorted(functions, key=t.position):
             g.connect(machine, function, "invoke")
 
 

@@ -196,3 +196,41 @@ Reader: {FN % ', Events: {Get: {Type: Api, Properties: {Path: /, Method: get}}}'
     assert found.resource == "Reader"
     assert "API ServerlessRestApi" in found.explanation and "API Reader" not in found.explanation
     assert "Globals Api" in found.explanation
+
+
+# Workflows and default-bus rules ---------------------------------------------------------------
+
+def test_a_workflow_invokes_the_functions_its_tasks_name_by_their_literal_function_name():
+    analysis = run(f"""
+Launch: {FN % ', FunctionName: media-launch'}
+Check: {FN % ', FunctionName: media-check'}
+Other: {FN % ', FunctionName: media-other'}
+Flow:
+  Type: AWS::StepFunctions::StateMachine
+  Properties:
+    RoleArn: r
+    Definition:
+      StartAt: Launch
+      States:
+        Launch: {{Type: Task, Resource: !Sub "arn:aws:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:media-launch", Next: Check}}
+        Check: {{Type: Task, Resource: arn:aws:states:::lambda:invoke, Parameters: {{FunctionName: media-check}}, End: true}}
+""")
+    edges = edges_of(analysis)
+    assert {("Flow", "Launch", "invoke"), ("Flow", "Check", "invoke")} <= edges
+    assert ("Flow", "Other", "invoke") not in edges and ("Producers", "Other", "event") in edges
+
+
+def test_a_sam_rule_event_on_the_default_bus_matching_a_buckets_s3_events_starts_from_the_bucket():
+    analysis = run("""
+Uploads: {Type: AWS::S3::Bucket, Properties: {NotificationConfiguration: {EventBridgeConfiguration: {EventBridgeEnabled: true}}}}
+Flow:
+  Type: AWS::Serverless::StateMachine
+  Properties:
+    DefinitionUri: flow.json
+    Events:
+      Uploaded:
+        Type: EventBridgeRule
+        Properties:
+          Pattern: {source: [aws.s3], detail: {bucket: {name: [!Ref Uploads]}}}
+""")
+    assert ("Uploads", "Flow", "start") in edges_of(analysis)
