@@ -234,3 +234,17 @@ Flow:
           Pattern: {source: [aws.s3], detail: {bucket: {name: [!Ref Uploads]}}}
 """)
     assert ("Uploads", "Flow", "start") in edges_of(analysis)
+
+
+# Visibility with a batching window ---------------------------------------------------------------
+
+def test_a_visibility_above_the_timeout_but_below_timeout_and_batching_window_says_the_window_counts():
+    analysis = run(f"""
+Queue: {{Type: AWS::SQS::Queue, Properties: {{RedrivePolicy: {{deadLetterTargetArn: !GetAtt Dlq.Arn, maxReceiveCount: 3}}}}}}
+Dlq: {{Type: AWS::SQS::Queue}}
+Processor: {FN % ', Timeout: 29, Events: {Q: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn, BatchSize: 100, MaximumBatchingWindowInSeconds: 5, FunctionResponseTypes: [ReportBatchItemFailures]}}}'}
+""")
+    found = next(f for f in analysis.findings if f.id == "visibility-timeout-too-short")
+    assert found.severity == "high"
+    # 30 s is not less than 29 s: the 5 s the batch is gathered is what makes it too short.
+    assert "less than the 29 s that Processor may run plus the 5 s batching window" in found.explanation
