@@ -187,6 +187,11 @@ def _check_missing_dlq(t: _Template) -> Iterator[_Found]:
         if kafka and not _on_failure_set(props):
             gap(rid, "stream-no-destination", dict(kind="Kafka", label=f"event source mapping {rid}",
                                                  function=t.function_of(props.get("FunctionName")) or "its function"), "ES1001")
+    for function in t.of_type("AWS::Serverless::Function"):
+        for name, event in _events_of(t, function):
+            if _get(event, "Type") in ("MSK", "SelfManagedKafka") and not _on_failure_set(_get(event, "Properties")):
+                gap(function, "stream-no-destination", dict(kind="Kafka", label=f"event {name}",
+                                                          function=function), "ES1001")
     for function in t.functions:
         if _has_function_dlq(t, function):
             continue

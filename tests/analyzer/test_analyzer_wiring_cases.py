@@ -248,3 +248,15 @@ Processor: {FN % ', Timeout: 29, Events: {Q: {Type: SQS, Properties: {Queue: !Ge
     assert found.severity == "high"
     # 30 s is not less than 29 s: the 5 s the batch is gathered is what makes it too short.
     assert "less than the 29 s that Processor may run plus the 5 s batching window" in found.explanation
+
+
+# Kafka events -----------------------------------------------------------------------------------
+
+def test_a_sam_kafka_event_without_an_on_failure_destination_is_missing_one_like_a_kafka_mapping():
+    analysis = run(f"""
+Plain: {FN % ', Events: {K: {Type: MSK, Properties: {Stream: arn:aws:kafka:eu-west-1:1:cluster/c/x, StartingPosition: LATEST, Topics: [t]}}}'}
+Kept: {FN % ', Events: {K: {Type: SelfManagedKafka, Properties: {KafkaBootstrapServers: [b:9092], Topics: [t], DestinationConfig: {OnFailure: {Destination: arn:aws:sqs:eu-west-1:1:failed}}}}}'}
+""")
+    assert ids(analysis, "missing-dlq") == [("missing-dlq", "Plain")]
+    found = next(f for f in analysis.findings if f.id == "missing-dlq")
+    assert "The Kafka trigger (event K of Plain)" in found.explanation and found.rule_ids == ("ES1001",)
