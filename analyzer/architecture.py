@@ -91,7 +91,7 @@ class _Graph:
         self.t = t
         self.kinds: dict[str, str] = {}
         self.edges: list[Connection] = []
-        dead_letters = set(_failure_targets(t))
+        dead_letters = t.failure_targets
         monitoring = _monitoring_topics(t)
         for rid in t.resources:
             kind = KIND_BY_TYPE.get(t.type_of(rid))
@@ -140,31 +140,6 @@ class _Graph:
 
 
 # -- which components exist ---------------------------------------------------------------------------
-
-def _failure_targets(t: _Template) -> Iterator[str | None]:
-    """Everything failures are sent to: the queues among them are dead-letter queues."""
-    for queue in t.of_type("AWS::SQS::Queue"):
-        yield _target(_get(t.props(queue), "RedrivePolicy", "deadLetterTargetArn"))
-    for config in _invoke_configs(t):
-        yield _target(_get(config[1], "DestinationConfig", "OnFailure", "Destination"))
-    for function in t.functions:
-        props = t.props(function)
-        yield _target(_get(props, "DeadLetterQueue", "TargetArn"))
-        yield _target(_get(props, "DeadLetterConfig", "TargetArn"))
-    for rid in t.of_type("AWS::Lambda::EventSourceMapping"):
-        yield _target(_get(t.props(rid), "DestinationConfig", "OnFailure", "Destination"))
-    for rid, _, event_type, settings in _events(t):
-        yield _target(_get(settings, "DestinationConfig", "OnFailure", "Destination"))
-        yield _target(_get(settings, "DeadLetterConfig", "Arn"))
-        yield _target(_get(settings, "RedrivePolicy", "deadLetterTargetArn"))
-    for rule in t.of_type("AWS::Events::Rule"):
-        for target in _listed(t.props(rule).get("Targets")):
-            yield _target(_get(target, "DeadLetterConfig", "Arn"))
-    for schedule in t.of_type("AWS::Scheduler::Schedule"):
-        yield _target(_get(t.props(schedule), "Target", "DeadLetterConfig", "Arn"))
-    for _, subscription in _subscription_settings(t):
-        yield _target(_get(subscription, "RedrivePolicy", "deadLetterTargetArn"))
-
 
 def _monitoring_topics(t: _Template) -> set[str]:
     """Topics that only carry alarm notifications (with their subscriptions): monitoring,
@@ -385,8 +360,13 @@ def _pipes(g: _Graph) -> None:
     t = g.t
     for pipe in t.of_type("AWS::Pipes::Pipe"):
         props = t.props(pipe)
-        hops = [hop for hop in (g.target(props.get("Source")), _pipe_end(g, props.get("Enrichment")),
-                                _pipe_end(g, props.get("Target"))) if hop]
+        source = g.target(props.get("Source"))
+        hops = [hop for hop in (source, _pipe_end(g, props.get("Enrichment")), _pipe_end(g, props.get("Target")))
+                if hop]
+        # What the pipe cannot deliver from a stream goes to the dead-letter queue of its source settings.
+        settings = props.get("SourceParameters")
+        for parameters in settings.values() if isinstance(settings, dict) else ():
+            g.connect(source, g.target(_get(parameters, "DeadLetterConfig", "Arn")), "failure")
         for source, target in zip(hops, hops[1:]):
             if g.kind(target) == "state-machine":
                 g.connect(source, target, "start")

@@ -790,8 +790,8 @@ class _Template:
         configured = _get(props, "LoggingConfig", "LogGroup")
         if configured is not None:
             target = _target(configured)
-            if target is not None and target not in self.resources:
-                return True  # a parameter or an import
+            if (target is not None and target not in self.resources) or (target is None and _unknown(configured)):
+                return True  # a parameter, an import or a condition
             return target in groups or (isinstance(configured, str) and configured in names)
         if function in refs:
             return True

@@ -260,3 +260,41 @@ Kept: {FN % ', Events: {K: {Type: SelfManagedKafka, Properties: {KafkaBootstrapS
     assert ids(analysis, "missing-dlq") == [("missing-dlq", "Plain")]
     found = next(f for f in analysis.findings if f.id == "missing-dlq")
     assert "The Kafka trigger (event K of Plain)" in found.explanation and found.rule_ids == ("ES1001",)
+
+
+# Failure targets a condition names, pipe dead-letter queues, imported log groups -----------------
+
+def test_a_queue_named_as_a_failure_target_inside_a_condition_is_a_dlq_in_the_drawing_too():
+    analysis = run(f"""
+Table: {{Type: AWS::DynamoDB::Table, Properties: {{StreamSpecification: {{StreamViewType: NEW_IMAGE}}}}}}
+Failed: {{Type: AWS::SQS::Queue}}
+Changes: {FN % ', Events: {S: {Type: DynamoDB, Properties: {Stream: !GetAtt Table.StreamArn, StartingPosition: LATEST, DestinationConfig: {OnFailure: {Destination: !If [IsProd, !GetAtt Failed.Arn, !Ref "AWS::NoValue"]}}}}}'}
+""")
+    assert kinds_of(analysis)["Failed"] == "dlq"
+    assert ("Producers", "Failed", "publish") not in edges_of(analysis)
+    assert ids(analysis, "dlq-without-alarm") == [("dlq-without-alarm", "Failed")]
+
+
+def test_a_pipes_stream_dead_letter_queue_is_its_failure_path():
+    analysis = run(f"""
+Table: {{Type: AWS::DynamoDB::Table, Properties: {{StreamSpecification: {{StreamViewType: NEW_IMAGE}}}}}}
+Undelivered: {{Type: AWS::SQS::Queue}}
+Bus: {{Type: AWS::Events::EventBus, Properties: {{Name: b}}}}
+Pipe:
+  Type: AWS::Pipes::Pipe
+  Properties:
+    RoleArn: r
+    Source: !GetAtt Table.StreamArn
+    SourceParameters: {{DynamoDBStreamParameters: {{StartingPosition: LATEST, DeadLetterConfig: {{Arn: !GetAtt Undelivered.Arn}}}}}}
+    Target: !GetAtt Bus.Arn
+""")
+    assert kinds_of(analysis)["Undelivered"] == "dlq"
+    assert {("Table", "Undelivered", "failure"), ("Table", "Bus", "event")} <= edges_of(analysis)
+
+
+def test_a_log_group_imported_from_another_stack_is_not_judged():
+    analysis = run(f"""
+Worker: {FN % ', LoggingConfig: {LogGroup: !ImportValue shared-log-group}'}
+Other: {FN % ''}
+""")
+    assert ids(analysis, "no-log-retention") == [("no-log-retention", "Other")]
