@@ -133,6 +133,15 @@ class _Graph:
         rid = _target(value)
         return rid if rid in self.kinds else None
 
+    def receiver(self, value: Any) -> str | None:
+        """The component a target ARN names: directly (!GetAtt X.Arn, a function by name), or
+        the one component an ARN built with Sub or Join refers to."""
+        direct = self.t.function_of(value) or self.target(value)
+        if direct or _target(value) is not None:
+            return direct
+        named = self.named_in(value)
+        return next(iter(named)) if len(named) == 1 else None
+
     def reach(self, source: str | None, target: str | None) -> None:
         """An asynchronous delivery from ``source`` to ``target``: workflows are started,
         everything else receives an event."""
@@ -266,7 +275,9 @@ def _subscriptions(g: _Graph) -> None:
     for topic, settings in _subscription_settings(g.t):
         protocol = str(settings.get("Protocol", "")).lower()
         endpoint = settings.get("Endpoint")
-        target = g.t.function_of(endpoint) if protocol == "lambda" else g.target(endpoint) if protocol == "sqs" else None
+        target = g.receiver(endpoint) if protocol in ("lambda", "sqs") else None
+        if g.kind(target) not in (("function",) if protocol == "lambda" else ("queue", "dlq")):
+            target = None
         g.reach(topic if g.kind(topic) == "topic" else None, target)
         g.connect(topic, g.target(_get(settings, "RedrivePolicy", "deadLetterTargetArn")), "failure")
 
@@ -288,7 +299,7 @@ def _rules(g: _Graph) -> None:
             if not isinstance(target, dict):
                 continue
             arn = target.get("Arn")
-            receiver = t.function_of(arn) or g.target(arn)
+            receiver = g.receiver(arn)
             for source in sources:
                 g.reach(source, receiver)
                 g.connect(source, g.target(_get(target, "DeadLetterConfig", "Arn")), "failure")
@@ -296,7 +307,7 @@ def _rules(g: _Graph) -> None:
         target = _get(t.props(schedule), "Target")
         g.add(schedule, "schedule")
         arn = _get(target, "Arn")
-        g.reach(schedule, t.function_of(arn) or g.target(arn))
+        g.reach(schedule, g.receiver(arn))
         g.connect(schedule, g.target(_get(target, "DeadLetterConfig", "Arn")), "failure")
 
 
@@ -377,7 +388,7 @@ def _pipes(g: _Graph) -> None:
 
 
 def _pipe_end(g: _Graph, value: Any) -> str | None:
-    return g.t.function_of(value) or g.target(value)
+    return g.receiver(value)
 
 
 def _functions_in(t: _Template, value: Any) -> list[str]:

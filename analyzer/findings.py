@@ -615,21 +615,31 @@ def _check_apis(t: _Template) -> Iterator[_Found]:
 
 # Queues fed by SNS and EventBridge ---------------------------------------------------------------
 
+def _queue_named(t: _Template, value: Any) -> str | None:
+    """The queue of the template a target or endpoint ARN names: !GetAtt Q.Arn, or the one
+    queue an ARN built with Sub or Join refers to."""
+    queue = _target(value)
+    if queue is None:
+        queues = [rid for rid in t.referenced(value) if t.type_of(rid) == "AWS::SQS::Queue"]
+        queue = queues[0] if len(queues) == 1 else None
+    return queue
+
+
 def _check_queue_policy(t: _Template) -> Iterator[_Found]:
     feeders: dict[str, list[str]] = {}
     for subscription in t.of_type("AWS::SNS::Subscription"):
         props = t.props(subscription)
-        queue = _target(props.get("Endpoint"))
+        queue = _queue_named(t, props.get("Endpoint"))
         if str(props.get("Protocol")).lower() == "sqs" and t.type_of(queue) == "AWS::SQS::Queue":
             feeders.setdefault(queue, []).append(f"topic {_target(props.get('TopicArn')) or 'of ' + subscription}")
     for topic in t.of_type("AWS::SNS::Topic"):
         for item in _listed(t.props(topic).get("Subscription")):
-            queue = _target(_get(item, "Endpoint"))
+            queue = _queue_named(t, _get(item, "Endpoint"))
             if str(_get(item, "Protocol")).lower() == "sqs" and t.type_of(queue) == "AWS::SQS::Queue":
                 feeders.setdefault(queue, []).append(f"topic {topic}")
     for rule in t.of_type("AWS::Events::Rule"):
         for target in _listed(t.props(rule).get("Targets")):
-            queue = _target(_get(target, "Arn"))
+            queue = _queue_named(t, _get(target, "Arn"))
             if t.type_of(queue) == "AWS::SQS::Queue" and not _get(target, "RoleArn"):
                 feeders.setdefault(queue, []).append(f"rule {rule}")
     for queue in sorted(feeders, key=t.position):

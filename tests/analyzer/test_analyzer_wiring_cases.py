@@ -298,3 +298,28 @@ Worker: {FN % ', LoggingConfig: {LogGroup: !ImportValue shared-log-group}'}
 Other: {FN % ''}
 """)
     assert ids(analysis, "no-log-retention") == [("no-log-retention", "Other")]
+
+
+# Targets named by an ARN built with Sub ----------------------------------------------------------
+
+def test_targets_and_endpoints_named_by_an_arn_built_with_sub_are_wired_and_judged():
+    analysis = run("""
+Topic:
+  Type: AWS::SNS::Topic
+  Properties:
+    Subscription:
+      - {Protocol: sqs, Endpoint: !Sub "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Orders.QueueName}"}
+Orders: {Type: AWS::SQS::Queue, Properties: {QueueName: orders}}
+Api: {Type: AWS::ApiGateway::RestApi}
+Bus: {Type: AWS::Events::EventBus, Properties: {Name: b}}
+Refresh:
+  Type: AWS::Events::Rule
+  Properties:
+    EventBusName: !Ref Bus
+    EventPattern: {source: [x]}
+    Targets:
+      - Id: api
+        Arn: !Sub ["arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${ApiId}/Prod/GET/*", {ApiId: !Ref Api}]
+""")
+    assert {("Topic", "Orders", "event"), ("Bus", "Api", "event")} <= edges_of(analysis)
+    assert ids(analysis, "missing-queue-policy") == [("missing-queue-policy", "Orders")]
