@@ -12,6 +12,7 @@ in one place still gives the rest of its graph.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from architecture import Architecture, Component, Connection, name_from_id
@@ -26,6 +27,7 @@ from .model import (
     _listed,
     _NameIndex,
     _names,
+    _strings,
     _target,
     _Template,
 )
@@ -72,7 +74,7 @@ def architecture_of(t: _Template) -> Architecture:
     inside starts a component (the rule the generator applies too)."""
     graph = _Graph(t)
     for step in (_sources, _sam_events, _destinations, _redrive, _subscriptions, _rules, _bucket_targets,
-                 _api_wiring, _function_urls, _pipes, _grants, _workflows, _database_endpoints):
+                 _api_wiring, _service_integrations, _function_urls, _pipes, _grants, _workflows, _database_endpoints):
         _on_time()
         step(graph)
     if graph.of_kind("api"):
@@ -127,6 +129,10 @@ class _Graph:
         """The components a value refers to: by Ref/GetAtt/Sub, by a parameter that names
         them, or by their literal (or Sub) name inside an ARN."""
         return self._index.lookup(value)
+
+    def text_named(self, text: str) -> list[str]:
+        """The components whose literal (or Sub) name is exactly this text."""
+        return list(self._index.texts.get(text, ()))
 
     def target(self, value: Any) -> str | None:
         """The component a value points at directly (!Ref X, !GetAtt X.Arn), if it is one."""
@@ -350,6 +356,67 @@ def _api_wiring(g: _Graph) -> None:
             for api in sorted(_names(props.get("SourceArn"))):
                 if g.kind(api) == "api":
                     g.connect(api, function, "invoke")
+
+
+# What an API integration that calls a service directly (no function in between) does to it.
+SERVICE_INTEGRATION_EDGES = {"queue": "publish", "dlq": "publish", "topic": "publish", "event-bus": "publish",
+                             "stream": "publish", "delivery-stream": "publish"}
+TABLE_READ_ACTIONS = ("getitem", "batchgetitem", "query", "scan")
+WRITE_METHODS = ("PUT", "POST", "DELETE", "PATCH")
+_QUOTED = re.compile(r'"([^"\s]{1,255})"')
+
+
+def _service_integrations(g: _Graph) -> None:
+    """API Gateway integrations that call SQS, SNS, EventBridge, Kinesis, Step Functions,
+    DynamoDB or S3 themselves: the API is the producer of what its integration names (in the
+    integration URI, its request templates or parameters)."""
+    t = g.t
+    for method in t.of_type("AWS::ApiGateway::Method"):
+        props = t.props(method)
+        integration = _get(props, "Integration")
+        _integrate(g, g.target(props.get("RestApiId")), _get(integration, "Uri"),
+                   [_get(integration, "RequestTemplates"), _get(integration, "RequestParameters")],
+                   _get(integration, "IntegrationHttpMethod"))
+    for rid in t.of_type("AWS::ApiGatewayV2::Integration"):
+        props = t.props(rid)
+        _integrate(g, g.target(props.get("ApiId")), [props.get("IntegrationUri"), props.get("IntegrationSubtype")],
+                   [props.get("RequestTemplates"), props.get("RequestParameters")], props.get("IntegrationMethod"))
+    for api in g.of_kind("api"):
+        props = t.props(api)
+        stack = [props.get("DefinitionBody"), props.get("Body")]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                integration = value.get("x-amazon-apigateway-integration")
+                if isinstance(integration, dict):
+                    _integrate(g, api, integration.get("uri"),
+                               [integration.get("requestTemplates"), integration.get("requestParameters")],
+                               integration.get("httpMethod"))
+                stack.extend(child for key, child in value.items() if key != "x-amazon-apigateway-integration")
+            elif isinstance(value, list):
+                stack.extend(value)
+
+
+def _integrate(g: _Graph, api: str | None, uri: Any, request: list, method: Any) -> None:
+    if api is None or uri is None:
+        return
+    action = " ".join(_strings(uri)).lower()
+    if ":lambda:path" in action:
+        return  # a function: an invoke, drawn above
+    named = g.named_in([uri, request])
+    # Request templates name tables, queues and workflows in JSON: "TableName": "orders".
+    for text in _strings(request):
+        named.update(cid for name in _QUOTED.findall(text) for cid in g.text_named(name))
+    for target in sorted(named, key=list(g.kinds).index):
+        kind = g.kind(target)
+        if kind in SERVICE_INTEGRATION_EDGES:
+            g.connect(api, target, SERVICE_INTEGRATION_EDGES[kind])
+        elif kind == "state-machine":
+            g.connect(api, target, "start" if "start" in action else "read")
+        elif kind == "table":
+            g.connect(api, target, "read" if any(f"/{read}" in action for read in TABLE_READ_ACTIONS) else "write")
+        elif kind == "bucket":
+            g.connect(api, target, "write" if str(method).upper() in WRITE_METHODS else "read")
 
 
 def _function_urls(g: _Graph) -> None:

@@ -323,3 +323,55 @@ Refresh:
 """)
     assert {("Topic", "Orders", "event"), ("Bus", "Api", "event")} <= edges_of(analysis)
     assert ids(analysis, "missing-queue-policy") == [("missing-queue-policy", "Orders")]
+
+
+# API Gateway service integrations ----------------------------------------------------------------
+
+def test_an_api_sending_straight_to_a_queue_workflow_table_or_stream_is_their_producer():
+    analysis = run("""
+Rest: {Type: AWS::ApiGateway::RestApi}
+Orders: {Type: AWS::SQS::Queue}
+Flow: {Type: AWS::Serverless::StateMachine, Properties: {DefinitionUri: f.json}}
+Items: {Type: AWS::DynamoDB::Table, Properties: {TableName: items}}
+Send:
+  Type: AWS::ApiGateway::Method
+  Properties:
+    RestApiId: !Ref Rest
+    HttpMethod: POST
+    Integration:
+      Type: AWS
+      IntegrationHttpMethod: POST
+      Uri: !Join ['', ['arn:aws:apigateway:', !Ref 'AWS::Region', ':sqs:path/', !Ref 'AWS::AccountId', '/', !GetAtt Orders.QueueName]]
+Start:
+  Type: AWS::ApiGateway::Method
+  Properties:
+    RestApiId: !Ref Rest
+    HttpMethod: POST
+    Integration:
+      Type: AWS
+      Uri: !Sub arn:aws:apigateway:${AWS::Region}:states:action/StartExecution
+      RequestTemplates: {application/json: !Sub '{"input": "$util.escapeJavaScript($input.json(''$''))", "stateMachineArn": "${Flow}"}'}
+Http:
+  Type: AWS::Serverless::HttpApi
+  Properties:
+    DefinitionBody:
+      openapi: '3.0'
+      paths:
+        /items/{id}:
+          get:
+            x-amazon-apigateway-integration:
+              type: aws
+              httpMethod: POST
+              uri: !Sub arn:aws:apigateway:${AWS::Region}:dynamodb:action/GetItem
+              requestTemplates: {application/json: '{"TableName": "items", "Key": {"id": {"S": "$input.params(''id'')"}}}'}
+          put:
+            x-amazon-apigateway-integration:
+              type: aws
+              httpMethod: POST
+              uri: !Sub arn:aws:apigateway:${AWS::Region}:dynamodb:action/PutItem
+              requestTemplates: {application/json: !Sub '{"TableName": "${Items}"}'}
+""")
+    edges = edges_of(analysis)
+    assert {("Rest", "Orders", "publish"), ("Rest", "Flow", "start"), ("Http", "Items", "read"),
+            ("Http", "Items", "write")} <= edges
+    assert not [edge for edge in edges if edge[0] == "Producers"]
