@@ -465,15 +465,16 @@ def _functions_in(t: _Template, value: Any) -> list[str]:
 # -- what functions and workflows do ------------------------------------------------------------------
 
 def _grants(g: _Graph) -> None:
+    """What each function's and each workflow's permissions let it do to the components."""
     edges: dict[int, list[tuple[str, str]]] = {}  # per policy (shared ones once): (target, connection)
-    for function, groups in g.t.grant_groups.items():
+    for function, groups in [*g.t.grant_groups.items(), *g.t.workflow_grant_groups.items()]:
         for group in groups:
             if id(group) not in edges:
                 edges[id(group)] = [(target, connection) for grant in group for resource in grant.resources
                                     for target in g.named_in(resource)
                                     if (connection := _grant_connection(grant.actions, g.kind(target)))]
             for target, connection in edges[id(group)]:
-                if not (target == function and connection == "invoke"):
+                if target != function:
                     g.connect(function, target, connection)
 
 

@@ -459,27 +459,33 @@ class _Template:
     def grant_groups(self) -> dict[str, list[tuple[_Grant, ...]]]:
         """Function -> the grants of each policy attached to it, one tuple per policy; a
         policy several functions share (Globals, a shared role) is one tuple, read once."""
-        result = {}
-        for function in self.functions:
-            _on_time()
-            props = self.props(function)
-            role = _target(props.get("Role"))
-            documents = list(self.role_documents.get(role or "", []))
-            groups: list[tuple[_Grant, ...]] = []
-            if role is None and self.type_of(function) == "AWS::Serverless::Function":
-                documents += self.role_documents.get(f"{function}Role", [])
-                for policy in _listed(props.get("Policies")):
-                    if not isinstance(policy, dict):
-                        continue  # a managed policy by name: its contents are not in the template
-                    if "Statement" in policy:
-                        documents.append(policy)
-                    else:
-                        groups.append(self._read_once(policy, _policy_template_grants))
-            for document in documents:
-                groups.append(self._read_once(document, _statements))
-            groups += [grants for connector, grants in self._connector_grants if connector.source == function]
-            result[function] = groups
-        return result
+        return {function: self._grant_groups_of(function) for function in self.functions}
+
+    @cached_property
+    def workflow_grant_groups(self) -> dict[str, list[tuple[_Grant, ...]]]:
+        """State machine -> the grants of each policy attached to it (its role's, or SAM's
+        Policies), read as a function's are."""
+        return {machine: self._grant_groups_of(machine) for machine in self.of_type(*STATE_MACHINE_TYPES)}
+
+    def _grant_groups_of(self, rid: str) -> list[tuple[_Grant, ...]]:
+        _on_time()
+        props = self.props(rid)
+        role = _target(props.get("Role") if "Role" in props else props.get("RoleArn"))
+        documents = list(self.role_documents.get(role or "", []))
+        groups: list[tuple[_Grant, ...]] = []
+        if role is None and self.type_of(rid) in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+            documents += self.role_documents.get(f"{rid}Role", [])
+            for policy in _listed(props.get("Policies")):
+                if not isinstance(policy, dict):
+                    continue  # a managed policy by name: its contents are not in the template
+                if "Statement" in policy:
+                    documents.append(policy)
+                else:
+                    groups.append(self._read_once(policy, _policy_template_grants))
+        for document in documents:
+            groups.append(self._read_once(document, _statements))
+        groups += [grants for connector, grants in self._connector_grants if connector.source == rid]
+        return groups
 
     @cached_property
     def connectors(self) -> list[_Connector]:
@@ -517,7 +523,8 @@ class _Template:
     def _connector_grants(self) -> list[tuple[_Connector, tuple[_Grant, ...]]]:
         """Each connector from a function, with what its permissions allow on its destination."""
         return [(connector, (_Grant(actions, (connector.destination,), template=True),))
-                for connector in self.connectors if connector.source in self.function_ids
+                for connector in self.connectors
+                if self.type_of(connector.source) in FUNCTION_TYPES + STATE_MACHINE_TYPES
                 if (actions := tuple(action for permission in connector.permissions
                                      for action in CONNECTOR_ACTIONS.get(connector.destination_type, {}).get(permission, ())))]
 

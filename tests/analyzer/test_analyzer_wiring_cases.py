@@ -375,3 +375,34 @@ Http:
     assert {("Rest", "Orders", "publish"), ("Rest", "Flow", "start"), ("Http", "Items", "read"),
             ("Http", "Items", "write")} <= edges
     assert not [edge for edge in edges if edge[0] == "Producers"]
+
+
+# What a workflow's permissions let it do -----------------------------------------------------------
+
+def test_a_workflow_sends_to_the_queues_topics_and_workflows_its_policies_allow():
+    analysis = run("""
+Orders: {Type: AWS::SQS::Queue}
+Alerts: {Type: AWS::SNS::Topic}
+Child: {Type: AWS::Serverless::StateMachine, Properties: {DefinitionUri: child.json}}
+Parent:
+  Type: AWS::Serverless::StateMachine
+  Properties:
+    DefinitionUri: parent.json
+    DefinitionSubstitutions: {QueueUrl: !Ref Orders, ChildArn: !Ref Child}
+    Policies:
+      - SQSSendMessagePolicy: {QueueName: !GetAtt Orders.QueueName}
+      - StepFunctionsExecutionPolicy: {StateMachineName: !GetAtt Child.Name}
+Role:
+  Type: AWS::IAM::Role
+  Properties:
+    AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: states.amazonaws.com}, Action: sts:AssumeRole}]}
+    Policies: [{PolicyName: p, PolicyDocument: {Statement: [{Effect: Allow, Action: sns:Publish, Resource: !Ref Alerts}]}}]
+Notify:
+  Type: AWS::StepFunctions::StateMachine
+  Properties:
+    RoleArn: !GetAtt Role.Arn
+    Definition: {StartAt: N, States: {N: {Type: Task, Resource: arn:aws:states:::sns:publish, Parameters: {TopicArn: !Ref Alerts}, End: true}}}
+""")
+    edges = edges_of(analysis)
+    assert {("Parent", "Orders", "publish"), ("Parent", "Child", "start"), ("Notify", "Alerts", "publish")} <= edges
+    assert {edge[1] for edge in edges if edge[0] == "Producers"} == {"Parent", "Notify"}
