@@ -207,6 +207,10 @@ NAME_PROPERTY = {
     "AWS::S3::Bucket": "BucketName", "AWS::DynamoDB::Table": "TableName", "AWS::SQS::Queue": "QueueName",
     "AWS::SNS::Topic": "TopicName", "AWS::Serverless::Function": "FunctionName",
     "AWS::Lambda::Function": "FunctionName", "AWS::Serverless::SimpleTable": "TableName",
+    "AWS::DynamoDB::GlobalTable": "TableName", "AWS::Events::EventBus": "Name", "AWS::Kinesis::Stream": "Name",
+    "AWS::KinesisFirehose::DeliveryStream": "DeliveryStreamName", "AWS::StepFunctions::StateMachine": "StateMachineName",
+    "AWS::Serverless::StateMachine": "Name", "AWS::RDS::DBCluster": "DBClusterIdentifier",
+    "AWS::RDS::DBInstance": "DBInstanceIdentifier", "AWS::SecretsManager::Secret": "Name",
 }
 # Sync data services an API-facing function may aggregate (orchestrator heuristic).
 AGGREGATED_TYPES = FUNCTION_TYPES + STATE_MACHINE_TYPES + DATABASE_TYPES + (

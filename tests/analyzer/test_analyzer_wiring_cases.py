@@ -406,3 +406,24 @@ Notify:
     edges = edges_of(analysis)
     assert {("Parent", "Orders", "publish"), ("Parent", "Child", "start"), ("Notify", "Alerts", "publish")} <= edges
     assert {edge[1] for edge in edges if edge[0] == "Producers"} == {"Parent", "Notify"}
+
+
+# Resources known by the name they are given --------------------------------------------------------
+
+def test_a_bus_stream_and_database_cluster_are_known_by_the_names_they_are_given():
+    analysis = run(f"""
+Bus: {{Type: AWS::Events::EventBus, Properties: {{Name: orders}}}}
+Clicks: {{Type: AWS::Kinesis::Stream, Properties: {{Name: !Ref StreamName}}}}
+Cluster: {{Type: AWS::RDS::DBCluster, Properties: {{DBClusterIdentifier: !Ref ClusterName, Engine: aurora-postgresql}}}}
+Worker:
+  Type: AWS::Serverless::Function
+  Properties:
+    Handler: a.b
+    Runtime: python3.13
+    Policies:
+      - Statement:
+          - {{Effect: Allow, Action: events:PutEvents, Resource: !Sub "arn:aws:events:${{AWS::Region}}:${{AWS::AccountId}}:event-bus/orders"}}
+          - {{Effect: Allow, Action: kinesis:PutRecord, Resource: !Sub "arn:aws:kinesis:${{AWS::Region}}:${{AWS::AccountId}}:stream/${{StreamName}}"}}
+          - {{Effect: Allow, Action: rds-data:ExecuteStatement, Resource: !Sub "arn:aws:rds:${{AWS::Region}}:${{AWS::AccountId}}:cluster:${{ClusterName}}"}}
+""", parameters="StreamName: {Type: String}\nClusterName: {Type: String}")
+    assert {("Worker", "Bus", "publish"), ("Worker", "Clicks", "publish"), ("Worker", "Cluster", "write")} <= edges_of(analysis)
