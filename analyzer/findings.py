@@ -206,6 +206,9 @@ def _check_missing_dlq(t: _Template) -> Iterator[_Found]:
             if _get(event, "Type") in RULE_EVENT_TYPES and isinstance(settings, dict) and not _rule_dlq(settings):
                 gap(owner, "rule-target-no-dlq", dict(rule=f"The rule of event {name}", targets=owner),
                     *(("ES4000",) if t.type_of(owner) == "AWS::Serverless::Function" else ()))
+            elif _get(event, "Type") == "ScheduleV2" and isinstance(settings, dict) and not _rule_dlq(settings):
+                # An EventBridge Scheduler schedule, judged like an AWS::Scheduler::Schedule.
+                gap(owner, "rule-target-no-dlq", dict(rule=f"The schedule of event {name}", targets=owner))
     for rule in t.of_type("AWS::Events::Rule"):
         targets = t.props(rule).get("Targets")
         if not isinstance(targets, list):

@@ -427,3 +427,12 @@ Worker:
           - {{Effect: Allow, Action: rds-data:ExecuteStatement, Resource: !Sub "arn:aws:rds:${{AWS::Region}}:${{AWS::AccountId}}:cluster:${{ClusterName}}"}}
 """, parameters="StreamName: {Type: String}\nClusterName: {Type: String}")
     assert {("Worker", "Bus", "publish"), ("Worker", "Clicks", "publish"), ("Worker", "Cluster", "write")} <= edges_of(analysis)
+
+
+def test_a_sam_scheduler_event_without_a_dead_letter_queue_is_judged_like_a_scheduler_schedule():
+    analysis = run(f"""
+Hourly: {FN % ', EventInvokeConfig: {DestinationConfig: {OnFailure: {Type: SQS, Destination: arn:aws:sqs:eu-west-1:1:f}}}, Events: {S: {Type: ScheduleV2, Properties: {ScheduleExpression: rate(1 hour)}}}'}
+Kept: {FN % ', EventInvokeConfig: {DestinationConfig: {OnFailure: {Type: SQS, Destination: arn:aws:sqs:eu-west-1:1:f}}}, Events: {S: {Type: ScheduleV2, Properties: {ScheduleExpression: rate(1 hour), DeadLetterConfig: {Type: SQS}}}}'}
+""")
+    assert ids(analysis, "missing-dlq") == [("missing-dlq", "Hourly")]
+    assert "The schedule of event S" in next(f for f in analysis.findings if f.id == "missing-dlq").explanation
