@@ -77,12 +77,29 @@ def architecture_of(t: _Template) -> Architecture:
                  _api_wiring, _service_integrations, _function_urls, _pipes, _grants, _workflows, _database_endpoints):
         _on_time()
         step(graph)
+    _leave_out_deployment_helpers(graph)
     if graph.of_kind("api"):
         graph.add(CLIENTS, "client")
         for api in graph.of_kind("api"):
             graph.connect(CLIENTS, api, "invoke")
     components = [Component(cid, kind, name_from_id(cid, kind)) for cid, kind in graph.kinds.items()]
     return Architecture.build(components, graph.edges).fed_from_outside()
+
+
+def _leave_out_deployment_helpers(g: _Graph) -> None:
+    """A function that only CloudFormation calls, as the handler of a custom resource, runs
+    while the stack deploys: it is not part of the architecture (nor fed by its producers).
+    It stays when anything in the template starts it otherwise."""
+    t = g.t
+    handlers = {t.function_of(props.get("ServiceToken")) for rid in t.resources
+                if isinstance(props := t.props(rid), dict) and "ServiceToken" in props
+                and (t.type_of(rid).startswith("Custom::") or t.type_of(rid) == "AWS::CloudFormation::CustomResource")}
+    started = {e.target for e in g.edges if e.kind not in ("read", "failure")}
+    helpers = {function for function in handlers if function and function not in started}
+    if helpers:
+        for function in helpers:
+            del g.kinds[function]
+        g.edges = [e for e in g.edges if e.source not in helpers and e.target not in helpers]
 
 
 class _Graph:

@@ -436,3 +436,20 @@ Kept: {FN % ', EventInvokeConfig: {DestinationConfig: {OnFailure: {Type: SQS, De
 """)
     assert ids(analysis, "missing-dlq") == [("missing-dlq", "Hourly")]
     assert "The schedule of event S" in next(f for f in analysis.findings if f.id == "missing-dlq").explanation
+
+
+# Custom resource handlers ---------------------------------------------------------------------------
+
+def test_a_function_only_a_custom_resource_calls_is_deployment_machinery_not_architecture():
+    analysis = run(f"""
+Seed: {FN % ', Policies: [{S3CrudPolicy: {BucketName: !Ref Data}}]'}
+SeedData: {{Type: Custom::Seed, Properties: {{ServiceToken: !GetAtt Seed.Arn}}}}
+Data: {{Type: AWS::S3::Bucket}}
+Both: {FN % ', Events: {Get: {Type: HttpApi}}'}
+BothSetup: {{Type: AWS::CloudFormation::CustomResource, Properties: {{ServiceToken: !GetAtt Both.Arn}}}}
+""")
+    kinds, edges = kinds_of(analysis), edges_of(analysis)
+    assert "Seed" not in kinds and not [edge for edge in edges if "Seed" in edge[:2]]
+    assert kinds["Both"] == "function" and ("ServerlessHttpApi", "Both", "invoke") in edges
+    # Its findings are reported all the same.
+    assert ("no-log-retention", "Seed") in ids(analysis, "no-log-retention")
