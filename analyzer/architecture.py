@@ -5,9 +5,12 @@
 Components come from resource types (and from the parameters a function uses as a database
 proxy endpoint or as a secret); ids are logical ids and names come from ``name_from_id``, as
 the generator names them. Connections come from the wiring the analyzer already reads: event
-sources, SAM events, subscriptions, rules, destinations, redrive policies and the permissions
-attached to each function. Anything that cannot be read is skipped: a template that is odd
-in one place still gives the rest of its graph.
+sources, SAM events, subscriptions, rules, destinations, redrive policies, EventBridge pipes,
+API integrations (functions, and services an API calls directly), function URLs and the
+permissions attached to each function and workflow (policies, roles and SAM connectors).
+Functions that only a custom resource calls run at deployment and are left out. Anything
+that cannot be read is skipped: a template that is odd in one place still gives the rest of
+its graph.
 """
 
 from __future__ import annotations
