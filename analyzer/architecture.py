@@ -409,7 +409,7 @@ def _service_integrations(g: _Graph) -> None:
             if isinstance(value, dict):
                 integration = value.get("x-amazon-apigateway-integration")
                 if isinstance(integration, dict):
-                    _integrate(g, api, integration.get("uri"),
+                    _integrate(g, api, [integration.get("uri"), integration.get("integrationSubtype")],
                                [integration.get("requestTemplates"), integration.get("requestParameters")],
                                integration.get("httpMethod"))
                 stack.extend(child for key, child in value.items() if key != "x-amazon-apigateway-integration")
@@ -418,9 +418,9 @@ def _service_integrations(g: _Graph) -> None:
 
 
 def _integrate(g: _Graph, api: str | None, uri: Any, request: list, method: Any) -> None:
-    if api is None or uri is None:
-        return
     action = " ".join(_strings(uri)).lower()
+    if api is None or not action.strip():
+        return
     if ":lambda:path" in action:
         return  # a function: an invoke, drawn above
     named = g.named_in([uri, request])

@@ -453,3 +453,27 @@ BothSetup: {{Type: AWS::CloudFormation::CustomResource, Properties: {{ServiceTok
     assert kinds["Both"] == "function" and ("ServerlessHttpApi", "Both", "invoke") in edges
     # Its findings are reported all the same.
     assert ("no-log-retention", "Seed") in ids(analysis, "no-log-retention")
+
+
+def test_an_http_api_integration_subtype_sends_to_the_queue_its_parameters_name():
+    analysis = run("""
+Jobs: {Type: AWS::SQS::Queue}
+Http:
+  Type: AWS::Serverless::HttpApi
+  Properties:
+    DefinitionBody:
+      openapi: '3.0'
+      paths:
+        /jobs:
+          post:
+            x-amazon-apigateway-integration:
+              type: aws_proxy
+              integrationSubtype: SQS-SendMessage
+              credentials: !GetAtt Role.Arn
+              requestParameters: {QueueUrl: !Ref Jobs, MessageBody: $request.body}
+Cfn: {Type: AWS::ApiGatewayV2::Api, Properties: {ProtocolType: HTTP}}
+CfnJobs:
+  Type: AWS::ApiGatewayV2::Integration
+  Properties: {ApiId: !Ref Cfn, IntegrationType: AWS_PROXY, IntegrationSubtype: SQS-SendMessage, RequestParameters: {QueueUrl: !Ref Jobs}}
+""")
+    assert {("Http", "Jobs", "publish"), ("Cfn", "Jobs", "publish")} <= edges_of(analysis)
