@@ -681,14 +681,17 @@ def _check_fifo(t: _Template) -> Iterator[_Found]:
 # Loops ---------------------------------------------------------------------------------------------
 
 # Hand-overs that do not wait for an answer, and the components they pass through.
-LOOP_EDGES = frozenset(("event", "poll", "publish", "write"))
+LOOP_EDGES = frozenset(("event", "poll", "publish", "write", "start", "invoke"))
+# What does the work on the way round: a function, or a workflow (and the functions it calls).
+LOOP_WORKERS = frozenset(("function", "state-machine"))
 LOOP_HUBS = frozenset(("bucket", "topic", "event-bus", "queue", "stream", "table"))
 
 
 def _check_loops(t: _Template, graph: Architecture) -> Iterator[_Found]:
-    """A cycle of asynchronous hand-overs: what a function sends comes back to it through
-    buckets, topics, buses, queues, streams or tables. A function and its own bucket or table
-    alone are left to recursive-s3-trigger and stream-writes-same-table, which read the filters."""
+    """A cycle of hand-overs through buckets, topics, buses, queues, streams or tables: what a
+    function or workflow (or a function a workflow calls) sends comes back to it. A function and
+    its own bucket or table alone are left to recursive-s3-trigger and stream-writes-same-table,
+    which read the filters."""
     kinds = {component.id: component.kind for component in graph.components}
     # A trigger with a filter may leave out what the function itself wrote: not judged here.
     filtered = {(s.origin, s.function) for s in t.sources if s.settings.get("FilterCriteria")}
@@ -697,7 +700,7 @@ def _check_loops(t: _Template, graph: Architecture) -> Iterator[_Found]:
         if connection.kind in LOOP_EDGES and (connection.source, connection.target) not in filtered:
             following.setdefault(connection.source, []).append(connection.target)
     for members in _cycles(following):
-        functions = [m for m in members if kinds.get(m) == "function"]
+        functions = [m for m in members if kinds.get(m) in LOOP_WORKERS]
         hubs = [m for m in members if kinds.get(m) in LOOP_HUBS]
         if not functions or not hubs:
             continue
@@ -705,7 +708,7 @@ def _check_loops(t: _Template, graph: Architecture) -> Iterator[_Found]:
             continue
         order = sorted(members, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources))
         only_buses = all(kinds.get(hub) == "event-bus" for hub in hubs)
-        first = next(m for m in order if kinds.get(m) == "function")
+        first = next(m for m in order if kinds.get(m) in LOOP_WORKERS)
         yield _found("loop", first, "loop-bus" if only_buses else None, function=first, members=_join(order))
 
 

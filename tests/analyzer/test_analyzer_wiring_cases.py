@@ -477,3 +477,22 @@ CfnJobs:
   Properties: {ApiId: !Ref Cfn, IntegrationType: AWS_PROXY, IntegrationSubtype: SQS-SendMessage, RequestParameters: {QueueUrl: !Ref Jobs}}
 """)
     assert {("Http", "Jobs", "publish"), ("Cfn", "Jobs", "publish")} <= edges_of(analysis)
+
+
+def test_a_workflow_whose_events_come_back_to_it_through_a_bus_is_a_loop():
+    analysis = run(f"""
+Bus: {{Type: AWS::Events::EventBus, Properties: {{Name: orders}}}}
+Flow:
+  Type: AWS::Serverless::StateMachine
+  Properties:
+    DefinitionUri: flow.json
+    Policies: [{{LambdaInvokePolicy: {{FunctionName: !Ref Step}}}}]
+    Events: {{E: {{Type: EventBridgeRule, Properties: {{EventBusName: !Ref Bus, Pattern: {{source: [orders]}}, DeadLetterConfig: {{Type: SQS}}}}}}}}
+Step: {FN % ', Policies: [{EventBridgePutEventsPolicy: {EventBusName: !Ref Bus}}]'}
+Quiet:
+  Type: AWS::Serverless::StateMachine
+  Properties:
+    DefinitionUri: quiet.json
+    Events: {{E: {{Type: EventBridgeRule, Properties: {{EventBusName: !Ref Bus, Pattern: {{source: [x]}}, DeadLetterConfig: {{Type: SQS}}}}}}}}
+""")
+    assert ids(analysis, "loop") == [("loop", "Flow")]
