@@ -159,6 +159,13 @@ class _Graph:
         rid = _target(value)
         return rid if rid in self.kinds else None
 
+    def branches(self, value: Any) -> list[str]:
+        """The components a value a condition decides (Fn::If) may point at, one per branch."""
+        arguments = value.get("Fn::If") if isinstance(value, dict) and len(value) == 1 else None
+        if not (isinstance(arguments, list) and len(arguments) == 3):
+            return []
+        return [cid for branch in arguments[1:] for cid in ([self.target(branch)] + self.branches(branch)) if cid]
+
     def receiver(self, value: Any) -> str | None:
         """The component a target ARN names: directly (!GetAtt X.Arn, a function by name), or
         the one component an ARN built with Sub or Join refers to."""
@@ -206,16 +213,23 @@ def _parameter_components(t: _Template) -> Iterator[tuple[str, str]]:
 
 # -- event sources ------------------------------------------------------------------------------------
 
+# Where a trigger names what it reads: a SAM event's property, or an event source mapping's.
+ORIGIN_KEYS = {"sqs": ("Queue", "EventSourceArn"), "dynamodb": ("Stream", "EventSourceArn"),
+               "kinesis": ("Stream", "EventSourceArn"), "s3": ("Bucket",)}
+
+
 def _sources(g: _Graph) -> None:
     """Queues and streams polled by event source mappings (SAM or CloudFormation) and bucket
     notifications, from the analyzer's list of what invokes each function."""
     for source in g.t.sources:
         if source.function is None or source.kind not in ("sqs", "dynamodb", "kinesis", "s3"):
             continue
-        origin = source.origin
-        if g.t.type_of(origin) == "AWS::Kinesis::StreamConsumer":
-            origin = _target(g.t.props(origin).get("StreamARN"))
-        g.connect(origin, source.function, "event" if source.kind == "s3" else "poll")
+        origins = [source.origin] if source.origin else [
+            branch for key in ORIGIN_KEYS[source.kind] for branch in g.branches(source.settings.get(key))]
+        for origin in origins:
+            if g.t.type_of(origin) == "AWS::Kinesis::StreamConsumer":
+                origin = _target(g.t.props(origin).get("StreamARN"))
+            g.connect(origin, source.function, "event" if source.kind == "s3" else "poll")
         g.connect(source.function, g.target(_get(source.settings, "DestinationConfig", "OnFailure", "Destination")),
                   "failure")
 

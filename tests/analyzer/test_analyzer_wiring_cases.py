@@ -496,3 +496,14 @@ Quiet:
     Events: {{E: {{Type: EventBridgeRule, Properties: {{EventBusName: !Ref Bus, Pattern: {{source: [x]}}, DeadLetterConfig: {{Type: SQS}}}}}}}}
 """)
     assert ids(analysis, "loop") == [("loop", "Flow")]
+
+
+def test_a_trigger_whose_queue_a_condition_chooses_is_drawn_from_both_queues():
+    analysis = run(f"""
+Fast: {{Type: AWS::SQS::Queue}}
+Slow: {{Type: AWS::SQS::Queue}}
+Worker: {FN % ', Events: {Q: {Type: SQS, Properties: {Queue: !If [IsProd, !GetAtt Fast.Arn, !GetAtt Slow.Arn]}}}'}
+""")
+    edges = edges_of(analysis)
+    assert {("Fast", "Worker", "poll"), ("Slow", "Worker", "poll")} <= edges
+    assert ("Producers", "Worker", "event") not in edges
