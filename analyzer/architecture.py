@@ -5,18 +5,23 @@
 Components come from resource types (and from the parameters a function uses as a database
 proxy endpoint or as a secret); ids are logical ids and names come from ``name_from_id``, as
 the generator names them. Connections come from the wiring the analyzer already reads: event
-sources, SAM events, subscriptions, rules, destinations, redrive policies and the permissions
-attached to each function. Anything that cannot be read is skipped: a template that is odd
-in one place still gives the rest of its graph.
+sources, SAM events, subscriptions, rules, destinations, redrive policies, EventBridge pipes,
+API integrations (functions, and services an API calls directly), function URLs and the
+permissions attached to each function and workflow (policies, roles and SAM connectors).
+Functions that only a custom resource calls run at deployment and are left out. Anything
+that cannot be read is skipped: a template that is odd in one place still gives the rest of
+its graph.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from architecture import Architecture, Component, Connection, name_from_id
 
 from .model import (
+    IMPLICIT_API_IDS,
     INVOKE_ACTIONS,
     STATE_MACHINE_TYPES,
     TABLE_WRITE_ACTIONS,
@@ -25,6 +30,7 @@ from .model import (
     _listed,
     _NameIndex,
     _names,
+    _strings,
     _target,
     _Template,
 )
@@ -38,12 +44,10 @@ KIND_BY_TYPE: dict[str, str] = {
     "AWS::Kinesis::Stream": "stream", "AWS::KinesisFirehose::DeliveryStream": "delivery-stream",
     "AWS::Serverless::StateMachine": "state-machine", "AWS::StepFunctions::StateMachine": "state-machine",
     "AWS::Serverless::Api": "api", "AWS::Serverless::HttpApi": "api", "AWS::ApiGateway::RestApi": "api",
-    "AWS::ApiGatewayV2::Api": "api",
+    "AWS::ApiGatewayV2::Api": "api", "AWS::Lambda::Url": "api",
     "AWS::RDS::DBInstance": "database", "AWS::RDS::DBCluster": "database", "AWS::RDS::DBProxy": "db-proxy",
     "AWS::SecretsManager::Secret": "secret",
 }
-# SAM creates these when an Api/HttpApi event names no API of its own.
-IMPLICIT_APIS = {"Api": "ServerlessRestApi", "HttpApi": "ServerlessHttpApi"}
 CLIENTS = "Clients"
 ALARM_TYPES = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
@@ -73,15 +77,32 @@ def architecture_of(t: _Template) -> Architecture:
     inside starts a component (the rule the generator applies too)."""
     graph = _Graph(t)
     for step in (_sources, _sam_events, _destinations, _redrive, _subscriptions, _rules, _bucket_targets,
-                 _api_wiring, _grants, _workflows, _database_endpoints):
+                 _api_wiring, _service_integrations, _function_urls, _pipes, _grants, _workflows, _database_endpoints):
         _on_time()
         step(graph)
+    _leave_out_deployment_helpers(graph)
     if graph.of_kind("api"):
         graph.add(CLIENTS, "client")
         for api in graph.of_kind("api"):
             graph.connect(CLIENTS, api, "invoke")
     components = [Component(cid, kind, name_from_id(cid, kind)) for cid, kind in graph.kinds.items()]
     return Architecture.build(components, graph.edges).fed_from_outside()
+
+
+def _leave_out_deployment_helpers(g: _Graph) -> None:
+    """A function that only CloudFormation calls, as the handler of a custom resource, runs
+    while the stack deploys: it is not part of the architecture (nor fed by its producers).
+    It stays when anything in the template starts it otherwise."""
+    t = g.t
+    handlers = {t.function_of(props.get("ServiceToken")) for rid in t.resources
+                if isinstance(props := t.props(rid), dict) and "ServiceToken" in props
+                and (t.type_of(rid).startswith("Custom::") or t.type_of(rid) == "AWS::CloudFormation::CustomResource")}
+    started = {e.target for e in g.edges if e.kind not in ("read", "failure")}
+    helpers = {function for function in handlers if function and function not in started}
+    if helpers:
+        for function in helpers:
+            del g.kinds[function]
+        g.edges = [e for e in g.edges if e.source not in helpers and e.target not in helpers]
 
 
 class _Graph:
@@ -92,7 +113,7 @@ class _Graph:
         self.t = t
         self.kinds: dict[str, str] = {}
         self.edges: list[Connection] = []
-        dead_letters = set(_failure_targets(t))
+        dead_letters = t.failure_targets
         monitoring = _monitoring_topics(t)
         for rid in t.resources:
             kind = KIND_BY_TYPE.get(t.type_of(rid))
@@ -129,10 +150,30 @@ class _Graph:
         them, or by their literal (or Sub) name inside an ARN."""
         return self._index.lookup(value)
 
+    def text_named(self, text: str) -> list[str]:
+        """The components whose literal (or Sub) name is exactly this text."""
+        return list(self._index.texts.get(text, ()))
+
     def target(self, value: Any) -> str | None:
         """The component a value points at directly (!Ref X, !GetAtt X.Arn), if it is one."""
         rid = _target(value)
         return rid if rid in self.kinds else None
+
+    def branches(self, value: Any) -> list[str]:
+        """The components a value a condition decides (Fn::If) may point at, one per branch."""
+        arguments = value.get("Fn::If") if isinstance(value, dict) and len(value) == 1 else None
+        if not (isinstance(arguments, list) and len(arguments) == 3):
+            return []
+        return [cid for branch in arguments[1:] for cid in ([self.target(branch)] + self.branches(branch)) if cid]
+
+    def receiver(self, value: Any) -> str | None:
+        """The component a target ARN names: directly (!GetAtt X.Arn, a function by name), or
+        the one component an ARN built with Sub or Join refers to."""
+        direct = self.t.function_of(value) or self.target(value)
+        if direct or _target(value) is not None:
+            return direct
+        named = self.named_in(value)
+        return next(iter(named)) if len(named) == 1 else None
 
     def reach(self, source: str | None, target: str | None) -> None:
         """An asynchronous delivery from ``source`` to ``target``: workflows are started,
@@ -141,31 +182,6 @@ class _Graph:
 
 
 # -- which components exist ---------------------------------------------------------------------------
-
-def _failure_targets(t: _Template) -> Iterator[str | None]:
-    """Everything failures are sent to: the queues among them are dead-letter queues."""
-    for queue in t.of_type("AWS::SQS::Queue"):
-        yield _target(_get(t.props(queue), "RedrivePolicy", "deadLetterTargetArn"))
-    for config in _invoke_configs(t):
-        yield _target(_get(config[1], "DestinationConfig", "OnFailure", "Destination"))
-    for function in t.functions:
-        props = t.props(function)
-        yield _target(_get(props, "DeadLetterQueue", "TargetArn"))
-        yield _target(_get(props, "DeadLetterConfig", "TargetArn"))
-    for rid in t.of_type("AWS::Lambda::EventSourceMapping"):
-        yield _target(_get(t.props(rid), "DestinationConfig", "OnFailure", "Destination"))
-    for rid, _, event_type, settings in _events(t):
-        yield _target(_get(settings, "DestinationConfig", "OnFailure", "Destination"))
-        yield _target(_get(settings, "DeadLetterConfig", "Arn"))
-        yield _target(_get(settings, "RedrivePolicy", "deadLetterTargetArn"))
-    for rule in t.of_type("AWS::Events::Rule"):
-        for target in _listed(t.props(rule).get("Targets")):
-            yield _target(_get(target, "DeadLetterConfig", "Arn"))
-    for schedule in t.of_type("AWS::Scheduler::Schedule"):
-        yield _target(_get(t.props(schedule), "Target", "DeadLetterConfig", "Arn"))
-    for _, subscription in _subscription_settings(t):
-        yield _target(_get(subscription, "RedrivePolicy", "deadLetterTargetArn"))
-
 
 def _monitoring_topics(t: _Template) -> set[str]:
     """Topics that only carry alarm notifications (with their subscriptions): monitoring,
@@ -197,16 +213,23 @@ def _parameter_components(t: _Template) -> Iterator[tuple[str, str]]:
 
 # -- event sources ------------------------------------------------------------------------------------
 
+# Where a trigger names what it reads: a SAM event's property, or an event source mapping's.
+ORIGIN_KEYS = {"sqs": ("Queue", "EventSourceArn"), "dynamodb": ("Stream", "EventSourceArn"),
+               "kinesis": ("Stream", "EventSourceArn"), "s3": ("Bucket",)}
+
+
 def _sources(g: _Graph) -> None:
     """Queues and streams polled by event source mappings (SAM or CloudFormation) and bucket
     notifications, from the analyzer's list of what invokes each function."""
     for source in g.t.sources:
         if source.function is None or source.kind not in ("sqs", "dynamodb", "kinesis", "s3"):
             continue
-        origin = source.origin
-        if g.t.type_of(origin) == "AWS::Kinesis::StreamConsumer":
-            origin = _target(g.t.props(origin).get("StreamARN"))
-        g.connect(origin, source.function, "event" if source.kind == "s3" else "poll")
+        origins = [source.origin] if source.origin else [
+            branch for key in ORIGIN_KEYS[source.kind] for branch in g.branches(source.settings.get(key))]
+        for origin in origins:
+            if g.t.type_of(origin) == "AWS::Kinesis::StreamConsumer":
+                origin = _target(g.t.props(origin).get("StreamARN"))
+            g.connect(origin, source.function, "event" if source.kind == "s3" else "poll")
         g.connect(source.function, g.target(_get(source.settings, "DestinationConfig", "OnFailure", "Destination")),
                   "failure")
 
@@ -224,10 +247,10 @@ def _events(t: _Template) -> Iterator[tuple[str, str, str, dict]]:
 
 def _sam_events(g: _Graph) -> None:
     for owner, name, event_type, settings in _events(g.t):
-        if event_type in IMPLICIT_APIS:
+        if event_type in IMPLICIT_API_IDS:
             api = _target(settings.get("ApiId" if event_type == "HttpApi" else "RestApiId"))
             if api is None:
-                api = IMPLICIT_APIS[event_type]
+                api = IMPLICIT_API_IDS[event_type]
                 g.add(api, "api")
             g.connect(api, owner, "invoke" if g.kind(owner) == "function" else "start")
         elif event_type in ("Schedule", "ScheduleV2"):
@@ -236,9 +259,11 @@ def _sam_events(g: _Graph) -> None:
             g.reach(schedule, owner)
             g.connect(schedule, g.target(_get(settings, "DeadLetterConfig", "Arn")), "failure")
         elif event_type in ("EventBridgeRule", "CloudWatchEvent"):
+            # A rule on the default bus starts from the template's buckets whose S3 events it matches.
             bus = g.target(settings.get("EventBusName"))
-            g.reach(bus, owner)
-            g.connect(bus, g.target(_get(settings, "DeadLetterConfig", "Arn")), "failure")
+            for source in [bus] if bus else _s3_buckets_matched(g, settings.get("Pattern")):
+                g.reach(source, owner)
+                g.connect(source, g.target(_get(settings, "DeadLetterConfig", "Arn")), "failure")
         elif event_type == "SNS":
             topic = g.target(settings.get("Topic"))
             g.reach(topic, owner)
@@ -290,7 +315,9 @@ def _subscriptions(g: _Graph) -> None:
     for topic, settings in _subscription_settings(g.t):
         protocol = str(settings.get("Protocol", "")).lower()
         endpoint = settings.get("Endpoint")
-        target = g.t.function_of(endpoint) if protocol == "lambda" else g.target(endpoint) if protocol == "sqs" else None
+        target = g.receiver(endpoint) if protocol in ("lambda", "sqs") else None
+        if g.kind(target) not in (("function",) if protocol == "lambda" else ("queue", "dlq")):
+            target = None
         g.reach(topic if g.kind(topic) == "topic" else None, target)
         g.connect(topic, g.target(_get(settings, "RedrivePolicy", "deadLetterTargetArn")), "failure")
 
@@ -312,7 +339,7 @@ def _rules(g: _Graph) -> None:
             if not isinstance(target, dict):
                 continue
             arn = target.get("Arn")
-            receiver = t.function_of(arn) or g.target(arn)
+            receiver = g.receiver(arn)
             for source in sources:
                 g.reach(source, receiver)
                 g.connect(source, g.target(_get(target, "DeadLetterConfig", "Arn")), "failure")
@@ -320,7 +347,7 @@ def _rules(g: _Graph) -> None:
         target = _get(t.props(schedule), "Target")
         g.add(schedule, "schedule")
         arn = _get(target, "Arn")
-        g.reach(schedule, t.function_of(arn) or g.target(arn))
+        g.reach(schedule, g.receiver(arn))
         g.connect(schedule, g.target(_get(target, "DeadLetterConfig", "Arn")), "failure")
 
 
@@ -365,6 +392,106 @@ def _api_wiring(g: _Graph) -> None:
                     g.connect(api, function, "invoke")
 
 
+# What an API integration that calls a service directly (no function in between) does to it.
+SERVICE_INTEGRATION_EDGES = {"queue": "publish", "dlq": "publish", "topic": "publish", "event-bus": "publish",
+                             "stream": "publish", "delivery-stream": "publish"}
+TABLE_READ_ACTIONS = ("getitem", "batchgetitem", "query", "scan")
+WRITE_METHODS = ("PUT", "POST", "DELETE", "PATCH")
+_QUOTED = re.compile(r'"([^"\s]{1,255})"')
+
+
+def _service_integrations(g: _Graph) -> None:
+    """API Gateway integrations that call SQS, SNS, EventBridge, Kinesis, Step Functions,
+    DynamoDB or S3 themselves: the API is the producer of what its integration names (in the
+    integration URI, its request templates or parameters)."""
+    t = g.t
+    for method in t.of_type("AWS::ApiGateway::Method"):
+        props = t.props(method)
+        integration = _get(props, "Integration")
+        _integrate(g, g.target(props.get("RestApiId")), _get(integration, "Uri"),
+                   [_get(integration, "RequestTemplates"), _get(integration, "RequestParameters")],
+                   _get(integration, "IntegrationHttpMethod"))
+    for rid in t.of_type("AWS::ApiGatewayV2::Integration"):
+        props = t.props(rid)
+        _integrate(g, g.target(props.get("ApiId")), [props.get("IntegrationUri"), props.get("IntegrationSubtype")],
+                   [props.get("RequestTemplates"), props.get("RequestParameters")], props.get("IntegrationMethod"))
+    for api in g.of_kind("api"):
+        props = t.props(api)
+        stack = [props.get("DefinitionBody"), props.get("Body")]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                integration = value.get("x-amazon-apigateway-integration")
+                if isinstance(integration, dict):
+                    _integrate(g, api, [integration.get("uri"), integration.get("integrationSubtype")],
+                               [integration.get("requestTemplates"), integration.get("requestParameters")],
+                               integration.get("httpMethod"))
+                stack.extend(child for key, child in value.items() if key != "x-amazon-apigateway-integration")
+            elif isinstance(value, list):
+                stack.extend(value)
+
+
+def _integrate(g: _Graph, api: str | None, uri: Any, request: list, method: Any) -> None:
+    action = " ".join(_strings(uri)).lower()
+    if api is None or not action.strip():
+        return
+    if ":lambda:path" in action:
+        return  # a function: an invoke, drawn above
+    named = g.named_in([uri, request])
+    # Request templates name tables, queues and workflows in JSON: "TableName": "orders".
+    for text in _strings(request):
+        named.update(cid for name in _QUOTED.findall(text) for cid in g.text_named(name))
+    for target in sorted(named, key=list(g.kinds).index):
+        kind = g.kind(target)
+        if kind in SERVICE_INTEGRATION_EDGES:
+            g.connect(api, target, SERVICE_INTEGRATION_EDGES[kind])
+        elif kind == "state-machine":
+            g.connect(api, target, "start" if "start" in action else "read")
+        elif kind == "table":
+            g.connect(api, target, "read" if any(f"/{read}" in action for read in TABLE_READ_ACTIONS) else "write")
+        elif kind == "bucket":
+            g.connect(api, target, "write" if str(method).upper() in WRITE_METHODS else "read")
+
+
+def _function_urls(g: _Graph) -> None:
+    """A function URL is an HTTPS endpoint clients call and wait on: an AWS::Lambda::Url
+    resource, or the ``<Function>Url`` SAM creates for a function's FunctionUrlConfig."""
+    t = g.t
+    for url in t.of_type("AWS::Lambda::Url"):
+        g.connect(url, t.function_of(t.props(url).get("TargetFunctionArn")), "invoke")
+    for function in t.of_type("AWS::Serverless::Function"):
+        if isinstance(t.props(function).get("FunctionUrlConfig"), dict):
+            url = f"{function}Url"
+            g.add(url, "api")
+            g.connect(url, function, "invoke")
+
+
+def _pipes(g: _Graph) -> None:
+    """An EventBridge pipe reads its source (polling a queue or stream) and hands each batch to
+    its enrichment, when it has one, then to its target."""
+    t = g.t
+    for pipe in t.of_type("AWS::Pipes::Pipe"):
+        props = t.props(pipe)
+        source = g.target(props.get("Source"))
+        hops = [hop for hop in (source, _pipe_end(g, props.get("Enrichment")), _pipe_end(g, props.get("Target")))
+                if hop]
+        # What the pipe cannot deliver from a stream goes to the dead-letter queue of its source settings.
+        settings = props.get("SourceParameters")
+        for parameters in settings.values() if isinstance(settings, dict) else ():
+            g.connect(source, g.target(_get(parameters, "DeadLetterConfig", "Arn")), "failure")
+        for source, target in zip(hops, hops[1:]):
+            if g.kind(target) == "state-machine":
+                g.connect(source, target, "start")
+            elif g.kind(target) == "function" and g.kind(source) in ("queue", "stream", "table"):
+                g.connect(source, target, "poll")
+            else:
+                g.connect(source, target, "event")
+
+
+def _pipe_end(g: _Graph, value: Any) -> str | None:
+    return g.receiver(value)
+
+
 def _functions_in(t: _Template, value: Any) -> list[str]:
     return sorted(name for name in _names(value) if name in t.function_ids)
 
@@ -372,15 +499,16 @@ def _functions_in(t: _Template, value: Any) -> list[str]:
 # -- what functions and workflows do ------------------------------------------------------------------
 
 def _grants(g: _Graph) -> None:
+    """What each function's and each workflow's permissions let it do to the components."""
     edges: dict[int, list[tuple[str, str]]] = {}  # per policy (shared ones once): (target, connection)
-    for function, groups in g.t.grant_groups.items():
+    for function, groups in [*g.t.grant_groups.items(), *g.t.workflow_grant_groups.items()]:
         for group in groups:
             if id(group) not in edges:
                 edges[id(group)] = [(target, connection) for grant in group for resource in grant.resources
                                     for target in g.named_in(resource)
                                     if (connection := _grant_connection(grant.actions, g.kind(target)))]
             for target, connection in edges[id(group)]:
-                if not (target == function and connection == "invoke"):
+                if target != function:
                     g.connect(function, target, connection)
 
 
@@ -399,7 +527,9 @@ def _workflows(g: _Graph) -> None:
         named = [props.get(key) for key in ("Definition", "DefinitionString", "DefinitionSubstitutions")]
         for policy in _listed(props.get("Policies")):
             named.append(_get(policy, "LambdaInvokePolicy"))
-        for function in _functions_in(t, named):
+        # By reference, or by a function's literal name inside a task's ARN.
+        functions = set(_functions_in(t, named)) | {cid for cid in g.named_in(named) if g.kind(cid) == "function"}
+        for function in sorted(functions, key=t.position):
             g.connect(machine, function, "invoke")
 
 

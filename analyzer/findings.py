@@ -34,6 +34,7 @@ from .model import (
     _strings,
     _target,
     _Template,
+    _unknown,
 )
 from .reading import _on_time
 
@@ -177,15 +178,20 @@ def _check_missing_dlq(t: _Template) -> Iterator[_Found]:
         else:
             gap(queue, "queue-no-redrive", dict(queue=queue), "ES6000")
     for source in t.sources:
-        if source.kind in ("dynamodb", "kinesis") and _get(source.settings, "DestinationConfig", "OnFailure") is None:
+        if source.kind in ("dynamodb", "kinesis") and not _on_failure_set(source.settings):
             gap(source.owner, "stream-no-destination", dict(kind=f"{source.kind} stream", label=source.label,
                                                              function=source.function or "its function"), "ES1001")
     for rid in t.of_type("AWS::Lambda::EventSourceMapping"):
         props = t.props(rid)
         kafka = "SelfManagedEventSource" in props or ":kafka:" in " ".join(_strings(props.get("EventSourceArn")))
-        if kafka and _get(props, "DestinationConfig", "OnFailure") is None:
+        if kafka and not _on_failure_set(props):
             gap(rid, "stream-no-destination", dict(kind="Kafka", label=f"event source mapping {rid}",
                                                  function=t.function_of(props.get("FunctionName")) or "its function"), "ES1001")
+    for function in t.of_type("AWS::Serverless::Function"):
+        for name, event in _events_of(t, function):
+            if _get(event, "Type") in ("MSK", "SelfManagedKafka") and not _on_failure_set(_get(event, "Properties")):
+                gap(function, "stream-no-destination", dict(kind="Kafka", label=f"event {name}",
+                                                          function=function), "ES1001")
     for function in t.functions:
         if _has_function_dlq(t, function):
             continue
@@ -200,18 +206,23 @@ def _check_missing_dlq(t: _Template) -> Iterator[_Found]:
             if _get(event, "Type") in RULE_EVENT_TYPES and isinstance(settings, dict) and not _rule_dlq(settings):
                 gap(owner, "rule-target-no-dlq", dict(rule=f"The rule of event {name}", targets=owner),
                     *(("ES4000",) if t.type_of(owner) == "AWS::Serverless::Function" else ()))
+            elif _get(event, "Type") == "ScheduleV2" and isinstance(settings, dict) and not _rule_dlq(settings):
+                # An EventBridge Scheduler schedule, judged like an AWS::Scheduler::Schedule.
+                gap(owner, "rule-target-no-dlq", dict(rule=f"The schedule of event {name}", targets=owner))
     for rule in t.of_type("AWS::Events::Rule"):
         targets = t.props(rule).get("Targets")
         if not isinstance(targets, list):
             continue
-        lacking = [target for target in targets if not isinstance(target, dict) or
-                   not isinstance(target.get("DeadLetterConfig"), dict) or "Arn" not in target["DeadLetterConfig"]]
+        lacking = [target for target in targets if not _unknown(target) and (
+                   not isinstance(target, dict) or not _unknown(target.get("DeadLetterConfig")) and (
+                       not isinstance(target.get("DeadLetterConfig"), dict) or "Arn" not in target["DeadLetterConfig"]))]
         if lacking:
             names = [str(_get(target, "Id") or _target(_get(target, "Arn")) or "a target") for target in lacking]
             gap(rule, "rule-target-no-dlq", dict(rule=f"Rule {rule}", targets=_join(names)), "ES4000")
     for schedule in t.of_type("AWS::Scheduler::Schedule"):
         target = t.props(schedule).get("Target")
-        if isinstance(target, dict) and _get(target, "DeadLetterConfig", "Arn") is None:
+        if isinstance(target, dict) and _get(target, "DeadLetterConfig", "Arn") is None \
+                and not _unknown(target.get("DeadLetterConfig")):
             gap(schedule, "rule-target-no-dlq", dict(rule=f"Schedule {schedule}",
                                                    targets=_target(target.get("Arn")) or "its target"))
     for subscription in t.of_type("AWS::SNS::Subscription"):
@@ -240,16 +251,24 @@ def _events_of(t: _Template, rid: str) -> list[tuple[str, Any]]:
 
 def _rule_dlq(settings: dict) -> bool:
     config = settings.get("DeadLetterConfig")
-    return isinstance(config, dict) and ("Arn" in config or config.get("Type") == "SQS")
+    return _unknown(config) or isinstance(config, dict) and ("Arn" in config or config.get("Type") == "SQS")
+
+
+def _on_failure_set(settings: Any) -> bool:
+    """Whether settings name an on-failure destination, or leave it to a condition or parameter."""
+    config = _get(settings, "DestinationConfig")
+    return _unknown(config) or _unknown(_get(config, "OnFailure")) or _get(config, "OnFailure") is not None
 
 
 def _has_function_dlq(t: _Template, function: str) -> bool:
     props = t.props(function)
     if props.get("DeadLetterQueue") or _get(props, "DeadLetterConfig", "TargetArn") is not None:
         return True
-    if _get(props, "EventInvokeConfig", "DestinationConfig", "OnFailure") is not None:
+    if _unknown(props.get("DeadLetterConfig")) or _unknown(props.get("EventInvokeConfig")):
         return True
-    return any(_get(config, "DestinationConfig", "OnFailure") is not None for config in t.invoke_configs_of(function))
+    if _on_failure_set(props.get("EventInvokeConfig")):
+        return True
+    return any(_on_failure_set(config) for config in t.invoke_configs_of(function))
 
 
 def _check_partial_batch(t: _Template) -> Iterator[_Found]:
@@ -568,7 +587,9 @@ def _other_wildcards(t: _Template) -> Iterator[_Found]:
                 continue
             documents = [_get(policy, "PolicyDocument") for policy in _listed(props.get("Policies"))]
         elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            roles = {role for value in _listed(props.get("Roles")) for role in t.referenced(value)}
+            # A role by logical id, including SAM's implicit <Function>Role, which is not in the template.
+            roles = {role for value in _listed(props.get("Roles"))
+                     for role in t.referenced(value) | {_target(value) or (value if isinstance(value, str) else "")}}
             if not roles.isdisjoint(function_roles) or any(
                     rid in t.referenced(t.props(role).get("ManagedPolicyArns")) for role in function_roles
                     if role in t.resources):
@@ -587,31 +608,41 @@ def _other_wildcards(t: _Template) -> Iterator[_Found]:
 # APIs ---------------------------------------------------------------------------------------------
 
 def _check_apis(t: _Template) -> Iterator[_Found]:
-    for api, stage_settings in t.api_stages:
+    for resource, api, stage_settings in t.api_stages:
         access_logs, throttled = stage_settings
         if access_logs is False:
-            yield _found("api-access-logs-off", api, rule_ids=("ES2000",), api=api)
+            yield _found("api-access-logs-off", resource, rule_ids=("ES2000",), api=api)
         if throttled is False:
-            yield _found("api-throttling-default", api, rule_ids=("ES2003",), api=api)
+            yield _found("api-throttling-default", resource, rule_ids=("ES2003",), api=api)
 
 
 # Queues fed by SNS and EventBridge ---------------------------------------------------------------
+
+def _queue_named(t: _Template, value: Any) -> str | None:
+    """The queue of the template a target or endpoint ARN names: !GetAtt Q.Arn, or the one
+    queue an ARN built with Sub or Join refers to."""
+    queue = _target(value)
+    if queue is None:
+        queues = [rid for rid in t.referenced(value) if t.type_of(rid) == "AWS::SQS::Queue"]
+        queue = queues[0] if len(queues) == 1 else None
+    return queue
+
 
 def _check_queue_policy(t: _Template) -> Iterator[_Found]:
     feeders: dict[str, list[str]] = {}
     for subscription in t.of_type("AWS::SNS::Subscription"):
         props = t.props(subscription)
-        queue = _target(props.get("Endpoint"))
+        queue = _queue_named(t, props.get("Endpoint"))
         if str(props.get("Protocol")).lower() == "sqs" and t.type_of(queue) == "AWS::SQS::Queue":
             feeders.setdefault(queue, []).append(f"topic {_target(props.get('TopicArn')) or 'of ' + subscription}")
     for topic in t.of_type("AWS::SNS::Topic"):
         for item in _listed(t.props(topic).get("Subscription")):
-            queue = _target(_get(item, "Endpoint"))
+            queue = _queue_named(t, _get(item, "Endpoint"))
             if str(_get(item, "Protocol")).lower() == "sqs" and t.type_of(queue) == "AWS::SQS::Queue":
                 feeders.setdefault(queue, []).append(f"topic {topic}")
     for rule in t.of_type("AWS::Events::Rule"):
         for target in _listed(t.props(rule).get("Targets")):
-            queue = _target(_get(target, "Arn"))
+            queue = _queue_named(t, _get(target, "Arn"))
             if t.type_of(queue) == "AWS::SQS::Queue" and not _get(target, "RoleArn"):
                 feeders.setdefault(queue, []).append(f"rule {rule}")
     for queue in sorted(feeders, key=t.position):
@@ -650,14 +681,17 @@ def _check_fifo(t: _Template) -> Iterator[_Found]:
 # Loops ---------------------------------------------------------------------------------------------
 
 # Hand-overs that do not wait for an answer, and the components they pass through.
-LOOP_EDGES = frozenset(("event", "poll", "publish", "write"))
+LOOP_EDGES = frozenset(("event", "poll", "publish", "write", "start", "invoke"))
+# What does the work on the way round: a function, or a workflow (and the functions it calls).
+LOOP_WORKERS = frozenset(("function", "state-machine"))
 LOOP_HUBS = frozenset(("bucket", "topic", "event-bus", "queue", "stream", "table"))
 
 
 def _check_loops(t: _Template, graph: Architecture) -> Iterator[_Found]:
-    """A cycle of asynchronous hand-overs: what a function sends comes back to it through
-    buckets, topics, buses, queues, streams or tables. A function and its own bucket or table
-    alone are left to recursive-s3-trigger and stream-writes-same-table, which read the filters."""
+    """A cycle of hand-overs through buckets, topics, buses, queues, streams or tables: what a
+    function or workflow (or a function a workflow calls) sends comes back to it. A function and
+    its own bucket or table alone are left to recursive-s3-trigger and stream-writes-same-table,
+    which read the filters."""
     kinds = {component.id: component.kind for component in graph.components}
     # A trigger with a filter may leave out what the function itself wrote: not judged here.
     filtered = {(s.origin, s.function) for s in t.sources if s.settings.get("FilterCriteria")}
@@ -666,16 +700,28 @@ def _check_loops(t: _Template, graph: Architecture) -> Iterator[_Found]:
         if connection.kind in LOOP_EDGES and (connection.source, connection.target) not in filtered:
             following.setdefault(connection.source, []).append(connection.target)
     for members in _cycles(following):
-        functions = [m for m in members if kinds.get(m) == "function"]
+        functions = [m for m in members if kinds.get(m) in LOOP_WORKERS]
         hubs = [m for m in members if kinds.get(m) in LOOP_HUBS]
         if not functions or not hubs:
             continue
-        if len(members) == 2 and kinds.get(hubs[0]) in ("bucket", "table"):
+        if _own_store_only(members, hubs, kinds, following):
             continue
         order = sorted(members, key=lambda rid: t.position(rid) if rid in t.resources else len(t.resources))
         only_buses = all(kinds.get(hub) == "event-bus" for hub in hubs)
-        first = next(m for m in order if kinds.get(m) == "function")
+        first = next(m for m in order if kinds.get(m) in LOOP_WORKERS)
         yield _found("loop", first, "loop-bus" if only_buses else None, function=first, members=_join(order))
+
+
+def _own_store_only(members: list[str], hubs: list[str], kinds: Mapping[str, str],
+                    following: Mapping[str, list[str]]) -> bool:
+    """Whether the only cycles among ``members`` are functions writing the one bucket or table
+    that triggers them: every function connects to that store alone, so each way round is a
+    function and its own store (one or several functions on the same bucket)."""
+    if len(hubs) != 1 or kinds.get(hubs[0]) not in ("bucket", "table"):
+        return False
+    inside = set(members)
+    return all(target == hubs[0] for member in members if member != hubs[0]
+               for target in following.get(member, ()) if target in inside)
 
 
 def _cycles(following: Mapping[str, list[str]]) -> Iterator[list[str]]:

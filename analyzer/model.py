@@ -207,6 +207,10 @@ NAME_PROPERTY = {
     "AWS::S3::Bucket": "BucketName", "AWS::DynamoDB::Table": "TableName", "AWS::SQS::Queue": "QueueName",
     "AWS::SNS::Topic": "TopicName", "AWS::Serverless::Function": "FunctionName",
     "AWS::Lambda::Function": "FunctionName", "AWS::Serverless::SimpleTable": "TableName",
+    "AWS::DynamoDB::GlobalTable": "TableName", "AWS::Events::EventBus": "Name", "AWS::Kinesis::Stream": "Name",
+    "AWS::KinesisFirehose::DeliveryStream": "DeliveryStreamName", "AWS::StepFunctions::StateMachine": "StateMachineName",
+    "AWS::Serverless::StateMachine": "Name", "AWS::RDS::DBCluster": "DBClusterIdentifier",
+    "AWS::RDS::DBInstance": "DBInstanceIdentifier", "AWS::SecretsManager::Secret": "Name",
 }
 # Sync data services an API-facing function may aggregate (orchestrator heuristic).
 AGGREGATED_TYPES = FUNCTION_TYPES + STATE_MACHINE_TYPES + DATABASE_TYPES + (
@@ -233,6 +237,30 @@ POLICY_TEMPLATES = {
     "FirehoseWritePolicy": (("firehose:putrecord", "firehose:putrecordbatch"), "DeliveryStreamName"),
     "AWSSecretsManagerGetSecretValuePolicy": (("secretsmanager:getsecretvalue",), "SecretArn"),
 }
+# SAM connectors (AWS::Serverless::Connector, or a resource's Connectors attribute): the
+# actions a Read or Write permission grants a function on each destination type.
+CONNECTOR_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "AWS::DynamoDB::Table": {"Read": ("dynamodb:getitem", "dynamodb:query", "dynamodb:scan", "dynamodb:batchgetitem"),
+                             "Write": ("dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem",
+                                       "dynamodb:batchwriteitem")},
+    "AWS::S3::Bucket": {"Read": ("s3:getobject", "s3:listbucket"), "Write": ("s3:putobject", "s3:deleteobject")},
+    "AWS::SQS::Queue": {"Read": ("sqs:receivemessage", "sqs:deletemessage"), "Write": ("sqs:sendmessage",)},
+    "AWS::SNS::Topic": {"Write": ("sns:publish",)},
+    "AWS::Events::EventBus": {"Write": ("events:putevents",)},
+    "AWS::StepFunctions::StateMachine": {"Read": ("states:describeexecution",),
+                                         "Write": ("states:startexecution", "states:startsyncexecution")},
+    "AWS::Lambda::Function": {"Write": ("lambda:invokefunction",)},
+    "AWS::Kinesis::Stream": {"Read": ("kinesis:getrecords",), "Write": ("kinesis:putrecord", "kinesis:putrecords")},
+    "AWS::KinesisFirehose::DeliveryStream": {"Write": ("firehose:putrecord", "firehose:putrecordbatch")},
+    "AWS::SecretsManager::Secret": {"Read": ("secretsmanager:getsecretvalue",)},
+}
+CONNECTOR_TYPES = {"AWS::Serverless::Function": "AWS::Lambda::Function",
+                   "AWS::Serverless::StateMachine": "AWS::StepFunctions::StateMachine",
+                   "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table"}
+# Sources whose Write connector to a queue SAM turns into a queue policy.
+QUEUE_POLICY_SOURCES = frozenset(("AWS::SNS::Topic", "AWS::Events::Rule"))
+# The APIs SAM creates when an Api or HttpApi event names none.
+IMPLICIT_API_IDS = {"Api": "ServerlessRestApi", "HttpApi": "ServerlessHttpApi"}
 # Properties whose value names where failed messages or events go.
 FAILURE_KEYS = frozenset(("RedrivePolicy", "DeadLetterConfig", "DeadLetterQueue", "OnFailure"))
 # Services that invoke a function asynchronously through a resource-based permission.
@@ -251,6 +279,16 @@ class _Grant:
     actions: tuple[str, ...]  # lower case, wildcards kept
     resources: tuple[Any, ...]
     template: bool = False  # from a SAM policy template rather than a written statement
+
+
+@dataclass(frozen=True)
+class _Connector:
+    """One source -> destination link of a SAM connector."""
+
+    source: str | None  # logical id of the source, when in the template
+    destination: Any  # a value naming the destination ({"Ref": id} for an Id, else the Arn given)
+    destination_type: str  # CloudFormation type, of the resource or as the connector states it
+    permissions: tuple[str, ...]  # Read, Write
 
 
 @dataclass
@@ -425,26 +463,74 @@ class _Template:
     def grant_groups(self) -> dict[str, list[tuple[_Grant, ...]]]:
         """Function -> the grants of each policy attached to it, one tuple per policy; a
         policy several functions share (Globals, a shared role) is one tuple, read once."""
-        result = {}
-        for function in self.functions:
-            _on_time()
-            props = self.props(function)
-            role = _target(props.get("Role"))
-            documents = list(self.role_documents.get(role or "", []))
-            groups: list[tuple[_Grant, ...]] = []
-            if role is None and self.type_of(function) == "AWS::Serverless::Function":
-                documents += self.role_documents.get(f"{function}Role", [])
-                for policy in _listed(props.get("Policies")):
-                    if not isinstance(policy, dict):
-                        continue  # a managed policy by name: its contents are not in the template
-                    if "Statement" in policy:
-                        documents.append(policy)
-                    else:
-                        groups.append(self._read_once(policy, _policy_template_grants))
-            for document in documents:
-                groups.append(self._read_once(document, _statements))
-            result[function] = groups
-        return result
+        return {function: self._grant_groups_of(function) for function in self.functions}
+
+    @cached_property
+    def workflow_grant_groups(self) -> dict[str, list[tuple[_Grant, ...]]]:
+        """State machine -> the grants of each policy attached to it (its role's, or SAM's
+        Policies), read as a function's are."""
+        return {machine: self._grant_groups_of(machine) for machine in self.of_type(*STATE_MACHINE_TYPES)}
+
+    def _grant_groups_of(self, rid: str) -> list[tuple[_Grant, ...]]:
+        _on_time()
+        props = self.props(rid)
+        role = _target(props.get("Role") if "Role" in props else props.get("RoleArn"))
+        documents = list(self.role_documents.get(role or "", []))
+        groups: list[tuple[_Grant, ...]] = []
+        if role is None and self.type_of(rid) in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+            documents += self.role_documents.get(f"{rid}Role", [])
+            for policy in _listed(props.get("Policies")):
+                if not isinstance(policy, dict):
+                    continue  # a managed policy by name: its contents are not in the template
+                if "Statement" in policy:
+                    documents.append(policy)
+                else:
+                    groups.append(self._read_once(policy, _policy_template_grants))
+        for document in documents:
+            groups.append(self._read_once(document, _statements))
+        groups += [grants for connector, grants in self._connector_grants if connector.source == rid]
+        return groups
+
+    @cached_property
+    def connectors(self) -> list[_Connector]:
+        """Every link of the template's SAM connectors, resources and Connectors attributes alike."""
+        found = []
+        for rid, body in self.resources.items():
+            if body.get("Type") == "AWS::Serverless::Connector":
+                props = self.props(rid)
+                found += self._connector_links(self._connector_end(props.get("Source")), props)
+            embedded = body.get("Connectors")
+            for item in (embedded.values() if isinstance(embedded, dict) else ()):
+                props = _get(item, "Properties")
+                if isinstance(props, dict):
+                    found += self._connector_links(rid, props)
+        return found
+
+    def _connector_end(self, end: Any) -> str | None:
+        rid = _get(end, "Id")
+        return rid if isinstance(rid, str) and rid in self.resources else None
+
+    def _connector_links(self, source: str | None, props: dict) -> list[_Connector]:
+        permissions = tuple(p for p in _listed(props.get("Permissions")) if p in ("Read", "Write"))
+        links = []
+        for end in _listed(props.get("Destination")):
+            if not isinstance(end, dict):
+                continue
+            rid = self._connector_end(end)
+            kind = self.type_of(rid) if rid else end.get("Type")
+            value = {"Ref": rid} if rid else end.get("Arn")
+            if isinstance(kind, str) and value is not None:
+                links.append(_Connector(source, value, CONNECTOR_TYPES.get(kind, kind), permissions))
+        return links
+
+    @cached_property
+    def _connector_grants(self) -> list[tuple[_Connector, tuple[_Grant, ...]]]:
+        """Each connector from a function, with what its permissions allow on its destination."""
+        return [(connector, (_Grant(actions, (connector.destination,), template=True),))
+                for connector in self.connectors
+                if self.type_of(connector.source) in FUNCTION_TYPES + STATE_MACHINE_TYPES
+                if (actions := tuple(action for permission in connector.permissions
+                                     for action in CONNECTOR_ACTIONS.get(connector.destination_type, {}).get(permission, ())))]
 
     def _read_once(self, policy: Any, read: Callable[[Any], Iterable[_Grant]]) -> tuple[_Grant, ...]:
         """The grants of one policy, read once however many functions share it (a Globals
@@ -715,8 +801,8 @@ class _Template:
         configured = _get(props, "LoggingConfig", "LogGroup")
         if configured is not None:
             target = _target(configured)
-            if target is not None and target not in self.resources:
-                return True  # a parameter or an import
+            if (target is not None and target not in self.resources) or (target is None and _unknown(configured)):
+                return True  # a parameter, an import or a condition
             return target in groups or (isinstance(configured, str) and configured in names)
         if function in refs:
             return True
@@ -739,9 +825,9 @@ class _Template:
         return urls
 
     @cached_property
-    def api_stages(self) -> list[tuple[str, tuple[bool | None, bool | None]]]:
-        """(API or stage, (writes access logs, sets throttling)) for each explicit API stage;
-        None where a condition or parameter decides."""
+    def api_stages(self) -> list[tuple[str, str, tuple[bool | None, bool | None]]]:
+        """(API or stage, what to call it, (writes access logs, sets throttling)) for each API
+        stage; None where a condition or parameter decides."""
         stages = []
         kinds = {"AWS::Serverless::Api": ("Api", "AccessLogSetting", "MethodSettings"),
                  "AWS::ApiGateway::Stage": (None, "AccessLogSetting", "MethodSettings"),
@@ -766,7 +852,7 @@ class _Template:
                 else:
                     throttled = any(isinstance(item, dict) and ("ThrottlingRateLimit" in item or
                                                                 "ThrottlingBurstLimit" in item) for item in settings)
-            stages.append((rid, (has_logs, throttled)))
+            stages.append((rid, rid, (has_logs, throttled)))
         # An Api or HttpApi event naming no API makes SAM create one, set from Globals; the
         # finding goes on the first function with such an event.
         implicit = {"Api": ("RestApiId", "Api", "AccessLogSetting", "MethodSettings"),
@@ -775,8 +861,9 @@ class _Template:
             owner = next((function for function in self.of_type("AWS::Serverless::Function")
                           for event in _listed(list((self.props(function).get("Events") or {}).values())
                                                if isinstance(self.props(function).get("Events"), dict) else [])
-                          if _get(event, "Type") == event_type and isinstance(_get(event, "Properties"), dict)
-                          and api_key not in event["Properties"]), None)
+                          if _get(event, "Type") == event_type
+                          and api_key not in (event.get("Properties") if isinstance(event.get("Properties"), dict)
+                                              else {})), None)
             if owner is None:
                 continue
             settings = _get(self.document, "Globals", section)
@@ -786,7 +873,9 @@ class _Template:
             throttled = False if throttle is None else (None if _unknown(throttle) else any(
                 isinstance(item, dict) and ("ThrottlingRateLimit" in item or "ThrottlingBurstLimit" in item)
                 for item in _listed(throttle)))
-            stages.append((owner, (has_logs, throttled)))
+            # Named as SAM names it, so the message does not call the function an API.
+            stages.append((owner, f"{IMPLICIT_API_IDS[event_type]} (which SAM creates for the {event_type} events "
+                                  f"of {owner}; set it in Globals {section})", (has_logs, throttled)))
         return stages
 
     @cached_property
@@ -796,6 +885,10 @@ class _Template:
             found |= self.referenced(self.props(rid).get("Queues"))
         for rid in self.of_type("AWS::SQS::QueueInlinePolicy"):
             found |= self.referenced(self.props(rid).get("Queue"))
+        for connector in self.connectors:
+            if (self.type_of(connector.source) in QUEUE_POLICY_SOURCES and "Write" in connector.permissions
+                    and connector.destination_type == "AWS::SQS::Queue"):
+                found |= self.referenced(connector.destination)
         return frozenset(found)
 
     # -- relational databases

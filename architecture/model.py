@@ -136,8 +136,12 @@ class Architecture:
 
     def untriggered(self) -> tuple[Component, ...]:
         """Components that need something to start them and have nothing."""
-        # Reading something does not feed it, and a failure path is not its normal input.
-        targets = {e.target for e in self.connections if e.kind not in ("read", "failure")}
+        # Reading something does not feed it. A failure path is not a queue's normal input, but
+        # a function, topic, bus or workflow named as an on-failure destination is started by
+        # what fails.
+        kinds = {c.id: c.kind for c in self.components}
+        targets = {e.target for e in self.connections
+                   if e.kind != "read" and not (e.kind == "failure" and kinds.get(e.target) in ("queue", "dlq"))}
         return tuple(c for c in self.components if c.kind not in SELF_STARTING and c.id not in targets)
 
     def problems(self) -> list[str]:
