@@ -140,8 +140,8 @@ class Composition(Workload):
                 other = f"{existing.label or existing.id} ({existing.pattern or 'shared'})"
             else:
                 other = f"{label or component_id} ({group or 'shared'})"
-            raise GenerationError(f"the consumer name {named!r} gives the resource {component_id}, which {other} "
-                                  "also needs; choose another consumer name")
+            raise GenerationError(f"the consumer name {named!r} gives the resource {component_id}, already used by "
+                                  f"{other}; choose another consumer name")
         if claim:
             self.consumer_of[component_id] = claim
         if component_id not in self.components:

@@ -731,14 +731,16 @@ def _pattern_parts(est: _Estimate, limits: Mapping[str, float]) -> set[str]:
 
 def estimate(answers: Mapping[str, Any], proposal: "Proposal | None", prices: Mapping[str, Price], *,
              provisioned: bool = False, express_limit_s: float | None = None,
-             limits: Mapping[str, float] | None = None) -> Cost:
+             limits: Mapping[str, float] | None = None, unavailable: str | None = None) -> Cost:
     """The monthly cost of a proposed architecture for these (validated) answers.
 
+    ``unavailable``: why there is no proposal, when there is none (said in the note).
     ``provisioned``: the advice recommends provisioned concurrency for functions behind an API.
     ``limits``: the catalogue's limit values, for a pattern whose usage depends on one.
     """
     if proposal is None:
-        return Cost(0.0, (), notes=("These patterns cannot be composed into one architecture for these answers, "
+        why = f" ({unavailable})" if unavailable else ""
+        return Cost(0.0, (), notes=(f"These patterns cannot be composed into one architecture for these answers{why}, "
                                     "so nothing was priced.",))
     est = _Estimate(answers, proposal, prices, provisioned, express_limit_s, limits)
     for component in est.architecture.components:

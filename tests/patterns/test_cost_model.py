@@ -76,6 +76,15 @@ def test_results_written_back_to_the_source_are_priced_and_do_not_trigger_the_wo
         assert result.cost.monthly_usd > 0
 
 
+def test_when_the_patterns_cannot_be_composed_the_note_says_why():
+    result = recommend({"trigger": "queue", "consumers": 2, "consumer_names": "worker,audit"}, CATALOGUE,
+                       patterns=("sqs-worker", "sns-fanout"))
+    assert result.architecture is None and result.cost.monthly_usd == 0
+    (note,) = result.cost.notes
+    assert "the consumer name 'worker' gives the resource WorkerFunction" in note
+    assert "choose another consumer name" in note
+
+
 def test_a_read_only_api_pays_no_writes_and_a_bulk_import_pays_every_row():
     base = {"data_store": "dynamodb", "monthly_invocations": 1000}
     read_only = recommend({**base, "read_percent": 100}, CATALOGUE, patterns=("api-gateway-lambda",))
