@@ -117,6 +117,18 @@ def test_an_api_exists_only_when_requests_come_over_http(trigger, api):
     assert ("HttpApi" in built.composition) is api
 
 
+def test_a_queue_worker_stores_in_the_database_itself_when_requests_do_not_come_over_http():
+    built = project(["sqs-worker", "rds"], trigger="queue", data_store="relational")
+    assert not {"HttpApi", "RestApi", "DatabaseFunction"} & set(built.resources)
+    arch = built.architecture
+    assert ("WorkerFunction", "DbProxyEndpoint", "write") in edges(arch)
+    assert arch.of_kind("api") == () and arch.untriggered() == ()
+    worker = built.resources["WorkerFunction"]["Properties"]
+    assert worker["VpcConfig"] and worker["Environment"]["Variables"]["DB_PROXY_ENDPOINT"] == {"Ref": "DbProxyEndpoint"}
+    # Over HTTP the records are served by the API's database function, as before.
+    assert "DatabaseFunction" in project(["sqs-worker", "rds"], trigger="http", data_store="relational").resources
+
+
 def test_the_api_pattern_always_brings_its_api():
     assert "HttpApi" in project(["api-gateway-lambda", "sqs-worker"], trigger="event").resources
 
