@@ -177,10 +177,13 @@ class Architecture:
         """This architecture with the systems outside the stack feeding what nothing inside starts.
 
         Events from other systems arrive on a bus, topic, queue or stream; a workflow or
-        function that nothing in the stack starts is started by them. The generator and the
-        analyzer both apply this, so the entry points are explicit on both sides.
+        function that nothing in the stack starts is started by them. A loop that nothing
+        starting work leads into (a function writing results into the bucket whose uploads
+        trigger it) is fed from outside too, at its bucket, queue, topic, bus or stream. The
+        generator and the analyzer both apply this, so the entry points are explicit on both sides.
         """
         entries = [(c.id, OUTSIDE_ENTRY[c.kind]) for c in self.untriggered() if c.kind in OUTSIDE_ENTRY]
+        entries += self._loop_entries([target for target, _ in entries])
         if not entries:
             return self
         producers = self.component(PRODUCERS) or Component(PRODUCERS, "external", name_from_id(PRODUCERS, "external"),
@@ -189,6 +192,39 @@ class Architecture:
         added = tuple(Connection(PRODUCERS, target, kind, "uploads files" if kind == "write" else "sends work")
                       for target, kind in entries)
         return Architecture(components, (*self.connections, *added))
+
+    def _loop_entries(self, fed: list[str]) -> list[tuple[str, str]]:
+        """Where work from outside enters each loop that nothing starting work reaches: one
+        component per loop, a hub before a function, the first by id (so the order the
+        components were listed in does not matter)."""
+        feeding: dict[str, list[str]] = {}
+        for e in self.connections:
+            if e.kind not in ("read", "failure"):
+                feeding.setdefault(e.source, []).append(e.target)
+        reached: set[str] = set()
+
+        def reach(start: str) -> None:
+            pending = [start]
+            while pending:
+                node = pending.pop()
+                if node not in reached:
+                    reached.add(node)
+                    pending.extend(feeding.get(node, ()))
+
+        for c in self.components:
+            if c.kind in SELF_STARTING:
+                reach(c.id)
+        for target in fed:
+            reach(target)
+        entries: list[tuple[str, str]] = []
+        while True:
+            cut_off = sorted((c.kind == "function", c.id, c.kind) for c in self.components
+                             if c.id not in reached and c.kind in OUTSIDE_ENTRY)
+            if not cut_off:
+                return entries
+            _, target, kind = cut_off[0]
+            entries.append((target, OUTSIDE_ENTRY[kind]))
+            reach(target)
 
     # -- storage -----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

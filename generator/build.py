@@ -262,11 +262,25 @@ def propose(answers: Any, patterns: tuple[str, ...], limits: Any) -> Proposal | 
     if not patterns:
         return None
     try:
-        selection = Selection(patterns=patterns, answers=answers, render_diagrams=False,
-                              limits=dict(limits or {}), api=chosen_api(answers)).validated()
-        return compose_checked(selection).proposal
+        return _composed(answers, patterns, limits).proposal
     except GenerationError:
         return None
+
+
+def composition_problem(answers: Any, patterns: tuple[str, ...], limits: Any) -> str | None:
+    """Why these patterns cannot be composed for these answers, in the generator's words (such
+    as a consumer name that another component already has); None when they can."""
+    try:
+        _composed(answers, patterns, limits)
+    except GenerationError as exc:
+        return str(exc)
+    return None
+
+
+def _composed(answers: Any, patterns: tuple[str, ...], limits: Any) -> Composition:
+    selection = Selection(patterns=patterns, answers=answers, render_diagrams=False,
+                          limits=dict(limits or {}), api=chosen_api(answers)).validated()
+    return compose_checked(selection)
 
 
 def generate_files(selection: Selection) -> dict[str, bytes]:

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Mapping, TextIO
 
 from generator.archive import build_zip
 from generator.build import generate_files
-from generator.selection import API_TYPES, ARCHITECTURES, RUNTIMES, GenerationError, Selection
+from generator.selection import API_TYPES, ARCHITECTURES, RUNTIMES, GenerationError, Selection, chosen_api
 from patterns import plain_data
 
 EXIT_OK = 0
@@ -40,8 +40,9 @@ def _parser() -> _Parser:
     parser.add_argument("--out", required=True, help="where to write the zip")
     parser.add_argument("--name", default="serverless-app", help="project name (lowercase, digits, '-')")
     parser.add_argument("--patterns", help="comma-separated pattern slugs; default: the recommended ones")
-    parser.add_argument("--api", choices=API_TYPES, default=API_TYPES[0],
-                        help="API Gateway flavour in front of request/response functions (default: http)")
+    parser.add_argument("--api", choices=API_TYPES, default=None,
+                        help="API Gateway flavour in front of request/response functions (default: the "
+                             "answers' api_type when it names one, else http, as the recommendation prices it)")
     parser.add_argument("--runtime", choices=RUNTIMES, default=RUNTIMES[0])
     parser.add_argument("--architecture", choices=ARCHITECTURES, default=ARCHITECTURES[0])
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -128,8 +129,9 @@ def main(
             patterns = list(recommended)
         else:
             raise GenerationError("--patterns is required when no recommender is available")
+        api = args.api or chosen_api(answers)
         selection = Selection(patterns=tuple(patterns), answers=answers, name=args.name,
-                              render_diagrams=not args.no_diagrams, warnings=tuple(warnings), api=args.api,
+                              render_diagrams=not args.no_diagrams, warnings=tuple(warnings), api=api,
                               runtime=args.runtime, architecture=args.architecture, limits=limits or {})
         files = generate_files(selection)
         blob = build_zip(files)
@@ -139,7 +141,7 @@ def main(
         return EXIT_BAD_INPUT
     chosen = list(selection.validated().patterns)
     if args.format == "json":
-        json.dump({"zip": args.out, "name": args.name, "patterns": chosen, "api": args.api,
+        json.dump({"zip": args.out, "name": args.name, "patterns": chosen, "api": api,
                    "runtime": args.runtime, "architecture": args.architecture, "files": len(files),
                    "bytes": len(blob)}, stdout)
         stdout.write("\n")

@@ -114,6 +114,8 @@ class Composition(Workload):
         self.sizing: dict[str, Sizing] = {}
         self.outputs: dict[str, Output] = {}
         self.idempotent: set[str] = set()
+        # The consumer (as the answers name it, with its pattern) each consumer's component is named after.
+        self.consumer_of: dict[str, tuple[str | None, str]] = {}  # id -> (pattern, consumer name)
 
     def __contains__(self, component_id: str) -> bool:
         return component_id in self.components
@@ -121,8 +123,27 @@ class Composition(Workload):
     # --- the graph -------------------------------------------------------------------
 
     def add(self, component_id: str, kind: str, label: str = "", *, group: str | None,
-            sizing: Sizing | None = None) -> str:
-        """A component; `group` is its pattern, "shared", or None for outside the stack."""
+            sizing: Sizing | None = None, consumer: str | None = None) -> str:
+        """A component; `group` is its pattern, "shared", or None for outside the stack.
+
+        Components of different patterns share an id on purpose (one data table, one API), but
+        a component named after a consumer (`consumer`, as the answers name it) is that
+        consumer's alone: a consumer name that gives the id of another component is refused."""
+        owner = self.consumer_of.get(component_id)
+        claim = (group, consumer) if consumer else None
+        if component_id in self.components and (claim or owner) and claim != owner:
+            existing = self.components[component_id]
+            named = consumer or owner[1]
+            if owner and claim:
+                other = f"the consumer named {owner[1]!r} ({owner[0]})"
+            elif claim:
+                other = f"{existing.label or existing.id} ({existing.pattern or 'shared'})"
+            else:
+                other = f"{label or component_id} ({group or 'shared'})"
+            raise GenerationError(f"the consumer name {named!r} gives the resource {component_id}, already used by "
+                                  f"{other}; choose another consumer name")
+        if claim:
+            self.consumer_of[component_id] = claim
         if component_id not in self.components:
             pattern = group if group in self.selection.patterns else None
             self.components[component_id] = Component(component_id, kind, name_from_id(component_id, kind),
@@ -154,16 +175,17 @@ class Composition(Workload):
 
     def function(self, logical_id: str, *, group: str, timeout: int, output: Output | None = None,
                  idempotent: bool = False, work: float = 1.0, calls: int = 1, in_vpc: bool = False,
-                 batch_size: int = 1, batch_window_s: float = 0.0, shards: int = 0) -> int:
+                 batch_size: int = 1, batch_window_s: float = 0.0, shards: int = 0,
+                 consumer: str | None = None) -> int:
         """A function, the hub it sends to and its idempotency records; returns its timeout,
         clamped to what Lambda allows. `work` is the share of one unit of work's typical compute
         time (`duration_s`) one invocation runs, `calls` how often it runs per arrival. A function
         reading a stream or a queue gives the batch size and batching window its event source mapping
         renders, and the shards of a stream it reads (0: not known)."""
-        if logical_id in self.components:
+        if logical_id in self.components and not (consumer or logical_id in self.consumer_of):
             raise GenerationError(f"internal error: duplicate function {logical_id}")
         timeout = clamp(timeout, 3, self.lambda_max_timeout())
-        self.add(logical_id, "function", logical_id.removesuffix("Function"), group=group,
+        self.add(logical_id, "function", logical_id.removesuffix("Function"), group=group, consumer=consumer,
                  sizing=Sizing(memory_mb=int(self.answer("memory_mb")), timeout_s=timeout, work=work, calls=calls,
                                in_vpc=in_vpc, cpu=self.selection.architecture, batch_size=batch_size,
                                batch_window_s=batch_window_s, shards=shards))
@@ -181,13 +203,13 @@ class Composition(Workload):
     def place_in_vpc(self, function_id: str) -> None:
         self.sizing[function_id] = replace(self.sizing[function_id], in_vpc=True)
 
-    def dlq(self, logical_id: str, *, group: str, label: str, fifo: bool = False) -> str:
-        return self.add(logical_id, "dlq", label, group=group, sizing=Sizing(fifo=fifo))
+    def dlq(self, logical_id: str, *, group: str, label: str, fifo: bool = False, consumer: str | None = None) -> str:
+        return self.add(logical_id, "dlq", label, group=group, sizing=Sizing(fifo=fifo), consumer=consumer)
 
-    def queue(self, logical_id: str, *, group: str, label: str, fifo: bool = False) -> str:
-        """A queue with its dead-letter queue."""
-        dlq = self.dlq(f"{logical_id}Dlq", group=group, label=f"{label} DLQ", fifo=fifo)
-        self.add(logical_id, "queue", label, group=group, sizing=Sizing(fifo=fifo))
+    def queue(self, logical_id: str, *, group: str, label: str, fifo: bool = False, consumer: str | None = None) -> str:
+        """A queue with its dead-letter queue; `consumer` names the consumer it is named after."""
+        dlq = self.dlq(f"{logical_id}Dlq", group=group, label=f"{label} DLQ", fifo=fifo, consumer=consumer)
+        self.add(logical_id, "queue", label, group=group, sizing=Sizing(fifo=fifo), consumer=consumer)
         self.connect(logical_id, dlq, "failure", f"after {MAX_RECEIVE_COUNT} receives")
         return logical_id
 

@@ -12,10 +12,12 @@ from generator.composition import Composition, Workload
 from generator.project import QUEUE_BATCHING_WINDOW_S, Function, Project
 
 
-def compose_queue_consumer(c: Composition, *, pattern: str, queue: str, fn_id: str, sizing: BatchSizing) -> None:
-    """The consumer function of `queue`, idempotent, its malformed messages to the queue's DLQ."""
+def compose_queue_consumer(c: Composition, *, pattern: str, queue: str, fn_id: str, sizing: BatchSizing,
+                           consumer: str) -> None:
+    """The consumer function of `queue`, idempotent, its malformed messages to the queue's DLQ;
+    `consumer` is the name the answers give it."""
     c.function(fn_id, group=pattern, timeout=sizing.timeout, idempotent=True, batch_size=sizing.batch_size,
-               batch_window_s=QUEUE_BATCHING_WINDOW_S)
+               batch_window_s=QUEUE_BATCHING_WINDOW_S, consumer=consumer)
     c.connect(queue, fn_id, "poll", "batches")
     c.connect(fn_id, f"{queue}Dlq", "failure", "malformed")
 

@@ -177,14 +177,46 @@ class _Estimate:
         self._flow: dict[str, float] = {}
         self._visiting: set[str] = set()
         self._items: dict[str, tuple[float, list[str]]] = {}
+        self._written_back: dict[str, float] = {}  # items a table's stream readers write back to it
         self._incoming: dict[str, list] = {}
         self._outgoing: dict[str, list] = {}
         for edge in self.architecture.connections:
             self._incoming.setdefault(edge.target, []).append(edge)
             self._outgoing.setdefault(edge.source, []).append(edge)
         self._components = {c.id: c for c in self.architecture.components}
+        self._loops = self._closing_edges()
 
     # -- where work flows ---------------------------------------------------------------------
+    def _carries_work(self, edge) -> bool:
+        return edge.kind in FLOW_EDGES or (edge.kind == "write" and self._components[edge.target].kind == "bucket")
+
+    def _closing_edges(self) -> set[tuple[str, str, str]]:
+        """The connections that close a loop, walking from where work enters (clients, schedules,
+        systems outside): work that comes round a loop again (results written into the bucket
+        whose uploads trigger the function) is a risk the warnings name, not more work to price.
+        Found the same way whichever component is priced first."""
+        closing: set[tuple[str, str, str]] = set()
+        done: set[str] = set()
+        starts = sorted(c.id for c in self.architecture.components if c.kind in SOURCES)
+        for start in [*starts, *sorted(self._components)]:
+            if start in done:
+                continue
+            path, stack = {start}, [(start, iter(self._outgoing.get(start, ())))]
+            while stack:
+                node, edges = stack[-1]
+                edge = next(edges, None)
+                if edge is None:
+                    stack.pop()
+                    path.discard(node)
+                    done.add(node)
+                elif self._carries_work(edge):
+                    if edge.target in path:
+                        closing.add((edge.source, edge.target, edge.kind))
+                    elif edge.target not in done:
+                        path.add(edge.target)
+                        stack.append((edge.target, iter(self._outgoing.get(edge.target, ()))))
+        return closing
+
     def flow(self, component_id: str) -> float:
         """Arrivals per month at a component: requests, messages, executions, invocations."""
         if component_id in self._flow:
@@ -196,12 +228,12 @@ class _Estimate:
         if component.kind in SOURCES:
             total = self.units
         elif component.kind == "table":
-            total = self.table_items(component_id)[0]  # each item written is a record on its stream
+            # each item written is a record on its stream, but for the readers' own write-backs
+            total = self.table_items(component_id)[0] - self.written_back(component_id)
         else:
             total = 0.0
             for edge in self._incoming.get(component_id, ()):
-                source = self._components[edge.source]
-                if edge.kind in FLOW_EDGES or (edge.kind == "write" and component.kind == "bucket"):
+                if self._carries_work(edge) and (edge.source, edge.target, edge.kind) not in self._loops:
                     total += self.flow(edge.source) / self._fan(edge.source, edge.kind)
             if component.kind == "function":
                 total *= self.proposal.of(component_id).calls
@@ -225,8 +257,10 @@ class _Estimate:
 
         A function handling units of work writes ``items_per_unit`` items for each (only for
         the share of requests that write, when it also reads the table); a function fed by a
-        table's stream writes one item per record. A table nothing in the stack writes is
-        changed by systems outside it.
+        table's stream writes one item per record. A table that nothing in the stack writes
+        but the readers of its own stream (which write back to the items that changed) is
+        changed by systems outside it, and its stream carries those changes to its readers;
+        their write-backs are skipped by the readers' filters.
         """
         if table_id in self._items:
             return self._items[table_id]
@@ -236,7 +270,20 @@ class _Estimate:
         readers = {fn.id for fn in self.readers(table_id)}
         items, parts = 0.0, []
         writers = [w for w in self.writers(table_id) if w.kind == "function"]
+        writing_back = {fn.id for fn in writers
+                        if any(e.kind == "poll" and e.source == table_id for e in self._incoming.get(fn.id, ()))}
+        changes = 0.0  # the changes from outside the stack its stream carries
+        if len(writing_back) == len(writers) and self.stream_readers(table_id):
+            changes = items = self.units * per_unit
+            parts.append(f"{formatting.quantity(self.units)} units of work by your systems × {per_unit:,} item"
+                         f"{'s' if per_unit != 1 else ''} each")
+            self._items[table_id] = (items, list(parts))  # what the stream's readers receive
         for fn in writers:
+            if fn.id in writing_back and changes:
+                items += changes
+                self._written_back[table_id] = self._written_back.get(table_id, 0.0) + changes
+                parts.append(f"{formatting.quantity(changes)} written back by {component_name(fn)}, one per change")
+                continue
             arrivals = self.arrivals(fn.id)
             if self.stream_fed(fn.id):
                 items += arrivals
@@ -247,12 +294,13 @@ class _Estimate:
             parts.append(f"{formatting.quantity(arrivals)} units of work by {component_name(fn)}"
                          + (f" × {share:.0%} that write" if share != 1 else "")
                          + f" × {per_unit:,} item{'s' if per_unit != 1 else ''} each")
-        if not writers and self.stream_readers(table_id):
-            items = self.units * per_unit
-            parts.append(f"{formatting.quantity(self.units)} units of work by your systems × {per_unit:,} item"
-                         f"{'s' if per_unit != 1 else ''} each")
         self._items[table_id] = (items, parts)
         return items, parts
+
+    def written_back(self, table_id: str) -> float:
+        """Items of a table its own stream's readers write back a month (counted in table_items)."""
+        self.table_items(table_id)
+        return self._written_back.get(table_id, 0.0)
 
     def _fan(self, source_id: str, kind: str) -> int:
         """An API routes each request to one of its functions; everything else copies to each target."""
@@ -583,9 +631,10 @@ def _table(est: _Estimate, c: "Component") -> None:
         est.add(c, "dynamodb-write-units", items * write_units,
                 f"{formatting.quantity(items)} items written ({'; '.join(parts)}) × {write_units} write unit"
                 f"{'s' if write_units != 1 else ''} ({item_kb:g} KB per item)")
-        stored_gb = items * item_kb / (1024 * 1024)
+        new_items = items - est.written_back(c.id)  # a write-back updates an item already there
+        stored_gb = new_items * item_kb / (1024 * 1024)
         est.add(c, "dynamodb-storage", stored_gb,
-                f"{stored_gb:,.2f} GB: one month of items written ({formatting.quantity(items)} × {item_kb:g} KB), "
+                f"{stored_gb:,.2f} GB: one month of items written ({formatting.quantity(new_items)} × {item_kb:g} KB), "
                 "if every item is new and kept; a table that keeps its items grows by this each month")
     read_share = est.read_share()
     reads = sum(est.arrivals(fn.id) for fn in est.readers(c.id)) * read_share
@@ -720,14 +769,16 @@ def _pattern_parts(est: _Estimate, limits: Mapping[str, float]) -> set[str]:
 
 def estimate(answers: Mapping[str, Any], proposal: "Proposal | None", prices: Mapping[str, Price], *,
              provisioned: bool = False, express_limit_s: float | None = None,
-             limits: Mapping[str, float] | None = None) -> Cost:
+             limits: Mapping[str, float] | None = None, unavailable: str | None = None) -> Cost:
     """The monthly cost of a proposed architecture for these (validated) answers.
 
+    ``unavailable``: why there is no proposal, when there is none (said in the note).
     ``provisioned``: the advice recommends provisioned concurrency for functions behind an API.
     ``limits``: the catalogue's limit values, for a pattern whose usage depends on one.
     """
     if proposal is None:
-        return Cost(0.0, (), notes=("These patterns cannot be composed into one architecture for these answers, "
+        why = f" ({unavailable})" if unavailable else ""
+        return Cost(0.0, (), notes=(f"These patterns cannot be composed into one architecture for these answers{why}, "
                                     "so nothing was priced.",))
     est = _Estimate(answers, proposal, prices, provisioned, express_limit_s, limits)
     for component in est.architecture.components:

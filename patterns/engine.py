@@ -281,6 +281,11 @@ class Recommendation:
         return self._estimate(answers, proposal, provisioned)
 
     def _estimate(self, answers: Mapping[str, Any], proposal: "Proposal | None", provisioned: bool) -> Cost:
+        if proposal is None and self.selected:
+            from generator.build import composition_problem
+
+            return estimate(answers, None, self.prices,
+                            unavailable=composition_problem(answers, self.selected, self.limit_values))
         return estimate(answers, proposal, self.prices, provisioned=provisioned,
                         express_limit_s=self.limit_values.get("step-functions-express-duration"),
                         limits=self.limit_values)

@@ -30,8 +30,8 @@ def functions(c: Composition) -> None:
     sizing = queue_batch_sizing(c)
     for index, name in enumerate(consumers(c)):
         stem = id_from_name(name)
-        queue = c.queue(f"{stem}Queue", group=SLUG, label=f"{name} queue")
-        compose_queue_consumer(c, pattern=SLUG, queue=queue, fn_id=f"{stem}Function", sizing=sizing)
+        queue = c.queue(f"{stem}Queue", group=SLUG, label=f"{name} queue", consumer=name)
+        compose_queue_consumer(c, pattern=SLUG, queue=queue, fn_id=f"{stem}Function", sizing=sizing, consumer=name)
         category = ROUTING_CATEGORIES[index % len(ROUTING_CATEGORIES)]
         c.connect(BUS, queue, "event", f"rule: {category}" if routing else "rule: all project events")
         c.connect(BUS, f"{queue}Dlq", "failure", "undeliverable")

@@ -12,7 +12,7 @@ FUNCTION = "DatabaseFunction"
 PROXY = "DbProxyEndpoint"
 SECRET = "DbSecretArn"
 # Patterns whose queue consumers write to the database when requests do not come over HTTP.
-CONSUMER_PATTERNS = ("eventbridge", "sns-fanout")
+CONSUMER_PATTERNS = ("eventbridge", "sns-fanout", "sqs-worker")
 
 
 def behind_api(w: Workload) -> bool:

@@ -33,9 +33,9 @@ def functions(c: Composition) -> None:
     sizing = queue_batch_sizing(c)
     for index, (name, key) in enumerate(subscribers(c)):
         stem = id_from_name(key)
-        queue = c.queue(f"{stem}Queue", group=SLUG, label=f"{name} queue")
-        delivery_dlq = c.dlq(f"{stem}DeliveryDlq", group=SLUG, label=f"{name} delivery DLQ")
-        compose_queue_consumer(c, pattern=SLUG, queue=queue, fn_id=f"{stem}Function", sizing=sizing)
+        queue = c.queue(f"{stem}Queue", group=SLUG, label=f"{name} queue", consumer=name)
+        delivery_dlq = c.dlq(f"{stem}DeliveryDlq", group=SLUG, label=f"{name} delivery DLQ", consumer=name)
+        compose_queue_consumer(c, pattern=SLUG, queue=queue, fn_id=f"{stem}Function", sizing=sizing, consumer=name)
         category = ROUTING_CATEGORIES[index % len(ROUTING_CATEGORIES)]
         c.connect(TOPIC, queue, "event", f"category = {category}" if routing else "every message")
         c.connect(TOPIC, delivery_dlq, "failure", "undeliverable")

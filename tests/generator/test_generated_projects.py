@@ -61,6 +61,10 @@ CASES = {
     "queue-consumers-into-postgresql": ("records-sync", ["eventbridge", "sns-fanout", "rds"],
                                         {"trigger": "event", "data_store": "relational", "consumers": 2,
                                          "db_max_connections": 40}),
+    # No API: the queue's worker stores what it handles in PostgreSQL.
+    "queue-worker-into-postgresql": ("jobs-sync", ["sqs-worker", "rds"],
+                                     {"trigger": "queue", "client_waits": False, "data_store": "relational",
+                                      "db_max_connections": 40}),
     # The same patterns behind a REST API instead of an HTTP API.
     "rest-api": ("public-api", ["api-gateway-lambda"], {"data_store": "dynamodb"}, {"api": "rest"}),
     "rest-partner-api-with-jobs-and-database": (

@@ -117,6 +117,18 @@ def test_an_api_exists_only_when_requests_come_over_http(trigger, api):
     assert ("HttpApi" in built.composition) is api
 
 
+def test_a_queue_worker_stores_in_the_database_itself_when_requests_do_not_come_over_http():
+    built = project(["sqs-worker", "rds"], trigger="queue", data_store="relational")
+    assert not {"HttpApi", "RestApi", "DatabaseFunction"} & set(built.resources)
+    arch = built.architecture
+    assert ("WorkerFunction", "DbProxyEndpoint", "write") in edges(arch)
+    assert arch.of_kind("api") == () and arch.untriggered() == ()
+    worker = built.resources["WorkerFunction"]["Properties"]
+    assert worker["VpcConfig"] and worker["Environment"]["Variables"]["DB_PROXY_ENDPOINT"] == {"Ref": "DbProxyEndpoint"}
+    # Over HTTP the records are served by the API's database function, as before.
+    assert "DatabaseFunction" in project(["sqs-worker", "rds"], trigger="http", data_store="relational").resources
+
+
 def test_the_api_pattern_always_brings_its_api():
     assert "HttpApi" in project(["api-gateway-lambda", "sqs-worker"], trigger="event").resources
 
@@ -173,6 +185,29 @@ def test_consumers_are_named_from_the_answers():
 def test_bad_consumer_names_are_refused_with_the_reason(names, message):
     with pytest.raises(GenerationError, match=message):
         compose(["eventbridge"], trigger="event", consumer_names=names)
+
+
+@pytest.mark.parametrize("patterns, trigger, names, message", [
+    # a consumer named after a pattern's own function, or its queue
+    (["sqs-worker", "sns-fanout"], "queue", "worker,audit", "the consumer name 'worker' gives the resource WorkerFunction"),
+    (["sqs-worker", "sns-fanout"], "queue", "work,audit", "the consumer name 'work' gives the resource WorkQueue"),
+    (["api-gateway-lambda", "eventbridge"], "http", "api,audit", "the consumer name 'api' gives the resource ApiFunction"),
+    # two names that make the same resource names
+    (["eventbridge"], "event", "web2,web-2", "the consumer name 'web-2' gives the resource Web2Queue"),
+    # the topic's consumer beside the bus's consumer of the same resource name
+    (["eventbridge", "sns-fanout"], "event", "topic-billing,billing",
+     "the consumer name 'billing' gives the resource TopicBillingQueue"),
+])
+def test_a_consumer_name_that_another_component_already_has_is_refused(patterns, trigger, names, message):
+    with pytest.raises(GenerationError) as refused:
+        compose(patterns, trigger=trigger, consumer_names=names)
+    assert message in str(refused.value) and "choose another consumer name" in str(refused.value)
+    assert "internal error" not in str(refused.value)
+
+
+def test_consumers_may_share_their_pattern_s_words():
+    built = compose(["sqs-worker", "eventbridge"], trigger="event", consumer_names="queue,function,dlq,event-bus")
+    assert {"QueueFunction", "FunctionQueue", "DlqFunction", "EventBusQueue"} <= {c.id for c in built.architecture.components}
 
 
 def test_the_diagram_shows_connection_kinds_and_names():

@@ -78,6 +78,25 @@ def test_outside_producers_feed_what_nothing_inside_starts():
     assert PIPELINE.fed_from_outside() is PIPELINE
 
 
+@pytest.mark.parametrize("order", [("Uploads", "Fn"), ("Fn", "Uploads")])
+def test_a_loop_nothing_leads_into_is_fed_from_outside_at_its_bucket(order):
+    # The function writes its results into the bucket whose uploads trigger it: each has an
+    # incoming edge, yet the uploads come from outside.
+    kinds = {"Uploads": "bucket", "Fn": "function"}
+    arch = Architecture(
+        components=tuple(Component(i, kinds[i], i.lower()) for i in order),
+        connections=(Connection("Uploads", "Fn", "event"), Connection("Fn", "Uploads", "write")),
+    )
+    fed = arch.fed_from_outside()
+    assert {(e.source, e.target, e.kind) for e in fed.outgoing("Producers")} == {("Producers", "Uploads", "write")}
+    # A loop that work already reaches from a client gets nothing more.
+    reached = Architecture(
+        components=(*arch.components, Component("Api", "api", "api"), Component("Clients", "client", "clients")),
+        connections=(*arch.connections, Connection("Clients", "Api", "invoke"), Connection("Api", "Fn", "invoke")),
+    )
+    assert reached.fed_from_outside() is reached
+
+
 def test_shape_ignores_labels_patterns_and_outside_systems():
     relabelled = Architecture(
         tuple(Component(c.id, c.kind, c.name, None, "other") for c in PIPELINE.components

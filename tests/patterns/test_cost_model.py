@@ -55,6 +55,36 @@ def test_six_consumers_get_six_queues_each_priced():
     assert any(f"feeds {len(queues)} consumer queues for the 6 consumers" in note for note in unnamed.cost.notes)
 
 
+def test_results_written_back_to_the_source_are_priced_and_do_not_trigger_the_work_again():
+    # Uploads processed into another prefix of the same bucket: every upload is invoked once and
+    # the bucket takes the uploads and the results.
+    uploads = recommend({"trigger": "file_upload", "writes_back_to_source": True, "monthly_invocations": 1000},
+                        CATALOGUE, patterns=("s3-processing",))
+    assert [line.quantity for line in lines_of(uploads, "lambda-requests")] == [1000]
+    assert [line.quantity for line in lines_of(uploads, "s3-put-requests")] == [2000]
+    # A stream reader that writes back to the items that changed: invoked once per change from
+    # outside (its own writes are filtered out), paying for both writes, storing the items once.
+    changes = {"trigger": "data_change", "data_store": "dynamodb", "writes_back_to_source": True,
+               "monthly_invocations": 1000}
+    for patterns in (("dynamodb-streams",), ("dynamodb-streams", "sns-fanout")):
+        result = recommend({**changes, "consumer_names": "search,audit"}, CATALOGUE, patterns=patterns)
+        assert [line.quantity for line in lines_of(result, "lambda-requests")
+                if line.component == "StreamProcessorFunction"] == [1000]
+        data = [line for line in result.cost.lines if line.component == "DataTable"]
+        assert {line.price: line.quantity for line in data}["dynamodb-write-units"] == 2000
+        assert {line.price: line.quantity for line in data}["dynamodb-storage"] == pytest.approx(1000 / 1024 ** 2)
+        assert result.cost.monthly_usd > 0
+
+
+def test_when_the_patterns_cannot_be_composed_the_note_says_why():
+    result = recommend({"trigger": "queue", "consumers": 2, "consumer_names": "worker,audit"}, CATALOGUE,
+                       patterns=("sqs-worker", "sns-fanout"))
+    assert result.architecture is None and result.cost.monthly_usd == 0
+    (note,) = result.cost.notes
+    assert "the consumer name 'worker' gives the resource WorkerFunction" in note
+    assert "choose another consumer name" in note
+
+
 def test_a_read_only_api_pays_no_writes_and_a_bulk_import_pays_every_row():
     base = {"data_store": "dynamodb", "monthly_invocations": 1000}
     read_only = recommend({**base, "read_percent": 100}, CATALOGUE, patterns=("api-gateway-lambda",))
