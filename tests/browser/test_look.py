@@ -138,6 +138,8 @@ def test_the_diagram_fits_its_box_zooms_and_scrolls_by_keyboard(live_server, sav
         pytest.fail("the diagram's scroll area is not reachable with the Tab key")
     for _ in range(10):
         page.keyboard.press("ArrowRight")
-    assert area.evaluate("el => el.scrollLeft") > 0
+    # Arrow keys scroll smoothly, so the position moves over the next frames: wait for it
+    # (up to 5 s) rather than read it at once; a box that never scrolls still fails.
+    page.wait_for_function("el => el.scrollLeft > 0", arg=area.element_handle(), timeout=5000)
     page.get_by_role("button", name="Fit to the box").click()
     assert area.evaluate("el => el.scrollWidth <= el.clientWidth")
