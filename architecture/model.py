@@ -134,14 +134,17 @@ class Architecture:
     def patterns(self) -> frozenset[str]:
         return frozenset(c.pattern for c in self.components if c.pattern)
 
+    def _feeding_connections(self) -> list[Connection]:
+        """The connections that start their target: not reads, and not the failure path into
+        a queue or DLQ (a function, topic, bus or workflow that is an on-failure destination
+        is started by what fails)."""
+        kinds = {c.id: c.kind for c in self.components}
+        return [e for e in self.connections
+                if e.kind != "read" and not (e.kind == "failure" and kinds.get(e.target) in ("queue", "dlq"))]
+
     def untriggered(self) -> tuple[Component, ...]:
         """Components that need something to start them and have nothing."""
-        # Reading something does not feed it. A failure path is not a queue's normal input, but
-        # a function, topic, bus or workflow named as an on-failure destination is started by
-        # what fails.
-        kinds = {c.id: c.kind for c in self.components}
-        targets = {e.target for e in self.connections
-                   if e.kind != "read" and not (e.kind == "failure" and kinds.get(e.target) in ("queue", "dlq"))}
+        targets = {e.target for e in self._feeding_connections()}
         return tuple(c for c in self.components if c.kind not in SELF_STARTING and c.id not in targets)
 
     def problems(self) -> list[str]:
@@ -198,9 +201,8 @@ class Architecture:
         component per loop, a hub before a function, the first by id (so the order the
         components were listed in does not matter)."""
         feeding: dict[str, list[str]] = {}
-        for e in self.connections:
-            if e.kind not in ("read", "failure"):
-                feeding.setdefault(e.source, []).append(e.target)
+        for e in self._feeding_connections():
+            feeding.setdefault(e.source, []).append(e.target)
         reached: set[str] = set()
 
         def reach(start: str) -> None:
