@@ -8,6 +8,8 @@ delivery, or the event's detail for an EventBridge rule).
 """
 
 import json
+import re
+import shlex
 import textwrap
 
 import pytest
@@ -127,10 +129,13 @@ def folder_of(template: dict, logical_id: str) -> str:
     return template["Resources"][logical_id]["Properties"]["CodeUri"].rstrip("/").rsplit("/", 1)[1]
 
 
-def consumer_of(template: dict, hub: str) -> tuple[str, str]:
-    """The function that polls the first queue fed by the hub, and the env name of that queue's DLQ."""
+def consumer_of(template: dict, hub: str, queue: str | None = None) -> tuple[str, str]:
+    """The function that polls `queue` (by default the first queue fed by the hub), and the env name
+    of that queue's DLQ."""
     resources = template["Resources"]
-    if hub == "queue":
+    if queue:
+        pass
+    elif hub == "queue":
         queue = "WorkQueue"
     elif hub == "bus":
         queue = next(r["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
@@ -182,3 +187,90 @@ def test_every_uploaded_version_starts_its_own_workflow(tmp_path):
 def test_every_change_of_an_item_reaches_the_consumer_once(tmp_path, consumer, hub):
     run(tmp_path, ["dynamodb-streams", consumer], "StreamProcessorFunction", hub, CHANGES, consumer,
         trigger="data_change", react_to_changes=True)
+
+
+# --- what the README tells systems outside the stack to send ----------------------------------
+
+SENT_FROM_OUTSIDE = DELIVER + '''
+
+    def test_what_the_readme_says_to_send_is_handled(load_handler, aws, lambda_context, monkeypatch):
+        done = consume(load_handler, aws, lambda_context, monkeypatch, [SENT])
+        assert len(done) == 1
+'''
+
+README_COMMAND = {"sqs-worker": "aws sqs send-message", "sns-fanout": "aws sns publish",
+                  "eventbridge": "aws events put-events"}
+
+
+def readme_command(readme: str, program: str) -> list[str]:
+    found = re.findall(r"`(" + re.escape(program) + r" [^`]*)`", readme)
+    assert len(found) == 1, f"the README gives no single example of {program}"
+    return shlex.split(found[0])
+
+
+def option(args: list[str], name: str) -> str:
+    assert name in args, f"{name} missing from {args}"
+    return args[args.index(name) + 1]
+
+
+def matches(pattern: dict, event: dict) -> bool:
+    """EventBridge's matching, for patterns of exact values (what the generated rules use)."""
+    for field, wanted in pattern.items():
+        value = event.get(field)
+        if isinstance(wanted, dict):
+            if not isinstance(value, dict) or not matches(wanted, value):
+                return False
+        elif value not in wanted:
+            return False
+    return True
+
+
+def receiving_queues(template: dict, pattern: str, args: list[str]) -> tuple[list[str], dict]:
+    """The queues AWS delivers the README's example to, and the message body each receives."""
+    resources = template["Resources"]
+    if pattern == "sqs-worker":
+        if resources["WorkQueue"]["Properties"].get("FifoQueue"):
+            option(args, "--message-group-id")
+            if not resources["WorkQueue"]["Properties"].get("ContentBasedDeduplication"):
+                option(args, "--message-deduplication-id")
+        return ["WorkQueue"], json.loads(option(args, "--message-body"))
+    if pattern == "sns-fanout":
+        attributes = json.loads(option(args, "--message-attributes")) if "--message-attributes" in args else {}
+        queues = []
+        for res in resources.values():
+            props = res["Properties"]
+            if res["Type"] == "AWS::SNS::Subscription" and props["Protocol"] == "sqs":
+                policy = props.get("FilterPolicy")
+                if policy is None or all(attributes.get(name, {}).get("StringValue") in wanted
+                                         for name, wanted in policy.items()):
+                    queues.append(props["Endpoint"]["Fn::GetAtt"][0])
+        return queues, json.loads(option(args, "--message"))
+    [entry] = json.loads(option(args, "--entries"))
+    event = {"source": entry["Source"], "detail-type": entry["DetailType"], "detail": json.loads(entry["Detail"])}
+    queues = [target["Arn"]["Fn::GetAtt"][0] for res in resources.values() if res["Type"] == "AWS::Events::Rule"
+              and matches(res["Properties"]["EventPattern"], event) for target in res["Properties"]["Targets"]]
+    return queues, event["detail"]
+
+
+@pytest.mark.parametrize("pattern,answers", [
+    ("sqs-worker", {"trigger": "queue"}),
+    ("sqs-worker", {"trigger": "queue", "ordering": True}),
+    ("sns-fanout", {"trigger": "event", "consumers": 2}),
+    ("sns-fanout", {"trigger": "event", "consumers": 2, "content_routing": True}),
+    ("eventbridge", {"trigger": "event", "consumers": 2}),
+    ("eventbridge", {"trigger": "event", "consumers": 2, "content_routing": True}),
+])
+def test_what_the_readme_says_to_send_reaches_a_consumer_that_handles_it(tmp_path, pattern, answers):
+    files = generate([pattern], name="intake", **answers)
+    template = load_template(files["intake/template.yaml"])
+    args = readme_command(files["intake/README.md"].decode(), README_COMMAND[pattern])
+    queues, sent = receiving_queues(template, pattern, args)
+    assert queues, f"nothing in the stack receives {args}"
+    hub = {"sqs-worker": "queue", "sns-fanout": "topic", "eventbridge": "bus"}[pattern]
+    consumer, dlq = consumer_of(template, hub, queues[0])
+    fifo = bool(template["Resources"][queues[0]]["Properties"].get("FifoQueue"))
+    source = (f"CONSUMER = {consumer!r}\nCONSUMER_DLQ = {dlq!r}\nWORK = {WORK[pattern]!r}\nFIFO = {fifo!r}\n"
+              f"SENT = {sent!r}\n" + textwrap.dedent(SENT_FROM_OUTSIDE))
+    result = run_scenario(files, tmp_path, source)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout
