@@ -59,7 +59,25 @@ def render_project(composition: Composition) -> Project:
         pattern.generate.resources(project)
     for pattern in sorted(chosen, key=lambda p: p.build_order):
         pattern.generate.functions(project)
+    _name_called_functions(project)
     return project
+
+
+# What an output naming a function says, by how systems outside the stack call it.
+CALLED_FUNCTION_OUTPUTS = {
+    "event": "Function your systems invoke asynchronously (InvocationType=Event)",
+    "invoke": "Function your systems invoke and wait for (InvocationType=RequestResponse)",
+}
+
+
+def _name_called_functions(project: Project) -> None:
+    """A function that systems outside the stack invoke directly gets an output with its name,
+    which CloudFormation makes up at deploy time."""
+    architecture = project.architecture
+    for connection in architecture.connections:
+        source, target = architecture.component(connection.source), architecture.component(connection.target)
+        if source.kind == "external" and target.kind == "function" and connection.kind in CALLED_FUNCTION_OUTPUTS:
+            project.add_output(f"{target.id}Name", CALLED_FUNCTION_OUTPUTS[connection.kind], {"Ref": target.id})
 
 
 # The public Powertools for AWS Lambda (Python) v3 layer, published by AWS in every commercial
