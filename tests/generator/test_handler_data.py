@@ -153,3 +153,52 @@ SLOW_BACKEND = '''
 def test_a_slow_backend_gives_a_clean_answer_before_the_function_times_out(tmp_path):
     files = generate(["orchestrator"], name="bff", aggregate_sources=2, latency_ms=1000)
     passes(files, tmp_path, SLOW_BACKEND, 2)
+
+
+STREAM_RETRY_ORDER = '''
+    import copy
+
+    import boto3
+
+
+    def test_a_change_behind_a_failed_one_waits_so_a_removed_item_stays_removed(load_handler, aws, lambda_context,
+                                                                               sample_event, monkeypatch):
+        app = load_handler("stream_processor")
+        inserted, modified = sample_event("stream_processor")["Records"]
+        removed = copy.deepcopy(modified)
+        removed.update(eventName="REMOVE", eventID="remove-1")
+        removed["dynamodb"]["OldImage"] = removed["dynamodb"].pop("NewImage")
+        removed["dynamodb"]["SequenceNumber"] = str(int(modified["dynamodb"]["SequenceNumber"]) + 1)
+        other = copy.deepcopy(inserted)
+        other["eventID"] = "other-insert"
+        other["dynamodb"]["SequenceNumber"] = str(int(removed["dynamodb"]["SequenceNumber"]) + 1)
+        for image in ("Keys", "NewImage"):
+            other["dynamodb"][image]["pk"] = {"S": "ITEM#item-2002"}
+        other["dynamodb"]["NewImage"]["id"] = {"S": "item-2002"}
+        real = app.write_view
+        failing = {modified["dynamodb"]["SequenceNumber"]}
+
+        def flaky(item_id, change):
+            if change["sequence"] in failing:
+                raise TimeoutError("the view table timed out")
+            return real(item_id, change)
+
+        monkeypatch.setattr(app, "write_view", flaky)
+        batch = {"Records": [inserted, modified, removed, other]}
+        result = app.lambda_handler(copy.deepcopy(batch), lambda_context)
+        # The removal of the same item waits behind the failed change; another item goes ahead.
+        assert result == {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]}
+                                                for r in (modified, removed)]}
+        failing.clear()
+        # Lambda retries from the first failed record, with everything after it.
+        retry = {"Records": [modified, removed, other]}
+        assert app.lambda_handler(copy.deepcopy(retry), lambda_context) == {"batchItemFailures": []}
+        table = boto3.resource("dynamodb").Table(aws.values["VIEW_TABLE"])
+        views = {item["pk"] for item in table.scan()["Items"]}
+        assert views == {"VIEW#item-2002"}
+'''
+
+
+def test_a_removed_item_is_not_brought_back_by_a_retried_older_change(tmp_path):
+    passes(generate(["dynamodb-streams"], name="streams", trigger="data_change", react_to_changes=True), tmp_path,
+           STREAM_RETRY_ORDER, 1)
