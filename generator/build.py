@@ -209,7 +209,15 @@ def _readme(project: Project, diagrams_rendered: bool) -> str:
             target = architecture.component(connection.target)
             entries.append({"target": target.id, "target_kind": target.kind.replace("-", " "),
                             "how": ENTRY_WORDS[source.kind].get(connection.kind, ENTRY_WORDS[source.kind][""])})
+    def output_naming(logical_id: str) -> str | None:
+        return next((name for name, out in project.outputs.items() if out["Value"] == {"Ref": logical_id}), None)
+
+    # What `sam delete` leaves behind or cannot delete on its own.
+    kept = [lid for lid, res in project.resources.items() if res.get("DeletionPolicy") == "Retain"]
+    buckets = [{"id": lid, "output": output_naming(lid)} for lid, res in project.resources.items()
+               if res["Type"] == "AWS::S3::Bucket"]
     return render("project/README.md.j2", {
+        "kept": kept, "buckets": buckets,
         "name": project.name, "patterns": patterns, "functions": functions, "warnings": warnings,
         "shared_notes": project.notes.get("shared", []), "parameters": parameters,
         "diagrams_rendered": diagrams_rendered, "runtime": sel.runtime,
