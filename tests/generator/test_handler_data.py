@@ -30,7 +30,7 @@ STREAM_VIEW = '''
         image["sizes"] = {"NS": ["1", "2.5"]}
         assert app.lambda_handler(event, lambda_context) == {"batchItemFailures": []}
         view = boto3.client("dynamodb").get_item(TableName=aws.values["VIEW_TABLE"],
-                                                 Key={"pk": {"S": "VIEW#item-1001"}, "sk": {"S": "VIEW"}})["Item"]
+                                                 Key={"pk": {"S": "VIEW#item-1001"}, "sk": {"S": "ITEM"}})["Item"]
         assert view["amount"] == {"N": "120.5"}
         assert sorted(view["tags"]["SS"]) == ["express", "gift"]
         assert sorted(view["sizes"]["NS"], key=float) == ["1", "2.5"]
@@ -202,3 +202,35 @@ STREAM_RETRY_ORDER = '''
 def test_a_removed_item_is_not_brought_back_by_a_retried_older_change(tmp_path):
     passes(generate(["dynamodb-streams"], name="streams", trigger="data_change", react_to_changes=True), tmp_path,
            STREAM_RETRY_ORDER, 1)
+
+
+STREAM_ITEMS_OF_ONE_KEY = '''
+    import copy
+
+    import boto3
+
+
+    def test_items_that_share_a_partition_key_each_keep_their_own_view(load_handler, aws, lambda_context,
+                                                                       sample_event):
+        app = load_handler("stream_processor")
+        inserted = sample_event("stream_processor")["Records"][0]
+        records = []
+        for number, line in enumerate(("LINE#1", "LINE#2"), start=1):
+            record = copy.deepcopy(inserted)
+            record["eventID"] = f"insert-{number}"
+            record["dynamodb"]["SequenceNumber"] = str(int(inserted["dynamodb"]["SequenceNumber"]) + number)
+            for image in ("Keys", "NewImage"):
+                record["dynamodb"][image]["pk"] = {"S": "ITEM#order-7"}
+                record["dynamodb"][image]["sk"] = {"S": line}
+            record["dynamodb"]["NewImage"]["amount"] = {"N": str(number * 10)}
+            records.append(record)
+        assert app.lambda_handler({"Records": records}, lambda_context) == {"batchItemFailures": []}
+        table = boto3.resource("dynamodb").Table(aws.values["VIEW_TABLE"])
+        views = sorted((item["pk"], item["sk"], int(item["amount"])) for item in table.scan()["Items"])
+        assert views == [("VIEW#order-7", "LINE#1", 10), ("VIEW#order-7", "LINE#2", 20)]
+'''
+
+
+def test_items_sharing_a_partition_key_are_not_folded_into_one_view(tmp_path):
+    passes(generate(["dynamodb-streams"], name="streams", trigger="data_change", react_to_changes=True), tmp_path,
+           STREAM_ITEMS_OF_ONE_KEY, 1)
