@@ -59,7 +59,25 @@ def render_project(composition: Composition) -> Project:
         pattern.generate.resources(project)
     for pattern in sorted(chosen, key=lambda p: p.build_order):
         pattern.generate.functions(project)
+    _name_called_functions(project)
     return project
+
+
+# What an output naming a function says, by how systems outside the stack call it.
+CALLED_FUNCTION_OUTPUTS = {
+    "event": "Function your systems invoke asynchronously (InvocationType=Event)",
+    "invoke": "Function your systems invoke and wait for (InvocationType=RequestResponse)",
+}
+
+
+def _name_called_functions(project: Project) -> None:
+    """A function that systems outside the stack invoke directly gets an output with its name,
+    which CloudFormation makes up at deploy time."""
+    architecture = project.architecture
+    for connection in architecture.connections:
+        source, target = architecture.component(connection.source), architecture.component(connection.target)
+        if source.kind == "external" and target.kind == "function" and connection.kind in CALLED_FUNCTION_OUTPUTS:
+            project.add_output(f"{target.id}Name", CALLED_FUNCTION_OUTPUTS[connection.kind], {"Ref": target.id})
 
 
 # The public Powertools for AWS Lambda (Python) v3 layer, published by AWS in every commercial
@@ -172,6 +190,22 @@ ENTRY_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+def _api_example(project: Project) -> tuple[dict[str, Any] | None, set[tuple[str, str]]]:
+    """The request the README shows (the one an API function's sample event makes: a route the API
+    has, with a body the function accepts), and every route of the API."""
+    routes: set[tuple[str, str]] = set()
+    example = None
+    for fn in project.functions:
+        api_events = [e["Properties"] for e in fn.events.values() if e["Type"] in ("Api", "HttpApi")]
+        routes |= {(e["Method"].upper(), e["Path"]) for e in api_events}
+        sample = fn.sample_event if isinstance(fn.sample_event, dict) else {}
+        method = sample.get("httpMethod") or sample.get("requestContext", {}).get("http", {}).get("method")
+        path = sample.get("path") if "httpMethod" in sample else sample.get("rawPath")
+        if example is None and api_events and method and path:
+            example = {"method": method, "path": path.lstrip("/"), "body": sample.get("body")}
+    return example, routes
+
+
 def _readme(project: Project, diagrams_rendered: bool) -> str:
     sel = project.selection
     # Only the risks of what was generated: a warning about a pattern left out would mislead.
@@ -191,7 +225,17 @@ def _readme(project: Project, diagrams_rendered: bool) -> str:
             target = architecture.component(connection.target)
             entries.append({"target": target.id, "target_kind": target.kind.replace("-", " "),
                             "how": ENTRY_WORDS[source.kind].get(connection.kind, ENTRY_WORDS[source.kind][""])})
+    def output_naming(logical_id: str) -> str | None:
+        return next((name for name, out in project.outputs.items() if out["Value"] == {"Ref": logical_id}), None)
+
+    api_example, api_routes = _api_example(project)
+    # What `sam delete` leaves behind or cannot delete on its own.
+    kept = [lid for lid, res in project.resources.items() if res.get("DeletionPolicy") == "Retain"]
+    buckets = [{"id": lid, "output": output_naming(lid)} for lid, res in project.resources.items()
+               if res["Type"] == "AWS::S3::Bucket"]
     return render("project/README.md.j2", {
+        "kept": kept, "buckets": buckets, "api_example": api_example,
+        "api_health": ("GET", "/health") in api_routes,
         "name": project.name, "patterns": patterns, "functions": functions, "warnings": warnings,
         "shared_notes": project.notes.get("shared", []), "parameters": parameters,
         "diagrams_rendered": diagrams_rendered, "runtime": sel.runtime,

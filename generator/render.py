@@ -11,6 +11,7 @@ import atexit
 import json
 import logging
 import os
+import shlex
 import shutil
 import stat
 import tempfile
@@ -104,6 +105,7 @@ def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     )
     env.filters["py"] = _py
     env.filters["json"] = _json
+    env.filters["shell_quote"] = shlex.quote
     return env
 
 

@@ -48,4 +48,5 @@ def functions(p: Project) -> None:
                      "enabled, which needs the account's API Gateway CloudWatch Logs role.")
     if output:
         p.note(SLUG, f"Accepted requests are answered with {status} and handed to the {output.kind}; the "
-                     "request id is the idempotency key, so a client retry does not create a second job.")
+                     "request id is the idempotency key, so a client retry does not create a second job, "
+                     "and the same id sent again with other content is refused with 409 instead of being dropped.")

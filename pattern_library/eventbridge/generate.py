@@ -8,6 +8,7 @@ from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
 from generator.consumers import add_queue_consumer, consumer_concurrency
 from generator.project import Project
+from generator.sending import bus_note
 
 from . import SLUG
 from .compose import BUS, PUBLISHER, consumers
@@ -75,4 +76,5 @@ def functions(p: Project) -> None:
     p.note(SLUG, sizing.note("Each consumer"))
     p.note(SLUG, f"Events are archived for {archive_days(p)} days so they can be replayed to a fixed consumer. "
                  "Treat the event's `detail` as a public contract: add fields, never rename or remove them.")
+    p.note(SLUG, bus_note(source=p.event_source, routing=routing))
 

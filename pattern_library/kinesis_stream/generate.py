@@ -58,6 +58,13 @@ def resources(p: Project) -> None:
         "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
     }, group=SLUG)
     p.add_output("EventStreamName", "Kinesis stream producers put records on", ref(STREAM))
+    # Producers that outrun the shards get records refused; one not retried by its producer never
+    # reaches the consumer, so no Lambda metric shows it.
+    p.add_alarm(f"{STREAM}WriteThrottledAlarm",
+                description=f"{STREAM} refused records written faster than its shards take: producers must "
+                            "retry them, and a rate that lasts needs more shards.",
+                namespace="AWS/Kinesis", metric="WriteProvisionedThroughputExceeded",
+                dimensions={"StreamName": ref(STREAM)}, statistic="Sum", threshold=0, period=300)
     p.expose("EVENT_STREAM_NAME", ref(STREAM), {"kind": "stream", "name": "events"})
 
 
@@ -96,7 +103,8 @@ def functions(p: Project) -> None:
                  f"{float(p.answer('peak_rps')):,g} records/s (a shard takes {per_records:,g} records or "
                  f"{per_kb:,g} KB per second), "
                  f"and keeps records for {retention_hours(p)} hours. Producers choose the partition key: records "
-                 "of one key stay in order, and no single key may exceed one shard's rate.")
+                 "of one key stay in order, and no single key may exceed one shard's rate. Records refused for "
+                 "exceeding it raise an alarm: producers must retry them.")
     p.note(SLUG, f"The consumer reads up to {sizing.batch_size} records per batch with a {sizing.timeout} s timeout "
                  f"(a full batch at the worst case) and runs {sizing.parallelization} batch"
                  f"{'es' if sizing.parallelization != 1 else ''} per shard at once (ParallelizationFactor); "

@@ -8,6 +8,7 @@ from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
 from generator.consumers import add_queue_consumer, consumer_concurrency
 from generator.project import Project
+from generator.sending import topic_note
 
 from . import SLUG
 from .compose import NOTIFIER, TOPIC, subscribers
@@ -59,3 +60,4 @@ def functions(p: Project) -> None:
                  + (" Subscription filter policies on the `category` message attribute deliver each "
                     "subscriber only the messages it wants." if routing else ""))
     p.note(SLUG, sizing.note("Each subscriber"))
+    p.note(SLUG, topic_note(routing=routing))

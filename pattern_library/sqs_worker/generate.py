@@ -6,6 +6,7 @@ from generator import events
 from generator.cfn import get_att, ref
 from generator.batching import queue_batch_sizing
 from generator.project import MAX_RECEIVE_COUNT, Function, Project
+from generator.sending import queue_note
 
 from . import SLUG
 from .compose import FUNCTION, QUEUE, concurrency
@@ -60,3 +61,4 @@ def functions(p: Project) -> None:
     if fifo:
         p.note(SLUG, "Ordering was required, so the queue is FIFO: messages with the same key "
                      "(`MessageGroupId`) are processed one at a time, in order.")
+    p.note(SLUG, queue_note(fifo=fifo))

@@ -153,7 +153,7 @@ def functions(p: Project) -> None:
     steps = step_names(p)
     compensation = bool(p.answer("compensation"))
     long_waits = APPROVAL_TABLE in p.composition
-    approvals = {"policies": [{"DynamoDBCrudPolicy": {"TableName": ref(APPROVAL_TABLE)}}],
+    approvals = {"policies": [{"DynamoDBWritePolicy": {"TableName": ref(APPROVAL_TABLE)}}],
                  "environment": {"APPROVAL_TABLE": ref(APPROVAL_TABLE)}} if long_waits else {}
     p.add_function(Function(
         logical_id=FUNCTION, folder="workflow_steps", pattern=SLUG,

@@ -30,7 +30,7 @@ STREAM_VIEW = '''
         image["sizes"] = {"NS": ["1", "2.5"]}
         assert app.lambda_handler(event, lambda_context) == {"batchItemFailures": []}
         view = boto3.client("dynamodb").get_item(TableName=aws.values["VIEW_TABLE"],
-                                                 Key={"pk": {"S": "VIEW#item-1001"}, "sk": {"S": "VIEW"}})["Item"]
+                                                 Key={"pk": {"S": "VIEW#item-1001"}, "sk": {"S": "ITEM"}})["Item"]
         assert view["amount"] == {"N": "120.5"}
         assert sorted(view["tags"]["SS"]) == ["express", "gift"]
         assert sorted(view["sizes"]["NS"], key=float) == ["1", "2.5"]
@@ -153,3 +153,84 @@ SLOW_BACKEND = '''
 def test_a_slow_backend_gives_a_clean_answer_before_the_function_times_out(tmp_path):
     files = generate(["orchestrator"], name="bff", aggregate_sources=2, latency_ms=1000)
     passes(files, tmp_path, SLOW_BACKEND, 2)
+
+
+STREAM_RETRY_ORDER = '''
+    import copy
+
+    import boto3
+
+
+    def test_a_change_behind_a_failed_one_waits_so_a_removed_item_stays_removed(load_handler, aws, lambda_context,
+                                                                               sample_event, monkeypatch):
+        app = load_handler("stream_processor")
+        inserted, modified = sample_event("stream_processor")["Records"]
+        removed = copy.deepcopy(modified)
+        removed.update(eventName="REMOVE", eventID="remove-1")
+        removed["dynamodb"]["OldImage"] = removed["dynamodb"].pop("NewImage")
+        removed["dynamodb"]["SequenceNumber"] = str(int(modified["dynamodb"]["SequenceNumber"]) + 1)
+        other = copy.deepcopy(inserted)
+        other["eventID"] = "other-insert"
+        other["dynamodb"]["SequenceNumber"] = str(int(removed["dynamodb"]["SequenceNumber"]) + 1)
+        for image in ("Keys", "NewImage"):
+            other["dynamodb"][image]["pk"] = {"S": "ITEM#item-2002"}
+        other["dynamodb"]["NewImage"]["id"] = {"S": "item-2002"}
+        real = app.write_view
+        failing = {modified["dynamodb"]["SequenceNumber"]}
+
+        def flaky(item_id, change):
+            if change["sequence"] in failing:
+                raise TimeoutError("the view table timed out")
+            return real(item_id, change)
+
+        monkeypatch.setattr(app, "write_view", flaky)
+        batch = {"Records": [inserted, modified, removed, other]}
+        result = app.lambda_handler(copy.deepcopy(batch), lambda_context)
+        # The removal of the same item waits behind the failed change; another item goes ahead.
+        assert result == {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]}
+                                                for r in (modified, removed)]}
+        failing.clear()
+        # Lambda retries from the first failed record, with everything after it.
+        retry = {"Records": [modified, removed, other]}
+        assert app.lambda_handler(copy.deepcopy(retry), lambda_context) == {"batchItemFailures": []}
+        table = boto3.resource("dynamodb").Table(aws.values["VIEW_TABLE"])
+        views = {item["pk"] for item in table.scan()["Items"]}
+        assert views == {"VIEW#item-2002"}
+'''
+
+
+def test_a_removed_item_is_not_brought_back_by_a_retried_older_change(tmp_path):
+    passes(generate(["dynamodb-streams"], name="streams", trigger="data_change", react_to_changes=True), tmp_path,
+           STREAM_RETRY_ORDER, 1)
+
+
+STREAM_ITEMS_OF_ONE_KEY = '''
+    import copy
+
+    import boto3
+
+
+    def test_items_that_share_a_partition_key_each_keep_their_own_view(load_handler, aws, lambda_context,
+                                                                       sample_event):
+        app = load_handler("stream_processor")
+        inserted = sample_event("stream_processor")["Records"][0]
+        records = []
+        for number, line in enumerate(("LINE#1", "LINE#2"), start=1):
+            record = copy.deepcopy(inserted)
+            record["eventID"] = f"insert-{number}"
+            record["dynamodb"]["SequenceNumber"] = str(int(inserted["dynamodb"]["SequenceNumber"]) + number)
+            for image in ("Keys", "NewImage"):
+                record["dynamodb"][image]["pk"] = {"S": "ITEM#order-7"}
+                record["dynamodb"][image]["sk"] = {"S": line}
+            record["dynamodb"]["NewImage"]["amount"] = {"N": str(number * 10)}
+            records.append(record)
+        assert app.lambda_handler({"Records": records}, lambda_context) == {"batchItemFailures": []}
+        table = boto3.resource("dynamodb").Table(aws.values["VIEW_TABLE"])
+        views = sorted((item["pk"], item["sk"], int(item["amount"])) for item in table.scan()["Items"])
+        assert views == [("VIEW#order-7", "LINE#1", 10), ("VIEW#order-7", "LINE#2", 20)]
+'''
+
+
+def test_items_sharing_a_partition_key_are_not_folded_into_one_view(tmp_path):
+    passes(generate(["dynamodb-streams"], name="streams", trigger="data_change", react_to_changes=True), tmp_path,
+           STREAM_ITEMS_OF_ONE_KEY, 1)

@@ -124,3 +124,22 @@ def test_the_approval_token_is_delivered_through_a_table_and_never_logged(tmp_pa
     result = run_scenario(files, tmp_path, textwrap.dedent(APPROVAL))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout
+
+
+def test_the_steps_function_can_record_approvals_but_not_read_their_tokens():
+    from gencheck import sam_transform
+
+    template = load_template(generate(["step-functions"], name="approvals", long_waits=True, wait_s=86400,
+                                      max_duration_s=60)["approvals/template.yaml"])
+    resources = sam_transform(template)["Resources"]
+    role = resources["WorkflowStepsFunctionRole"]["Properties"]
+    on_approvals = set()
+    for policy in role.get("Policies", []):
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if "ApprovalTable" in str(statement.get("Resource")):
+                actions = statement["Action"]
+                on_approvals |= {actions} if isinstance(actions, str) else set(actions)
+    # The function records a request (its token included); only the approving tool reads them.
+    assert "dynamodb:PutItem" in on_approvals
+    assert not on_approvals & {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Scan", "dynamodb:Query",
+                               "dynamodb:DeleteItem"}, sorted(on_approvals)
