@@ -59,10 +59,11 @@ METERED_KB = {"sqs": "sqs-metered-kb", "sns": "sns-metered-kb", "eventbridge": "
 # read units an eventually consistent read takes.
 WRITE_UNIT_KB, READ_UNIT_KB = "dynamodb-write-unit-kb", "dynamodb-read-unit-kb"
 EVENTUAL_READ = "dynamodb-eventual-read-units"
-# Work longer than a function may run (the first limit row) is also priced as the container
-# task the advice names instead (SPEC §8.4), beside the total: sized by the CPU share Lambda
-# gives the function's memory, billed with Fargate's minimum.
-LAMBDA_MAX_DURATION, MEMORY_PER_VCPU = "lambda-max-duration", "lambda-memory-per-vcpu"
+# When the advice names the container task as the alternative (SPEC §8.4), the work is also
+# priced as that task, beside the total: sized by the CPU share Lambda gives the function's
+# memory, billed with Fargate's minimum.
+CONTAINER_ALTERNATIVE = "fargate-task"
+MEMORY_PER_VCPU = "lambda-memory-per-vcpu"
 FARGATE_MINIMUM = "fargate-minimum-billed-seconds"
 # The price rows' suffix for a function's instruction set architecture (as a template names it).
 PRICE_SUFFIX = {"arm64": "arm64", "x86_64": "x86"}
@@ -70,7 +71,7 @@ CONTAINER_PRICES = frozenset(f"fargate-{what}-hours-{cpu}" for what in ("vcpu", 
 # Limit rows the estimate reads, beside those rules read.
 LIMITS_READ = frozenset({SQS_RECEIVE_LIMIT, *METERED_KB.values(), PROXY_MIN_VCPUS, EXPRESS_MEMORY,
                          EXPRESS_BILLING_STEP, WRITE_UNIT_KB, READ_UNIT_KB, EVENTUAL_READ,
-                         LAMBDA_MAX_DURATION, MEMORY_PER_VCPU, FARGATE_MINIMUM})
+                         MEMORY_PER_VCPU, FARGATE_MINIMUM})
 BOOKKEEPING_WRITES = 2  # a record written, then its outcome (Powertools idempotency: in progress, then done)
 AVAILABILITY_ZONES = 2  # a NAT gateway, or an interface endpoint, in each
 # Services a function in a VPC reaches through an interface endpoint, by the kind of component
@@ -159,8 +160,10 @@ class _Estimate:
     """The state of one estimate: the work reaching each component, and the lines so far."""
 
     def __init__(self, answers: Mapping[str, Any], proposal: "Proposal", prices: Mapping[str, Price],
-                 provisioned: bool, express_limit_s: float | None, limits: Mapping[str, float] | None = None):
+                 provisioned: bool, express_limit_s: float | None, limits: Mapping[str, float] | None = None,
+                 container_instead: bool = False):
         self.answers = answers
+        self.container_instead = container_instead
         self.limits = limits or {}
         self.proposal = proposal
         self.architecture: Architecture = proposal.architecture
@@ -435,9 +438,9 @@ def _function(est: _Estimate, c: "Component") -> None:
 
 def _container_instead(est: _Estimate, c: "Component", size: "Sizing", memory_mb: int, cpu: str) -> None:
     """Beside the total: the work this function does for each arrival, run as one Fargate task
-    instead, when a unit of work can outlast any function. Only a function that does the work
-    (not one that hands it on) has a task to price."""
-    if size.work <= 0 or float(est.a("max_duration_s", 0)) <= est.limit(LAMBDA_MAX_DURATION):
+    instead, when the advice names that task. Only a function that does the work (not one
+    that hands it on) has a task to price."""
+    if not est.container_instead or size.work <= 0:
         return
     tasks = est.arrivals(c.id)
     if not tasks:
@@ -769,18 +772,21 @@ def _pattern_parts(est: _Estimate, limits: Mapping[str, float]) -> set[str]:
 
 def estimate(answers: Mapping[str, Any], proposal: "Proposal | None", prices: Mapping[str, Price], *,
              provisioned: bool = False, express_limit_s: float | None = None,
-             limits: Mapping[str, float] | None = None, unavailable: str | None = None) -> Cost:
+             limits: Mapping[str, float] | None = None, unavailable: str | None = None,
+             container_instead: bool = False) -> Cost:
     """The monthly cost of a proposed architecture for these (validated) answers.
 
     ``unavailable``: why there is no proposal, when there is none (said in the note).
     ``provisioned``: the advice recommends provisioned concurrency for functions behind an API.
     ``limits``: the catalogue's limit values, for a pattern whose usage depends on one.
+    ``container_instead``: the advice names the container task (CONTAINER_ALTERNATIVE) instead
+    of the functions doing the work, which are then also priced as such tasks, beside the total.
     """
     if proposal is None:
         why = f" ({unavailable})" if unavailable else ""
         return Cost(0.0, (), notes=(f"These patterns cannot be composed into one architecture for these answers{why}, "
                                     "so nothing was priced.",))
-    est = _Estimate(answers, proposal, prices, provisioned, express_limit_s, limits)
+    est = _Estimate(answers, proposal, prices, provisioned, express_limit_s, limits, container_instead)
     for component in est.architecture.components:
         pricer = PRICERS.get(component.kind)
         if pricer is not None:

@@ -37,7 +37,7 @@ from .catalogue import (
     Question, Rule, WarningKind,
 )
 from . import formatting
-from .cost import Cost, estimate
+from .cost import CONTAINER_ALTERNATIVE, Cost, estimate
 from .reads import ReadMemo
 
 if TYPE_CHECKING:
@@ -263,24 +263,27 @@ class Recommendation:
         if not self.selected:
             return Cost(0.0, (), notes=("No pattern is proposed, so nothing is priced.",))
         provisioned = any(w.id == PROVISIONED_ADVICE for w in self.warnings)
+        container = any(a.id == CONTAINER_ALTERNATIVE for a in self.alternatives)
         if self.costs is None:
-            return self._estimate(self.answers, self.proposal, provisioned)
+            return self._estimate(self.answers, self.proposal, provisioned, container)
         # Composing and pricing take half the time of a live panel update, and read only the
         # answers the proposed patterns care about: under the engine (its prices and limits),
-        # the same patterns and the same provisioning, answers that agree on those give the
-        # same cost, so it is computed once for them (see patterns/reads.py).
-        return self.costs.get((self.selected, provisioned), self.answers, partial(self._compose_and_price, provisioned))
+        # the same patterns, provisioning and container alternative, answers that agree on those
+        # give the same cost, so it is computed once for them (see patterns/reads.py).
+        return self.costs.get((self.selected, provisioned, container), self.answers,
+                              partial(self._compose_and_price, provisioned, container))
 
-    def _compose_and_price(self, provisioned: bool, answers: Mapping[str, Any]) -> Cost:
+    def _compose_and_price(self, provisioned: bool, container: bool, answers: Mapping[str, Any]) -> Cost:
         from generator.build import propose
 
         # Composed again from ``answers``, even if this recommendation has its proposal, so that
         # every answer composing reads is noted. The generator keeps a read-only view as it is.
         proposal = propose(MappingProxyType(answers), self.selected, self.limit_values)
         self.__dict__.setdefault("proposal", proposal)
-        return self._estimate(answers, proposal, provisioned)
+        return self._estimate(answers, proposal, provisioned, container)
 
-    def _estimate(self, answers: Mapping[str, Any], proposal: "Proposal | None", provisioned: bool) -> Cost:
+    def _estimate(self, answers: Mapping[str, Any], proposal: "Proposal | None", provisioned: bool,
+                  container: bool = False) -> Cost:
         if proposal is None and self.selected:
             from generator.build import composition_problem
 
@@ -288,7 +291,7 @@ class Recommendation:
                             unavailable=composition_problem(answers, self.selected, self.limit_values))
         return estimate(answers, proposal, self.prices, provisioned=provisioned,
                         express_limit_s=self.limit_values.get("step-functions-express-duration"),
-                        limits=self.limit_values)
+                        limits=self.limit_values, container_instead=container)
 
     @property
     def patterns(self) -> tuple[str, ...]:

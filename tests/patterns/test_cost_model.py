@@ -271,11 +271,20 @@ def test_functions_built_for_x86_64_are_priced_at_the_x86_rows_lambda_and_fargat
     proposal = arm.proposal
     x86 = dataclasses.replace(proposal, sizing={cid: dataclasses.replace(size, cpu="x86_64")
                                                 for cid, size in proposal.sizing.items()})
-    cost = cost_model.estimate(arm.answers, x86, P, limits=arm.limit_values)
+    cost = cost_model.estimate(arm.answers, x86, P, limits=arm.limit_values, container_instead=True)
     prices = {line.price for line in (*cost.lines, *cost.alternatives)}
     assert {"lambda-gb-second-x86", "fargate-vcpu-hours-x86", "fargate-gb-hours-x86"} <= prices
     assert not any(price.endswith("arm64") for price in prices)
     assert cost.monthly_usd > arm.cost.monthly_usd  # x86 compute costs more per GB-second
+
+
+def test_the_container_is_priced_only_when_the_advice_names_it():
+    # A long import of uploaded rows into a table is advised as a Distributed Map, not a task.
+    result = recommend({"trigger": "file_upload", "data_store": "dynamodb", "max_duration_s": 1200},
+                       CATALOGUE, patterns=("s3-processing", "step-functions"))
+    assert "fargate-task" not in {a.id for a in result.alternatives}
+    assert "sfn-distributed-map" in {a.id for a in result.alternatives}
+    assert not fargate_lines(result) and not result.cost.prices_a_container_instead
 
 
 def test_work_that_fits_a_function_has_no_container_price_and_the_limit_rows_decide():
