@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ from generator import graphviz_lib
 from architecture import Architecture, Component, Connection
 from generator.composition import Composition
 from pattern_library import registry
+
+logger = logging.getLogger(__name__)
 
 # component kind -> (caption, DOT shape, fill, font colour, Mermaid shape open/close).
 # Each kind has a shape of its own (its glyph), so a reader tells kinds apart without colour;
@@ -310,7 +313,10 @@ class Rendering:
                 if library else None
             if images:
                 self._images = {name: images[fmt] for name, fmt in self.formats.items()}
+            elif library:
+                logger.warning("Graphviz could not draw the diagram in process; trying a dot process")
         except Exception:  # a diagram is never worth failing a generation for; `dot` may still manage
+            logger.warning("Drawing the diagram in process failed; trying a dot process", exc_info=True)
             self._images = None
         finally:
             longest_call.set()
