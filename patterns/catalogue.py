@@ -57,6 +57,9 @@ class Question:
     unit: str = ""
     section: str = "General"
     when: str = ""
+    # The answer while `when` does not hold: the question does not apply, so neither does an
+    # answer given to it (None keeps the answer, or the default).
+    when_hidden: Any = None
     default_from: str = ""  # take the default from another answer (max_duration_s = duration_s)
     at_least: str = ""  # must be >= another answer
     order: int = 0

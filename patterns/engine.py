@@ -667,7 +667,18 @@ def check_questions(questions, limits: Mapping[str, float]) -> list[str]:
                 compile_expression(question.when, question_types(seen), limits)
             except ExpressionError as exc:
                 problems.append(f"{where}: when: {exc} (a question can only depend on earlier ones)")
+        elif question.when_hidden is not None:
+            problems.append(f"{where}: an answer while hidden needs a condition that hides the question")
         seen.append(question)
+    if not problems:
+        for question in questions:
+            if question.when_hidden is not None:
+                try:
+                    validate_answers({question.key: question.when_hidden}, tuple(questions))
+                except AnswerError as exc:
+                    if question.key in exc.errors:
+                        problems.append(f"question '{question.key}': the answer while hidden "
+                                        f"{exc.errors[question.key]}")
     if not problems:
         try:
             validate_answers({}, tuple(questions))
@@ -689,7 +700,7 @@ class Engine:
         self.catalogue = catalogue
         self.version = catalogue.version
         self.questions = tuple(sorted(catalogue.questions, key=lambda q: q.order))
-        self.validate = AnswerValidator(self.questions)
+        self._validator = AnswerValidator(self.questions)
         variables = question_types(self.questions)
         limits = {lim.id: lim.value for lim in catalogue.limits}
         # AWS limits by id, for whoever sizes things by them (the generator among others).
@@ -723,9 +734,22 @@ class Engine:
         self.when_conditions = {
             q.key: compile_expression(q.when, variables, limits) for q in self.questions if q.when
         }
+        # In question order: a later question's condition reads the answers before it as they apply.
+        self.hidden_answers = tuple((q.key, self.when_conditions[q.key], q.when_hidden) for q in self.questions
+                                    if q.when and q.when_hidden is not None)
         # The cost of each proposed architecture, under the answers composing and pricing it read
         # (about 12 KB each: 256 of them are 3 MB per process).
         self.costs = ReadMemo(size=256)
+
+    def validate(self, raw: Any) -> dict[str, Any]:
+        """A complete answer set (defaults filled in) or AnswerError naming each bad key. A question
+        whose condition does not hold takes its answer while hidden, whatever was answered: nobody
+        waits for the result of a file arriving in storage, whatever the answers say."""
+        answers = self._validator(raw)
+        for key, condition, value in self.hidden_answers:
+            if not _holds(condition.evaluate, answers):
+                answers[key] = value
+        return answers
 
     def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
         """Questions whose ``when`` holds for these answers, in order."""

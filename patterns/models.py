@@ -190,6 +190,10 @@ class Question(models.Model):
     unit = models.CharField(max_length=30, blank=True)
     section = models.CharField(max_length=60, default="General")
     when = models.CharField(max_length=500, blank=True, help_text="Show only when this expression holds.")
+    when_hidden = models.JSONField("answer while hidden", null=True, blank=True,
+                                   help_text="The answer while the condition above does not hold, whatever was "
+                                             "answered (for example false for “does the caller wait?” when nobody "
+                                             "calls). Empty keeps the answer or the default.")
     default_from = models.CharField(max_length=50, blank=True, help_text="Default to the answer of this earlier key.")
     at_least = models.CharField(max_length=50, blank=True, help_text="Must be at least the answer of this earlier key.")
     order = models.PositiveIntegerField(default=0)
@@ -206,7 +210,7 @@ class Question(models.Model):
         return values.Question(
             key=self.key, label=self.label, type=self.type, default=self.default, help=self.help, choices=choices,
             min=self.min, max=self.max, nullable=self.nullable, unit=self.unit, section=self.section, when=self.when,
-            default_from=self.default_from, at_least=self.at_least, order=self.order,
+            when_hidden=self.when_hidden, default_from=self.default_from, at_least=self.at_least, order=self.order,
         )
 
 

@@ -173,7 +173,8 @@ def row_fields(kind: str, item: Any) -> dict[str, Any]:
         return {"label": item.label, "help": item.help, "type": item.type,
                 "choices": [{"value": c.value, "label": c.label} for c in item.choices], "default": item.default,
                 "min": item.min, "max": item.max, "nullable": item.nullable, "unit": item.unit,
-                "section": item.section, "when": item.when, "default_from": item.default_from,
+                "section": item.section, "when": item.when, "when_hidden": item.when_hidden,
+                "default_from": item.default_from,
                 "at_least": item.at_least, "order": item.order}
     if kind == "patterns":
         return {"name": item.name, "summary": item.summary, "when_to_use": "\n".join(item.when_to_use),

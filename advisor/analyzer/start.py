@@ -65,8 +65,6 @@ def _read_answers(found: dict[str, tuple[Any, str]], analysis: Analysis, documen
     if entry is not None:
         trigger = TRIGGER_BY_ENTRY[entry.kind]
         found["trigger"] = (trigger, f"work enters through {ENTRY_WORDS[entry.kind]} {entry.id}")
-        if trigger != "http":
-            found["client_waits"] = (False, f"the entry, {entry.id}, hands work on asynchronously")
         if entry.kind == "api":
             api_type = _api_type(resources.get(entry.id))
             if api_type:

@@ -153,8 +153,7 @@ def test_an_architecture_too_large_to_draw_is_said_so(client, monkeypatch, cap, 
 def test_the_start_button_opens_the_questionnaire_prefilled_and_says_what_came_from_the_template(client):
     r = client.post(PAGE, {"template": TEMPLATE})
     start = r.context["report"].start
-    assert {(a.key, a.value) for a in start.answers} == {("trigger", "queue"), ("client_waits", False),
-                                                         ("ordering", True)}
+    assert {(a.key, a.value) for a in start.answers} == {("trigger", "queue"), ("ordering", True)}
     html = r.content.decode()
     section = html[html.index('id="start-architecture"'):]
     assert "Orders is first-in-first-out" in section and "work enters through the queue Orders" in section
@@ -164,7 +163,7 @@ def test_the_start_button_opens_the_questionnaire_prefilled_and_says_what_came_f
     opened = client.get(url, follow=True)
     final, _ = opened.redirect_chain[-1]
     assert final.startswith(reverse("questionnaire:start") + "?")
-    assert set(final.split("?")[1].split("#")[0].split("&")) == {"trigger=queue", "client_waits=false", "ordering=true"}
+    assert set(final.split("?")[1].split("#")[0].split("&")) == {"trigger=queue", "ordering=true"}
     page = opened.content.decode()
     assert opened.status_code == 200
     assert "These answers came from the analysed template: What starts one unit of work? A message or job put on a queue" in page
@@ -189,14 +188,14 @@ Table:
     StreamSpecification: {StreamViewType: NEW_IMAGE}
 Fn: {Type: AWS::Serverless::Function, Properties: {Handler: a.b, Runtime: python3.13,
      Events: {Changes: {Type: DynamoDB, Properties: {Stream: !GetAtt Table.StreamArn, StartingPosition: LATEST}}}}}
-""", {"trigger": "data_change", "client_waits": False, "data_store": "dynamodb", "react_to_changes": True}),
+""", {"trigger": "data_change", "data_store": "dynamodb", "react_to_changes": True}),
     ("""
 Bus: {Type: AWS::Events::EventBus, Properties: {Name: orders}}
 Billing: {Type: AWS::Serverless::Function, Properties: {Handler: a.b, Runtime: python3.13,
           Events: {Paid: {Type: EventBridgeRule, Properties: {EventBusName: !Ref Bus, Pattern: {source: [shop]}}}}}}
 Shipping: {Type: AWS::Serverless::Function, Properties: {Handler: a.b, Runtime: python3.13,
            Events: {Paid: {Type: EventBridgeRule, Properties: {EventBusName: !Ref Bus, Pattern: {source: [shop]}}}}}}
-""", {"trigger": "event", "client_waits": False, "consumers": 2, "content_routing": True}),
+""", {"trigger": "event", "consumers": 2, "content_routing": True}),
     ("""
 Bucket: {Type: AWS::S3::Bucket}
 Thumbnailer:
@@ -207,8 +206,8 @@ Thumbnailer:
     Policies: [{S3CrudPolicy: {BucketName: !Ref Bucket}}]
     Events:
       Upload: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: 's3:ObjectCreated:*'}}
-""", {"trigger": "file_upload", "client_waits": False, "writes_back_to_source": True}),
-    ("Topic: {Type: AWS::SNS::Topic}\n", {"trigger": "event", "client_waits": False}),
+""", {"trigger": "file_upload", "writes_back_to_source": True}),
+    ("Topic: {Type: AWS::SNS::Topic}\n", {"trigger": "event"}),
 ])
 def test_answers_read_from_templates(resources, expected):
     text = sam(resources)

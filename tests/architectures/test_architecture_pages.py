@@ -107,7 +107,7 @@ class EditTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertNotContains(r, "<html")
         self.assertTrue(r["HX-Replace-Url"].startswith(self.url + "?"))
-        self.assertContains(r, f"{self.revise_url}?trigger=queue&amp;client_waits=false&amp;duration_s=1200")
+        self.assertContains(r, f"{self.revise_url}?trigger=queue&amp;duration_s=1200")
 
     def test_the_first_change_to_the_saved_answers_says_what_it_changed(self):
         # The edit page opens on the saved answers with none in its address; the first live
@@ -123,8 +123,8 @@ class EditTestCase(BaseTestCase):
         self.assertContains(r, "Nothing here changed with your last answer.")
 
     def test_a_plain_post_lands_on_the_edit_url(self):
-        r = self.client.post(self.url, {"trigger": "event", "client_waits": "false"})
-        self.assertRedirects(r, self.url + "?trigger=event&client_waits=false#recommendation",
+        r = self.client.post(self.url, {"trigger": "http", "client_waits": "false"})
+        self.assertRedirects(r, self.url + "?client_waits=false#recommendation",
                              fetch_redirect_response=False)
 
     def test_answers_all_at_their_defaults_stay_so_on_reload(self):

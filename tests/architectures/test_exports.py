@@ -69,7 +69,9 @@ class MarkdownExportTestCase(BaseTestCase):
         self.assertIn(line.arithmetic, text)
         self.assertIn(f"- [ ] {panel.checklist[0]}", text)
         self.assertIn(f"| {panel.selected[0].tradeoffs[0].benefit} |", text)
-        self.assertIn("| Does the caller wait for the result? | No |", text)
+        self.assertIn("| What starts one unit of work? | A message or job put on a queue |", text)
+        # Nobody waits for queued work: a question that does not apply is not in the answers.
+        self.assertNotIn("| Does the caller wait for the result? |", text)
 
     def test_it_shows_no_internal_id(self):
         events = make_architecture(self.team, self.alice, "Order events", EVENTS)
@@ -156,7 +158,7 @@ class PdfExportTestCase(BaseTestCase):
         self.assertContains(r, reverse("architectures:export_markdown", args=[self.architecture.pk, 1]))
 
 
-QUEUE = {"trigger": "queue", "client_waits": False, "duration_s": 30, "unreliable_downstream": True}
+QUEUE = {"trigger": "queue", "duration_s": 30, "unreliable_downstream": True}
 
 
 def query(answers: dict) -> str:
@@ -189,8 +191,9 @@ class RecommendationExportTestCase(BaseTestCase):
         for heading in ("## Recommendation", "## Trade-offs", "## Risks", "## AWS limits", "## Monthly cost: ",
                         "## Before going to production", "## Answers"):
             self.assertIn(heading, text)
-        self.assertIn("| Does the caller wait for the result? | No |", text)
         self.assertIn("| Typical processing time of one unit of work | 30 s |", text)
+        # Nobody waits for queued work: a question that does not apply is not in the answers.
+        self.assertNotIn("| Does the caller wait for the result? |", text)
 
     def test_it_shows_no_internal_id(self):
         ids = internal_ids()

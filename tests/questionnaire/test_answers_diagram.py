@@ -11,20 +11,20 @@ needs_graphviz = pytest.mark.skipif(not generator.dot_available(), reason="Graph
 @needs_graphviz
 @pytest.mark.django_db
 def test_the_panel_links_to_a_drawing_of_the_proposal(client):
-    page = client.get(reverse("questionnaire:start") + "?trigger=queue&client_waits=false").content.decode()
-    url = reverse("questionnaire:diagram_page") + "?trigger=queue&amp;client_waits=false"
+    page = client.get(reverse("questionnaire:start") + "?trigger=queue").content.decode()
+    url = reverse("questionnaire:diagram_page") + "?trigger=queue"
     assert f'href="{url}"' in page and "See it drawn" in page
     # The drawing's own page: a title, the drawing, and a way back to the same answers.
-    drawn = client.get(reverse("questionnaire:diagram_page"), {"trigger": "queue", "client_waits": "false"})
+    drawn = client.get(reverse("questionnaire:diagram_page"), {"trigger": "queue"})
     html = drawn.content.decode()
     assert drawn.status_code == 200 and "<h1>The proposed architecture</h1>" in html
-    assert 'src="' + reverse("questionnaire:diagram") + '?trigger=queue&amp;client_waits=false"' in html
-    assert 'href="' + reverse("questionnaire:start") + '?trigger=queue&amp;client_waits=false">← Back to your answers' in html
+    assert 'src="' + reverse("questionnaire:diagram") + '?trigger=queue"' in html
+    assert 'href="' + reverse("questionnaire:start") + '?trigger=queue">← Back to your answers' in html
     assert 'tabindex="0" role="region" aria-label="The proposed architecture' in html
     # A screen reader hears the patterns' names, as on a saved revision, not their slugs.
     assert 'alt="Diagram of the proposed architecture: Lambda + SQS worker, with the queues, tables and ' \
            'dead-letter paths each one brings"' in html
-    response = client.get(reverse("questionnaire:diagram"), {"trigger": "queue", "client_waits": "false"})
+    response = client.get(reverse("questionnaire:diagram"), {"trigger": "queue"})
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
     assert "<svg" in svg and "Work queue" in svg and "<script" not in svg
@@ -33,7 +33,7 @@ def test_the_panel_links_to_a_drawing_of_the_proposal(client):
 @needs_graphviz
 @pytest.mark.django_db
 def test_different_answers_draw_different_architectures(client):
-    queue = client.get(reverse("questionnaire:diagram"), {"trigger": "queue", "client_waits": "false"}).content
+    queue = client.get(reverse("questionnaire:diagram"), {"trigger": "queue"}).content
     upload = client.get(reverse("questionnaire:diagram"), {"trigger": "file_upload"}).content
     assert queue != upload and b"Uploads" in upload
 

@@ -47,7 +47,7 @@ class TestDownload:
 @pytest.mark.django_db
 class TestUpload:
     def test_a_downloaded_file_loads_back_to_the_same_shared_url(self, client):
-        query = "?trigger=event&client_waits=false&consumers=3&content_routing=true"
+        query = "?trigger=event&consumers=3&content_routing=true"
         content = client.get(DOWNLOAD + query).content
         response = upload(client, content)
         assert response.status_code == 302

@@ -100,9 +100,9 @@ class TestSharing:
         assert response["Location"] == f"{URL}?client_waits=false&unreliable_downstream=true#recommendation"
 
     def test_the_shared_url_holds_only_answers_that_differ_from_the_defaults(self, client, engine):
-        data = visible_form(engine, trigger="queue", client_waits=False, duration_s=30, max_duration_s=30)
+        data = visible_form(engine, client_waits=False, duration_s=30, max_duration_s=30)
         location = client.post(URL, data)["Location"]
-        assert dict(parse_qsl(urlsplit(location).query)) == {"trigger": "queue", "client_waits": "false", "duration_s": "30"}
+        assert dict(parse_qsl(urlsplit(location).query)) == {"client_waits": "false", "duration_s": "30"}
 
     @pytest.mark.parametrize("answers", [
         {"client_waits": False, "unreliable_downstream": True},

@@ -64,6 +64,8 @@ class TestConditionalQuestions:
         ("db_max_connections", {"data_store": "dynamodb"}, {"data_store": "relational"}),
         ("content_routing", {"consumers": "1"}, {"consumers": "4"}),
         ("writes_back_to_source", {"trigger": "http"}, {"trigger": "file_upload"}),
+        ("client_waits", {"trigger": "event"}, {"trigger": "http"}),
+        ("latency_ms", {"trigger": "file_upload"}, {"trigger": "http"}),
     ])
     def test_it_appears_only_when_its_condition_holds(self, client, key, hidden_by, shown_by):
         hidden = client.get(URL, hidden_by)
@@ -78,6 +80,12 @@ class TestConditionalQuestions:
         submission = response.context["submission"]
         assert submission.answers["latency_ms"] == engine.validate({})["latency_ms"]
         assert "latency_ms" not in submission.query
+
+    def test_work_nobody_calls_is_not_waited_for_whatever_the_form_says(self, client):
+        response = client.get(URL, {"trigger": "schedule", "client_waits": "true"})
+        submission = response.context["submission"]
+        assert submission.answers["client_waits"] is False
+        assert "client_waits" not in submission.query and "latency_ms" not in submission.visible
 
     def test_a_question_depending_on_a_hidden_one_hides_too(self, client):
         # react_to_changes only applies with a data store; writes_back_to_source depends on it.
