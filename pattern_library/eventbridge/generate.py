@@ -75,6 +75,9 @@ def functions(p: Project) -> None:
                    f"{concurrency} batches at once.")
     p.note(SLUG, sizing.note("Each consumer"))
     p.note(SLUG, f"Events are archived for {archive_days(p)} days so they can be replayed to a fixed consumer. "
+                 "A consumer remembers what it handled for 24 hours (its idempotency records), so an event "
+                 "replayed within a day of its first delivery is skipped as a duplicate: to handle such events "
+                 "again, delete their records from the idempotency table first, or replay after the day has passed. "
                  "Treat the event's `detail` as a public contract: add fields, never rename or remove them.")
     p.note(SLUG, bus_note(source=p.event_source, routing=routing))
 
