@@ -81,10 +81,9 @@ def test_the_panel_changes_after_an_answer(page: Page, live_server):
     expect(best_fit(page)).to_have_text("Lambda + S3 file processing")
     expect(page.locator("#panel .changes")).to_contain_text("Best fit is now Lambda + S3 file processing")
     expect(page.locator("#q-writes_back_to_source")).to_be_visible()  # a follow-up question appeared
-    expect(page.locator("#q-latency_ms")).to_be_visible()
-
-    group(page, "Does the caller wait for the result?").get_by_label("No", exact=True).check()
-    expect(page.locator("#q-latency_ms")).to_be_hidden()  # and one went away
+    # and two went away: nobody waits for a file arriving in storage
+    expect(page.locator("#q-client_waits")).to_be_hidden()
+    expect(page.locator("#q-latency_ms")).to_be_hidden()
 
     page.get_by_label("Typical processing time of one unit of work").fill("1200")
     page.keyboard.press("Tab")
