@@ -161,6 +161,11 @@ def consumers_write(p: Project) -> None:
                 settings["ParallelizationFactor"] = factor
                 held.append(f"`{fn.logical_id}` {shards} shard(s) × {factor} batch(es) per shard" if shards else
                             f"`{fn.logical_id}` one batch per shard of the table's stream (a shard per partition)")
+                if shards and shards > share:
+                    p.note(SLUG, f"`{fn.logical_id}` reads {shards} shards, more shards than the {share} connections "
+                                 "it may hold: each shard runs one batch at a time, so up to that many connections "
+                                 "reach the proxy. Raise the database's connection limit, or have the records "
+                                 "written in larger batches by fewer shards.")
         if bound == RESERVED:
             props["ReservedConcurrentExecutions"] = RESERVATION
             held.append(f"`{fn.logical_id}` its reserved concurrency (`DbReservedConcurrency`)")
@@ -172,8 +177,8 @@ def consumers_write(p: Project) -> None:
                f"{len(chosen)} function(s) doing the work stores what it handled in PostgreSQL through RDS Proxy, "
                "with an upsert keyed on the unit of work (message, upload, change, record or step) so a "
                "redelivery or retry changes nothing. Each holds one connection per running copy, and the "
-               f"copies are bounded: {'; '.join(held)}. Together they stay within about {share} connection(s) "
-               f"each, half of the {p.answer('db_max_connections')} connections the database allows.")
+               f"copies are bounded: {'; '.join(held)}. Each keeps to about {share} connection(s), so together "
+               f"they stay within half of the {p.answer('db_max_connections')} connections the database allows.")
     if RESERVED in bounds.values():
         p.note(SLUG, f"Set the `DbReservedConcurrency` parameter to {share} so that a function invoked by S3, "
                      "a workflow or a destination runs at most that many copies (events beyond it wait in "
