@@ -434,11 +434,15 @@ def _check_relational(t: _Template) -> Iterator[_Found]:
 
 
 def _concurrency_bounded(t: _Template, function: str) -> bool:
+    """Reserved concurrency, or only sources that bound it: a queue's maximum concurrency, or a
+    stream's shards × parallelization factor (at most that many batches run at once)."""
     if "ReservedConcurrentExecutions" in t.props(function):
         return True
     sources = t.sources_of(function)
     return bool(sources) and all(
-        s.kind == "sqs" and _get(s.settings, "ScalingConfig", "MaximumConcurrency") is not None for s in sources)
+        s.kind in ("kinesis", "dynamodb")
+        or (s.kind == "sqs" and _get(s.settings, "ScalingConfig", "MaximumConcurrency") is not None)
+        for s in sources)
 
 
 def _check_api_timeout(t: _Template) -> Iterator[_Found]:

@@ -1,4 +1,4 @@
-"""Composition part of rds: PostgreSQL through RDS Proxy, behind the API or written by the consumers."""
+"""Composition part of rds: PostgreSQL through RDS Proxy, behind the API or written by the functions doing the work."""
 
 from __future__ import annotations
 
@@ -13,18 +13,42 @@ PROXY = "DbProxyEndpoint"
 SECRET = "DbSecretArn"
 # Patterns whose queue consumers write to the database when requests do not come over HTTP.
 CONSUMER_PATTERNS = ("eventbridge", "sns-fanout", "sqs-worker")
+# Patterns whose functions do one unit of work each (an upload, a change, a record, a step, a
+# stage), once per unit (they keep idempotency records), and store its result instead.
+WORK_PATTERNS = ("s3-processing", "dynamodb-streams", "kinesis-stream", "step-functions", "chaining")
+
+# What keeps a writer within the connection budget, by what invokes it.
+QUEUE, STREAM, RESERVED = "queue", "stream", "reserved"
 
 
 def behind_api(w: Workload) -> bool:
-    """Records are served by an API when requests come over HTTP (or no consumer could write them)."""
-    return wiring.has_api(w.answers, w.selection.patterns) or not any(w.has(s) for s in CONSUMER_PATTERNS)
+    """Records are served by an API when requests come over HTTP (or no function could write them)."""
+    return wiring.has_api(w.answers, w.selection.patterns) or not any(
+        w.has(s) for s in (*CONSUMER_PATTERNS, *WORK_PATTERNS))
+
+
+def cap(c: Composition, function: str) -> str:
+    """QUEUE: a queue's maximum concurrency; STREAM: shards × parallelization factor; RESERVED:
+    the function's reserved concurrency (an S3 notification, a workflow or a destination invokes it)."""
+    feeds = [e.source for e in c.connections if e.target == function and e.kind == "poll"]
+    if not feeds:
+        return RESERVED
+    return QUEUE if all(c.components[s].kind == "queue" for s in feeds) else STREAM
+
+
+def writers(c: Composition) -> dict[str, str]:
+    """The functions that store what they handled, each with what bounds its concurrency: the
+    consumer patterns' queue readers (a publisher of the same pattern stores nothing) and the
+    work patterns' functions that do each unit of work once."""
+    found = [fn for fn in c.functions_of(*CONSUMER_PATTERNS)
+             if any(e.target == fn and e.kind == "poll" for e in c.connections)]
+    found += [fn for fn in c.functions_of(*WORK_PATTERNS) if fn in c.idempotent and fn not in found]
+    return {fn: cap(c, fn) for fn in found}
 
 
 def queue_readers(c: Composition) -> list[str]:
-    """The consumer patterns' functions that read a queue: a publisher of the same pattern stores
-    nothing, and only a queue's maximum concurrency keeps a consumer within the connection budget."""
-    return [fn for fn in c.functions_of(*CONSUMER_PATTERNS)
-            if any(e.target == fn and e.kind == "poll" for e in c.connections)]
+    """The writers whose queue's maximum concurrency keeps them within the connection budget."""
+    return [fn for fn, bound in writers(c).items() if bound == QUEUE]
 
 
 def resources(c: Composition) -> None:
@@ -36,10 +60,10 @@ def functions(c: Composition) -> None:
     c.add(PROXY, "db-proxy", "PostgreSQL", group=SLUG)
     c.add(SECRET, "secret", "DB credentials", group=SLUG)
     if not behind_api(c):
-        for consumer in queue_readers(c):
-            c.place_in_vpc(consumer)
-            c.connect(consumer, PROXY, "write", "upserts what it handled")
-            c.connect(consumer, SECRET, "read", "read once per container")
+        for writer in writers(c):
+            c.place_in_vpc(writer)
+            c.connect(writer, PROXY, "write", "upserts what it handled")
+            c.connect(writer, SECRET, "read", "read once per container")
         return
     c.function(FUNCTION, group=SLUG, timeout=c.api_timeout(), in_vpc=True)
     c.connect(c.api_id, FUNCTION, "invoke", "GET/PUT /records/{id}")

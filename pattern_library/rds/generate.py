@@ -6,7 +6,7 @@ from generator.cfn import ref
 from generator.project import Function, Project, clamp
 
 from . import SLUG
-from .compose import FUNCTION, queue_readers
+from .compose import FUNCTION, QUEUE, RESERVED, STREAM, writers
 
 SCHEMA = """\
 -- Table used by src/database/app.py; apply once with psql before the first deploy.
@@ -21,6 +21,18 @@ CREATE TABLE IF NOT EXISTS records (
 def reserved_concurrency(p: Project) -> int:
     """Half the database's connections at most, leaving room for other clients and admin."""
     return clamp(int(p.answer("db_max_connections")) // 2, 1, 200)
+
+
+def writer_share(p: Project) -> int:
+    """The connections each function that writes without an API may hold: the budget split evenly."""
+    return max(1, reserved_concurrency(p) // max(1, len(writers(p.composition))))
+
+
+def suggested_reservation(p: Project) -> int:
+    return reserved_concurrency(p) if FUNCTION in p.composition else writer_share(p)
+
+
+RESERVATION = {"Fn::If": ["DbConcurrencyReserved", ref("DbReservedConcurrency"), ref("AWS::NoValue")]}
 
 
 def resources(p: Project) -> None:
@@ -38,14 +50,16 @@ def resources(p: Project) -> None:
                                     "Description": "Private subnets that can reach the proxy"})
     p.add_parameter("DbSecurityGroupIds", {"Type": "List<AWS::EC2::SecurityGroup::Id>",
                                            "Description": "Security groups allowed by the proxy's security group"})
-    if serves_api:
+    if serves_api or RESERVED in writers(p.composition).values():
         # Reserving concurrency fails in accounts whose concurrency quota is low (new accounts start
         # at 10 and Lambda keeps 100 unreserved), so it is off until the deployer sets it. Queue
-        # consumers are capped by their event source's MaximumConcurrency instead.
+        # consumers are capped by their event source's MaximumConcurrency instead, stream readers
+        # by their shards and parallelization factor.
         p.add_parameter("DbReservedConcurrency", {
             "Type": "Number", "Default": 0, "MinValue": 0, "MaxValue": int(p.limit("lambda-concurrency")),
-            "Description": f"Concurrent executions reserved for the database function, which caps its "
-                           f"connections to the proxy; 0 reserves none (suggested: {reserved_concurrency(p)})",
+            "Description": f"Concurrent executions reserved for each function that opens connections without "
+                           f"a queue or stream to bound it, which caps its connections to the proxy; 0 reserves "
+                           f"none (suggested: {suggested_reservation(p)})",
         })
         p.conditions["DbConcurrencyReserved"] = {"Fn::Not": [{"Fn::Equals": [ref("DbReservedConcurrency"), 0]}]}
     p.expose("DB_SECRET_ARN", ref("DbSecretArn"), {"kind": "secret", "name": "db-credentials",
@@ -79,8 +93,7 @@ def functions(p: Project) -> None:
         environment={"DB_PROXY_ENDPOINT": ref("DbProxyEndpoint"), "DB_NAME": ref("DbName"),
                      "DB_SECRET_ARN": ref("DbSecretArn"), "DB_PORT": "5432"},
         properties={"VpcConfig": {"SubnetIds": ref("DbSubnetIds"), "SecurityGroupIds": ref("DbSecurityGroupIds")},
-                    "ReservedConcurrentExecutions": {"Fn::If": [
-                        "DbConcurrencyReserved", ref("DbReservedConcurrency"), ref("AWS::NoValue")]}},
+                    "ReservedConcurrentExecutions": RESERVATION},
         context={"reserved": reserved},
         requirements=("pg8000>=1.31,<2",),
         sample_event=p.api_sample_event("PUT", "/records/rec-1001", route="/records/{record_id}",
@@ -112,33 +125,68 @@ def iam_authentication_note(p: Project, who: str) -> None:
                  "the password; the proxy keeps using the secret towards PostgreSQL.")
 
 
+def stream_shards(p: Project, event: dict) -> int | None:
+    """The shards of the Kinesis stream an event source reads; None when they follow a table's partitions."""
+    target = event.get("Properties", {}).get("Stream", {}).get("Fn::GetAtt", [None])[0]
+    shards = p.resources.get(target, {}).get("Properties", {}).get("ShardCount")
+    return shards if isinstance(shards, int) else None
+
+
 def consumers_write(p: Project) -> None:
-    """Without an API, each queue consumer stores what it handles, sharing the connection budget."""
-    writers = set(queue_readers(p.composition))
-    consumers = [fn for fn in p.functions if fn.logical_id in writers]
-    budget = reserved_concurrency(p)
-    share = max(1, budget // max(1, len(consumers)))
+    """Without an API, each function doing the work stores what it handled, sharing the connection
+    budget: a queue reader through its queue's maximum concurrency, a stream reader through its
+    shards × parallelization factor, any other through its reserved concurrency."""
+    bounds = writers(p.composition)
+    chosen = [fn for fn in p.functions if fn.logical_id in bounds]
+    share = writer_share(p)
     environment, vpc, policy = database_settings()
-    for fn in consumers:
+    held = []  # what each writer holds at most, in words, for the README
+    for fn in chosen:
         props = p.resources[fn.logical_id]["Properties"]
         props.setdefault("Environment", {"Variables": {}})["Variables"].update(environment)
         props["Environment"]["Variables"] = dict(sorted(props["Environment"]["Variables"].items()))
         props.setdefault("Policies", []).append(policy)
         props["VpcConfig"] = vpc
+        bound = bounds[fn.logical_id]
         for event in props.get("Events", {}).values():
-            scaling = event.get("Properties", {}).get("ScalingConfig")
-            if scaling:
+            settings = event.get("Properties", {})
+            scaling = settings.get("ScalingConfig")
+            if bound == QUEUE and scaling:
                 scaling["MaximumConcurrency"] = max(2, min(scaling["MaximumConcurrency"], share))
+                held.append(f"`{fn.logical_id}` {scaling['MaximumConcurrency']} batches at once (its queue's "
+                            "maximum concurrency)")
+            elif bound == STREAM:
+                shards = stream_shards(p, event)
+                factor = max(1, min(int(settings.get("ParallelizationFactor", 1)), share // (shards or 1)))
+                settings["ParallelizationFactor"] = factor
+                held.append(f"`{fn.logical_id}` {shards} shard(s) × {factor} batch(es) per shard" if shards else
+                            f"`{fn.logical_id}` one batch per shard of the table's stream (a shard per partition)")
+                if shards and shards > share:
+                    p.note(SLUG, f"`{fn.logical_id}` reads {shards} shards, more shards than the {share} connections "
+                                 "it may hold: each shard runs one batch at a time, so up to that many connections "
+                                 "reach the proxy. Raise the database's connection limit, or have the records "
+                                 "written in larger batches by fewer shards.")
+        if bound == RESERVED:
+            props["ReservedConcurrentExecutions"] = RESERVATION
+            held.append(f"`{fn.logical_id}` its reserved concurrency (`DbReservedConcurrency`)")
         fn.environment.update(environment)
         fn.requirements = (*fn.requirements, "pg8000>=1.31,<2")
         fn.context["database"] = True
         fn.test_settings.update({"DB_PROXY_ENDPOINT": "proxy.example.internal", "DB_NAME": "app"})
     p.note(SLUG, f"Requests do not come over HTTP, so there is no API in front of the database: each of the "
-                 f"{len(consumers)} consumer(s) stores what it handled in PostgreSQL through RDS Proxy, with an "
-                 "upsert keyed on consumer and message so a redelivered message changes nothing. Together they "
-                 f"hold at most about {max(2, share) * len(consumers)} batches at once, within half of the "
-                 f"{p.answer('db_max_connections')} connections the database allows.")
-    iam_authentication_note(p, "Each consumer signs")
-    p.note(SLUG, "The consumers run in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`) and need a route to "
-                 "Secrets Manager (an interface VPC endpoint or a NAT gateway). Create the table with "
-                 "`db/schema.sql`.")
+               f"{len(chosen)} function(s) doing the work stores what it handled in PostgreSQL through RDS Proxy, "
+               "with an upsert keyed on the unit of work (message, upload, change, record or step) so a "
+               "redelivery or retry changes nothing. Each holds one connection per running copy, and the "
+               f"copies are bounded: {'; '.join(held)}. Each keeps to about {share} connection(s), so together "
+               f"they stay within half of the {p.answer('db_max_connections')} connections the database allows.")
+    if RESERVED in bounds.values():
+        p.note(SLUG, f"Set the `DbReservedConcurrency` parameter to {share} so that a function invoked by S3, "
+                     "a workflow or a destination runs at most that many copies (events beyond it wait in "
+                     "Lambda's own queue and are retried, up to their maximum age). It is 0 (no reservation) "
+                     "by default because reserving fails in accounts whose Lambda concurrency quota is low "
+                     "(new accounts start at 10, and Lambda keeps 100 unreserved): check the quota with "
+                     "`aws lambda get-account-settings` and set it once the quota allows.")
+    iam_authentication_note(p, "Each function signs")
+    p.note(SLUG, "These functions run in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`) and need a route to "
+                 "Secrets Manager and to the AWS services they call (interface VPC endpoints or a NAT gateway). "
+                 "Create the table with `db/schema.sql`.")

@@ -12,6 +12,10 @@ from . import SLUG
 from .compose import DLQ, FUNCTION, INPUT_PREFIX, OUTPUT_PREFIX, RESULTS, UPLOADS
 
 
+# Our choice: an upload is read 1 MiB at a time, so memory stays the same whatever its size.
+CHUNK_BYTES = 1024 * 1024
+
+
 def bucket_name(p: Project, role: str) -> dict:
     """A name known before the bucket exists: the function's policy cannot Ref a bucket whose
     notification points at the function (circular dependency). The hash of the project name says
@@ -58,10 +62,11 @@ def functions(p: Project) -> None:
     output_bucket = upload_name if same_bucket else ref(RESULTS)
     p.add_dlq(DLQ, group=SLUG, label="Failed uploads")
     output = p.output_of(FUNCTION)
-    # Our choice: the handler reads an upload into memory, so it refuses one over 256 MB.
-    max_object = 256 * 1024 * 1024
     starts_workflow = output is not None and output.kind == "workflow"
     timeout = p.timeout(FUNCTION)
+    # Our choice: the time kept to record an upload as not finished (write the result, store it,
+    # forward it): a fifth of the timeout, between 2 and 10 seconds.
+    finish_margin_ms = max(2000, min(10_000, timeout * 1000 // 5))
     p.add_function(Function(
         logical_id=FUNCTION, folder="file_processor", pattern=SLUG,
         template="handlers/s3_processing.py.j2", test_template="tests/s3_processing.py.j2",
@@ -76,7 +81,8 @@ def functions(p: Project) -> None:
                       f"arn:${{AWS::Partition}}:s3:::${{Bucket}}/{OUTPUT_PREFIX}*", {"Bucket": output_bucket}]}}]}],
         environment={"INPUT_PREFIX": INPUT_PREFIX, "OUTPUT_PREFIX": OUTPUT_PREFIX, "OUTPUT_BUCKET": output_bucket},
         properties={"EventInvokeConfig": p.function_event_invoke_config(DLQ)},
-        context={"input_prefix": INPUT_PREFIX, "output_prefix": OUTPUT_PREFIX, "max_object_bytes": max_object},
+        context={"input_prefix": INPUT_PREFIX, "output_prefix": OUTPUT_PREFIX, "chunk_bytes": CHUNK_BYTES,
+                 "finish_margin_ms": finish_margin_ms},
         sample_event=events.s3_event("uploads", [f"{INPUT_PREFIX}report-2026-01.csv"]),
         test_resources=("UPLOAD_BUCKET",),
     ))
@@ -90,6 +96,11 @@ def functions(p: Project) -> None:
                      "key, so the function cannot trigger itself.")
     else:
         p.note(SLUG, "Results go to a separate bucket, so the function's writes can never trigger it.")
+    p.note(SLUG, f"The handler reads each upload in {CHUNK_BYTES // (1024 * 1024)} MiB chunks, so its memory "
+                 "stays the same whatever the file's size. When less than "
+                 f"{finish_margin_ms / 1000:g} s of its {timeout} s timeout is left, it stops reading and records the "
+                 "file as `unfinished` (with the reason, and the `UploadsUnfinished` metric) instead of timing out "
+                 "half-way; files that take longer to read need a longer timeout or a longer-running service.")
     p.note(SLUG, "Buckets are versioned: an overwritten or deleted object can be restored for 30 days.")
     p.note(SLUG, "S3 invokes the function asynchronously: two retries, then the event goes to the "
                  "`FileProcessorDlq` queue (alarmed). Buckets are encrypted and block public access. "

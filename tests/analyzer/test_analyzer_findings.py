@@ -383,6 +383,20 @@ def test_maximum_concurrency_on_the_queue_trigger_bounds_concurrency():
     assert ids(analysis) == [("rds-without-proxy", "Worker")]
 
 
+def test_a_stream_trigger_bounds_concurrency_by_its_shards():
+    """At most shards × parallelization factor batches run at once: the stream itself is the bound."""
+    event = ("Records: {Type: Kinesis, Properties: {Stream: !GetAtt Stream.Arn, StartingPosition: TRIM_HORIZON, "
+             "ParallelizationFactor: 2, MaximumRetryAttempts: 3}}")
+    stream = "\nStream:\n  Type: AWS::Kinesis::Stream\n  Properties: {ShardCount: 2}\n"
+    analysis = run(worker(event, VPC + "Environment: {Variables: {RDS_ENDPOINT: !Ref RdsProxyEndpoint}}") + stream,
+                   parameters="RdsProxyEndpoint: {Type: String}")
+    assert "unbounded-concurrency" not in {finding for finding, _ in ids(analysis)}
+    # The same function invoked by anything else is still found.
+    analysis = run(worker(properties=VPC + "Environment: {Variables: {RDS_ENDPOINT: !Ref RdsProxyEndpoint}}"),
+                   parameters="RdsProxyEndpoint: {Type: String}")
+    assert ("unbounded-concurrency", "Worker") in ids(analysis)
+
+
 def test_the_data_api_needs_no_proxy_but_still_a_concurrency_limit():
     analysis = run(worker(properties="Policies: [{Statement: [{Effect: Allow, Action: rds-data:ExecuteStatement, "
                           "Resource: !Ref ClusterArn}]}]"), parameters="ClusterArn: {Type: String}")

@@ -65,6 +65,18 @@ CASES = {
     "queue-worker-into-postgresql": ("jobs-sync", ["sqs-worker", "rds"],
                                      {"trigger": "queue", "client_waits": False, "data_store": "relational",
                                       "db_max_connections": 40}),
+    # No API: the function doing the work stores its result in PostgreSQL, bounded by what invokes it.
+    "uploads-into-postgresql": ("uploads-sync", ["s3-processing", "rds"],
+                                {"trigger": "file_upload", "data_store": "relational", "db_max_connections": 40}),
+    "table-changes-into-postgresql": ("changes-sync", ["dynamodb-streams", "rds"],
+                                      {"trigger": "data_change", "data_store": "relational"}),
+    "stream-records-into-postgresql": ("stream-sync", ["kinesis-stream", "rds"],
+                                       {"trigger": "event", "data_store": "relational", "peak_rps": 5000,
+                                        "db_max_connections": 20}),
+    "scheduled-workflow-into-postgresql": ("steps-sync", ["step-functions", "rds"],
+                                           {"trigger": "schedule", "data_store": "relational"}),
+    "scheduled-chain-into-postgresql": ("chain-sync", ["chaining", "rds"],
+                                        {"trigger": "schedule", "data_store": "relational"}),
     # The same patterns behind a REST API instead of an HTTP API.
     "rest-api": ("public-api", ["api-gateway-lambda"], {"data_store": "dynamodb"}, {"api": "rest"}),
     "rest-partner-api-with-jobs-and-database": (
