@@ -8,6 +8,10 @@ A pattern folder is a sub-package of ``pattern_library`` whose ``__init__.py`` d
     ORDER        its place in every list of patterns (ascending)
     BUILD_ORDER  when the generator builds its functions, relative to the others
     SERVES_API   whether its functions answer requests through API Gateway
+    STORES       optional: which of its functions store what they handled in the workload's
+                 database when no API serves it: "polled" (those that take from a queue or
+                 stream) or "idempotent" (those that do each unit of work once); "" for none.
+                 Such a pattern builds before rds (a lower BUILD_ORDER), which connects them
     LIMITS       optional: the ids of the catalogue's limit rows its own parts read (the
                  catalogue check refuses a catalogue without them)
 
@@ -45,6 +49,7 @@ class PatternFolder:
     module: str  # the package name, e.g. "pattern_library.sqs_worker"
     folder: Path
     limits: tuple[str, ...] = ()
+    stores: str = ""
 
     def part(self, name: str) -> ModuleType | None:
         """The folder's module ``name`` (compose, generate, detect, cost), or None when it has none."""
@@ -91,8 +96,17 @@ def _read(name: str) -> PatternFolder:
         slug=package.SLUG, title=package.TITLE, summary=package.SUMMARY, order=package.ORDER,
         build_order=package.BUILD_ORDER, serves_api=bool(getattr(package, "SERVES_API", False)),
         module=package.__name__, folder=Path(package.__file__).resolve().parent,
-        limits=tuple(getattr(package, "LIMITS", ())),
+        limits=tuple(getattr(package, "LIMITS", ())), stores=_stores(name, getattr(package, "STORES", "")),
     )
+
+
+STORES = ("", "polled", "idempotent")
+
+
+def _stores(name: str, value: object) -> str:
+    if value not in STORES:
+        raise RegistryError(f"pattern folder {name!r}: STORES must be one of {', '.join(map(repr, STORES))}")
+    return str(value)
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +144,11 @@ def is_known(slug: object) -> bool:
 def api_slugs() -> frozenset[str]:
     """The patterns whose functions answer requests through API Gateway."""
     return frozenset(p.slug for p in patterns() if p.serves_api)
+
+
+def storing(kind: str) -> tuple[str, ...]:
+    """The patterns whose functions of this kind ("polled", "idempotent") store what they handled."""
+    return tuple(p.slug for p in patterns() if p.stores == kind)
 
 
 @lru_cache(maxsize=1)

@@ -8,3 +8,4 @@ SUMMARY = ("Two functions run one after the other without either calling the oth
 BUILD_ORDER = 60
 ORDER = 90  # place in every list of patterns
 SERVES_API = False  # its functions answer requests through API Gateway
+STORES = "idempotent"  # without an API, its functions that do each unit of work once store its result

@@ -8,4 +8,5 @@ SUMMARY = ("Item changes in the data table flow through its stream to a Lambda f
 BUILD_ORDER = 40
 ORDER = 60  # place in every list of patterns
 SERVES_API = False  # its functions answer requests through API Gateway
+STORES = "idempotent"  # without an API, its functions that do each unit of work once store its result
 LIMITS = ("lambda-dynamodb-default-batch",)  # the limit rows its parts read

@@ -7,3 +7,4 @@ SUMMARY = ("Functions publish domain events to a custom event bus; rules match t
 BUILD_ORDER = 80
 ORDER = 40  # place in every list of patterns
 SERVES_API = False  # its functions answer requests through API Gateway
+STORES = "polled"  # without an API, its functions that take from a queue store what they handled

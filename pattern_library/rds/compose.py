@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator import wiring
+from pattern_library import registry
 from generator.composition import Composition, Workload
 
 from . import SLUG
@@ -11,11 +12,6 @@ FUNCTION = "DatabaseFunction"
 # The proxy and the secret are the stack's parameters: the database lives outside it.
 PROXY = "DbProxyEndpoint"
 SECRET = "DbSecretArn"
-# Patterns whose queue consumers write to the database when requests do not come over HTTP.
-CONSUMER_PATTERNS = ("eventbridge", "sns-fanout", "sqs-worker")
-# Patterns whose functions do one unit of work each (an upload, a change, a record, a step, a
-# stage), once per unit (they keep idempotency records), and store its result instead.
-WORK_PATTERNS = ("s3-processing", "dynamodb-streams", "kinesis-stream", "step-functions", "chaining")
 
 # What keeps a writer within the connection budget, by what invokes it.
 QUEUE, STREAM, RESERVED = "queue", "stream", "reserved"
@@ -24,7 +20,7 @@ QUEUE, STREAM, RESERVED = "queue", "stream", "reserved"
 def behind_api(w: Workload) -> bool:
     """Records are served by an API when requests come over HTTP (or no function could write them)."""
     return wiring.has_api(w.answers, w.selection.patterns) or not any(
-        w.has(s) for s in (*CONSUMER_PATTERNS, *WORK_PATTERNS))
+        w.has(s) for s in (*registry.storing("polled"), *registry.storing("idempotent")))
 
 
 def cap(c: Composition, function: str) -> str:
@@ -40,9 +36,9 @@ def writers(c: Composition) -> dict[str, str]:
     """The functions that store what they handled, each with what bounds its concurrency: the
     consumer patterns' queue readers (a publisher of the same pattern stores nothing) and the
     work patterns' functions that do each unit of work once."""
-    found = [fn for fn in c.functions_of(*CONSUMER_PATTERNS)
+    found = [fn for fn in c.functions_of(*registry.storing("polled"))
              if any(e.target == fn and e.kind == "poll" for e in c.connections)]
-    found += [fn for fn in c.functions_of(*WORK_PATTERNS) if fn in c.idempotent and fn not in found]
+    found += [fn for fn in c.functions_of(*registry.storing("idempotent")) if fn in c.idempotent and fn not in found]
     return {fn: cap(c, fn) for fn in found}
 
 

@@ -8,3 +8,4 @@ SUMMARY = ("An upload under the input prefix triggers a Lambda function through 
 BUILD_ORDER = 30
 ORDER = 50  # place in every list of patterns
 SERVES_API = False  # its functions answer requests through API Gateway
+STORES = "idempotent"  # without an API, its functions that do each unit of work once store its result

@@ -7,3 +7,4 @@ SUMMARY = ("A message published once to an SNS topic is copied to one SQS queue 
 BUILD_ORDER = 85
 ORDER = 30  # place in every list of patterns
 SERVES_API = False  # its functions answer requests through API Gateway
+STORES = "polled"  # without an API, its functions that take from a queue store what they handled

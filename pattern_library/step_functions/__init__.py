@@ -8,3 +8,4 @@ SUMMARY = ("A state machine runs the business process one task per step, retries
 BUILD_ORDER = 50
 ORDER = 70  # place in every list of patterns
 SERVES_API = False  # its functions answer requests through API Gateway
+STORES = "idempotent"  # without an API, its functions that do each unit of work once store its result

@@ -114,8 +114,14 @@ def new_pattern(tmp_path, monkeypatch):
 
 
 def _forget():
+    import importlib
+    import sys
+
     from patterns.catalogue import load_files
 
+    for name in [m for m in sys.modules if m.startswith("pattern_library.click_stream_demo")]:
+        del sys.modules[name]  # the folder's files may have changed: import them afresh
+    importlib.invalidate_caches()
     registry.refresh()
     load_files.cache_clear()
 
@@ -163,3 +169,35 @@ def test_without_the_folder_the_pattern_is_unknown_everywhere():
     assert SLUG not in {p.slug for p in load_files().patterns}
     with pytest.raises(generator.GenerationError, match="unknown pattern"):
         generator.generate_files(generator.Selection(patterns=(SLUG,), answers={}))
+
+
+@pytest.fixture
+def storing_pattern(new_pattern):
+    """The same folder, declaring that its polled functions store what they handled."""
+    init = new_pattern / "__init__.py"
+    # Built before rds (BUILD_ORDER 90), which gives the storing functions database access.
+    init.write_text(init.read_text().replace("BUILD_ORDER = 900", "BUILD_ORDER = 89") + 'STORES = "polled"\n')
+    _forget()
+    return new_pattern
+
+
+def test_a_folder_declares_that_its_functions_store_into_the_database(storing_pattern):
+    import generator
+    from generator.build import compose
+    from patterns.catalogue import load_files
+    from patterns.engine import compile_catalogue
+
+    answers = compile_catalogue(load_files()).validate({"trigger": "event"})
+    selection = generator.Selection(patterns=(SLUG, "rds"), answers=answers, name="clicks").validated()
+    edges = {(e.source, e.target, e.kind) for e in compose(selection).architecture.connections}
+    # No API nobody asked for: the stream's reader writes through the proxy itself.
+    assert ("ClickReaderFunction", "DbProxyEndpoint", "write") in edges
+    assert not any(kind == "api" for kind in (c.kind for c in compose(selection).architecture.components))
+
+
+def test_a_folder_that_stores_in_an_unknown_way_is_refused(new_pattern):
+    init = new_pattern / "__init__.py"
+    init.write_text(init.read_text() + 'STORES = "sometimes"\n')
+    _forget()
+    with pytest.raises(registry.RegistryError, match="STORES must be one of"):
+        registry.slugs()
