@@ -11,7 +11,7 @@ from architecture.sizing import Proposal
 from generator import diagram, wiring
 from generator.cfn import dump_yaml
 from generator.composition import Composition
-from generator.project import LOG_RETENTION_DAYS, Function, Project
+from generator.project import IDEMPOTENCY_EXPIRY_S, LOG_RETENTION_DAYS, Function, Project
 from generator.render import render
 from generator.selection import GenerationError, Selection, chosen_api
 from pattern_library import registry
@@ -163,7 +163,7 @@ def _function_context(project: Project, fn: Function) -> dict[str, Any]:
         output = {"kind": fn.output.kind, "env": fn.output.env, "fifo": bool(spec.get("fifo"))}
     return {**fn.context, "logical_id": fn.logical_id, "folder": fn.folder, "output": output,
             "name": project.name, "timeout": fn.timeout,
-            "api_resolver": API_RESOLVERS[project.selection.api]}
+            "api_resolver": API_RESOLVERS[project.selection.api], "idempotency_expiry_s": IDEMPOTENCY_EXPIRY_S}
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")

@@ -33,6 +33,9 @@ QUEUE_RETENTION_S = 4 * 24 * 3600
 QUEUE_BATCHING_WINDOW_S = 1
 # Our choice: how long function logs are kept.
 LOG_RETENTION_DAYS = 30
+# Our choice: how long a handler remembers a unit of work it handled (its idempotency record),
+# longer than any redelivery or retry of the same unit.
+IDEMPOTENCY_EXPIRY_S = 24 * 3600
 
 # For the generated tests only: deployed functions get Powertools from the public layer.
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools[tracer]>=3.4,<4"

@@ -7,7 +7,7 @@ from generator.cfn import get_att, ref, sub
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
 from generator.consumers import add_queue_consumer, consumer_concurrency
-from generator.project import Project
+from generator.project import IDEMPOTENCY_EXPIRY_S, Project
 from generator.sending import bus_note
 
 from . import SLUG
@@ -75,9 +75,9 @@ def functions(p: Project) -> None:
                    f"{concurrency} batches at once.")
     p.note(SLUG, sizing.note("Each consumer"))
     p.note(SLUG, f"Events are archived for {archive_days(p)} days so they can be replayed to a fixed consumer. "
-                 "A consumer remembers what it handled for 24 hours (its idempotency records), so an event "
-                 "replayed within a day of its first delivery is skipped as a duplicate: to handle such events "
-                 "again, delete their records from the idempotency table first, or replay after the day has passed. "
+                 f"A consumer remembers what it handled for {IDEMPOTENCY_EXPIRY_S // 3600} hours (its idempotency "
+                 "records), so an event replayed sooner after its first delivery is skipped as a duplicate: to "
+                 "handle such events again, delete their records from the idempotency table first, or replay later. "
                  "Treat the event's `detail` as a public contract: add fields, never rename or remove them.")
     p.note(SLUG, bus_note(source=p.event_source, routing=routing))
 

@@ -160,7 +160,7 @@ def functions(p: Project) -> None:
         template="handlers/step_functions.py.j2", test_template="tests/step_functions.py.j2",
         description="Runs and compensates the workflow's steps",
         context={"steps": steps, "compensation": compensation, "long_waits": long_waits,
-                 "express": is_express(p)},
+                 "express": is_express(p), "approval_wait_s": approval_timeout_s(p)},
         sample_event={"step": steps[0], "action": "do", "execution": "0f9d8c7b-sample",
                       "input": {"key": "item-1001", "id": "item-1001", "category": "standard"}},
         **approvals,

@@ -234,3 +234,25 @@ STREAM_ITEMS_OF_ONE_KEY = '''
 def test_items_sharing_a_partition_key_are_not_folded_into_one_view(tmp_path):
     passes(generate(["dynamodb-streams"], name="streams", trigger="data_change", react_to_changes=True), tmp_path,
            STREAM_ITEMS_OF_ONE_KEY, 1)
+
+
+APPROVAL_OUTLIVES_THE_WAIT = '''
+    import boto3
+
+
+    def test_the_token_is_kept_for_as_long_as_the_workflow_waits(load_handler, aws, lambda_context):
+        app = load_handler("workflow_steps")
+        app.lambda_handler({"step": "request_approval", "execution": "exec-9", "task_token": "t", "input": {}},
+                           lambda_context)
+        stored = boto3.resource("dynamodb").Table(aws.values["APPROVAL_TABLE"]).get_item(Key={"id": "exec-9"})["Item"]
+        assert stored["expiration"] - stored["requested_at"] >= %d
+'''
+
+
+def test_an_approval_token_outlives_a_wait_longer_than_a_week(tmp_path):
+    # The state machine waited 30 days for the decision, but the table's TTL removed the token
+    # after 8: an approver on day 10 found nothing to approve with.
+    files = generate(["step-functions"], trigger="event", steps=2, long_waits=True, wait_s=30 * 86400)
+    doc = load_template(files["serverless-app/template.yaml"])
+    waits = doc["Resources"]["WorkflowStateMachine"]["Properties"]["Definition"]["States"]["AwaitApproval"]
+    passes(files, tmp_path, APPROVAL_OUTLIVES_THE_WAIT % waits["TimeoutSeconds"], 1)
