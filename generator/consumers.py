@@ -52,6 +52,17 @@ def add_queue_consumer(p: Project, *, pattern: str, key: str, queue: str, fn_id:
 MAX_CONSUMER_CONCURRENCY = 50
 
 
+def shared_downstream_note(w: Workload, consumers: int, who: str) -> str | None:
+    """When the answers name the slowest system's capacity, each consumer's cap keeps to it on its
+    own: the answers do not say which consumers call that system, so say what to do if several do."""
+    capacity = w.answer("downstream_max_rps")
+    if capacity is None or consumers < 2:
+        return None
+    return (f"{who}'s cap keeps that consumer alone within the {capacity:g} requests per second the slowest "
+            "system you call takes. If several consumers call that system, lower their `MaximumConcurrency` so "
+            "that together they stay within it.")
+
+
 def consumer_concurrency(w: Workload) -> int:
     """Batches a consumer runs at once: enough for the peak, never more than the downstream takes."""
     from pattern_library.sqs_worker.compose import concurrency  # the worker's sizing rule

@@ -6,7 +6,7 @@ from architecture.model import id_from_name
 from generator.cfn import get_att, ref, sub
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
-from generator.consumers import add_queue_consumer, consumer_concurrency
+from generator.consumers import add_queue_consumer, consumer_concurrency, shared_downstream_note
 from generator.project import IDEMPOTENCY_EXPIRY_S, Project
 from generator.sending import bus_note
 
@@ -74,6 +74,9 @@ def functions(p: Project) -> None:
                    f"that keep failing, land in the consumer's DLQ (alarmed). Each consumer runs at most "
                    f"{concurrency} batches at once.")
     p.note(SLUG, sizing.note("Each consumer"))
+    shared = shared_downstream_note(p, len(names), "Each consumer")
+    if shared:
+        p.note(SLUG, shared)
     p.note(SLUG, f"Events are archived for {archive_days(p)} days so they can be replayed to a fixed consumer. "
                  f"A consumer remembers what it handled for {IDEMPOTENCY_EXPIRY_S // 3600} hours (its idempotency "
                  "records), so an event replayed sooner after its first delivery is skipped as a duplicate: to "

@@ -6,7 +6,7 @@ from architecture.model import id_from_name
 from generator.cfn import get_att, ref
 from generator.batching import queue_batch_sizing
 from generator.publisher import ROUTING_CATEGORIES, add_publisher
-from generator.consumers import add_queue_consumer, consumer_concurrency
+from generator.consumers import add_queue_consumer, consumer_concurrency, shared_downstream_note
 from generator.project import Project
 from generator.sending import topic_note
 
@@ -60,4 +60,7 @@ def functions(p: Project) -> None:
                  + (" Subscription filter policies on the `category` message attribute deliver each "
                     "subscriber only the messages it wants." if routing else ""))
     p.note(SLUG, sizing.note("Each subscriber"))
+    shared = shared_downstream_note(p, len(names), "Each subscriber")
+    if shared:
+        p.note(SLUG, shared)
     p.note(SLUG, topic_note(routing=routing))

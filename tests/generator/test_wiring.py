@@ -219,3 +219,16 @@ def test_the_diagram_shows_connection_kinds_and_names():
     assert 'BillingFunction [label="Lambda\nBilling"' in dot
     mermaid = diagram.mermaid_source(composition)
     assert 'EventBus -->|"event: rule: all project events"| BillingQueue' in mermaid
+
+
+@pytest.mark.parametrize("pattern", ["eventbridge", "sns-fanout"])
+def test_consumers_capped_one_by_one_are_told_to_share_the_slow_systems_capacity(pattern):
+    readme = generate([pattern], trigger="event", consumers=3, downstream_max_rps=20)["serverless-app/README.md"].decode()
+    assert "within the 20 requests per second the slowest system you call takes" in readme
+    assert "lower their `MaximumConcurrency`" in readme
+
+
+
+def test_a_single_consumer_has_the_slow_systems_capacity_to_itself():
+    alone = generate(["eventbridge"], trigger="event", consumers=1, downstream_max_rps=20)["serverless-app/README.md"]
+    assert b"lower their `MaximumConcurrency`" not in alone
