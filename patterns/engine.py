@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace as replace_field
 from datetime import date
 from functools import cached_property, lru_cache, partial
 from types import MappingProxyType
@@ -630,7 +630,9 @@ def check_evaluation(catalogue: Catalogue) -> list[str]:
     expressions += [(f"question '{q.key}': when", q.when, "bool") for q in catalogue.questions if q.when]
     try:
         samples = sample_answers(catalogue.questions)
-    except ValueError:  # questions that cannot validate answers: check_questions says why
+    # Questions that cannot validate answers (a list among them cannot even be hashed):
+    # check_questions says why.
+    except (TypeError, ValueError):
         return []
     problems = []
     for where, source, expect in expressions:
@@ -671,10 +673,13 @@ def check_questions(questions, limits: Mapping[str, float]) -> list[str]:
             problems.append(f"{where}: an answer while hidden needs a condition that hides the question")
         seen.append(question)
     if not problems:
+        # Checked against the questions without their answers while hidden: one that is a list or
+        # a mapping is no answer, and is refused as one rather than failing the check.
+        answerable = tuple(replace_field(q, when_hidden=None) for q in questions)
         for question in questions:
             if question.when_hidden is not None:
                 try:
-                    validate_answers({question.key: question.when_hidden}, tuple(questions))
+                    validate_answers({question.key: question.when_hidden}, answerable)
                 except AnswerError as exc:
                     if question.key in exc.errors:
                         problems.append(f"question '{question.key}': the answer while hidden "

@@ -40,6 +40,7 @@ def question_form(question: Question, **changes) -> dict:
     data = {
         "key": question.key, "label": question.label, "help": question.help, "type": question.type,
         "choices": json.dumps(question.choices), "default": json.dumps(question.default),
+        "when_hidden": "" if question.when_hidden is None else json.dumps(question.when_hidden),
         "min": "" if question.min is None else repr(question.min),
         "max": "" if question.max is None else repr(question.max),
         "unit": question.unit, "section": question.section, "when": question.when,
@@ -96,6 +97,11 @@ def row(model, pk) -> dict:
     ("steps", {"min": "0.5"}, "min of a whole-number question must be a whole number"),
     ("steps", {"min": "50", "max": "10"}, "question 'steps': min is above max"),
     ("consumers", {"min": "2"}, "question 'consumers': the default must be between 2 and 1,000; got 1"),
+    ("client_waits", {"when_hidden": '"no"'}, "question 'client_waits': the answer while hidden must be true or false"),
+    ("client_waits", {"when_hidden": "[false]"}, "question 'client_waits': the answer while hidden must be true or false"),
+    ("client_waits", {"when_hidden": '{"a": 1}'}, "question 'client_waits': the answer while hidden must be true or"),
+    ("latency_ms", {"when_hidden": "0"}, "question 'latency_ms': the answer while hidden must be between 1 and"),
+    ("client_waits", {"when": ""}, "question 'client_waits': an answer while hidden needs a condition"),
 ])
 def test_a_question_edit_that_breaks_the_questionnaire_is_refused(staff_client, key, changes, reason):
     pk = Question.objects.get(key=key).pk
@@ -110,6 +116,17 @@ def test_a_question_edit_within_its_own_bounds_is_saved(staff_client):
     response = post_question(staff_client, "steps", default="3", max="200")
     assert response.status_code == 302
     assert current_engine().validate({})["steps"] == 3
+    assert_site_answers(staff_client)
+
+
+def test_staff_set_and_clear_the_answer_while_hidden(staff_client):
+    # Cleared, a file upload keeps the answer it was given; set again, nobody waits for it.
+    assert post_question(staff_client, "client_waits", when_hidden="").status_code == 302
+    assert Question.objects.get(key="client_waits").when_hidden is None
+    assert current_engine().validate({"trigger": "file_upload", "client_waits": True})["client_waits"] is True
+    assert post_question(staff_client, "client_waits", when_hidden="false").status_code == 302
+    assert Question.objects.get(key="client_waits").when_hidden is False
+    assert current_engine().validate({"trigger": "file_upload", "client_waits": True})["client_waits"] is False
     assert_site_answers(staff_client)
 
 
