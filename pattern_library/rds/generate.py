@@ -9,7 +9,7 @@ from . import SLUG
 from .compose import FUNCTION, QUEUE, RESERVED, STREAM, writers
 
 SCHEMA = """\
--- Table used by src/database/app.py; apply once with psql before the first deploy.
+-- Table {users}; apply once with psql before the first deploy.
 CREATE TABLE IF NOT EXISTS records (
     id         text PRIMARY KEY,
     data       jsonb NOT NULL,
@@ -64,7 +64,11 @@ def resources(p: Project) -> None:
         p.conditions["DbConcurrencyReserved"] = {"Fn::Not": [{"Fn::Equals": [ref("DbReservedConcurrency"), 0]}]}
     p.expose("DB_SECRET_ARN", ref("DbSecretArn"), {"kind": "secret", "name": "db-credentials",
                                                    "value": {"username": "app", "password": "test-password"}})
-    p.extra_files["db/schema.sql"] = SCHEMA
+    stores = list(writers(p.composition))
+    users = ("used by src/database/app.py" if serves_api
+             else f"in which {', '.join(stores)} "
+                  + ("stores what it handles" if len(stores) == 1 else "store what they handle"))
+    p.extra_files["db/schema.sql"] = SCHEMA.format(users=users)
 
 
 def database_settings() -> tuple[dict, dict, dict]:

@@ -100,7 +100,10 @@ def functions(p: Project) -> None:
                  "stays the same whatever the file's size. When less than "
                  f"{finish_margin_ms / 1000:g} s of its {timeout} s timeout is left, it stops reading and records the "
                  "file as `unfinished` (with the reason, and the `UploadsUnfinished` metric) instead of timing out "
-                 "half-way; files that take longer to read need a longer timeout or a longer-running service.")
+                 "half-way. A file not read whole is not done: nothing is handed on, and the invocation fails, so "
+                 "S3 retries it and then puts the notification in the dead-letter queue, and a later delivery "
+                 "reads the file again. Files that take longer to read need a longer timeout or a "
+                 "longer-running service.")
     p.note(SLUG, "Buckets are versioned: an overwritten or deleted object can be restored for 30 days.")
     p.note(SLUG, "S3 invokes the function asynchronously: two retries, then the event goes to the "
                  "`FileProcessorDlq` queue (alarmed). Buckets are encrypted and block public access. "

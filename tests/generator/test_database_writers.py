@@ -75,3 +75,17 @@ def test_behind_http_the_database_is_still_served_by_its_api():
     template, architecture, _ = project(["s3-processing", "rds"], trigger="http")
     assert "DatabaseFunction" in template["Resources"]
     assert "VpcConfig" not in template["Resources"]["FileProcessorFunction"]["Properties"]
+
+
+def test_the_schema_names_the_functions_that_use_it():
+    files = generate(["s3-processing", "sqs-worker", "rds"], trigger="file_upload")
+    schema = next(v for k, v in files.items() if k.endswith("/db/schema.sql")).decode()
+    # No database function is generated without an API: the table is the writers'.
+    assert "src/database" not in schema
+    assert schema.startswith("-- Table in which WorkerFunction, FileProcessorFunction store what they handle;")
+    files = generate(["s3-processing", "rds"], trigger="file_upload")
+    schema = next(v for k, v in files.items() if k.endswith("/db/schema.sql")).decode()
+    assert schema.startswith("-- Table in which FileProcessorFunction stores what it handles;")
+    files = generate(["s3-processing", "rds"], trigger="http")
+    schema = next(v for k, v in files.items() if k.endswith("/db/schema.sql")).decode()
+    assert schema.startswith("-- Table used by src/database/app.py;")

@@ -256,3 +256,33 @@ def test_an_approval_token_outlives_a_wait_longer_than_a_week(tmp_path):
     doc = load_template(files["serverless-app/template.yaml"])
     waits = doc["Resources"]["WorkflowStateMachine"]["Properties"]["Definition"]["States"]["AwaitApproval"]
     passes(files, tmp_path, APPROVAL_OUTLIVES_THE_WAIT % waits["TimeoutSeconds"], 1)
+
+
+UNFINISHED_UPLOAD = '''
+    import boto3
+    import pytest
+
+
+    def test_a_file_not_read_whole_fails_and_is_read_again(load_handler, aws, lambda_context, sample_event):
+        app = load_handler("file_processor")
+        event = sample_event("file_processor")
+        record = event["Records"][0]["s3"]
+        record["bucket"]["name"] = aws.values["UPLOAD_BUCKET"]
+        boto3.client("s3").put_object(Bucket=aws.values["UPLOAD_BUCKET"], Key=record["object"]["key"],
+                                      Body=b"a,b\\n" * 100)
+        lambda_context.remaining_ms = app.FINISH_MARGIN_MS - 1
+        with pytest.raises(Exception):
+            app.lambda_handler(event, lambda_context)
+        # Nothing was handed to the worker, which would have recorded the file as completed.
+        assert aws.forwarded("WORK_QUEUE_URL") == []
+        lambda_context.remaining_ms = 60_000
+        assert app.lambda_handler(event, lambda_context) == {"processed": 1, "ignored": 0}
+        assert len(aws.forwarded("WORK_QUEUE_URL")) == 1
+'''
+
+
+def test_an_upload_not_read_whole_is_not_handed_on_and_is_read_again_on_redelivery(tmp_path):
+    # Recorded as finished, the unfinished file went on to the queue worker (which stored it as
+    # completed), and its idempotency record made every redelivery of the notification a no-op.
+    passes(generate(["s3-processing", "sqs-worker"], name="intake", trigger="file_upload"),
+           tmp_path, UNFINISHED_UPLOAD, 1)
