@@ -32,6 +32,11 @@ def suggested_reservation(p: Project) -> int:
     return reserved_concurrency(p) if FUNCTION in p.composition else writer_share(p)
 
 
+# Why the reservation is a parameter left at 0, in every note that suggests a value for it.
+RESERVATION_OFF_BY_DEFAULT = (
+    "It is 0 (no reservation) by default because reserving fails in accounts whose Lambda concurrency "
+    "quota is low (new accounts start at 10, and Lambda keeps 100 unreserved): check the quota with "
+    "`aws lambda get-account-settings` and set it once the quota allows.")
 RESERVATION = {"Fn::If": ["DbConcurrencyReserved", ref("DbReservedConcurrency"), ref("AWS::NoValue")]}
 
 
@@ -51,8 +56,7 @@ def resources(p: Project) -> None:
     p.add_parameter("DbSecurityGroupIds", {"Type": "List<AWS::EC2::SecurityGroup::Id>",
                                            "Description": "Security groups allowed by the proxy's security group"})
     if serves_api or RESERVED in writers(p.composition).values():
-        # Reserving concurrency fails in accounts whose concurrency quota is low (new accounts start
-        # at 10 and Lambda keeps 100 unreserved), so it is off until the deployer sets it. Queue
+        # Off until the deployer sets it (RESERVATION_OFF_BY_DEFAULT says why). Queue
         # consumers are capped by their event source's MaximumConcurrency instead, stream readers
         # by their shards and parallelization factor.
         p.add_parameter("DbReservedConcurrency", {
@@ -107,11 +111,8 @@ def functions(p: Project) -> None:
     p.note(SLUG, f"Set the `DbReservedConcurrency` parameter to {reserved} (half of the "
                  f"{p.answer('db_max_connections')} database connections the answers allow) so that at most that "
                  "many connections reach the proxy and excess requests are throttled (alarmed) instead of "
-                 "overloading PostgreSQL. It is 0 (no reservation) by default because reserving fails in "
-                 "accounts whose Lambda concurrency quota is low (new accounts start at 10, and Lambda keeps "
-                 "100 unreserved): check the quota with `aws lambda get-account-settings` and set it once the "
-                 "quota allows. Without it, RDS Proxy still pools connections, but a burst can reach the "
-                 "proxy's connection limit.")
+                 "overloading PostgreSQL. " + RESERVATION_OFF_BY_DEFAULT + " Without it, RDS Proxy still pools "
+                 "connections, but a burst can reach the proxy's connection limit.")
     iam_authentication_note(p, "The function signs")
     p.note(SLUG, "The function runs in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`). It needs a route to "
                  "Secrets Manager (an interface VPC endpoint or a NAT gateway). Create the table with "
@@ -186,10 +187,7 @@ def consumers_write(p: Project) -> None:
     if RESERVED in bounds.values():
         p.note(SLUG, f"Set the `DbReservedConcurrency` parameter to {share} so that a function invoked by S3, "
                      "a workflow or a destination runs at most that many copies (events beyond it wait in "
-                     "Lambda's own queue and are retried, up to their maximum age). It is 0 (no reservation) "
-                     "by default because reserving fails in accounts whose Lambda concurrency quota is low "
-                     "(new accounts start at 10, and Lambda keeps 100 unreserved): check the quota with "
-                     "`aws lambda get-account-settings` and set it once the quota allows.")
+                     "Lambda's own queue and are retried, up to their maximum age). " + RESERVATION_OFF_BY_DEFAULT)
     iam_authentication_note(p, "Each function signs")
     p.note(SLUG, "These functions run in your VPC (`DbSubnetIds`, `DbSecurityGroupIds`) and need a route to "
                  "Secrets Manager and to the AWS services they call (interface VPC endpoints or a NAT gateway). "
